@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import NERKit
+
+@main
+struct NER: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ner",
+        abstract: "A named-entity tagger built on a bidirectional LSTM with a CRF.",
+        discussion: """
+        ner finds names of people, organisations, locations and other entities in text.
+
+        EXAMPLES
+          echo "Teddy Roosevelt was a great President." | ner tag
+          ner train --train train.txt --dev valid.txt --output model.ner
+          ner eval --model model.ner test.txt
+          ner tokenize < article.txt
+          ner inspect train.txt valid.txt
+        """,
+        version: NERVersion.string,
+        subcommands: [
+            TrainCommand.self, EvalCommand.self, TagCommand.self,
+            TokenizeCommand.self, InspectCommand.self,
+        ]
+    )
+
+    /// Errors from NERKit are printed as they are (`path:line: message`) with exit status 1;
+    /// everything else goes through ArgumentParser (usage errors exit with 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as NERError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
