@@ -1,0 +1,38 @@
+import CBLAS
+
+/// Row-major single-precision matrix products through OpenBLAS.
+public enum BLAS {
+    /// C[m×n] = alpha · op(A) · op(B) + beta · C, with op(A) m×k and op(B) k×n, all row-major.
+    /// `lda`, `ldb`, `ldc` default to the packed row lengths.
+    @inline(__always)
+    public static func gemm(
+        transA: Bool = false, transB: Bool = false,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        _ a: UnsafePointer<Float>, lda: Int? = nil,
+        _ b: UnsafePointer<Float>, ldb: Int? = nil,
+        beta: Float = 0,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil
+    ) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { c.update(repeating: 0, count: m * (ldc ?? n)) }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor,
+            transA ? CblasTrans : CblasNoTrans,
+            transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a, Int32(lda ?? (transA ? m : k)),
+            b, Int32(ldb ?? (transB ? k : n)),
+            beta, c, Int32(ldc ?? n))
+    }
+
+    /// The number of threads OpenBLAS uses for one product.
+    public static func setThreads(_ n: Int) {
+        openblas_set_num_threads(Int32(max(1, n)))
+    }
+
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+}

@@ -1,0 +1,78 @@
+/// A sentence turned into ids once, when the corpus is loaded, so that no string work happens
+/// while training. `surfaces` index a `SurfaceTable`: distinct spellings, whose characters the
+/// character encoder reads once per batch however often the word occurs.
+public struct EncodedSentence: Sendable {
+    public var words: [Int32]
+    public var casings: [Int32]
+    public var surfaces: [Int32]
+    /// Gold tag ids (BIOES), empty when unknown.
+    public var tags: [Int32]
+
+    public var count: Int { words.count }
+}
+
+/// Distinct token spellings and their character ids.
+public struct SurfaceTable: Sendable {
+    public private(set) var chars: [[Int32]] = []
+    private var ids: [String: Int32] = [:]
+
+    public init() {}
+
+    public mutating func id(of token: String, charIds: (String) -> [Int32]) -> Int32 {
+        if let id = ids[token] { return id }
+        let id = Int32(chars.count)
+        chars.append(charIds(token))
+        ids[token] = id
+        return id
+    }
+
+    public var count: Int { chars.count }
+}
+
+/// A minibatch in the packed time-major layout (see `SequenceLayout`), sentences longest first.
+public struct Batch {
+    public let layout: SequenceLayout
+    /// Index (into the caller's sentence array) of each batch column.
+    public let order: [Int]
+    public let words: [Int32]      // [rows], -1 in padding
+    public let casings: [Int32]    // [rows], -1 in padding
+    /// For each row, the index of its spelling among `uniqueChars` (-1 in padding).
+    public let uniqueIndex: [Int32]
+    /// The characters of each distinct spelling in the batch.
+    public let uniqueChars: [[Int32]]
+    public let tags: [[Int32]]     // per column, empty when unknown
+    public var tokenCount: Int { layout.lengths.reduce(0, +) }
+
+    public init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
+        let sorted = indices.sorted { a, b in
+            let la = sentences[a].count, lb = sentences[b].count
+            return la != lb ? la > lb : a < b
+        }
+        order = sorted
+        let lengths = sorted.map { sentences[$0].count }
+        layout = SequenceLayout(lengths: lengths)
+        let B = layout.batch, rows = layout.rows
+        var w = [Int32](repeating: -1, count: rows), c = [Int32](repeating: -1, count: rows)
+        var u = [Int32](repeating: -1, count: rows)
+        var local: [Int32: Int32] = [:]
+        var chars: [[Int32]] = []
+        for (b, s) in sorted.enumerated() {
+            let sent = sentences[s]
+            for t in 0..<sent.count {
+                let r = t * B + b
+                w[r] = sent.words[t]
+                c[r] = sent.casings[t]
+                let sid = sent.surfaces[t]
+                if let l = local[sid] { u[r] = l }
+                else {
+                    let l = Int32(chars.count)
+                    local[sid] = l
+                    chars.append(surfaces.chars[Int(sid)])
+                    u[r] = l
+                }
+            }
+        }
+        words = w; casings = c; uniqueIndex = u; uniqueChars = chars
+        tags = sorted.map { sentences[$0].tags }
+    }
+}

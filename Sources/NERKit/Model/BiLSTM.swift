@@ -1,0 +1,108 @@
+import Foundation
+
+/// Two LSTMs over the same sequences, one left to right and one right to left, their states
+/// concatenated per position: [h→(t), h←(t)]. The backward LSTM reads each sequence reversed
+/// within its own length, so both directions run on the same packed layout; the two directions
+/// are independent and run on two threads when `parallel` is set.
+public final class BiLSTM {
+    public let forwardLSTM: LSTMLayer
+    public let backwardLSTM: LSTMLayer?
+    public var hiddenSize: Int { forwardLSTM.hiddenSize }
+    public var outputSize: Int { hiddenSize * (backwardLSTM == nil ? 1 : 2) }
+    public var parallel = false
+
+    public let output = FloatBuffer()        // [rows × outputSize]
+    private let reversedInput = FloatBuffer()
+    private let dForward = FloatBuffer()
+    private let dBackward = FloatBuffer()
+    private let dReversedInput = FloatBuffer()
+    private var layout = SequenceLayout(lengths: [])
+    private var reverseMap: [Int32] = []
+
+    /// `bidirectional: false` keeps only the left-to-right LSTM (for the ablation that shows
+    /// what the backward pass buys).
+    public init(name: String, inputSize: Int, hiddenSize: Int, bidirectional: Bool = true) {
+        forwardLSTM = LSTMLayer(name: "\(name).forward", inputSize: inputSize, hiddenSize: hiddenSize)
+        backwardLSTM = bidirectional ? LSTMLayer(name: "\(name).backward", inputSize: inputSize, hiddenSize: hiddenSize) : nil
+    }
+
+    public var parameters: [Parameter] { forwardLSTM.parameters + (backwardLSTM?.parameters ?? []) }
+
+    public func initialize(_ rng: inout SeededRandom) {
+        forwardLSTM.initialize(&rng)
+        backwardLSTM?.initialize(&rng)
+    }
+
+    @discardableResult
+    public func forward(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+        self.layout = layout
+        let D = forwardLSTM.inputSize, H = hiddenSize, O = outputSize, rows = layout.rows
+        let out = output.reserve(rows * O)
+        guard let bwd = backwardLSTM else {
+            let hf = forwardLSTM.forward(x, layout: layout)
+            out.update(from: hf, count: rows * H)
+            return out
+        }
+        reverseMap = layout.reversedRows()
+        let xr = reversedInput.reserve(rows * D)
+        for r in 0..<rows {
+            let src = reverseMap[r]
+            if src >= 0 { (xr + r * D).update(from: x + Int(src) * D, count: D) }
+            else { (xr + r * D).update(repeating: 0, count: D) }
+        }
+        let xrConst = UnsafePointer(xr)
+        runBoth({ self.forwardLSTM.forward(x, layout: layout) }, { bwd.forward(xrConst, layout: layout) })
+        let hf = forwardLSTM.output.pointer, hb = bwd.output.pointer
+        for r in 0..<rows { (out + r * O).update(from: hf + r * H, count: H) }
+        // Row r of the reversed layout holds the backward state of its mirrored position;
+        // padding rows of the reversed layout are padding rows of the original too.
+        for r in 0..<rows {
+            let src = reverseMap[r]
+            if src >= 0 { (out + Int(src) * O + H).update(from: hb + r * H, count: H) }
+            else { (out + r * O + H).update(repeating: 0, count: H) }
+        }
+        return out
+    }
+
+    /// Back-propagates `dOutput` ([rows × outputSize]) and writes the input gradient into `dInput`
+    /// (overwriting it), if given.
+    public func backward(_ dOutput: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?) {
+        let D = forwardLSTM.inputSize, H = hiddenSize, O = outputSize, rows = layout.rows
+        let df = dForward.reserve(rows * H)
+        for r in 0..<rows { (df + r * H).update(from: dOutput + r * O, count: H) }
+        guard let bwd = backwardLSTM else {
+            forwardLSTM.backward(df, dInput: dInput)
+            return
+        }
+        let db = dBackward.zeroed(rows * H)
+        for r in 0..<rows {
+            let src = reverseMap[r]
+            if src >= 0 { (db + r * H).update(from: dOutput + Int(src) * O + H, count: H) }
+        }
+        let dxr: UnsafeMutablePointer<Float>? = dInput == nil ? nil : dReversedInput.reserve(rows * D)
+        runBoth({ self.forwardLSTM.backward(df, dInput: dInput) }, { bwd.backward(db, dInput: dxr) })
+        if let dInput, let dxr {
+            for r in 0..<rows {
+                let src = reverseMap[r]
+                if src < 0 { continue }
+                let d = dInput + Int(src) * D, s = dxr + r * D
+                for j in 0..<D { d[j] += s[j] }
+            }
+        }
+    }
+
+    private func runBoth(_ a: () -> Void, _ b: () -> Void) {
+        if parallel {
+            withoutActuallyEscaping(a) { a in
+                withoutActuallyEscaping(b) { b in
+                    DispatchQueue.concurrentPerform(iterations: 2) { i in
+                        if i == 0 { a() } else { b() }
+                    }
+                }
+            }
+        } else {
+            a()
+            b()
+        }
+    }
+}

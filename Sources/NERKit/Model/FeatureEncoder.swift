@@ -1,0 +1,35 @@
+/// Maps tokens to the ids the model reads: the word key's id, the casing class, and the
+/// spelling's characters. Owns the word, character and tag vocabularies.
+public struct FeatureEncoder: Sendable {
+    public var words: Vocabulary
+    public var chars: Vocabulary
+    /// BIOES tags; the tag vocabulary has no padding or unknown entries.
+    public var tags: Vocabulary
+
+    public init(words: Vocabulary, chars: Vocabulary, tags: Vocabulary) {
+        self.words = words
+        self.chars = chars
+        self.tags = tags
+    }
+
+    public func charIds(_ token: String) -> [Int32] {
+        token.unicodeScalars.map { chars.lookup(String($0)) }
+    }
+
+    /// Encodes one sentence; `tags` (BIOES strings) may be empty. Unknown tags are an error the
+    /// caller reports with its file position, so they are returned as nil.
+    public func encode(_ tokens: [String], tags tagStrings: [String] = [], surfaces: inout SurfaceTable) -> EncodedSentence? {
+        var s = EncodedSentence(words: [], casings: [], surfaces: [], tags: [])
+        s.words.reserveCapacity(tokens.count)
+        for tok in tokens {
+            s.words.append(words.lookup(WordKey.normalize(tok)))
+            s.casings.append(Int32(Casing(of: tok).rawValue))
+            s.surfaces.append(surfaces.id(of: tok, charIds: charIds))
+        }
+        for t in tagStrings {
+            guard let id = tags.id(t) else { return nil }
+            s.tags.append(id)
+        }
+        return s
+    }
+}

@@ -1,0 +1,99 @@
+/// A trainable tensor with its gradient. Embedding tables are `sparseRows`: a batch touches a
+/// few hundred of their rows, so the backward pass records which rows it wrote and the optimiser
+/// updates only those instead of sweeping the whole table.
+public final class Parameter {
+    public let name: String
+    public let shape: [Int]
+    public let count: Int
+    public let value: UnsafeMutablePointer<Float>
+    public let grad: UnsafeMutablePointer<Float>
+    public let sparseRows: Bool
+    /// When frozen the optimiser leaves the value alone (e.g. fixed pretrained vectors).
+    public var frozen = false
+    /// Rows with a gradient in the current batch (sparse parameters only).
+    public private(set) var touchedRows: [Int32] = []
+    private var touchedMark: [Bool]
+
+    public var rowSize: Int { shape.count > 1 ? shape[1...].reduce(1, *) : 1 }
+    public var rows: Int { shape.first ?? 1 }
+
+    public init(_ name: String, shape: [Int], sparseRows: Bool = false) {
+        self.name = name
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.sparseRows = sparseRows
+        value = .allocate(capacity: max(count, 1))
+        value.initialize(repeating: 0, count: max(count, 1))
+        grad = .allocate(capacity: max(count, 1))
+        grad.initialize(repeating: 0, count: max(count, 1))
+        touchedMark = sparseRows ? [Bool](repeating: false, count: shape.first ?? 0) : []
+    }
+
+    deinit {
+        value.deallocate()
+        grad.deallocate()
+    }
+
+    /// Marks a row of a sparse parameter as having a gradient in this batch.
+    @inline(__always)
+    public func touch(_ row: Int32) {
+        if !touchedMark[Int(row)] {
+            touchedMark[Int(row)] = true
+            touchedRows.append(row)
+        }
+    }
+
+    public func zeroGrad() {
+        if sparseRows {
+            let r = rowSize
+            for row in touchedRows {
+                (grad + Int(row) * r).update(repeating: 0, count: r)
+                touchedMark[Int(row)] = false
+            }
+            touchedRows.removeAll(keepingCapacity: true)
+        } else {
+            grad.update(repeating: 0, count: count)
+        }
+    }
+
+    /// Fills the value uniformly in [-limit, limit).
+    public func initUniform(_ limit: Float, _ rng: inout SeededRandom) {
+        for i in 0..<count { value[i] = rng.uniform(limit) }
+    }
+
+    public func fill(_ x: Float) { value.update(repeating: x, count: count) }
+
+    public var values: [Float] { Array(UnsafeBufferPointer(start: value, count: count)) }
+
+    public func setValues(_ v: [Float]) {
+        precondition(v.count == count, "parameter \(name): \(v.count) values for \(count)")
+        v.withUnsafeBufferPointer { value.update(from: $0.baseAddress!, count: count) }
+    }
+
+    /// Σ grad² over the parts of the gradient that may be non-zero.
+    public func gradSquaredNorm() -> Double {
+        var s: Double = 0
+        if sparseRows {
+            let r = rowSize
+            for row in touchedRows {
+                let g = grad + Int(row) * r
+                for i in 0..<r { s += Double(g[i] * g[i]) }
+            }
+        } else {
+            for i in 0..<count { s += Double(grad[i] * grad[i]) }
+        }
+        return s
+    }
+
+    public func scaleGrad(_ f: Float) {
+        if sparseRows {
+            let r = rowSize
+            for row in touchedRows {
+                let g = grad + Int(row) * r
+                for i in 0..<r { g[i] *= f }
+            }
+        } else {
+            for i in 0..<count { grad[i] *= f }
+        }
+    }
+}

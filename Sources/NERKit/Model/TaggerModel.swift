@@ -1,0 +1,229 @@
+import Foundation
+
+/// The BiLSTM tagger: [word embedding | casing embedding | character encoding] per token →
+/// dropout → BiLSTM → dropout → linear layer to tag scores → CRF (or per-token softmax).
+/// `loss` runs the forward and backward passes of a batch; `predict` only the forward pass.
+public final class TaggerModel {
+    public let config: ModelConfig
+    public let encoder: FeatureEncoder
+    public let wordEmbedding: Embedding
+    public let casingEmbedding: Embedding?
+    public let charEncoder: CharEncoder?
+    public let bilstm: BiLSTM
+    public let outWeight: Parameter   // [K × O]
+    public let outBias: Parameter     // [K]
+    public let crf: CRF?
+
+    public var tagCount: Int { encoder.tags.count }
+    public var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
+
+    private let x = FloatBuffer(), xMask = FloatBuffer(), dx = FloatBuffer()
+    private let hidden = FloatBuffer(), hMask = FloatBuffer(), dHidden = FloatBuffer()
+    private let emissions = FloatBuffer(), dEmissions = FloatBuffer()
+    private let dChars = FloatBuffer()
+
+    public init(config: ModelConfig, encoder: FeatureEncoder) {
+        self.config = config
+        self.encoder = encoder
+        wordEmbedding = Embedding(name: "word.embedding", count: encoder.words.count, dimension: config.wordDim)
+        casingEmbedding = config.casingDim > 0 ? Embedding(name: "casing.embedding", count: Casing.allCases.count, dimension: config.casingDim) : nil
+        switch config.charEncoder {
+        case .cnn: charEncoder = CharCNN(charCount: encoder.chars.count, charDim: config.charDim, filters: config.charHidden)
+        case .lstm: charEncoder = CharBiLSTM(charCount: encoder.chars.count, charDim: config.charDim, hidden: config.charHidden)
+        case .none: charEncoder = nil
+        }
+        let d = config.wordDim + config.casingDim + (charEncoder?.outputSize ?? 0)
+        bilstm = BiLSTM(name: "lstm", inputSize: d, hiddenSize: config.hidden, bidirectional: config.bidirectional)
+        let K = encoder.tags.count
+        outWeight = Parameter("output.weight", shape: [K, bilstm.outputSize])
+        outBias = Parameter("output.bias", shape: [K])
+        crf = config.crf ? CRF(tags: encoder.tags.items) : nil
+    }
+
+    public var parameters: [Parameter] {
+        var p = [wordEmbedding.table]
+        if let c = casingEmbedding { p.append(c.table) }
+        if let c = charEncoder { p += c.parameters }
+        p += bilstm.parameters
+        p += [outWeight, outBias]
+        if let crf { p += crf.parameters }
+        return p
+    }
+
+    public func initialize(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        wordEmbedding.initialize(&rng)
+        casingEmbedding?.initialize(&rng)
+        charEncoder?.initialize(&rng)
+        bilstm.initialize(&rng)
+        let K = outWeight.shape[0], O = outWeight.shape[1]
+        outWeight.initUniform((6 / Float(K + O)).squareRoot(), &rng)
+        outBias.fill(0)
+        crf?.initialize()
+    }
+
+    /// Use two threads for the two LSTM directions.
+    public var parallel: Bool {
+        get { bilstm.parallel }
+        set { bilstm.parallel = newValue }
+    }
+
+    // MARK: Forward
+
+    /// Builds the BiLSTM input for a batch; with `dropout` the masks are drawn from `rng`.
+    private func embed(_ batch: Batch, dropout: Float, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, D = inputSize
+        let xp = x.reserve(rows * D)
+        batch.words.withUnsafeBufferPointer { wordEmbedding.gather($0.baseAddress!, count: rows, into: xp, stride: D) }
+        var offset = wordEmbedding.dimension
+        if let c = casingEmbedding {
+            batch.casings.withUnsafeBufferPointer { c.gather($0.baseAddress!, count: rows, into: xp, stride: D, offset: offset) }
+            offset += c.dimension
+        }
+        if let ce = charEncoder {
+            let out = ce.forward(batch.uniqueChars)
+            let C = ce.outputSize
+            for r in 0..<rows {
+                let u = batch.uniqueIndex[r], dst = xp + r * D + offset
+                if u < 0 { dst.update(repeating: 0, count: C) } else { dst.update(from: out + Int(u) * C, count: C) }
+            }
+        }
+        if dropout > 0 { applyDropout(xp, count: rows * D, mask: xMask, p: dropout, rng: &rng) }
+        return xp
+    }
+
+    private func applyDropout(_ v: UnsafeMutablePointer<Float>, count n: Int, mask: FloatBuffer, p: Float, rng: inout SeededRandom) {
+        let m = mask.reserve(n)
+        let keep = 1 / (1 - p)
+        for i in 0..<n {
+            let k: Float = rng.uniform() < p ? 0 : keep
+            m[i] = k
+            v[i] *= k
+        }
+    }
+
+    /// Tag scores for every row of the batch ([rows × K]).
+    private func scores(_ batch: Batch, dropout: Float, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
+        let xp = embed(batch, dropout: dropout, rng: &rng)
+        let h = bilstm.forward(xp, layout: batch.layout)
+        let hd = hidden.reserve(rows * O)
+        hd.update(from: h, count: rows * O)
+        if dropout > 0 { applyDropout(hd, count: rows * O, mask: hMask, p: dropout, rng: &rng) }
+        let e = emissions.reserve(rows * K)
+        for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
+        BLAS.gemm(transB: true, m: rows, n: K, k: O, hd, outWeight.value, beta: 1, e)
+        return e
+    }
+
+    // MARK: Training
+
+    /// Forward and backward pass over a batch with gold tags. Adds the gradients of the mean
+    /// loss over the batch's sentences to the parameters and returns the summed loss.
+    @discardableResult
+    public func loss(_ batch: Batch, dropout: Float? = nil, rng: inout SeededRandom) -> Float {
+        let p = dropout ?? config.dropout
+        let rows = batch.layout.rows, B = batch.layout.batch, K = tagCount, O = bilstm.outputSize, D = inputSize
+        let e = scores(batch, dropout: p, rng: &rng)
+        let de = dEmissions.zeroed(rows * K)
+        let scale = 1 / Float(max(B, 1))
+        var total: Float = 0
+        for b in 0..<B {
+            let n = batch.layout.lengths[b], gold = batch.tags[b]
+            precondition(gold.count == n, "batch sentence without gold tags")
+            if let crf {
+                total += crf.loss(emissions: e + b * K, count: n, stride: B * K, gold: gold, dEmissions: de + b * K, scale: scale)
+            } else {
+                total += Self.softmaxLoss(e + b * K, n, stride: B * K, gold: gold, K: K, dE: de + b * K, scale: scale)
+            }
+        }
+        // Output layer.
+        let hd = hidden.pointer
+        BLAS.gemm(transA: true, m: K, n: O, k: rows, de, hd, beta: 1, outWeight.grad)
+        for r in 0..<rows { let d = de + r * K; for k in 0..<K { outBias.grad[k] += d[k] } }
+        let dh = dHidden.reserve(rows * O)
+        BLAS.gemm(m: rows, n: O, k: K, de, outWeight.value, beta: 0, dh)
+        if p > 0 { let m = hMask.pointer; for i in 0..<(rows * O) { dh[i] *= m[i] } }
+        // BiLSTM and embeddings.
+        let dxp = dx.reserve(rows * D)
+        bilstm.backward(dh, dInput: dxp)
+        if p > 0 { let m = xMask.pointer; for i in 0..<(rows * D) { dxp[i] *= m[i] } }
+        batch.words.withUnsafeBufferPointer { wordEmbedding.scatter($0.baseAddress!, count: rows, from: dxp, stride: D) }
+        var offset = wordEmbedding.dimension
+        if let c = casingEmbedding {
+            batch.casings.withUnsafeBufferPointer { c.scatter($0.baseAddress!, count: rows, from: dxp, stride: D, offset: offset) }
+            offset += c.dimension
+        }
+        if let ce = charEncoder {
+            let C = ce.outputSize, U = batch.uniqueChars.count
+            let dc = dChars.zeroed(U * C)
+            for r in 0..<rows {
+                let u = batch.uniqueIndex[r]
+                if u < 0 { continue }
+                let dst = dc + Int(u) * C, src = dxp + r * D + offset
+                for j in 0..<C { dst[j] += src[j] }
+            }
+            ce.backward(dc)
+        }
+        return total
+    }
+
+    static func softmaxLoss(_ e: UnsafePointer<Float>, _ n: Int, stride: Int, gold: [Int32], K: Int,
+                            dE: UnsafeMutablePointer<Float>, scale: Float) -> Float {
+        var total: Float = 0
+        for t in 0..<n {
+            let row = e + t * stride, d = dE + t * stride
+            let lse = Activations.logSumExp(row, K)
+            for k in 0..<K { d[k] = scale * expf(row[k] - lse) }
+            let g = Int(gold[t])
+            d[g] -= scale
+            total += lse - row[g]
+        }
+        return total
+    }
+
+    // MARK: Inference
+
+    /// The best tag ids for each sentence of the batch, in the batch's column order, with the
+    /// emission scores kept for `spanProbabilities`.
+    public func predict(_ batch: Batch) -> [[Int32]] {
+        var rng = SeededRandom(seed: 0)
+        let e = scores(batch, dropout: 0, rng: &rng)
+        let B = batch.layout.batch, K = tagCount
+        var out: [[Int32]] = []
+        out.reserveCapacity(B)
+        for b in 0..<B {
+            let n = batch.layout.lengths[b]
+            if let crf {
+                out.append(crf.decode(emissions: e + b * K, count: n, stride: B * K))
+            } else {
+                var path = [Int32](repeating: 0, count: n)
+                for t in 0..<n {
+                    let row = e + b * K + t * B * K
+                    var best = 0
+                    for k in 1..<K where row[k] > row[best] { best = k }
+                    path[t] = Int32(best)
+                }
+                out.append(path)
+            }
+        }
+        return out
+    }
+
+    /// After `predict`: the probability of each span (token range) of column `b` carrying the
+    /// predicted tags, from the CRF's forward-backward scores (or the product of the softmax
+    /// probabilities without a CRF).
+    public func spanProbabilities(_ batch: Batch, column b: Int, path: [Int32], spans: [(Int, Int)]) -> [Double] {
+        let B = batch.layout.batch, K = tagCount, n = batch.layout.lengths[b]
+        let e = emissions.pointer + b * K
+        if let crf { return crf.spanProbabilities(emissions: e, count: n, stride: B * K, path: path, spans: spans) }
+        return spans.map { (from, to) in
+            var logp: Float = 0
+            for t in from..<to {
+                let row = e + t * B * K
+                logp += row[Int(path[t])] - Activations.logSumExp(row, K)
+            }
+            return Double(expf(logp))
+        }
+    }
+}
