@@ -17,13 +17,13 @@ struct InspectCommand: ParsableCommand {
         other file ner inspect counts the tokens that never occur in the training file.
 
         FILE FORMAT
-          One token per line, columns separated by spaces or tabs, the token first and the tag \
+        One token per line, columns separated by spaces or tabs, the token first and the tag \
         last (change this with --token-column and --tag-column). A blank line ends a sentence. \
         Lines starting with -DOCSTART- separate documents; lines made of # and a comment are \
         skipped. Files may be gzip-compressed.
 
         EXIT STATUS
-          0 when every file can be used, 1 when a file has errors.
+        0 when every file can be used, 1 when a file has errors.
 
         EXAMPLES
           ner inspect train.txt valid.txt test.txt
