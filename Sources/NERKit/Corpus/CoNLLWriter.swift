@@ -22,8 +22,8 @@ public struct CoNLLWriter<Output: TextOutputStream> {
     /// The text `write` produces for one sentence.
     public static func format(_ sentence: CoNLLSentence, predicted: [String]) throws -> String {
         guard predicted.count == sentence.lines.count else {
-            throw NERError(path: nil, line: sentence.firstLine,
-                           "\(predicted.count) predicted tags for a sentence of \(sentence.lines.count) tokens")
+            let at = sentence.firstLine.map { " (the sentence at line \($0))" } ?? ""
+            throw NERError("\(predicted.count) predicted tags for \(sentence.lines.count) tokens\(at)")
         }
         var text = ""
         if sentence.startsDocument {
