@@ -1,13 +1,119 @@
 import ArgumentParser
+import Foundation
 import NERKit
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Not implemented yet."
+        abstract: "Check CoNLL-style corpora and show what they contain.",
+        discussion: """
+        For each FILE, ner inspect reads every sentence and prints the tag scheme it uses \
+        (IOB1, IOB2 or BIOES), the number of documents (-DOCSTART- lines), sentences, tokens and \
+        entities of each type, and the longest sentence. Every problem found is printed on \
+        standard error as FILE:LINE: message, and reading goes on with the next sentence, so one \
+        run shows them all.
+
+        When several files are given, the first is taken as the training file, and for each \
+        other file ner inspect counts the tokens that never occur in the training file.
+
+        FILE FORMAT
+        One token per line, columns separated by spaces or tabs, the token first and the tag \
+        last (change this with --token-column and --tag-column). A blank line ends a sentence. \
+        Lines starting with -DOCSTART- separate documents; lines made of # and a comment are \
+        skipped. Files may be gzip-compressed.
+
+        EXIT STATUS
+        0 when every file can be used, 1 when a file has errors.
+
+        EXAMPLES
+          ner inspect train.txt valid.txt test.txt
+          ner inspect --token-column 1 --tag-column 2 germeval-train.tsv
+          ner inspect --json train.txt > train-report.json
+        """
     )
 
+    @Argument(help: ArgumentHelp("CoNLL-style files to check.", valueName: "file"))
+    var files: [String]
+
+    @OptionGroup var corpus: CorpusOptions
+
+    @Flag(help: "Print the reports as JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Give at least one file to inspect.") }
+    }
+
     func run() throws {
-        throw NERError("ner inspect: not implemented yet")
+        var reports: [CorpusReport] = []
+        var trainingTokens: Set<String>?
+        let out = FileHandleOutputStream(.standardOutput)
+        let err = FileHandleOutputStream(.standardError)
+        for (index, path) in files.enumerated() {
+            let result = CorpusReport.inspect(
+                path: path, columns: corpus.columns,
+                trainingPath: index > 0 ? files[0] : nil, trainingTokens: index > 0 ? trainingTokens : nil,
+                collectTokens: index == 0 && files.count > 1)
+            if index == 0 { trainingTokens = result.tokens }
+            let report = result.report
+            reports.append(report)
+            for problem in report.errors { err.write("\(problem)\n") }
+            if report.moreErrors > 0 { err.write("\(path): \(report.moreErrors) more errors not shown\n") }
+            for problem in report.warnings { err.write("\(problem) (warning)\n") }
+            err.flush()
+            if !json {
+                if index > 0 { out.write("\n") }
+                out.write(Self.text(report))
+                out.flush()
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(reports)
+            out.write(String(decoding: data, as: UTF8.self) + "\n")
+        }
+        out.flush()
+        if reports.contains(where: { $0.hasErrors }) { throw ExitCode(1) }
+    }
+
+    /// The human-readable report of one file.
+    static func text(_ report: CorpusReport) -> String {
+        var lines: [(String, String)] = [
+            ("tag scheme", report.scheme.displayName),
+            ("documents", count(report.documents)),
+            ("sentences", count(report.sentences)),
+            ("tokens", count(report.tokens)),
+            ("entities", count(report.entityTotal)),
+        ]
+        let byCount = report.entities.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        for (type, n) in byCount { lines.append(("  " + type, count(n))) }
+        if let longest = report.longestSentence {
+            lines.append(("longest sentence", "\(count(longest.tokens)) tokens (line \(longest.line))"))
+        }
+        if let unknown = report.unknownTokens {
+            lines.append(("not in training", "\(count(unknown.count)) tokens (\(String(format: "%.1f", unknown.percent))%) "
+                            + "never occur in \(unknown.trainingPath)"))
+        }
+        let errorCount = report.errors.count + report.moreErrors
+        lines.append(("errors", errorCount == 0 ? "none" : "\(count(errorCount)) (listed on standard error)"))
+        if !report.warnings.isEmpty { lines.append(("warnings", "\(report.warnings.count) (listed on standard error)")) }
+        let width = lines.map { $0.0.count }.max() ?? 0
+        var text = "\(report.path)\n"
+        for (label, value) in lines {
+            text += "  " + label + String(repeating: " ", count: width - label.count + 2) + value + "\n"
+        }
+        return text
+    }
+
+    /// 14041 → "14,041": corpus sizes are compared with published tables, which use separators.
+    static func count(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
     }
 }

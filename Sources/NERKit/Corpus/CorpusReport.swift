@@ -1,0 +1,153 @@
+/// What a user checks about a corpus before training on it: its tag scheme, size, entity counts,
+/// and every problem in it. Built by streaming through the file once (`CorpusReport.inspect`).
+public struct CorpusReport: Sendable, Codable, Equatable {
+    /// A `path:line: message` problem (an error, or a warning that does not stop training).
+    public struct Problem: Sendable, Codable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var line: Int?
+        public var message: String
+
+        public init(_ error: NERError, path: String) {
+            self.path = error.path ?? path
+            self.line = error.line
+            self.message = error.message
+        }
+
+        public init(path: String, line: Int?, message: String) {
+            self.path = path
+            self.line = line
+            self.message = message
+        }
+
+        public var description: String {
+            NERError(path: path, line: line, message).description
+        }
+    }
+
+    public struct LongestSentence: Sendable, Codable, Equatable {
+        public var tokens: Int
+        /// Line of its first token.
+        public var line: Int
+    }
+
+    /// Tokens of this file whose string never occurs in the training file.
+    public struct UnknownTokens: Sendable, Codable, Equatable {
+        public var trainingPath: String
+        public var count: Int
+        public var percent: Double
+    }
+
+    public var path: String
+    public var scheme: TagScheme
+    /// Number of `-DOCSTART-` lines.
+    public var documents = 0
+    public var sentences = 0
+    public var tokens = 0
+    /// Entity spans per type, read as the detected scheme's spans.
+    public var entities: [String: Int] = [:]
+    public var longestSentence: LongestSentence?
+    public var unknownTokens: UnknownTokens?
+    /// Errors: the file cannot be used as it is.
+    public var errors: [Problem] = []
+    /// Errors beyond the first `maximumStoredErrors`, counted but not kept.
+    public var moreErrors = 0
+    /// Warnings: the file can be read, but something is probably not what the user meant.
+    public var warnings: [Problem] = []
+
+    public var entityTotal: Int { entities.values.reduce(0, +) }
+    public var hasErrors: Bool { !errors.isEmpty || moreErrors > 0 }
+
+    public static let maximumStoredErrors = 1000
+
+    /// Reads the whole file at `path` and reports on it. `trainingTokens`, when given, are the
+    /// token strings of the training file (named `trainingPath`), to count unknown tokens.
+    /// `collectTokens` returns this file's token strings, for use as `trainingTokens` later.
+    public static func inspect(path: String, columns: CoNLLColumns = .init(),
+                               trainingPath: String? = nil, trainingTokens: Set<String>? = nil,
+                               collectTokens: Bool = false) -> (report: CorpusReport, tokens: Set<String>) {
+        var report = CorpusReport(path: path, scheme: .iob2)
+        var collected = Set<String>()
+        var detector = TagSchemeDetector()
+        var unknown = 0
+        // Sentences whose tags are not already in canonical form of each scheme (first lines kept).
+        var invalidFor: [TagScheme: (count: Int, lines: [Int])] = [:]
+
+        let reader: CoNLLReader
+        do {
+            reader = try CoNLLReader(path: path, columns: columns)
+        } catch {
+            report.record(error, path: path)
+            return (report, collected)
+        }
+        while true {
+            let sentence: CoNLLSentence
+            do {
+                guard let s = try reader.next() else { break }
+                sentence = s
+            } catch let error as NERError {
+                report.record(error, path: path)
+                // A read error (no line to resume from) ends the file; a bad sentence does not.
+                if error.line == nil { break }
+                continue
+            } catch {
+                report.record(NERError(path: path, "\(error)"), path: path)
+                break
+            }
+            report.sentences += 1
+            report.tokens += sentence.tokens.count
+            if sentence.tokens.count > (report.longestSentence?.tokens ?? 0) {
+                report.longestSentence = LongestSentence(tokens: sentence.tokens.count, line: sentence.firstLine ?? 0)
+            }
+            let parsed = sentence.tags.map { ParsedTag($0) ?? .outside }
+            detector.add(parsed: parsed)
+            for span in EntitySpan.spans(in: parsed) { report.entities[span.type, default: 0] += 1 }
+            for scheme in TagScheme.allCases where scheme.convert(sentence.tags, to: scheme) != sentence.tags {
+                var entry = invalidFor[scheme] ?? (0, [])
+                entry.count += 1
+                if entry.lines.count < 3, let line = sentence.firstLine { entry.lines.append(line) }
+                invalidFor[scheme] = entry
+            }
+            if let trainingTokens {
+                for token in sentence.tokens where !trainingTokens.contains(token) { unknown += 1 }
+            }
+            if collectTokens { collected.formUnion(sentence.tokens) }
+        }
+        report.documents = reader.documentCount
+        report.scheme = detector.scheme
+
+        if report.sentences == 0 && !report.hasErrors {
+            report.errors.append(Problem(path: path, line: nil, message: "no sentences found (is the file empty?)"))
+        }
+        if let invalid = invalidFor[report.scheme] {
+            let lines = invalid.lines.map(String.init).joined(separator: ", ")
+            let whereText = invalid.count == 1 ? "at line \(lines)" : "first at lines \(lines)"
+            let reading = report.scheme == .bioes
+                ? "entities are read as conlleval reads them"
+                : "entities are read as conlleval reads them (an I- after O or another type starts an entity)"
+            report.warnings.append(Problem(
+                path: path, line: invalid.lines.first,
+                message: "\(invalid.count) sentence\(invalid.count == 1 ? " has" : "s have") tags that are not valid "
+                    + "\(report.scheme.displayName) (\(whereText)); \(reading)"))
+        }
+        if trainingTokens != nil, let trainingPath {
+            report.unknownTokens = UnknownTokens(
+                trainingPath: trainingPath, count: unknown,
+                percent: report.tokens == 0 ? 0 : 100 * Double(unknown) / Double(report.tokens))
+        }
+        return (report, collected)
+    }
+
+    private mutating func record(_ error: Error, path: String) {
+        let problem: Problem
+        if let e = error as? NERError {
+            problem = Problem(e, path: path)
+        } else {
+            problem = Problem(path: path, line: nil, message: "\(error)")
+        }
+        if errors.count < Self.maximumStoredErrors {
+            errors.append(problem)
+        } else {
+            moreErrors += 1
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// One entity mention: tokens `start..<end` of a sentence, of one type. Spans are what the tag
+/// schemes encode, so converting between schemes is "read spans, write spans".
+public struct EntitySpan: Sendable, Hashable {
+    public var type: String
+    public var start: Int
+    /// One past the last token.
+    public var end: Int
+
+    public init(type: String, start: Int, end: Int) {
+        self.type = type
+        self.start = start
+        self.end = end
+    }
+
+    public var range: Range<Int> { start..<end }
+
+    /// Reads the spans of a tag sequence in any of IOB1, IOB2 or BIOES, the way conlleval does:
+    /// `B-` and `S-` always start a span, `I-`/`E-` continue the open span of the same type and
+    /// otherwise start a new one (so an `I-` after `O` in IOB2 starts a span), `E-`/`S-` close it.
+    /// Strings that are not valid tags are read as `O` (readers reject them before this point).
+    public static func spans(in tags: [String]) -> [EntitySpan] {
+        spans(in: tags.map { ParsedTag($0) ?? .outside })
+    }
+
+    public static func spans(in tags: [ParsedTag]) -> [EntitySpan] {
+        var result: [EntitySpan] = []
+        var open: EntitySpan?
+        func close(at end: Int) {
+            if var span = open {
+                span.end = end
+                result.append(span)
+                open = nil
+            }
+        }
+        for (position, tag) in tags.enumerated() {
+            switch tag.prefix {
+            case .o:
+                close(at: position)
+            case .b, .s:
+                close(at: position)
+                open = EntitySpan(type: tag.type, start: position, end: position + 1)
+            case .i, .e:
+                if open?.type != tag.type {
+                    close(at: position)
+                    open = EntitySpan(type: tag.type, start: position, end: position + 1)
+                }
+            }
+            if tag.prefix == .e || tag.prefix == .s { close(at: position + 1) }
+        }
+        close(at: tags.count)
+        return result
+    }
+}

@@ -1,0 +1,56 @@
+/// The position part of a named-entity tag: Beginning, Inside, End, Single, or Outside (`O`).
+public enum TagPrefix: Character, Sendable, Hashable, CaseIterable {
+    case b = "B", i = "I", e = "E", s = "S", o = "O"
+}
+
+/// A tag split into its position prefix and entity type (`B-PER` → `.b`, `"PER"`; `O` → `.o`, `""`).
+/// Every reader, converter and evaluator goes through this one parser so they agree on what a
+/// valid tag is.
+public struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
+    public var prefix: TagPrefix
+    /// The entity type; empty exactly when `prefix == .o`.
+    public var type: String
+
+    public static let outside = ParsedTag(prefix: .o, type: "")
+
+    public init(prefix: TagPrefix, type: String) {
+        self.prefix = prefix
+        self.type = prefix == .o ? "" : type
+    }
+
+    /// Parses `O`, or `B-`, `I-`, `E-`, `S-` followed by a non-empty type. BILOU's `U-` and `L-`
+    /// are read as `S-` and `E-` (same meaning). Anything else is nil.
+    public init?(_ s: String) {
+        if s == "O" {
+            self = .outside
+            return
+        }
+        let u = s.utf8
+        guard u.count >= 3, let first = u.first, u[u.index(after: u.startIndex)] == UInt8(ascii: "-") else {
+            return nil
+        }
+        let p: TagPrefix
+        switch first {
+        case UInt8(ascii: "B"): p = .b
+        case UInt8(ascii: "I"): p = .i
+        case UInt8(ascii: "E"), UInt8(ascii: "L"): p = .e
+        case UInt8(ascii: "S"), UInt8(ascii: "U"): p = .s
+        default: return nil
+        }
+        let type = String(s.dropFirst(2))
+        guard !type.isEmpty, !type.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
+        self.init(prefix: p, type: type)
+    }
+
+    public var isOutside: Bool { prefix == .o }
+
+    /// The tag as written in files: `O` or `B-PER`.
+    public var description: String {
+        prefix == .o ? "O" : "\(prefix.rawValue)-\(type)"
+    }
+
+    /// The error message for a string that is not a valid tag, shared by every command that reads tags.
+    public static func invalidMessage(for tag: String) -> String {
+        "invalid tag \"\(tag)\": expected O, or B-, I-, E- or S- followed by an entity type (like B-PER)"
+    }
+}

@@ -1,0 +1,106 @@
+/// How a corpus marks entity spans with tag prefixes. Training works in BIOES internally and
+/// writes predictions back in the scheme the user's files use, so both directions must be lossless.
+///
+/// - `iob1`: `I-` everywhere; `B-` only for a span that directly follows one of the same type
+///   (original CoNLL-2003 files).
+/// - `iob2`: every span starts with `B-`, continues with `I-`.
+/// - `bioes`: like IOB2, but the last token is `E-` and one-token spans are `S-` (a.k.a. IOBES;
+///   BILOU's `U-`/`L-` are read as `S-`/`E-`).
+public enum TagScheme: String, Sendable, CaseIterable, Codable {
+    case iob1, iob2, bioes
+
+    /// The name users know the scheme by ("IOB2").
+    public var displayName: String { rawValue.uppercased() }
+
+    /// Parses a scheme name as users type it, case-insensitively; "iobes" and "bilou" mean BIOES.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "iob1", "iob": self = .iob1
+        case "iob2", "bio": self = .iob2
+        case "bioes", "iobes", "bilou": self = .bioes
+        default: return nil
+        }
+    }
+
+    /// The scheme that tag sequences use: BIOES if any `E-`/`S-` appears; IOB1 if some span
+    /// starts with `I-` and `B-` appears only right after a span of the same type; otherwise IOB2
+    /// (also for sequences with no entities at all).
+    public static func detect<S: Sequence>(_ tagSequences: S) -> TagScheme where S.Element == [String] {
+        var detector = TagSchemeDetector()
+        for tags in tagSequences { detector.add(tags) }
+        return detector.scheme
+    }
+
+    /// Converts a valid tag sequence to the `target` scheme without losing any span. The input is
+    /// read as conlleval does (see `EntitySpan.spans(in:)`), so an invalid sequence such as an `I-`
+    /// after `O` in IOB2 comes out with that `I-` starting a span; converting to the same scheme
+    /// therefore repairs such sequences.
+    public func convert(_ tags: [String], to target: TagScheme) -> [String] {
+        target.tags(for: EntitySpan.spans(in: tags), count: tags.count)
+    }
+
+    /// Writes spans as tags of this scheme for a sentence of `count` tokens.
+    public func tags(for spans: [EntitySpan], count: Int) -> [String] {
+        var out = [String](repeating: "O", count: count)
+        var previous: EntitySpan?
+        for span in spans where span.start >= 0 && span.end <= count && span.start < span.end {
+            let adjacentSameType = previous.map { $0.end == span.start && $0.type == span.type } ?? false
+            for position in span.range {
+                let prefix: TagPrefix
+                switch self {
+                case .iob1:
+                    prefix = position == span.start && adjacentSameType ? .b : .i
+                case .iob2:
+                    prefix = position == span.start ? .b : .i
+                case .bioes:
+                    if span.end - span.start == 1 {
+                        prefix = .s
+                    } else if position == span.start {
+                        prefix = .b
+                    } else if position == span.end - 1 {
+                        prefix = .e
+                    } else {
+                        prefix = .i
+                    }
+                }
+                out[position] = ParsedTag(prefix: prefix, type: span.type).description
+            }
+            previous = span
+        }
+        return out
+    }
+}
+
+/// Accumulates the evidence `TagScheme.detect` uses one sentence at a time, so a large corpus can
+/// be classified while streaming through it.
+public struct TagSchemeDetector: Sendable {
+    private var sawEndOrSingle = false
+    private var sawSpanStartingWithI = false
+    private var sawSpanStartingWithB = false
+
+    public init() {}
+
+    public mutating func add(_ tags: [String]) {
+        add(parsed: tags.map { ParsedTag($0) ?? .outside })
+    }
+
+    public mutating func add(parsed tags: [ParsedTag]) {
+        var previous = ParsedTag.outside
+        for tag in tags {
+            let continuesSameType = !previous.isOutside && previous.type == tag.type
+            switch tag.prefix {
+            case .e, .s: sawEndOrSingle = true
+            case .i where !continuesSameType: sawSpanStartingWithI = true
+            case .b where !continuesSameType: sawSpanStartingWithB = true
+            default: break
+            }
+            previous = tag
+        }
+    }
+
+    public var scheme: TagScheme {
+        if sawEndOrSingle { return .bioes }
+        if sawSpanStartingWithI && !sawSpanStartingWithB { return .iob1 }
+        return .iob2
+    }
+}
