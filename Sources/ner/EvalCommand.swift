@@ -1,13 +1,115 @@
 import ArgumentParser
+import Foundation
 import NERKit
 
 struct EvalCommand: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case conlleval, json
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Not implemented yet."
+        abstract: "Score predicted entity tags against gold tags, as conlleval does.",
+        discussion: """
+        DESCRIPTION
+          With --predictions, reads files in the layout of the CoNLL shared tasks' conlleval
+          script: one token per line, columns separated by spaces or tabs, the last two
+          columns being the gold tag and the predicted tag (a first column, if there are
+          three or more, is the word). Blank lines, -DOCSTART- and -X- lines separate
+          sentences. All files are scored together, as if concatenated; '-' reads stdin.
+
+          An entity is correct when its type and both boundaries match a gold entity. The
+          entities are read with conlleval's rules: an I- tag after O or after another type
+          starts an entity, a type change ends one, B- after B- gives two. IOB1 and IOB2
+          files give conlleval's numbers to the last printed digit, except that -DOCSTART-
+          lines are not counted as tokens. Sentences tagged in BIOES (E-, S-) are scored
+          after converting them to IOB2, because conlleval misreads consecutive S- entities.
+
+          The report is conlleval's own: tokens and entities ("phrases") in the gold tags,
+          entities found in the predictions and how many are correct, then token accuracy
+          and entity precision, recall and F1 (FB1) in percent, overall and per type, each
+          type line ending with the number of entities predicted for that type.
+
+        ERRORS
+          A line with a tag other than O or B-, I-, E-, S- followed by a type, or with a
+          different number of columns than the first token line, stops the command with
+          'file:line: message' on stderr and exit status 1.
+
+        EXAMPLES
+          ner eval --predictions output.txt
+          ner eval --predictions dev.txt test.txt --format json
+          ner eval --predictions output.txt --errors --errors-file errors.txt
+          paste -d' ' gold.txt predicted-tags.txt | ner eval --predictions -
+        """
     )
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: ArgumentHelp("Files whose last two columns are the gold and the predicted tag.",
+                               valueName: "file"))
+    var predictions: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Tag the files with this model, then score (not available yet).",
+                                            valueName: "path"))
+    var model: String?
+
+    @Argument(help: ArgumentHelp("Gold-annotated files to tag with --model and score.", valueName: "file"))
+    var files: [String] = []
+
+    @Option(name: .long, help: "Output format: conlleval (conlleval's report) or json.")
+    var format: Format = .conlleval
+
+    @Flag(name: .long, help: "After the report, count span errors by kind and show a type confusion matrix.")
+    var errors = false
+
+    @Option(name: .customLong("errors-file"),
+            help: ArgumentHelp("Write every span error with its sentence to this file.", valueName: "file"))
+    var errorsFile: String?
+
+    func validate() throws {
+        if predictions.isEmpty && model == nil {
+            throw ValidationError("give --predictions FILE... (or --model PATH with files to tag)")
+        }
+        if !predictions.isEmpty && model != nil {
+            throw ValidationError("give either --predictions or --model, not both")
+        }
+        if !predictions.isEmpty && !files.isEmpty {
+            throw ValidationError("files after --predictions are scored as predictions; positional files are for --model")
+        }
+    }
+
     func run() throws {
-        throw NERError("ner eval: not implemented yet")
+        guard !predictions.isEmpty else {
+            throw NERError("ner eval --model: tagging with a model is not available yet")
+        }
+        let collecting = errors || errorsFile != nil
+        var evaluator = ConllEvaluator(collectingErrors: collecting)
+        for path in predictions {
+            let reader = path == "-"
+                ? try PredictionFileReader(path: "/dev/stdin", displayPath: "stdin")
+                : try PredictionFileReader(path: path)
+            while let sentence = try reader.next() {
+                evaluator.add(gold: sentence.gold, predicted: sentence.predicted, tokens: sentence.tokens,
+                              location: "\(reader.displayPath):\(sentence.line)")
+            }
+        }
+        let report = evaluator.report
+        let analysis = evaluator.errorAnalysis
+
+        var output: String
+        switch format {
+        case .conlleval:
+            output = report.conllevalText()
+            if errors, let analysis { output += analysis.summaryText() }
+        case .json:
+            output = errors ? (analysis.map { report.json(with: $0) } ?? report.json()) : report.json()
+        }
+        if let errorsFile, let analysis {
+            do {
+                try Data(analysis.errorsText().utf8).write(to: URL(fileURLWithPath: errorsFile))
+            } catch {
+                throw NERError(path: errorsFile, "cannot write: \(error.localizedDescription)")
+            }
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
     }
 }

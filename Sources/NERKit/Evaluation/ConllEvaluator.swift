@@ -1,0 +1,133 @@
+/// Scores predicted tags against gold tags exactly as the CoNLL shared tasks' conlleval script
+/// does, one sentence at a time: an entity counts as correct only when conlleval would count
+/// it (same type, same start, same end), token accuracy compares whole tags. Sentences with
+/// `E-`/`S-` tags (BIOES, IOE) are rewritten as IOB2 for the entity counts first, since
+/// conlleval misreads consecutive `S-` entities; accuracy always compares the tags as given.
+///
+/// Tags are parsed once per distinct string and scored as small integers, so scoring a dev set
+/// after each training epoch costs little.
+public struct ConllEvaluator {
+    private var table = TagTable()
+    private var tokens = 0
+    private var correctTags = 0
+    private var overall = EvaluationCounts()
+    private var goldByType: [Int] = [0]
+    private var foundByType: [Int] = [0]
+    private var correctByType: [Int] = [0]
+    /// conlleval's `$inCorrect`: the entities opened at the same place with the same type in
+    /// gold and prediction have matched so far. It can only outlive a sentence with tags
+    /// conlleval does not know (`.`), and then it is carried on as conlleval carries it.
+    private var inCorrect = false
+
+    private var goldIDs: [Int32] = []
+    private var predictedIDs: [Int32] = []
+    private var goldTags: [ConllTag] = []
+    private var predictedTags: [ConllTag] = []
+    private var converted: [ConllTag] = []
+
+    /// The span errors found so far when created with `collectingErrors: true`.
+    public private(set) var errorAnalysis: SpanErrorAnalysis?
+
+    /// With `collectingErrors`, every sentence's entities are also compared for `--errors`
+    /// (slower; training leaves it off).
+    public init(collectingErrors: Bool = false) {
+        errorAnalysis = collectingErrors ? SpanErrorAnalysis() : nil
+    }
+
+    /// Scores one sentence. `gold` and `predicted` must have the same length; `tokens` and
+    /// `location` (e.g. `file:line`) are only used to show errors.
+    public mutating func add(gold: [String], predicted: [String], tokens: [String]? = nil, location: String? = nil) {
+        precondition(gold.count == predicted.count, "gold and predicted tag counts differ")
+        goldIDs.removeAll(keepingCapacity: true)
+        predictedIDs.removeAll(keepingCapacity: true)
+        for tag in gold { goldIDs.append(table.id(of: tag)) }
+        for tag in predicted { predictedIDs.append(table.id(of: tag)) }
+        let typeCount = table.typeNames.count
+        if goldByType.count < typeCount {
+            let extra = [Int](repeating: 0, count: typeCount - goldByType.count)
+            goldByType += extra
+            foundByType += extra
+            correctByType += extra
+        }
+
+        for i in 0..<goldIDs.count where goldIDs[i] == predictedIDs[i] { correctTags += 1 }
+        self.tokens += goldIDs.count
+
+        Self.prepare(goldIDs, parsed: table.tags, into: &goldTags, scratch: &converted)
+        Self.prepare(predictedIDs, parsed: table.tags, into: &predictedTags, scratch: &converted)
+        score()
+
+        if errorAnalysis != nil {
+            let names = table.typeNames
+            func entitySpans(_ tags: [ConllTag]) -> [EntitySpan] {
+                tags.withUnsafeBufferPointer { ChunkExtractor.typedSpans($0) }
+                    .map { EntitySpan(type: names[Int($0.type)], start: $0.start, end: $0.end) }
+            }
+            errorAnalysis?.add(gold: entitySpans(goldTags), predicted: entitySpans(predictedTags),
+                               length: gold.count, tokens: tokens, location: location)
+        }
+    }
+
+    /// The counts so far.
+    public var report: EvaluationReport {
+        var overall = self.overall
+        var correctByType = self.correctByType
+        if inCorrect {
+            // conlleval closes a still-open match at the end of its input.
+            overall.correct += 1
+            correctByType[0] += 1
+        }
+        var perType: [String: EvaluationCounts] = [:]
+        for id in 0..<goldByType.count where goldByType[id] > 0 || foundByType[id] > 0 {
+            perType[table.typeNames[id]] = EvaluationCounts(
+                gold: goldByType[id], found: foundByType[id], correct: correctByType[id])
+        }
+        return EvaluationReport(tokens: tokens, correctTags: correctTags, overall: overall, perType: perType)
+    }
+
+    /// Parsed tags of one sequence, rewritten as IOB2 when it uses `E-`/`S-`.
+    private static func prepare(_ ids: [Int32], parsed: [ConllTag], into tags: inout [ConllTag],
+                                scratch: inout [ConllTag]) {
+        tags.removeAll(keepingCapacity: true)
+        for id in ids { tags.append(parsed[Int(id)]) }
+        let needs = tags.withUnsafeBufferPointer { BIOESToIOB2.needsConversion($0) }
+        if needs {
+            tags.withUnsafeBufferPointer { BIOESToIOB2.convert($0, into: &scratch) }
+            swap(&tags, &scratch)
+        }
+    }
+
+    /// conlleval's main loop over one sentence followed by a boundary line.
+    private mutating func score() {
+        let n = goldTags.count
+        var lastGold = ConllTag.boundary, lastPredicted = ConllTag.boundary
+        for i in 0...n {
+            let gold = i < n ? goldTags[i] : ConllTag.boundary
+            let predicted = i < n ? predictedTags[i] : ConllTag.boundary
+            if inCorrect {
+                let goldEnds = ConllTag.chunkEnds(lastGold, gold)
+                let predictedEnds = ConllTag.chunkEnds(lastPredicted, predicted)
+                if goldEnds && predictedEnds && lastPredicted.type == lastGold.type {
+                    inCorrect = false
+                    overall.correct += 1
+                    correctByType[Int(lastGold.type)] += 1
+                } else if goldEnds != predictedEnds || predicted.type != gold.type {
+                    inCorrect = false
+                }
+            }
+            let goldStarts = ConllTag.chunkStarts(lastGold, gold)
+            let predictedStarts = ConllTag.chunkStarts(lastPredicted, predicted)
+            if goldStarts && predictedStarts && predicted.type == gold.type { inCorrect = true }
+            if goldStarts {
+                overall.gold += 1
+                goldByType[Int(gold.type)] += 1
+            }
+            if predictedStarts {
+                overall.found += 1
+                foundByType[Int(predicted.type)] += 1
+            }
+            lastGold = gold
+            lastPredicted = predicted
+        }
+    }
+}
