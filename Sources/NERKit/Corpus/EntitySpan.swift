@@ -51,3 +51,15 @@ public struct EntitySpan: Sendable, Hashable {
         return result
     }
 }
+
+extension EntitySpan: CustomStringConvertible {
+    /// Number of tokens covered.
+    public var length: Int { end - start }
+
+    /// Whether the two spans share at least one token.
+    public func overlaps(_ other: EntitySpan) -> Bool {
+        start < other.end && other.start < end
+    }
+
+    public var description: String { "\(type)[\(start),\(end))" }
+}

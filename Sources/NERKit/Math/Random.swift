@@ -1,7 +1,7 @@
 /// A small, fast, seedable generator (SplitMix64) so that a seed fixes every random choice:
 /// initial weights, dropout masks and batch order are the same on every run and machine.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    public var state: UInt64
 
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
 

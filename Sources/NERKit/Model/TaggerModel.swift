@@ -227,3 +227,23 @@ public final class TaggerModel {
         }
     }
 }
+
+extension TaggerModel {
+    /// Predicts tag ids for many sentences, batching them by length internally; the result
+    /// follows the input order.
+    public func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
+        var result = [[Int32]](repeating: [], count: sentences.count)
+        let order = sentences.indices.sorted { sentences[$0].count > sentences[$1].count }
+        var i = 0
+        while i < order.count {
+            let chunk = Array(order[i..<min(i + batchSize, order.count)])
+            let nonEmpty = chunk.filter { sentences[$0].count > 0 }
+            if !nonEmpty.isEmpty {
+                let batch = Batch(sentences, indices: nonEmpty, surfaces: surfaces)
+                for (col, path) in predict(batch).enumerated() { result[batch.order[col]] = path }
+            }
+            i += batchSize
+        }
+        return result
+    }
+}

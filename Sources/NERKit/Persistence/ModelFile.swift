@@ -1,0 +1,98 @@
+import Foundation
+
+/// A trained tagger on disk: the weights as safetensors tensors (named like the parameters),
+/// and in the metadata the model's shape, its vocabularies, the user's tag scheme and where the
+/// model came from. `save` replaces the file atomically; `load` validates everything.
+public enum ModelFile {
+    public static let formatName = "ner-bilstm-crf"
+    public static let formatVersion = "1"
+
+    /// What a model file says about how it was made.
+    public struct Provenance: Codable, Equatable, Sendable {
+        public var nerVersion = NERVersion.string
+        public var created = ""
+        public var trainFiles: [String: String] = [:]   // path → crc32
+        public var devFiles: [String: String] = [:]
+        public var embeddings: String? = nil
+        public var epochs = 0
+        public var bestEpoch = 0
+        public var devF1: Double = 0
+        public var training: TrainingOptions? = nil
+        public init() {}
+    }
+
+    /// Saves `model`. `scheme` is the tag scheme of the user's data, used when writing tags back.
+    /// Word embeddings are stored in half precision when `halfEmbeddings` is set.
+    public static func save(_ model: TaggerModel, scheme: TagScheme, provenance: Provenance, to path: String,
+                            halfEmbeddings: Bool = false, extraTensors: [StoredTensor] = [], extraMetadata: [String: String] = [:]) throws {
+        var tensors: [StoredTensor] = model.parameters.map { p in
+            let half = halfEmbeddings && p === model.wordEmbedding.table
+            return StoredTensor(name: p.name, dtype: half ? .f16 : .f32, shape: p.shape, floats: p.values)
+        }
+        tensors += extraTensors
+        var meta = extraMetadata
+        meta["format"] = formatName
+        meta["format_version"] = formatVersion
+        meta["config"] = jsonString(model.config)
+        meta["tag_scheme"] = scheme.rawValue
+        meta["vocab.words"] = model.encoder.words.jsonString()
+        meta["vocab.chars"] = model.encoder.chars.jsonString()
+        meta["vocab.tags"] = model.encoder.tags.jsonString()
+        meta["provenance"] = jsonString(provenance)
+        try SafeTensorsFile.write(tensors, metadata: meta, to: path)
+    }
+
+    public struct Loaded {
+        public var model: TaggerModel
+        public var scheme: TagScheme
+        public var provenance: Provenance
+        public var tensors: [String: StoredTensor]
+        public var metadata: [String: String]
+    }
+
+    public static func load(_ path: String) throws -> Loaded {
+        let (tensors, meta) = try SafeTensorsFile.read(path)
+        func need(_ key: String) throws -> String {
+            guard let v = meta[key] else { throw NERError(path: path, "not a ner model: metadata lacks '\(key)'") }
+            return v
+        }
+        guard try need("format") == formatName else { throw NERError(path: path, "not a ner model (format '\(meta["format"] ?? "")')") }
+        guard try need("format_version") == formatVersion else {
+            throw NERError(path: path, "model format version \(meta["format_version"] ?? "") is not supported by ner \(NERVersion.string)")
+        }
+        do {
+            let config: ModelConfig = try decode(try need("config"))
+            guard let scheme = TagScheme(rawValue: try need("tag_scheme")) else { throw NERError("unknown tag scheme") }
+            let encoder = FeatureEncoder(
+                words: try Vocabulary(jsonString: try need("vocab.words"), specials: true),
+                chars: try Vocabulary(jsonString: try need("vocab.chars"), specials: true),
+                tags: try Vocabulary(jsonString: try need("vocab.tags"), specials: false))
+            let provenance: Provenance = (try? decode(try need("provenance"))) ?? Provenance()
+            let model = TaggerModel(config: config, encoder: encoder)
+            for p in model.parameters {
+                guard let t = tensors[p.name] else { throw NERError("tensor '\(p.name)' is missing") }
+                guard t.shape == p.shape else { throw NERError("tensor '\(p.name)' has shape \(t.shape), expected \(p.shape)") }
+                guard t.floats.allSatisfy({ $0.isFinite || $0 == CRF.forbidden }) else { throw NERError("tensor '\(p.name)' holds a non-finite value") }
+                p.setValues(t.floats)
+            }
+            model.crf?.applyConstraints()
+            return Loaded(model: model, scheme: scheme, provenance: provenance, tensors: tensors, metadata: meta)
+        } catch let e as NERError where e.path == nil {
+            throw NERError(path: path, "invalid model: \(e.message)")
+        } catch let e as NERError {
+            throw e
+        } catch {
+            throw NERError(path: path, "invalid model: \(error)")
+        }
+    }
+
+    static func jsonString<T: Encodable>(_ value: T) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: enc.encode(value), as: UTF8.self)) ?? "{}"
+    }
+
+    static func decode<T: Decodable>(_ s: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(s.utf8))
+    }
+}

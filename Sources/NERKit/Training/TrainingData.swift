@@ -1,0 +1,94 @@
+import CZlib
+import Foundation
+
+/// A corpus read whole for training or evaluation, with the tag scheme its tags use.
+public struct LabeledCorpus: Sendable {
+    public var path: String
+    public var sentences: [CoNLLSentence]
+    public var scheme: TagScheme
+
+    public static func load(_ path: String, columns: CoNLLColumns = .init()) throws -> LabeledCorpus {
+        let sentences = try CoNLLReader.readAll(path: path, columns: columns).filter { !$0.tokens.isEmpty }
+        if sentences.isEmpty { throw NERError(path: path, "no sentences found") }
+        return LabeledCorpus(path: path, sentences: sentences, scheme: TagScheme.detect(sentences.map(\.tags)))
+    }
+
+    /// The tags of each sentence in BIOES, the scheme the model is trained in.
+    public var bioesTags: [[String]] { sentences.map { scheme.convert($0.tags, to: .bioes) } }
+
+    public var tokenCount: Int { sentences.reduce(0) { $0 + $1.tokens.count } }
+
+    /// CRC-32 of the file's bytes, as provenance.
+    public static func checksum(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
+        let crc = data.withUnsafeBytes { p in crc32(0, p.bindMemory(to: UInt8.self).baseAddress, uInt(p.count)) }
+        return String(format: "%08x", UInt32(crc))
+    }
+}
+
+/// How the word vocabulary is chosen.
+public struct VocabularyOptions: Codable, Equatable, Sendable {
+    /// Training words seen fewer times than this are unknown (unless pretrained vectors cover them).
+    public var minCount = 1
+    /// With pretrained vectors: also keep this many of the file's most frequent words, so
+    /// everyday words outside the training data are not unknown at tagging time.
+    public var pretrainedTop = 100_000
+    public init() {}
+}
+
+/// Builds vocabularies from training data (and pretrained vectors) and creates a fresh model.
+public enum ModelBuilder {
+    /// The BIOES tag set for the entity types of `corpora`: O, then B/I/E/S for each type.
+    public static func tagVocabulary(types: Set<String>) -> Vocabulary {
+        var v = Vocabulary(specials: false)
+        v.add("O")
+        for t in types.sorted() { for p in ["B", "I", "E", "S"] { v.add("\(p)-\(t)") } }
+        return v
+    }
+
+    /// Returns a model initialised with `seed`, with pretrained vectors copied into the rows of
+    /// the words they cover, and the number of words so covered.
+    public static func makeModel(config: ModelConfig, train: [[String]], trainTags: [[String]], extraWords: [[String]],
+                                 pretrained: PretrainedVectors?, vocabulary: VocabularyOptions, seed: UInt64) -> (TaggerModel, covered: Int) {
+        var words = VocabularyBuilder(), chars = VocabularyBuilder()
+        for sentence in train {
+            for token in sentence {
+                words.count(WordKey.normalize(token))
+                for c in token.unicodeScalars { chars.count(String(c)) }
+            }
+        }
+        var wordVocab = words.build(minCount: vocabulary.minCount)
+        var pretrainedRow: [Int32: Int] = [:]
+        if let pretrained {
+            var needed = Set(wordVocab.items)
+            for s in extraWords { for t in s { needed.insert(WordKey.normalize(t)) } }
+            for (row, word) in pretrained.words.enumerated() {
+                let key = WordKey.normalize(word)
+                guard row < vocabulary.pretrainedTop || needed.contains(key) else { continue }
+                let id = wordVocab.add(key)
+                if pretrainedRow[id] == nil { pretrainedRow[id] = row }
+            }
+        }
+        var types = Set<String>()
+        for tags in trainTags { for t in tags { if let p = ParsedTag(t), !p.isOutside { types.insert(p.type) } } }
+        let encoder = FeatureEncoder(words: wordVocab, chars: chars.build(minCount: 1), tags: tagVocabulary(types: types))
+        var cfg = config
+        if let pretrained { cfg.wordDim = pretrained.dimension }
+        let model = TaggerModel(config: cfg, encoder: encoder)
+        model.initialize(seed: seed)
+        if let pretrained {
+            let d = pretrained.dimension, table = model.wordEmbedding.table.value
+            for (id, row) in pretrainedRow {
+                for j in 0..<d { table[Int(id) * d + j] = pretrained.vectors[row * d + j] }
+            }
+        }
+        return (model, pretrainedRow.count)
+    }
+
+    /// Words that are not in the model's vocabulary: (unknown tokens, all tokens).
+    public static func unknownRate(_ model: TaggerModel, _ sentences: [[String]]) -> (Int, Int) {
+        var unknown = 0, total = 0
+        for s in sentences { for t in s { total += 1; if model.encoder.words.id(WordKey.normalize(t)) == nil { unknown += 1 } } }
+        return (unknown, total)
+    }
+}

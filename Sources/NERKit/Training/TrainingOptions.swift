@@ -1,0 +1,23 @@
+/// Everything about a training run that is not the model's shape.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    public var epochs = 50
+    public var patience = 5
+    public var batchSize = 10
+    public var optimizer = OptimizerKind.adam
+    /// nil: the optimiser's default.
+    public var learningRate: Float? = nil
+    /// SGD: lr(epoch) = lr / (1 + decay · epoch) (Ma and Hovy use 0.05).
+    public var learningRateDecay: Float = 0.05
+    public var momentum: Float = 0.9
+    public var clipNorm: Float = 5
+    public var seed: UInt64 = 1
+    public var threads = 2
+
+    public init() {}
+
+    public var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
+
+    public func learningRate(epoch: Int) -> Float {
+        optimizer == .sgd ? effectiveLearningRate / (1 + learningRateDecay * Float(epoch - 1)) : effectiveLearningRate
+    }
+}
