@@ -69,7 +69,7 @@ struct InspectCommand: ParsableCommand {
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(reports)
             out.write(String(decoding: data, as: UTF8.self) + "\n")
         }
@@ -79,6 +79,11 @@ struct InspectCommand: ParsableCommand {
 
     /// The human-readable report of one file.
     static func text(_ report: CorpusReport) -> String {
+        let errorCount = report.errors.count + report.moreErrors
+        let errorsLine = ("errors", errorCount == 0 ? "none" : "\(count(errorCount)) (listed on standard error)")
+        if report.sentences == 0 && report.hasErrors {
+            return "\(report.path)\n  \(errorsLine.0)  \(errorsLine.1)\n"
+        }
         var lines: [(String, String)] = [
             ("tag scheme", report.scheme.displayName),
             ("documents", count(report.documents)),
@@ -95,8 +100,7 @@ struct InspectCommand: ParsableCommand {
             lines.append(("not in training", "\(count(unknown.count)) tokens (\(String(format: "%.1f", unknown.percent))%) "
                             + "never occur in \(unknown.trainingPath)"))
         }
-        let errorCount = report.errors.count + report.moreErrors
-        lines.append(("errors", errorCount == 0 ? "none" : "\(count(errorCount)) (listed on standard error)"))
+        lines.append(errorsLine)
         if !report.warnings.isEmpty { lines.append(("warnings", "\(report.warnings.count) (listed on standard error)")) }
         let width = lines.map { $0.0.count }.max() ?? 0
         var text = "\(report.path)\n"
