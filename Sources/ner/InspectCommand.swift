@@ -59,7 +59,9 @@ struct InspectCommand: ParsableCommand {
             reports.append(report)
             for problem in report.errors { err.write("\(problem)\n") }
             if report.moreErrors > 0 { err.write("\(path): \(report.moreErrors) more errors not shown\n") }
-            for problem in report.warnings { err.write("\(problem) (warning)\n") }
+            for problem in report.warnings {
+                err.write("\(NERError(path: problem.path, line: problem.line, "warning: " + problem.message))\n")
+            }
             err.flush()
             if !json {
                 if index > 0 { out.write("\n") }

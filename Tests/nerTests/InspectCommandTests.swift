@@ -138,7 +138,7 @@ final class InspectCommandTests: XCTestCase {
         let stray = try write("Anna B-PER\nsings O\n\nin O\nOslo I-LOC\n", name: "stray.txt", in: dir)
         let strayResult = try runNER(["inspect", stray])
         XCTAssertEqual(strayResult.status, 0)
-        XCTAssertTrue(strayResult.stderr.hasPrefix("\(stray):4: 1 sentence has tags that are not valid IOB2 (at line 4)"), strayResult.stderr)
+        XCTAssertTrue(strayResult.stderr.hasPrefix("\(stray):4: warning: 1 sentence has tags that are not valid IOB2 (at line 4)"), strayResult.stderr)
         XCTAssertTrue(strayResult.stdout.contains("  warnings          1 (listed on standard error)\n"), strayResult.stdout)
     }
 
