@@ -54,7 +54,8 @@ struct InspectCommand: ParsableCommand {
                 path: path, columns: corpus.columns,
                 trainingPath: index > 0 ? files[0] : nil, trainingTokens: index > 0 ? trainingTokens : nil,
                 collectTokens: index == 0 && files.count > 1)
-            if index == 0 { trainingTokens = result.tokens }
+            // A training file that could not be read gives no vocabulary to compare with.
+            if index == 0 && result.report.sentences > 0 { trainingTokens = result.tokens }
             let report = result.report
             reports.append(report)
             for problem in report.errors { err.write("\(problem)\n") }
