@@ -54,12 +54,15 @@ struct InspectCommand: ParsableCommand {
                 path: path, columns: corpus.columns,
                 trainingPath: index > 0 ? files[0] : nil, trainingTokens: index > 0 ? trainingTokens : nil,
                 collectTokens: index == 0 && files.count > 1)
-            if index == 0 { trainingTokens = result.tokens }
+            // A training file that could not be read gives no vocabulary to compare with.
+            if index == 0 && result.report.sentences > 0 { trainingTokens = result.tokens }
             let report = result.report
             reports.append(report)
             for problem in report.errors { err.write("\(problem)\n") }
             if report.moreErrors > 0 { err.write("\(path): \(report.moreErrors) more errors not shown\n") }
-            for problem in report.warnings { err.write("\(problem) (warning)\n") }
+            for problem in report.warnings {
+                err.write("\(NERError(path: problem.path, line: problem.line, "warning: " + problem.message))\n")
+            }
             err.flush()
             if !json {
                 if index > 0 { out.write("\n") }
@@ -69,7 +72,7 @@ struct InspectCommand: ParsableCommand {
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(reports)
             out.write(String(decoding: data, as: UTF8.self) + "\n")
         }
@@ -79,6 +82,11 @@ struct InspectCommand: ParsableCommand {
 
     /// The human-readable report of one file.
     static func text(_ report: CorpusReport) -> String {
+        let errorCount = report.errors.count + report.moreErrors
+        let errorsLine = ("errors", errorCount == 0 ? "none" : "\(count(errorCount)) (listed on standard error)")
+        if report.sentences == 0 && report.hasErrors {
+            return "\(report.path)\n  \(errorsLine.0)  \(errorsLine.1)\n"
+        }
         var lines: [(String, String)] = [
             ("tag scheme", report.scheme.displayName),
             ("documents", count(report.documents)),
@@ -95,8 +103,7 @@ struct InspectCommand: ParsableCommand {
             lines.append(("not in training", "\(count(unknown.count)) tokens (\(String(format: "%.1f", unknown.percent))%) "
                             + "never occur in \(unknown.trainingPath)"))
         }
-        let errorCount = report.errors.count + report.moreErrors
-        lines.append(("errors", errorCount == 0 ? "none" : "\(count(errorCount)) (listed on standard error)"))
+        lines.append(errorsLine)
         if !report.warnings.isEmpty { lines.append(("warnings", "\(report.warnings.count) (listed on standard error)")) }
         let width = lines.map { $0.0.count }.max() ?? 0
         var text = "\(report.path)\n"

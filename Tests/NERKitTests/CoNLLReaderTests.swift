@@ -197,6 +197,34 @@ final class CoNLLReaderTests: XCTestCase {
         XCTAssertEqual(e2.text, "\(e2.path):1: token column -3 does not exist: the line has 2 columns (columns are counted from 0, negative numbers count from the end)")
     }
 
+    func testCorruptGzipDataEndsReadingAfterOneError() throws {
+        var text = ""
+        for i in 0..<500 { text += "word\(i) O\nLund B-LOC\n\n" }
+        let plain = try file(text)
+        let gz = plain + ".gz"
+        let task = Process()
+        task.executableURL = URL(fileURLWithPath: "/bin/sh")
+        task.arguments = ["-c", "gzip -c '\(plain)' > '\(gz)'"]
+        try task.run(); task.waitUntilExit()
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: gz) }
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: gz)))
+        XCTAssertGreaterThan(bytes.count, 300)
+        for i in 100..<160 { bytes[i] ^= 0x55 }
+        try Data(bytes).write(to: URL(fileURLWithPath: gz))
+
+        let reader = try CoNLLReader(path: gz)
+        var errors = 0
+        for _ in 0..<2000 {
+            do {
+                if try reader.next() == nil { break }
+            } catch {
+                errors += 1
+            }
+        }
+        XCTAssertEqual(errors, 1)
+        XCTAssertNil(try reader.next())
+    }
+
     func testReadingGoesOnWithTheNextSentenceAfterAnError() throws {
         let reader = try CoNLLReader(path: try file("a O\nb X\nc O\n\nd B-LOC\n\ne O f\n\ng O\n"))
         var results: [String] = []

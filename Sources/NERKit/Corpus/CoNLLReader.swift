@@ -8,7 +8,8 @@
 /// social-media corpora). CRLF line ends, a UTF-8 byte order mark and gzip compression are accepted.
 ///
 /// Every problem is a `NERError` naming the file and line. After such an error `next()` resumes
-/// with the following sentence, so a caller can report all the problems of a file.
+/// with the following sentence, so a caller can report all the problems of a file (after an error
+/// reading the file itself, such as corrupt gzip data, `next()` returns nil).
 public final class CoNLLReader {
     public let path: String
     public let columns: CoNLLColumns
@@ -18,6 +19,8 @@ public final class CoNLLReader {
 
     private let reader: LineReader
     private var atFileStart = true
+    /// Set when the file itself could not be read (corrupt gzip data): there is nothing to resume.
+    private var readFailed = false
     private var pendingDocumentLine: String?
 
     /// Opens `path` (plain or gzip). With `requireTags: false` the tag column is not read, for
@@ -39,10 +42,11 @@ public final class CoNLLReader {
 
     /// The next sentence, or nil at the end of the file.
     public func next() throws -> CoNLLSentence? {
+        if readFailed { return nil }
         while true {
             var block: [(number: Int, bytes: [UInt8])] = []
             var followingDocumentLine: String?
-            while let raw = try reader.next() {
+            while let raw = try nextLine() {
                 var bytes = raw
                 if atFileStart {
                     atFileStart = false
@@ -79,6 +83,15 @@ public final class CoNLLReader {
             }
             // Only comments: the document (if any) starts with the next sentence.
             pendingDocumentLine = followingDocumentLine ?? documentLine
+        }
+    }
+
+    private func nextLine() throws -> [UInt8]? {
+        do {
+            return try reader.next()
+        } catch {
+            readFailed = true
+            throw error
         }
     }
 

@@ -100,8 +100,9 @@ public struct CorpusReport: Sendable, Codable, Equatable {
             }
             let parsed = sentence.tags.map { ParsedTag($0) ?? .outside }
             detector.add(parsed: parsed)
-            for span in EntitySpan.spans(in: parsed) { report.entities[span.type, default: 0] += 1 }
-            for scheme in TagScheme.allCases where scheme.convert(sentence.tags, to: scheme) != sentence.tags {
+            let spans = EntitySpan.spans(in: parsed)
+            for span in spans { report.entities[span.type, default: 0] += 1 }
+            for scheme in TagScheme.allCases where scheme.tags(for: spans, count: parsed.count) != sentence.tags {
                 var entry = invalidFor[scheme] ?? (0, [])
                 entry.count += 1
                 if entry.lines.count < 3, let line = sentence.firstLine { entry.lines.append(line) }
