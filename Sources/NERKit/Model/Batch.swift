@@ -34,7 +34,7 @@ public struct Batch {
     public let layout: SequenceLayout
     /// Index (into the caller's sentence array) of each batch column.
     public let order: [Int]
-    public let words: [Int32]      // [rows], -1 in padding
+    public internal(set) var words: [Int32]  // [rows], -1 in padding
     public let casings: [Int32]    // [rows], -1 in padding
     /// For each row, the index of its spelling among `uniqueChars` (-1 in padding).
     public let uniqueIndex: [Int32]

@@ -1,0 +1,101 @@
+import Foundation
+
+/// An entity the tagger found: tokens `tokenStart..<tokenEnd` of a sentence.
+public struct TaggedEntity: Sendable, Equatable {
+    public var label: String
+    public var tokenStart: Int
+    public var tokenEnd: Int
+    /// The model's probability for exactly this entity (CRF forward-backward marginal).
+    public var score: Double
+}
+
+public struct TaggedSentence: Sendable, Equatable {
+    /// One tag per token, in the requested scheme.
+    public var tags: [String]
+    public var entities: [TaggedEntity]
+}
+
+/// A loaded model ready to tag tokenised sentences. Not safe to use from two threads at once
+/// (the model reuses its buffers); create one per thread.
+public final class Tagger {
+    public let model: TaggerModel
+    /// The scheme of the data the model was trained on: what `tag` writes by default.
+    public let scheme: TagScheme
+    public let provenance: ModelFile.Provenance
+    public let path: String
+
+    public init(path: String) throws {
+        let loaded = try ModelFile.load(path)
+        model = loaded.model
+        scheme = loaded.scheme
+        provenance = loaded.provenance
+        self.path = path
+        model.parallel = false
+        BLAS.setThreads(1)
+    }
+
+    public init(model: TaggerModel, scheme: TagScheme) {
+        self.model = model
+        self.scheme = scheme
+        provenance = ModelFile.Provenance()
+        path = ""
+    }
+
+    /// Entity types the model knows.
+    public var entityTypes: [String] {
+        var seen: [String] = []
+        for t in model.encoder.tags.items { if let p = ParsedTag(t), !p.isOutside, !seen.contains(p.type) { seen.append(p.type) } }
+        return seen
+    }
+
+    /// Tags each sentence (token lists); empty sentences give empty results. With `scores`, each
+    /// entity carries its probability. `scheme` defaults to the training data's scheme.
+    public func tag(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true, batchSize: Int = 32) -> [TaggedSentence] {
+        let target = scheme ?? self.scheme
+        var surfaces = SurfaceTable()
+        let encoded = sentences.map { model.encoder.encode($0, surfaces: &surfaces)! }
+        var result = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: sentences.count)
+        let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
+        var i = 0
+        let tagNames = model.encoder.tags
+        while i < order.count {
+            let chunk = Array(order[i..<min(i + batchSize, order.count)])
+            i += batchSize
+            let batch = Batch(encoded, indices: chunk, surfaces: surfaces)
+            let paths = model.predict(batch)
+            for (col, path) in paths.enumerated() {
+                let bioes = path.map { tagNames[$0] }
+                let spans = EntitySpan.spans(in: bioes)
+                let probabilities = scores ? model.spanProbabilities(batch, column: col, path: path, spans: spans.map { ($0.start, $0.end) }) : []
+                let entities = spans.enumerated().map { k, s in
+                    TaggedEntity(label: s.type, tokenStart: s.start, tokenEnd: s.end, score: scores ? probabilities[k] : 1)
+                }
+                result[batch.order[col]] = TaggedSentence(tags: target == .bioes ? bioes : TagScheme.bioes.convert(bioes, to: target), entities: entities)
+            }
+        }
+        return result
+    }
+
+    /// Where `ner` looks for its default model when none is given, in order: `$NER_MODEL`, then
+    /// `models/default.ner` beside the repository the binary was built in, then in the current
+    /// directory.
+    public static func defaultModelCandidates(executable: String = CommandLine.arguments[0]) -> [String] {
+        var list: [String] = []
+        if let env = ProcessInfo.processInfo.environment["NER_MODEL"], !env.isEmpty { list.append(env) }
+        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+        // .build/<triple>/release/ner or .build/release/ner → repository root.
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<4 {
+            list.append(dir.appendingPathComponent("models/default.ner").path)
+            dir = dir.deletingLastPathComponent()
+        }
+        list.append(FileManager.default.currentDirectoryPath + "/models/default.ner")
+        return list
+    }
+
+    public static func defaultModelPath() throws -> String {
+        let candidates = defaultModelCandidates()
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw NERError("no model given and no default model found (looked for \(candidates.first ?? "models/default.ner")); pass --model FILE or set NER_MODEL")
+    }
+}

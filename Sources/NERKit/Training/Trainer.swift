@@ -1,0 +1,181 @@
+import Foundation
+
+/// One line of the metrics file: what an epoch did.
+public struct EpochMetrics: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var loss: Double
+    public var learningRate: Float
+    public var seconds: Double
+    public var trainTokensPerSecond: Double
+    public var devPrecision: Double
+    public var devRecall: Double
+    public var devF1: Double
+    public var best: Bool
+}
+
+/// Where a training run stands; saved in every checkpoint so that `--resume` continues exactly.
+public struct TrainingState: Codable, Equatable, Sendable {
+    /// Epochs completed.
+    public var epoch = 0
+    /// Batches of the current epoch (epoch + 1) already done, when interrupted mid-epoch.
+    public var batchesDone = 0
+    public var epochLoss: Double = 0
+    public var epochTokens = 0
+    public var epochSeconds: Double = 0
+    public var rngState: UInt64 = 0
+    public var bestF1: Double = -1
+    public var bestEpoch = 0
+    public var epochsWithoutGain = 0
+    public var history: [EpochMetrics] = []
+    public init() {}
+}
+
+/// Live progress inside an epoch, for the progress bar.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var sentencesDone: Int
+    public var sentences: Int
+    public var tokensPerSecond: Double
+    public var loss: Double
+    public var etaSeconds: Double
+}
+
+/// Runs epochs of minibatch training with early stopping on dev F1. The caller supplies what
+/// happens around it (saving the best model, checkpoints, printing) through callbacks, so this
+/// type holds only the loop.
+public final class Trainer {
+    public let model: TaggerModel
+    public let options: TrainingOptions
+    public let optimizer: Optimizer
+    public var state = TrainingState()
+    /// Probability of replacing a training word seen once by the unknown word (Lample et al.),
+    /// so that the unknown vector is trained.
+    public var singletonUnknownRate: Float = 0.5
+
+    private let train: [EncodedSentence]
+    private let surfaces: SurfaceTable
+    private let dev: [EncodedSentence]
+    private let devSurfaces: SurfaceTable
+    private let devGold: [[String]]
+    private var singleton: [Bool]
+
+    public init(model: TaggerModel, options: TrainingOptions, train: [EncodedSentence], surfaces: SurfaceTable,
+                dev: [EncodedSentence], devSurfaces: SurfaceTable, devGold: [[String]]) {
+        self.model = model
+        self.options = options
+        self.train = train
+        self.surfaces = surfaces
+        self.dev = dev
+        self.devSurfaces = devSurfaces
+        self.devGold = devGold
+        optimizer = Optimizer(options.optimizer, parameters: model.parameters, learningRate: options.effectiveLearningRate, momentum: options.momentum)
+        var counts = [Int](repeating: 0, count: model.encoder.words.count)
+        for s in train { for w in s.words where w >= 0 { counts[Int(w)] += 1 } }
+        singleton = counts.map { $0 == 1 }
+        singleton[Int(model.encoder.words.unknownId)] = false
+        state.rngState = SeededRandom(seed: options.seed &+ 17).state
+        configureThreads()
+    }
+
+    private func configureThreads() {
+        // Two kinds of parallelism would fight: with 2+ threads the LSTM directions run side by
+        // side and OpenBLAS stays single-threaded (its threads do not pay off at these sizes).
+        model.parallel = options.threads > 1
+        BLAS.setThreads(1)
+    }
+
+    /// Scores the model on the dev set (conlleval rules, BIOES read as IOB2).
+    public func evaluateDev() -> EvaluationReport {
+        let predicted = model.predictAll(dev, surfaces: devSurfaces)
+        var evaluator = ConllEvaluator()
+        let tags = model.encoder.tags
+        for (gold, path) in zip(devGold, predicted) {
+            evaluator.add(gold: gold, predicted: path.map { tags[$0] })
+        }
+        return evaluator.report
+    }
+
+    public enum StopReason: Equatable, Sendable { case finished, earlyStopped, interrupted }
+
+    /// Trains until `options.epochs`, early stopping, or `shouldStop()` turns true (checked between
+    /// batches). `onEpoch(metrics)` runs after each epoch's dev evaluation (save the best model
+    /// there); `checkpoint()` runs after each epoch and on interruption.
+    public func run(progress: (TrainingProgress) -> Void,
+                    onEpoch: (EpochMetrics) throws -> Void,
+                    checkpoint: () throws -> Void,
+                    shouldStop: () -> Bool) throws -> StopReason {
+        let lengths = train.map(\.count)
+        let totalSentences = train.count
+        while state.epoch < options.epochs {
+            if state.epochsWithoutGain >= options.patience && state.epoch > 0 { return .earlyStopped }
+            let epoch = state.epoch + 1
+            optimizer.learningRate = options.learningRate(epoch: epoch)
+            let batches = BatchSchedule.batches(lengths: lengths, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
+            var rng = SeededRandom(seed: 0)
+            rng.state = state.rngState
+            var sentencesDone = batches.prefix(state.batchesDone).reduce(0) { $0 + $1.count }
+            let started = Date()
+            let secondsBefore = state.epochSeconds
+            for bi in state.batchesDone..<batches.count {
+                if shouldStop() {
+                    state.rngState = rng.state
+                    state.epochSeconds = secondsBefore + Date().timeIntervalSince(started)
+                    try checkpoint()
+                    return .interrupted
+                }
+                var batch = Batch(train, indices: batches[bi], surfaces: surfaces)
+                if singletonUnknownRate > 0 {
+                    batch.replaceWords(unknown: model.encoder.words.unknownId) { id in
+                        singleton[Int(id)] && rng.uniform() < singletonUnknownRate
+                    }
+                }
+                let loss = model.loss(batch, rng: &rng)
+                Optimizer.clipGradients(model.parameters, maxNorm: options.clipNorm)
+                optimizer.step()
+                model.crf?.applyConstraints()
+                state.epochLoss += Double(loss)
+                state.epochTokens += batch.tokenCount
+                state.batchesDone = bi + 1
+                sentencesDone += batches[bi].count
+                let elapsed = secondsBefore + Date().timeIntervalSince(started)
+                let rate = Double(state.epochTokens) / max(elapsed, 1e-9)
+                progress(TrainingProgress(
+                    epoch: epoch, epochs: options.epochs, sentencesDone: sentencesDone, sentences: totalSentences,
+                    tokensPerSecond: rate, loss: state.epochLoss / Double(max(sentencesDone, 1)),
+                    etaSeconds: elapsed / Double(max(sentencesDone, 1)) * Double(totalSentences - sentencesDone)))
+            }
+            state.rngState = rng.state
+            let seconds = secondsBefore + Date().timeIntervalSince(started)
+            let report = evaluateDev()
+            let gained = report.f1 > state.bestF1
+            let metrics = EpochMetrics(
+                epoch: epoch, loss: state.epochLoss / Double(max(totalSentences, 1)), learningRate: optimizer.learningRate,
+                seconds: seconds, trainTokensPerSecond: Double(state.epochTokens) / max(seconds, 1e-9),
+                devPrecision: report.precision, devRecall: report.recall, devF1: report.f1, best: gained)
+            if gained {
+                state.bestF1 = report.f1
+                state.bestEpoch = epoch
+                state.epochsWithoutGain = 0
+            } else {
+                state.epochsWithoutGain += 1
+            }
+            state.history.append(metrics)
+            state.epoch = epoch
+            state.batchesDone = 0
+            state.epochLoss = 0
+            state.epochTokens = 0
+            state.epochSeconds = 0
+            try onEpoch(metrics)
+            try checkpoint()
+        }
+        return state.epochsWithoutGain >= options.patience ? .earlyStopped : .finished
+    }
+}
+
+extension Batch {
+    /// Replaces some word ids by the unknown id (word dropout for singletons).
+    mutating func replaceWords(unknown: Int32, _ shouldReplace: (Int32) -> Bool) {
+        for i in words.indices where words[i] >= 0 && shouldReplace(words[i]) { words[i] = unknown }
+    }
+}

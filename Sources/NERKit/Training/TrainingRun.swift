@@ -1,0 +1,171 @@
+import Foundation
+
+/// Everything `ner train` was asked to do.
+public struct TrainingRunConfig: Sendable {
+    public var trainPaths: [String] = []
+    public var devPath: String?
+    public var embeddingsPath: String?
+    /// Files whose words found in the embeddings file are kept in the vocabulary (e.g. a test
+    /// set: a standard practice that the model card must state).
+    public var vocabularyPaths: [String] = []
+    public var output = "model.ner"
+    public var model = ModelConfig()
+    public var training = TrainingOptions()
+    public var vocabulary = VocabularyOptions()
+    public var columns = CoNLLColumns()
+    public var resume = false
+    public var halfPrecisionEmbeddings = true
+    public var freezeEmbeddings = false
+    public var singletonUnknownRate: Float = 0.5
+    public init() {}
+
+    public var checkpointPath: String { output + ".checkpoint" }
+    public var metricsPath: String { output + ".metrics.jsonl" }
+}
+
+/// Reads the data, builds (or resumes) the model and drives the `Trainer`, saving the best
+/// model, a checkpoint after every epoch and the metrics file as it goes.
+public final class TrainingRun {
+    public let config: TrainingRunConfig
+    private let log: (String) -> Void
+
+    public init(config: TrainingRunConfig, log: @escaping (String) -> Void) {
+        self.config = config
+        self.log = log
+    }
+
+    public struct Summary: Sendable {
+        public var stop: Trainer.StopReason
+        public var epochs: Int
+        public var bestEpoch: Int
+        public var bestDevF1: Double
+        public var seconds: Double
+    }
+
+    public func run(progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws -> Summary {
+        let started = Date()
+        var corpora: [LabeledCorpus] = []
+        for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, columns: config.columns)) }
+        guard let first = corpora.first else { throw NERError("ner train: no training file given (--train FILE)") }
+        let scheme = first.scheme
+        var trainSentences = corpora.flatMap(\.sentences)
+        var trainTags = corpora.flatMap(\.bioesTags)
+        var devSentences: [CoNLLSentence]
+        var devTags: [[String]]
+        if let devPath = config.devPath {
+            let dev = try LabeledCorpus.load(devPath, columns: config.columns)
+            devSentences = dev.sentences
+            devTags = dev.bioesTags
+        } else {
+            // Hold out every 20th sentence (5%) for model selection.
+            var keepS: [CoNLLSentence] = [], keepT: [[String]] = []
+            devSentences = []; devTags = []
+            for (i, s) in trainSentences.enumerated() {
+                if i % 20 == 19 { devSentences.append(s); devTags.append(trainTags[i]) } else { keepS.append(s); keepT.append(trainTags[i]) }
+            }
+            trainSentences = keepS; trainTags = keepT
+            log("no --dev given: holding out \(devSentences.count) of \(devSentences.count + trainSentences.count) training sentences (every 20th) for model selection")
+        }
+        log("train: \(trainSentences.count) sentences, \(trainSentences.reduce(0) { $0 + $1.tokens.count }) tokens (\(scheme.displayName)); dev: \(devSentences.count) sentences")
+
+        let model: TaggerModel
+        var resumedState: TrainingState? = nil
+        var optimizerState: [String: [Float]] = [:]
+        var options = config.training
+        var provenance = ModelFile.Provenance()
+        if config.resume {
+            guard FileManager.default.fileExists(atPath: config.checkpointPath) else {
+                throw NERError(path: config.checkpointPath, "no checkpoint to resume from")
+            }
+            let loaded = try ModelFile.load(config.checkpointPath)
+            model = loaded.model
+            guard let stateJSON = loaded.metadata["training_state"], let state: TrainingState = try? ModelFile.decode(stateJSON),
+                  let saved = loaded.provenance.training else {
+                throw NERError(path: config.checkpointPath, "checkpoint lacks its training state")
+            }
+            resumedState = state
+            options = saved
+            options.epochs = config.training.epochs
+            options.threads = config.training.threads
+            provenance = loaded.provenance
+            for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") { optimizerState[name] = t.floats }
+            log("resuming from \(config.checkpointPath): \(state.epoch) epochs done, best dev F1 \(String(format: "%.2f", max(state.bestF1, 0)))")
+        } else {
+            var pretrained: PretrainedVectors? = nil
+            var extra = devSentences.map(\.tokens)
+            for path in config.vocabularyPaths {
+                extra += try CoNLLReader.readAll(path: path, columns: config.columns, requireTags: false).map(\.tokens)
+            }
+            if let path = config.embeddingsPath {
+                var needed = Set<String>()
+                for s in trainSentences { for t in s.tokens { needed.insert(WordKey.normalize(t)) } }
+                for s in extra { for t in s { needed.insert(WordKey.normalize(t)) } }
+                let top = config.vocabulary.pretrainedTop
+                let t0 = Date()
+                pretrained = try PretrainedVectors.load(path: path) { word, rank in rank < top || needed.contains(WordKey.normalize(word)) }
+                log("embeddings: \(pretrained!.words.count) vectors of \(pretrained!.dimension) dimensions kept from \(path) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+            }
+            let (m, covered) = ModelBuilder.makeModel(
+                config: config.model, train: trainSentences.map(\.tokens), trainTags: trainTags, extraWords: extra,
+                pretrained: pretrained, vocabulary: config.vocabulary, seed: options.seed)
+            model = m
+            if pretrained != nil {
+                log("vocabulary: \(model.encoder.words.count) words, \(covered) with pretrained vectors")
+                model.wordEmbedding.table.frozen = config.freezeEmbeddings
+            } else {
+                log("vocabulary: \(model.encoder.words.count) words, \(model.encoder.chars.count) characters")
+            }
+            provenance.embeddings = config.embeddingsPath
+        }
+        provenance.trainFiles = Dictionary(uniqueKeysWithValues: config.trainPaths.map { ($0, LabeledCorpus.checksum($0)) })
+        if let d = config.devPath { provenance.devFiles = [d: LabeledCorpus.checksum(d)] }
+        provenance.training = options
+
+        // Encode once: no string work in the training loop.
+        var surfaces = SurfaceTable(), devSurfaces = SurfaceTable()
+        var train: [EncodedSentence] = [], dev: [EncodedSentence] = []
+        for (s, tags) in zip(trainSentences, trainTags) {
+            guard let e = model.encoder.encode(s.tokens, tags: tags, surfaces: &surfaces) else {
+                throw NERError(path: config.trainPaths[0], line: s.firstLine, "a tag of this sentence is not in the model's tag set")
+            }
+            train.append(e)
+        }
+        for s in devSentences { dev.append(model.encoder.encode(s.tokens, surfaces: &devSurfaces)!) }
+
+        let trainer = Trainer(model: model, options: options, train: train, surfaces: surfaces,
+                              dev: dev, devSurfaces: devSurfaces, devGold: devTags)
+        trainer.singletonUnknownRate = config.singletonUnknownRate
+        if let s = resumedState {
+            trainer.state = s
+            try trainer.optimizer.restore(optimizerState)
+        } else {
+            try? FileManager.default.removeItem(atPath: config.metricsPath)
+        }
+
+        let stop = try trainer.run(
+            progress: progress,
+            onEpoch: { m in
+                log(String(format: "epoch %d: loss %.3f, dev P %.2f R %.2f F1 %.2f%@, %.1f s, %.0f tokens/s",
+                           m.epoch, m.loss, m.devPrecision, m.devRecall, m.devF1, m.best ? " (best)" : "", m.seconds, m.trainTokensPerSecond))
+                if m.best {
+                    var p = provenance
+                    p.created = ISO8601DateFormatter().string(from: Date())
+                    p.epochs = m.epoch
+                    p.bestEpoch = m.epoch
+                    p.devF1 = m.devF1
+                    try ModelFile.save(model, scheme: scheme, provenance: p, to: config.output, halfEmbeddings: config.halfPrecisionEmbeddings)
+                }
+                let lines = trainer.state.history.map { ModelFile.jsonString($0) }.joined(separator: "\n") + "\n"
+                try AtomicFile.write(lines, to: config.metricsPath)
+            },
+            checkpoint: {
+                var meta: [String: String] = [:]
+                meta["training_state"] = ModelFile.jsonString(trainer.state)
+                let extra = trainer.optimizer.state().map { StoredTensor(name: $0.name, shape: [$0.values.count], floats: $0.values) }
+                try ModelFile.save(model, scheme: scheme, provenance: provenance, to: config.checkpointPath, extraTensors: extra, extraMetadata: meta)
+            },
+            shouldStop: shouldStop)
+        return Summary(stop: stop, epochs: trainer.state.epoch, bestEpoch: trainer.state.bestEpoch,
+                       bestDevF1: trainer.state.bestF1, seconds: Date().timeIntervalSince(started))
+    }
+}
