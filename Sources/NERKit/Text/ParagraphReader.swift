@@ -1,0 +1,140 @@
+import Foundation
+
+/// A paragraph of input text and where it starts in the whole input, so tokens found in it can
+/// be reported with offsets from the start of the input.
+public struct Paragraph: Equatable, Sendable {
+    /// The paragraph's lines, line terminators included (valid UTF-8).
+    public var text: String
+    /// Unicode scalar offset of `text` in the whole (decoded) input.
+    public var scalarBase: Int
+    /// UTF-8 byte offset of `text` in the whole (decoded) input.
+    public var byteBase: Int
+    /// 1-based number of the paragraph's first line.
+    public var firstLine: Int
+
+    public init(text: String, scalarBase: Int, byteBase: Int, firstLine: Int) {
+        self.text = text
+        self.scalarBase = scalarBase
+        self.byteBase = byteBase
+        self.firstLine = firstLine
+    }
+}
+
+/// Reads text from a file descriptor (standard input by default) one paragraph at a time —
+/// paragraphs are separated by blank lines — so output can start before the input ends and
+/// memory stays bounded. A paragraph longer than `maxParagraphBytes` is cut at a line end.
+///
+/// Invalid UTF-8 is replaced with U+FFFD (never a crash); `firstInvalidLine` tells where it was
+/// first seen so the caller can warn once. Offsets refer to the input as decoded, which is the
+/// input itself when it is valid UTF-8.
+public final class ParagraphReader {
+    /// Name used in error messages.
+    public let path: String
+    /// 1-based line of the first invalid UTF-8 seen so far, if any.
+    public private(set) var firstInvalidLine: Int?
+
+    private let fileDescriptor: Int32
+    private let maxParagraphBytes: Int
+    private var buffer: [UInt8]
+    private var start = 0, end = 0
+    private var atEOF = false
+    private var lineNumber = 0
+    private var scalarsRead = 0, bytesRead = 0
+    private var paragraph: [UInt8] = []
+    private var paragraphScalarBase = 0, paragraphByteBase = 0, paragraphFirstLine = 0
+
+    public init(fileDescriptor: Int32 = 0, path: String = "<stdin>", maxParagraphBytes: Int = 1 << 20,
+                bufferSize: Int = 1 << 16) {
+        self.fileDescriptor = fileDescriptor
+        self.path = path
+        self.maxParagraphBytes = max(1, maxParagraphBytes)
+        buffer = [UInt8](repeating: 0, count: max(bufferSize, 16))
+    }
+
+    /// The next paragraph, or nil at the end of the input.
+    public func next() throws -> Paragraph? {
+        while let raw = try nextLine() {
+            lineNumber += 1
+            let line = decoded(raw)
+            let scalars = line.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            if line.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) {
+                scalarsRead += scalars
+                bytesRead += line.count
+                if !paragraph.isEmpty { return flush() }
+                continue
+            }
+            if paragraph.isEmpty {
+                paragraphScalarBase = scalarsRead
+                paragraphByteBase = bytesRead
+                paragraphFirstLine = lineNumber
+            }
+            paragraph.append(contentsOf: line)
+            scalarsRead += scalars
+            bytesRead += line.count
+            if paragraph.count >= maxParagraphBytes { return flush() }
+        }
+        return paragraph.isEmpty ? nil : flush()
+    }
+
+    private func flush() -> Paragraph {
+        let p = Paragraph(text: String(decoding: paragraph, as: UTF8.self), scalarBase: paragraphScalarBase,
+                          byteBase: paragraphByteBase, firstLine: paragraphFirstLine)
+        paragraph.removeAll(keepingCapacity: paragraph.capacity <= maxParagraphBytes * 2)
+        return p
+    }
+
+    /// The line's bytes if they are valid UTF-8, otherwise with invalid sequences replaced.
+    private func decoded(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        if line.allSatisfy({ $0 < 0x80 }) || String(validating: line, as: UTF8.self) != nil { return line }
+        if firstInvalidLine == nil { firstInvalidLine = lineNumber }
+        return ArraySlice(String(decoding: line, as: UTF8.self).utf8)
+    }
+
+    /// The next line including its "\n", or the unterminated last line, or nil at the end.
+    private func nextLine() throws -> ArraySlice<UInt8>? {
+        var searchFrom = start
+        while true {
+            if let nl = buffer[searchFrom..<end].firstIndex(of: 0x0A) {
+                let line = buffer[start...nl]
+                start = nl + 1
+                return line
+            }
+            if atEOF {
+                guard start < end else { return nil }
+                let line = buffer[start..<end]
+                start = end
+                return line
+            }
+            searchFrom = end - start  // after fill() moves the partial line to the front
+            try fill()
+        }
+    }
+
+    private func fill() throws {
+        if start > 0 {
+            let count = end - start
+            buffer.withUnsafeMutableBufferPointer { p in
+                if count > 0, let base = p.baseAddress { _ = memmove(base, base + start, count) }
+            }
+            start = 0
+            end = count
+        }
+        if end == buffer.count {
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+        }
+        while true {
+            let room = buffer.count - end
+            let n = buffer.withUnsafeMutableBufferPointer { p -> Int in
+                guard let base = p.baseAddress else { return 0 }
+                return read(fileDescriptor, base + end, room)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NERError(path: path, line: lineNumber + 1, "read error: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { atEOF = true }
+            end += n
+            return
+        }
+    }
+}
