@@ -61,6 +61,33 @@ final class EvaluationErrorAnalysisTests: XCTestCase {
         XCTAssertNil(ConllEvaluator().errorAnalysis)
     }
 
+    func testEveryPredictionIsCorrectOrOneErrorOnPseudoRandomSentences() throws {
+        // Invariants over many generated sentences: each predicted entity is either correct
+        // (as conlleval counts) or exactly one non-missed error; the confusion matrix holds
+        // every correct entity and every error.
+        var seed: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let tags = ["O", "O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "S-ORG", "E-ORG", "I-ORG"]
+        var evaluator = ConllEvaluator(collectingErrors: true)
+        for _ in 0..<500 {
+            let length = 1 + next(10)
+            let gold = (0..<length).map { _ in tags[next(tags.count)] }
+            let predicted = gold.map { next(3) == 0 ? tags[next(tags.count)] : $0 }
+            evaluator.add(gold: gold, predicted: predicted)
+        }
+        let report = evaluator.report
+        let analysis = try XCTUnwrap(evaluator.errorAnalysis)
+        let predictedSide = analysis.totalErrors - (analysis.countsByKind[.missed] ?? 0)
+        XCTAssertEqual(report.overall.correct + predictedSide, report.overall.found)
+        XCTAssertLessThanOrEqual(analysis.countsByKind[.missed] ?? 0, report.overall.gold - report.overall.correct)
+        let cells = analysis.confusion.values.flatMap(\.values).reduce(0, +)
+        XCTAssertEqual(cells, report.overall.correct + analysis.totalErrors)
+        XCTAssertGreaterThan(analysis.totalErrors, 100)
+    }
+
     func testSummaryTable() {
         var analysis = SpanErrorAnalysis()
         analysis.add(gold: [span("PER", 0, 1), span("LOC", 2, 3)], predicted: [span("PER", 0, 1), span("ORG", 2, 3), span("ORG", 4, 5)])
@@ -90,9 +117,9 @@ final class EvaluationErrorAnalysisTests: XCTestCase {
                      tokens: ["met", "Anna", "Keller", "in", "Bern"], location: "dev.txt:7")
         analysis.add(gold: [span("ORG", 0, 1)], predicted: [], length: 2)
         XCTAssertEqual(analysis.errorsText(), """
-            # 3 span errors. For each: its kind and where the sentence starts, the gold and the
-            # predicted entity (tokens numbered from 1), then the sentence with entities in [TYPE ...] brackets,
-            # as annotated (gold) and as predicted.
+            # 3 span errors. Each gives its kind and where its sentence starts,
+            # the gold and the predicted entity (tokens numbered from 1), and the sentence as annotated
+            # (gold) and as predicted, with entities in [TYPE ...] brackets.
 
             wrong boundary at dev.txt:7
               gold entity:        PER tokens 2-3 "Anna Keller"
