@@ -157,6 +157,14 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(missing.stderr, "\(url.path).missing: no such file\n")
     }
 
+    func testUnwritableErrorsFile() throws {
+        let url = try write(predictions)
+        let target = url.deletingLastPathComponent().appendingPathComponent("no-such-dir/errors.txt").path
+        let result = try runNER(["eval", "--predictions", url.path, "--errors-file", target])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("\(target): cannot write"), result.stderr)
+    }
+
     func testEmptyFile() throws {
         let url = try write("")
         let result = try runNER(["eval", "--predictions", url.path])
