@@ -12,28 +12,38 @@ struct EvalCommand: ParsableCommand {
         abstract: "Score predicted entity tags against gold tags, as conlleval does.",
         discussion: """
         DESCRIPTION
-          With --predictions, reads files in the layout of the CoNLL shared tasks' conlleval
-          script: one token per line, columns separated by spaces or tabs, the last two
-          columns being the gold tag and the predicted tag (a first column, if there are
-          three or more, is the word). Blank lines, -DOCSTART- and -X- lines separate
-          sentences. All files are scored together, as if concatenated; '-' reads stdin.
+          With --predictions, reads files in the layout of the CoNLL shared
+          tasks' conlleval script: one token per line, columns separated by
+          spaces or tabs, the last two columns being the gold tag and the
+          predicted tag (the first column, when there are three or more, is
+          the word). Blank lines, -DOCSTART- and -X- lines separate sentences.
+          All files are scored together, as if concatenated; '-' reads stdin.
 
-          An entity is correct when its type and both boundaries match a gold entity. The
-          entities are read with conlleval's rules: an I- tag after O or after another type
-          starts an entity, a type change ends one, B- after B- gives two. IOB1 and IOB2
-          files give conlleval's numbers to the last printed digit, except that -DOCSTART-
-          lines are not counted as tokens. Sentences tagged in BIOES (E-, S-) are scored
-          after converting them to IOB2, because conlleval misreads consecutive S- entities.
+          An entity is correct when its type and both boundaries match a gold
+          entity. Entities are read with conlleval's rules: an I- tag after O
+          or after another type starts an entity, a type change ends one, B-
+          after B- gives two. IOB1 and IOB2 files get conlleval's numbers to
+          the last printed digit, except that -DOCSTART- lines are not counted
+          as tokens. Sentences tagged in BIOES (E-, S-) are converted to IOB2
+          before entities are counted, because conlleval misreads consecutive
+          S- entities; token accuracy compares the tags as written.
 
-          The report is conlleval's own: tokens and entities ("phrases") in the gold tags,
-          entities found in the predictions and how many are correct, then token accuracy
-          and entity precision, recall and F1 (FB1) in percent, overall and per type, each
-          type line ending with the number of entities predicted for that type.
+          The report is conlleval's own: tokens and entities ("phrases") in
+          the gold tags, entities found in the predictions and how many are
+          correct, then token accuracy and entity precision, recall and F1
+          (FB1) in percent, overall and per type; each type line ends with the
+          number of entities predicted for that type.
+
+          --errors adds counts of span errors by kind: wrong type (same
+          boundaries), wrong boundary (overlapping, same type), both
+          (overlapping, other type), missed (no overlapping prediction) and
+          spurious (no overlapping gold entity), and a matrix of gold type
+          against predicted type, O meaning no entity.
 
         ERRORS
-          A line with a tag other than O or B-, I-, E-, S- followed by a type, or with a
-          different number of columns than the first token line, stops the command with
-          'file:line: message' on stderr and exit status 1.
+          A tag other than O or B-, I-, E-, S- followed by a type, or a line
+          with a different number of columns than the first token line, stops
+          the command with 'file:line: message' on stderr and exit status 1.
 
         EXAMPLES
           ner eval --predictions output.txt

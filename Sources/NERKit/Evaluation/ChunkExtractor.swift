@@ -5,7 +5,8 @@
 public enum ChunkExtractor {
     public static func spans(_ tags: [String]) -> [EntitySpan] {
         var table = TagTable()
-        let parsed = tags.map { table.tags[Int(table.id(of: $0))] }
+        let ids = tags.map { table.id(of: $0) }
+        let parsed = ids.map { table.tags[Int($0)] }
         let names = table.typeNames
         return parsed.withUnsafeBufferPointer { buffer in
             var converted: [ConllTag] = []

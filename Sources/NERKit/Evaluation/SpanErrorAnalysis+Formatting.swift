@@ -40,9 +40,9 @@ extension SpanErrorAnalysis {
     /// gold and the predicted entity (tokens numbered from 1), and the sentence as annotated
     /// and as predicted with entities in `[TYPE ...]` brackets.
     public func errorsText() -> String {
-        var text = "# \(totalErrors) span error\(totalErrors == 1 ? "" : "s"). For each: its kind and where the sentence"
-            + " starts, the gold and the\n# predicted entity (tokens numbered from 1), then the sentence with entities"
-            + " in [TYPE ...] brackets,\n# as annotated (gold) and as predicted.\n"
+        var text = "# \(totalErrors) span error\(totalErrors == 1 ? "" : "s"). Each gives its kind and where its sentence starts,\n"
+            + "# the gold and the predicted entity (tokens numbered from 1), and the sentence as annotated\n"
+            + "# (gold) and as predicted, with entities in [TYPE ...] brackets.\n"
         for error in errors {
             let sentence = sentences[error.sentence]
             let words = sentence.tokens ?? []
