@@ -67,4 +67,34 @@ final class TokenizerOffsetTests: XCTestCase {
         XCTAssertEqual(d[1].scalarStart, 8)
         XCTAssertEqual(d[0].normalized.unicodeScalars.count, 6)
     }
+
+    /// Random strings over a palette of tricky characters: no crash, offsets slice the input,
+    /// tokens do not overlap, and only whitespace or invisible characters are left out.
+    func testRandomInputsKeepInvariants() {
+        let palette: [UInt32] = [0x41, 0x61, 0x7A, 0x31, 0x39, 0x2E, 0x2C, 0x27, 0x2019, 0x2D, 0x40, 0x23, 0x24,
+                                 0x25, 0x26, 0x2F, 0x3A, 0x22, 0x28, 0x29, 0x60, 0x20, 0x0A, 0x0D, 0x09, 0xA0,
+                                 0xFC, 0x308, 0x301, 0x6E, 0x74, 0x73, 0x77, 0x68, 0x200D, 0xFE0F, 0x1F600,
+                                 0x1F3FD, 0x1F1EB, 0x4E2D, 0x3002, 0x41C, 0x2026, 0xAD, 0x200B, 0x2028, 0xFFFD, 0x0]
+        var seed: UInt64 = 12345
+        func nextIndex() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(palette.count))
+        }
+        for _ in 0..<400 {
+            let length = 1 + nextIndex() % 40
+            let scalars = (0..<length).compactMap { _ in Unicode.Scalar(palette[nextIndex()]) }
+            let text = String(String.UnicodeScalarView(scalars))
+            let tokens = Tokenizer().sentences(text).flatMap(\.tokens)
+            check(tokens, in: text)
+            XCTAssertEqual(tokens, Tokenizer().tokenize(text))
+            var covered = [Bool](repeating: false, count: scalars.count)
+            for t in tokens { for k in t.scalarStart..<t.scalarEnd { covered[k] = true } }
+            for (k, u) in scalars.enumerated() where !covered[k] {
+                let cls = CharClass.classify(u.value)
+                let leftOut = cls == CharClass.space || cls == CharClass.format || cls == CharClass.mark
+                    || u.value == 0xFE0F || u.value == 0x1F3FD
+                XCTAssertTrue(leftOut, "U+\(String(u.value, radix: 16)) left out of \(text.debugDescription)")
+            }
+        }
+    }
 }

@@ -38,6 +38,10 @@ final class TokenizerSentenceTests: XCTestCase {
         ("\u{041E}\u{043D} \u{043F}\u{0440}\u{0438}\u{0448}\u{0451}\u{043B}. \u{041E}\u{043D}\u{0430} \u{0443}\u{0448}\u{043B}\u{0430}.",
          ["\u{041E}\u{043D} \u{043F}\u{0440}\u{0438}\u{0448}\u{0451}\u{043B} .", "\u{041E}\u{043D}\u{0430} \u{0443}\u{0448}\u{043B}\u{0430} ."]),
         ("Great game! \u{1F600} Loved it.", ["Great game !", "\u{1F600} Loved it ."]),
+        ("Results:\n1. Anna Berg (Sweden) 2:01.5\n2. Li Wei 2:02.0\n10. Sam Ortiz", 
+         ["Results :", "1. Anna Berg ( Sweden ) 2:01.5", "2. Li Wei 2:02.0", "10. Sam Ortiz"]),
+        ("Items:\n\u{2022} apples\n- pears\n* plums", ["Items :", "\u{2022} apples", "- pears", "* plums"]),
+        ("He scored 2. Then he left.", ["He scored 2 .", "Then he left ."]),
         ("", []),
     ]
 

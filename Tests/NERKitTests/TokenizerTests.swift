@@ -45,7 +45,9 @@ final class TokenizerTests: XCTestCase {
         ("It cost US$12 or HK$90.", "It cost US$ 12 or HK$ 90 ."),
         // Hyphens and dashes
         ("A well-known Jean-Pierre arrived", "A well-known Jean-Pierre arrived"),
-        ("pre- and post-war -- really\u{2014}yes", "pre - and post-war -- really \u{2014} yes"),
+        ("pre- and post-war -- really\u{2014}yes", "pre- and post-war -- really \u{2014} yes"),
+        ("a U.S.-led and U.N.-backed force", "a U.S.-led and U.N.-backed force"),
+        ("x - y", "x - y"),
         ("from 1990\u{2013}1995", "from 1990 \u{2013} 1995"),
         // Quotes and brackets
         ("\"Hello,\" she said.", "\" Hello , \" she said ."),

@@ -13,7 +13,8 @@ struct SentenceSplitter {
         while k < tokens.count {
             var last = k  // the last token of the sentence if it ends here
             var ends = false
-            if k + 1 < tokens.count && paragraphBreak(between: tokens[k], and: tokens[k + 1]) {
+            if k + 1 < tokens.count && (paragraphBreak(between: tokens[k], and: tokens[k + 1])
+                || startsListItem(tokens[k + 1], after: tokens[k])) {
                 ends = true
             } else if let kind = endingKind(tokens[k]) {
                 // Closing quotes and brackets glued to the terminator belong to this sentence.
@@ -91,6 +92,18 @@ struct SentenceSplitter {
         if s == 0x22 || s == 0x60 || text.cls(t.start) == CharClass.initialQuote { return true }
         guard text.cls(t.start) == CharClass.upper, t.end - t.start <= 12 else { return false }
         return Abbreviations.sentenceOpeners.contains(text.string(t.start, t.end))
+    }
+
+    /// A list item at the start of a line: "1. Smith", "• Smith", "* Smith", "- Smith".
+    private func startsListItem(_ t: TokenSpan, after previous: TokenSpan) -> Bool {
+        guard t.end < text.count, text.cls(t.end) == CharClass.space,
+              TokenScanner(text: text).isAtLineStart(t.start), previous.end < t.start else { return false }
+        let first = text.scalars[t.start]
+        if t.end - t.start == 1 {
+            return first == 0x2022 || first == 0x2023 || first == 0x25E6 || first == 0x2043
+                || first == 0x2A || first == 0x2D || first == 0x2013
+        }
+        return text.scalars[t.end - 1] == 0x2E && TokenScanner(text: text).isListNumber(t.start, t.end - 1)
     }
 
     /// A blank line (two or more line breaks) in the whitespace between two tokens.

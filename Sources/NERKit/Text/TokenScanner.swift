@@ -151,18 +151,48 @@ struct TokenScanner {
         return j
     }
 
-    /// A word or number, plus its final "." when the two form an abbreviation.
+    /// A word or number, plus its final "." when the two form an abbreviation ("Mr.", "U.S.",
+    /// "U.S.-led") or a list number at the start of a line ("1. Smith"), plus a trailing hyphen
+    /// before a space ("pre- and post-war").
     private func wordWithAbbreviationEnd(at i: Int) -> Int {
         let end = wordEnd(at: i)
-        guard text.scalar(end) == Self.dot, text.scalar(end + 1) != Self.dot,
-              end + 1 == text.count || text.classes[end + 1] & CharClass.extend == 0,
-              let kind = Abbreviations.kind(text, i, end) else { return end }
+        let after = text.scalar(end)
+        if after == Self.hyphen && end + 1 < text.count && text.cls(end + 1) == CharClass.space
+            && text.classes[end + 1] & CharClass.extend == 0 {
+            return end + 1
+        }
+        guard after == Self.dot, text.scalar(end + 1) != Self.dot,
+              end + 1 == text.count || text.classes[end + 1] & CharClass.extend == 0 else { return end }
+        if isListNumber(i, end) { return end + 1 }
+        guard let kind = Abbreviations.kind(text, i, end) else { return end }
         if kind == .beforeNumber {
             var j = end + 1
             while j < text.count && text.cls(j) == CharClass.space { j += 1 }
             return text.cls(j) == CharClass.digit ? end + 1 : end
         }
+        if text.scalar(end + 1) == Self.hyphen && CharClass.isWord(text.cls(end + 2)) {
+            return wordEnd(at: end + 1)  // "U.S.-led"
+        }
         return end + 1
+    }
+
+    /// One to three digits at the start of a line, followed by "." and a space or tab: "1. Smith".
+    func isListNumber(_ start: Int, _ end: Int) -> Bool {
+        guard end - start <= 3, end + 1 < text.count,
+              text.scalars[end + 1] == 0x20 || text.scalars[end + 1] == 0x09 else { return false }
+        for k in start..<end where text.cls(k) != CharClass.digit || text.scalars[k] >= 128 { return false }
+        return isAtLineStart(start)
+    }
+
+    /// Only spaces or tabs between the previous line break (or the start of the text) and `i`.
+    func isAtLineStart(_ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0 {
+            let s = text.scalars[k]
+            if s == 0x20 || s == 0x09 { k -= 1; continue }
+            return CharClass.lineBreaks(s, next: nil) > 0
+        }
+        return true
     }
 
     /// A word: word characters joined by inner hyphens ("well-known", "1996-08-22"), dots
