@@ -12,6 +12,11 @@ struct EvalCommand: ParsableCommand {
         abstract: "Score predicted entity tags against gold tags, as conlleval does.",
         discussion: """
         DESCRIPTION
+          With --model (or the default model under models/) and gold-annotated
+          column files (token first, tag last unless --token-column and
+          --tag-column say otherwise), tags the files and scores the tags
+          against the gold ones.
+
           With --predictions, reads files in the layout of the CoNLL shared
           tasks' conlleval script: one token per line, columns separated by
           spaces or tabs, the last two columns being the gold tag and the
@@ -46,6 +51,8 @@ struct EvalCommand: ParsableCommand {
           the command with 'file:line: message' on stderr and exit status 1.
 
         EXAMPLES
+          ner eval test.txt                      (tag with the default model, then score)
+          ner eval --model model.ner valid.txt test.txt
           ner eval --predictions output.txt
           ner eval --predictions dev.txt test.txt --format json
           ner eval --predictions output.txt --errors --errors-file errors.txt
@@ -58,9 +65,11 @@ struct EvalCommand: ParsableCommand {
                                valueName: "file"))
     var predictions: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Tag the files with this model, then score (not available yet).",
+    @Option(name: .long, help: ArgumentHelp("Tag the files with this model, then score (default: the model under models/).",
                                             valueName: "path"))
     var model: String?
+
+    @OptionGroup var corpus: CorpusOptions
 
     @Argument(help: ArgumentHelp("Gold-annotated files to tag with --model and score.", valueName: "file"))
     var files: [String] = []
@@ -76,8 +85,8 @@ struct EvalCommand: ParsableCommand {
     var errorsFile: String?
 
     func validate() throws {
-        if predictions.isEmpty && model == nil {
-            throw ValidationError("give --predictions FILE... (or --model PATH with files to tag)")
+        if predictions.isEmpty && files.isEmpty {
+            throw ValidationError("give gold-annotated files to tag and score (with --model PATH or the default model), or --predictions FILE...")
         }
         if !predictions.isEmpty && model != nil {
             throw ValidationError("give either --predictions or --model, not both")
@@ -88,11 +97,21 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard !predictions.isEmpty else {
-            throw NERError("ner eval --model: tagging with a model is not available yet")
-        }
         let collecting = errors || errorsFile != nil
         var evaluator = ConllEvaluator(collectingErrors: collecting)
+        if predictions.isEmpty {
+            let tagger = try Tagger(path: model ?? Tagger.defaultModelPath())
+            for path in files {
+                // Predictions are written in the gold file's own scheme, so token accuracy
+                // compares like with like.
+                let corpus = try LabeledCorpus.load(path, columns: corpus.columns)
+                let tagged = tagger.tag(corpus.sentences.map(\.tokens), scheme: corpus.scheme, scores: false)
+                for (sentence, result) in zip(corpus.sentences, tagged) {
+                    evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: sentence.tokens,
+                                  location: "\(path):\(sentence.firstLine ?? 0)")
+                }
+            }
+        }
         for path in predictions {
             let reader = path == "-"
                 ? try PredictionFileReader(path: "/dev/stdin", displayPath: "stdin")

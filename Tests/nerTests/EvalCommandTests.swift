@@ -172,10 +172,24 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(result.stdout, "processed 0 tokens with 0 phrases; found: 0 phrases; correct: 0.\n")
     }
 
-    func testModelIsDeclaredButNotAvailable() throws {
-        let result = try runNER(["eval", "--model", "model.ner", "test.txt"])
+    func testMissingModelIsAOneLineError() throws {
+        let result = try runNER(["eval", "--model", "/nonexistent/model.ner", "test.txt"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.stderr, "ner eval --model: tagging with a model is not available yet\n")
+        XCTAssertEqual(result.stderr, "/nonexistent/model.ner: no such file\n")
+    }
+
+    func testTagsWithAModelAndScoresAgainstGold() throws {
+        let model = try TinyModel.path()
+        let sample = repositoryRoot.appendingPathComponent("data/sample.conll").path
+        let result = try runNER(["eval", "--model", model, sample, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["tokens"] as? Int, 447)
+        XCTAssertEqual(json?["phrases"] as? Int, 63)
+        // A model trained on this very file finds entities in it.
+        XCTAssertGreaterThan(json?["correct"] as? Int ?? 0, 0)
+        let text = try runNER(["eval", "--model", model, sample])
+        XCTAssertTrue(text.stdout.hasPrefix("processed 447 tokens with 63 phrases; found: "), text.stdout)
     }
 
     func testUsageErrors() throws {
