@@ -27,6 +27,7 @@ struct NER: ParsableCommand {
     /// Errors from NERKit are printed as they are (`path:line: message`) with exit status 1;
     /// everything else goes through ArgumentParser (usage errors exit with 64).
     static func main() {
+        selectOpenBLASKernels()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -37,4 +38,15 @@ struct NER: ParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// Re-executes `ner` once with OPENBLAS_CORETYPE set when OpenBLAS fell back to kernels weaker
+/// than the CPU supports (see `BLAS.betterCoreType`). An explicit OPENBLAS_CORETYPE is respected.
+func selectOpenBLASKernels() {
+    let env = ProcessInfo.processInfo.environment
+    guard env["OPENBLAS_CORETYPE"] == nil, let core = BLAS.betterCoreType() else { return }
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    let argv = CommandLine.unsafeArgv
+    execv("/proc/self/exe", argv)
+    // exec failed: carry on with the kernels we have.
 }

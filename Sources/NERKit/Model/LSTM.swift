@@ -160,19 +160,18 @@ enum LSTMKernels {
     static func forwardCell(_ z: UnsafeMutablePointer<Float>, _ cPrev: UnsafeMutablePointer<Float>?,
                             _ c: UnsafeMutablePointer<Float>, _ tc: UnsafeMutablePointer<Float>,
                             _ h: UnsafeMutablePointer<Float>, _ H: Int) {
-        let zi = z, zf = z + H, zg = z + 2 * H, zo = z + 3 * H
-        for j in 0..<H {
-            let i = 1 / (1 + expf(-zi[j]))
-            let f = 1 / (1 + expf(-zf[j]))
-            let g = tanhf(zg[j])
-            let o = 1 / (1 + expf(-zo[j]))
-            zi[j] = i; zf[j] = f; zg[j] = g; zo[j] = o
-            let cv = (cPrev.map { f * $0[j] } ?? 0) + i * g
-            c[j] = cv
-            let t = tanhf(cv)
-            tc[j] = t
-            h[j] = o * t
+        VectorMath.sigmoidInPlace(z, 2 * H)
+        VectorMath.tanhInPlace(z + 2 * H, H)
+        VectorMath.sigmoidInPlace(z + 3 * H, H)
+        let i = z, f = z + H, g = z + 2 * H, o = z + 3 * H
+        if let cPrev {
+            for j in 0..<H { c[j] = f[j] * cPrev[j] + i[j] * g[j] }
+        } else {
+            for j in 0..<H { c[j] = i[j] * g[j] }
         }
+        tc.update(from: c, count: H)
+        VectorMath.tanhInPlace(tc, H)
+        for j in 0..<H { h[j] = o[j] * tc[j] }
     }
 
     /// dhRec/dcRec carry the gradient from step t+1 in and out (to step t-1).
@@ -190,7 +189,7 @@ enum LSTMKernels {
             dO[j] = dh * t * o * (1 - o)
             di[j] = dc * g * i * (1 - i)
             dg[j] = dc * i * (1 - g * g)
-            df[j] = cPrev.map { dc * $0[j] * f * (1 - f) } ?? 0
+            df[j] = dc * (cPrev?[j] ?? 0) * f * (1 - f)
             dcRec[j] = dc * f
         }
     }
