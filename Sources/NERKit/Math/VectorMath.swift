@@ -7,7 +7,9 @@ public enum VectorMath {
     @inline(__always)
     public static func exp(_ x: V) -> V {
         // exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n ln 2 ∈ [−ln2/2, ln2/2].
-        let clamped = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
+        let lo = V(repeating: -87.3), hi = V(repeating: 88.3)
+        var clamped = x.replacing(with: lo, where: x .< lo)
+        clamped = clamped.replacing(with: hi, where: clamped .> hi)
         // Adding 1.5·2²³ rounds to an integer in the low mantissa bits (no generic conversions,
         // which the compiler would not vectorise).
         let magic = V(repeating: 12_582_912)
