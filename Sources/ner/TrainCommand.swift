@@ -55,6 +55,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("word-dim"), help: "Word embedding size without --embeddings.") var wordDim: Int = 100
     @Option(help: "Dropout on embeddings and BiLSTM output.") var dropout: Float = 0.5
     @Option(name: .customLong("unk-replace"), help: "Probability of replacing a word seen once by the unknown word.") var unkReplace: Float = 0.5
+    @Option(help: "Decay of the moving average of the weights that is evaluated and saved (0: off).") var average: Float = 0.999
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
     @Flag(help: "Continue from OUTPUT.checkpoint.") var resume = false
@@ -65,6 +66,7 @@ struct TrainCommand: ParsableCommand {
         if OptimizerKind(rawValue: optimizer) == nil { throw ValidationError("--optimizer must be sgd or adam") }
         if ModelConfig.CharEncoderKind(rawValue: charEncoder) == nil { throw ValidationError("--char-encoder must be cnn, lstm or none") }
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1)") }
+        if !(0..<1).contains(average) { throw ValidationError("--average must be in [0, 1)") }
         if epochs < 1 || batchSize < 1 || hidden < 1 || patience < 1 { throw ValidationError("--epochs, --batch-size, --hidden and --patience must be positive") }
     }
 
@@ -91,7 +93,7 @@ struct TrainCommand: ParsableCommand {
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = OptimizerKind(rawValue: optimizer)!
         t.learningRate = lr; t.learningRateDecay = lrDecay; t.clipNorm = clip
-        t.seed = seed; t.threads = threads
+        t.seed = seed; t.threads = threads; t.averageDecay = average
         config.training = t
 
         Interrupt.install()

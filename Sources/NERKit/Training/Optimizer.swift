@@ -44,11 +44,12 @@ public final class Optimizer {
         return norm
     }
 
-    /// Applies one update and clears the gradients.
-    public func step() {
+    /// Applies one update and clears the gradients (`afterUpdate` sees each parameter after its
+    /// update, while its touched rows are still known).
+    public func step(afterUpdate: ((Parameter) -> Void)? = nil) {
         steps += 1
         for (pi, p) in parameters.enumerated() {
-            if p.frozen { p.zeroGrad(); continue }
+            if p.frozen { afterUpdate?(p); p.zeroGrad(); continue }
             first[pi].withUnsafeMutableBufferPointer { m in
                 second[pi].withUnsafeMutableBufferPointer { v in
                     if p.sparseRows {
@@ -59,6 +60,7 @@ public final class Optimizer {
                     }
                 }
             }
+            afterUpdate?(p)
             p.zeroGrad()
         }
     }

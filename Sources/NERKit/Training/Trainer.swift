@@ -48,6 +48,7 @@ public final class Trainer {
     public let model: TaggerModel
     public let options: TrainingOptions
     public let optimizer: Optimizer
+    public let average: WeightAverage?
     public var state = TrainingState()
     /// Probability of replacing a training word seen once by the unknown word (Lample et al.),
     /// so that the unknown vector is trained.
@@ -70,6 +71,7 @@ public final class Trainer {
         self.devSurfaces = devSurfaces
         self.devGold = devGold
         optimizer = Optimizer(options.optimizer, parameters: model.parameters, learningRate: options.effectiveLearningRate, momentum: options.momentum)
+        average = options.averageDecay > 0 ? WeightAverage(parameters: model.parameters, decay: options.averageDecay) : nil
         var counts = [Int](repeating: 0, count: model.encoder.words.count)
         for s in train { for w in s.words where w >= 0 { counts[Int(w)] += 1 } }
         singleton = counts.map { $0 == 1 }
@@ -85,9 +87,16 @@ public final class Trainer {
         BLAS.setThreads(1)
     }
 
+    /// Runs `body` with the weights that are evaluated and saved in place (the averaged ones
+    /// when averaging is on).
+    public func withFinalWeights<T>(_ body: () throws -> T) rethrows -> T {
+        if let average { return try average.withAveragedWeights(body) }
+        return try body()
+    }
+
     /// Scores the model on the dev set (conlleval rules, BIOES read as IOB2).
     public func evaluateDev() -> EvaluationReport {
-        let predicted = model.predictAll(dev, surfaces: devSurfaces)
+        let predicted = withFinalWeights { model.predictAll(dev, surfaces: devSurfaces) }
         var evaluator = ConllEvaluator()
         let tags = model.encoder.tags
         for (gold, path) in zip(devGold, predicted) {
@@ -132,7 +141,12 @@ public final class Trainer {
                 }
                 let loss = model.loss(batch, rng: &rng)
                 Optimizer.clipGradients(model.parameters, maxNorm: options.clipNorm)
-                optimizer.step()
+                if let average {
+                    average.beginStep()
+                    optimizer.step(afterUpdate: average.update)
+                } else {
+                    optimizer.step()
+                }
                 model.crf?.applyConstraints()
                 state.epochLoss += Double(loss)
                 state.epochTokens += batch.tokenCount

@@ -12,6 +12,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var clipNorm: Float = 5
     public var seed: UInt64 = 1
     public var threads = 2
+    /// Decay of the exponential moving average of the weights that is evaluated and saved
+    /// (0: no averaging).
+    public var averageDecay: Float = 0.999
 
     public init() {}
 

@@ -88,7 +88,7 @@ public final class TrainingRun {
             options.epochs = config.training.epochs
             options.threads = config.training.threads
             provenance = loaded.provenance
-            for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") { optimizerState[name] = t.floats }
+            for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") || name.hasPrefix("average.") { optimizerState[name] = t.floats }
             log("resuming from \(config.checkpointPath): \(state.epoch) epochs done, best dev F1 \(String(format: "%.2f", max(state.bestF1, 0)))")
         } else {
             var pretrained: PretrainedVectors? = nil
@@ -138,6 +138,7 @@ public final class TrainingRun {
         if let s = resumedState {
             trainer.state = s
             try trainer.optimizer.restore(optimizerState)
+            try trainer.average?.restore(optimizerState)
         } else {
             try? FileManager.default.removeItem(atPath: config.metricsPath)
         }
@@ -153,7 +154,9 @@ public final class TrainingRun {
                     p.epochs = m.epoch
                     p.bestEpoch = m.epoch
                     p.devF1 = m.devF1
-                    try ModelFile.save(model, scheme: scheme, provenance: p, to: config.output, halfEmbeddings: config.halfPrecisionEmbeddings)
+                    try trainer.withFinalWeights {
+                        try ModelFile.save(model, scheme: scheme, provenance: p, to: config.output, halfEmbeddings: config.halfPrecisionEmbeddings)
+                    }
                 }
                 let lines = trainer.state.history.map { ModelFile.jsonString($0) }.joined(separator: "\n") + "\n"
                 try AtomicFile.write(lines, to: config.metricsPath)
@@ -161,7 +164,8 @@ public final class TrainingRun {
             checkpoint: {
                 var meta: [String: String] = [:]
                 meta["training_state"] = ModelFile.jsonString(trainer.state)
-                let extra = trainer.optimizer.state().map { StoredTensor(name: $0.name, shape: [$0.values.count], floats: $0.values) }
+                let state = trainer.optimizer.state() + (trainer.average?.state() ?? [])
+                let extra = state.map { StoredTensor(name: $0.name, shape: [$0.values.count], floats: $0.values) }
                 try ModelFile.save(model, scheme: scheme, provenance: provenance, to: config.checkpointPath, extraTensors: extra, extraMetadata: meta)
             },
             shouldStop: shouldStop)
