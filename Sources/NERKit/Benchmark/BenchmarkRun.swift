@@ -128,6 +128,13 @@ public final class BenchmarkRun {
         log("raw text: \(paragraphs.count) paragraphs through the tokenizer and tagger")
         let text = tagger.measureTextThroughput(paragraphs, batchSize: config.tagBatchSize, minimumSeconds: config.minimumTagSeconds)
 
+        for i in speeds.indices {
+            speeds[i].seconds = Self.round(speeds[i].seconds, 4)
+            speeds[i].tokensPerSecond = Self.round(speeds[i].tokensPerSecond, 1)
+        }
+        // statm and getrusage count slightly differently; the peak is never below the present.
+        let currentMB = ProcessMemory.currentResidentMB
+        let peakMB = max(ProcessMemory.peakResidentMB, currentMB ?? 0)
         return BenchmarkResult(
             trainTokensPerSecond: Dictionary(speeds.map { (String($0.threads), Self.round($0.tokensPerSecond, 1)) }, uniquingKeysWith: { _, last in last }),
             training: speeds,
@@ -137,8 +144,8 @@ public final class BenchmarkRun {
             latency: LatencySummary(p50: Self.round(latency.p50, 4), p90: Self.round(latency.p90, 4), p99: Self.round(latency.p99, 4),
                                     mean: Self.round(latency.mean, 4), samples: latency.samples),
             loadSeconds: Self.round(Percentile.of(sorted: loadTimes.sorted(), 50) ?? 0, 5),
-            peakResidentMB: Self.round(ProcessMemory.peakResidentMB, 1),
-            currentResidentMB: ProcessMemory.currentResidentMB.map { Self.round($0, 1) },
+            peakResidentMB: Self.round(peakMB, 1),
+            currentResidentMB: currentMB.map { Self.round($0, 1) },
             machine: MachineInfo.current,
             data: BenchmarkData(trainPath: config.trainPath, trainSentences: corpus.sentences.count, trainTokens: corpus.tokenCount,
                                 tagPath: tagPath, tagSentences: tagSentences.count, tagTokens: tagTokens.reduce(0) { $0 + $1.count },
