@@ -27,7 +27,8 @@ extension BenchmarkResult {
         rows.append(("tag raw text", "\(Self.rate(tagTextTokensPerSecond))   (tokenize, split sentences, tag with scores)"))
         rows.append(("latency, one sentence", String(format: "p50 %.2f ms   p90 %.2f ms   p99 %.2f ms   mean %.2f ms   (%d sentences)",
                                                       latency.p50, latency.p90, latency.p99, latency.mean, latency.samples)))
-        rows.append(("model load", String(format: "%.3f s   (median of %d)", loadSeconds, settings.loadRepeats)))
+        let load = loadSeconds < 1 ? String(format: "%.1f ms", loadSeconds * 1000) : String(format: "%.2f s", loadSeconds)
+        rows.append(("model load", "\(load)   (median of \(settings.loadRepeats))"))
         var memory = String(format: "%.0f MB peak resident", peakResidentMB)
         if let now = currentResidentMB { memory += String(format: "   (%.0f MB now)", now) }
         rows.append(("memory", memory))
