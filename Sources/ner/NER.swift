@@ -20,7 +20,7 @@ struct NER: ParsableCommand {
         version: NERVersion.string,
         subcommands: [
             TrainCommand.self, EvalCommand.self, TagCommand.self,
-            TokenizeCommand.self, InspectCommand.self,
+            TokenizeCommand.self, InspectCommand.self, BenchCommand.self,
         ]
     )
 

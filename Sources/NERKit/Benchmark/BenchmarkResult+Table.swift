@@ -1,0 +1,64 @@
+import Foundation
+
+extension BenchmarkResult {
+    /// The human-readable report: what ran where, then one aligned line per measurement.
+    public var table: String {
+        var lines: [String] = []
+        let m = machine
+        lines.append("ner \(m.nerVersion) benchmark (\(m.build) build)")
+        lines.append("")
+        let about: [(String, String)] = [
+            ("CPU", "\(m.cpu), \(m.cores) core\(m.cores == 1 ? "" : "s") available, OpenBLAS threads \(m.blasThreads)"),
+            ("OS", m.os),
+            ("training data", "\(data.trainPath) (\(Self.grouped(data.trainSentences)) sentences, \(Self.grouped(data.trainTokens)) tokens)"),
+            ("tagged data", "\(data.tagPath) (\(Self.grouped(data.tagSentences)) sentences, \(Self.grouped(data.tagTokens)) tokens, \(Self.grouped(data.textParagraphs)) paragraphs as text)"),
+            ("tagging model", data.modelPath ?? "throwaway model of the default architecture, trained here"),
+        ]
+        lines += Self.aligned(about)
+        lines.append("")
+
+        var rows: [(String, String)] = []
+        for s in training {
+            rows.append(("train, \(s.threads) thread\(s.threads == 1 ? "" : "s")",
+                         "\(Self.rate(s.tokensPerSecond))   (\(s.batches) batches of \(settings.batchSize) sentences after \(settings.warmupBatches) warm-up, \(Self.grouped(s.tokens)) tokens in \(String(format: "%.1f", s.seconds)) s)"))
+        }
+        rows.append(("tag, batched, with scores", "\(Self.rate(tagTokensPerSecond))   (batches of \(settings.tagBatchSize) sentences)"))
+        rows.append(("tag, batched, without scores", Self.rate(tagTokensPerSecondWithoutScores)))
+        rows.append(("tag raw text", "\(Self.rate(tagTextTokensPerSecond))   (tokenize, split sentences, tag with scores)"))
+        rows.append(("latency, one sentence", String(format: "p50 %.2f ms   p90 %.2f ms   p99 %.2f ms   mean %.2f ms   (%d sentences)",
+                                                      latency.p50, latency.p90, latency.p99, latency.mean, latency.samples)))
+        let load = loadSeconds < 1 ? String(format: "%.1f ms", loadSeconds * 1000) : String(format: "%.2f s", loadSeconds)
+        rows.append(("model load", "\(load)   (median of \(settings.loadRepeats))"))
+        var memory = String(format: "%.0f MB peak resident", peakResidentMB)
+        if let now = currentResidentMB { memory += String(format: "   (%.0f MB now)", now) }
+        rows.append(("memory", memory))
+        lines += Self.aligned(rows)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func aligned(_ rows: [(String, String)]) -> [String] {
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "   " + $0.1 }
+    }
+
+    private static func rate(_ tokensPerSecond: Double) -> String {
+        grouped(Int(tokensPerSecond.rounded())).leftPadded(to: 9) + " tokens/s"
+    }
+
+    /// 1234567 → "1,234,567".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

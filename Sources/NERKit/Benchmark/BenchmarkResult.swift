@@ -1,0 +1,83 @@
+import Foundation
+
+/// Everything `ner bench` measured. Encoded as JSON with snake_case keys; rates are tokens per
+/// second, latencies milliseconds, load time seconds, memory megabytes.
+public struct BenchmarkResult: Codable, Equatable, Sendable {
+    /// Training tokens per second keyed by thread count ("1", "2").
+    public var trainTokensPerSecond: [String: Double]
+    /// The details behind `trainTokensPerSecond`, in the order measured.
+    public var training: [TrainingSpeed]
+    /// Batched tagging of tokenised sentences with entity scores (what `ner tag --format json` does).
+    public var tagTokensPerSecond: Double
+    /// The same without entity scores (no forward-backward pass).
+    public var tagTokensPerSecondWithoutScores: Double
+    /// Raw text: tokenizing, sentence splitting and tagging with scores.
+    public var tagTextTokensPerSecond: Double
+    /// One sentence per call.
+    public var latency: LatencySummary
+    /// Median time to load the model file into a ready `Tagger`.
+    public var loadSeconds: Double
+    public var peakResidentMB: Double
+    public var currentResidentMB: Double?
+    public var machine: MachineInfo
+    public var data: BenchmarkData
+    public var settings: BenchmarkSettings
+
+    enum CodingKeys: String, CodingKey {
+        case trainTokensPerSecond = "train_tokens_per_s"
+        case training
+        case tagTokensPerSecond = "tag_tokens_per_s"
+        case tagTokensPerSecondWithoutScores = "tag_tokens_per_s_no_scores"
+        case tagTextTokensPerSecond = "tag_text_tokens_per_s"
+        case latency = "latency_ms"
+        case loadSeconds = "load_s"
+        case peakResidentMB = "peak_rss_mb"
+        case currentResidentMB = "rss_mb"
+        case machine, data, settings
+    }
+
+    /// One JSON object, keys sorted, indented.
+    public var jsonString: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Every number is finite by construction (rates of zero time are 0), so this cannot fail.
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// What the benchmark ran on.
+public struct BenchmarkData: Codable, Equatable, Sendable {
+    public var trainPath: String
+    public var trainSentences: Int
+    public var trainTokens: Int
+    /// The file whose sentences were tagged (--dev, or the training file).
+    public var tagPath: String
+    public var tagSentences: Int
+    public var tagTokens: Int
+    /// Paragraphs of raw text made from the tagged file.
+    public var textParagraphs: Int
+    /// The model that tagged; nil for the throwaway model trained by the benchmark.
+    public var modelPath: String?
+
+    enum CodingKeys: String, CodingKey {
+        case trainPath = "train_path", trainSentences = "train_sentences", trainTokens = "train_tokens"
+        case tagPath = "tag_path", tagSentences = "tag_sentences", tagTokens = "tag_tokens"
+        case textParagraphs = "text_paragraphs", modelPath = "model_path"
+    }
+}
+
+/// How much was measured.
+public struct BenchmarkSettings: Codable, Equatable, Sendable {
+    public var batches: Int
+    public var warmupBatches: Int
+    public var batchSize: Int
+    public var tagBatchSize: Int
+    public var latencySentences: Int
+    public var loadRepeats: Int
+
+    enum CodingKeys: String, CodingKey {
+        case batches, batchSize = "batch_size", warmupBatches = "warmup_batches", tagBatchSize = "tag_batch_size"
+        case latencySentences = "latency_sentences", loadRepeats = "load_repeats"
+    }
+}

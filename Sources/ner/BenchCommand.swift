@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import NERKit
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training and tagging speed, latency, load time and memory.",
+        discussion: """
+        Trains a throwaway model of the default architecture (that of `ner train` without
+        options) on --train for a fixed number of batches, first with 1 and then with 2 threads,
+        and reports training tokens per second. Warm-up batches come first and are not timed.
+        Then the model (or --model) is saved and loaded to time the load, and the sentences of
+        --dev (or of --train) are tagged:
+
+          tag, batched          all sentences in batches of 32, with and without entity scores
+          latency               the first 2000 sentences one call each: p50, p90, p99 in ms
+          tag raw text          each document's tokens joined by spaces into a paragraph, then
+                                tokenized, split into sentences and tagged, as `ner tag` does
+          model load            median of 5 loads of the model file
+          memory                peak resident set size of the whole run (getrusage)
+
+        Rates count tokens; for raw text, the tokens the tokenizer found. Tagging passes repeat
+        until half a second has passed. Nothing is written besides a temporary model file,
+        which is removed. Progress goes to stderr, the report to stdout. Other processes
+        competing for the CPU lower the numbers: benchmark an idle machine and a release build
+        (`swift build -c release`); a debug build is many times slower and is warned about.
+
+        EXAMPLES
+          ner bench --train train.txt --dev test.txt
+          ner bench --train train.txt --dev test.txt --model model.ner --json > bench.json
+          ner bench --train train.txt --threads 2 --batches 100
+          ner bench --train train.txt --embeddings glove.6B.100d.txt.gz --seconds 30
+        """
+    )
+
+    @Option(name: .customLong("train"), help: ArgumentHelp("Training file (CoNLL columns) for the training measurement.", valueName: "file"))
+    var train: String
+
+    @Option(help: ArgumentHelp("File whose sentences are tagged (default: the training file).", valueName: "file"))
+    var dev: String?
+
+    @Option(help: ArgumentHelp("Tag with this model instead of the throwaway one (training still uses the throwaway model).", valueName: "file"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Pretrained word vectors for the throwaway model (GloVe/word2vec text, optionally gzipped).", valueName: "file"))
+    var embeddings: String?
+
+    @Option(help: ArgumentHelp("Measure training with this many threads only (default: 1, then 2).", valueName: "n"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Timed training batches per thread count.", valueName: "n"))
+    var batches: Int = 300
+
+    @Option(help: ArgumentHelp("Untimed training batches before the timed ones.", valueName: "n"))
+    var warmup: Int = 20
+
+    @Option(help: ArgumentHelp("Stop each training measurement after this many timed seconds, even before --batches.", valueName: "s"))
+    var seconds: Double?
+
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+
+    @OptionGroup var corpus: CorpusOptions
+
+    func validate() throws {
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if batches < 1 { throw ValidationError("--batches must be at least 1") }
+        if warmup < 0 { throw ValidationError("--warmup must not be negative") }
+        if let s = seconds, !(s > 0) { throw ValidationError("--seconds must be positive") }
+    }
+
+    func run() throws {
+        if MachineInfo.buildConfiguration == "debug" {
+            printError("warning: this is a debug build of ner; its numbers are many times lower than a release build's (swift build -c release)")
+        }
+        var config = BenchmarkConfig(trainPath: train)
+        config.devPath = dev
+        config.modelPath = model
+        config.embeddingsPath = embeddings
+        config.threads = threads.map { [$0] } ?? [1, 2]
+        config.batches = batches
+        config.warmupBatches = warmup
+        config.maxTrainSeconds = seconds
+        config.columns = corpus.columns
+        let result = try BenchmarkRun(config: config, log: { printError("bench: " + $0) }).run()
+        print(json ? result.jsonString : result.table, terminator: json ? "\n" : "")
+    }
+}
