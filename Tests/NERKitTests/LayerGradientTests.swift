@@ -146,4 +146,33 @@ final class LayerGradientTests: XCTestCase {
         // Viterbi never emits a forbidden transition such as O → E-X.
         XCTAssertFalse(zip(path, path.dropFirst()).contains { $0 == 0 && $1 == 2 })
     }
+
+    /// An entity's score is the exact probability of its tags, summed over all other positions.
+    func testSpanProbabilityMatchesBruteForce() {
+        let crf = CRF(tags: ["O", "B-X", "E-X", "S-X"])
+        var rng = SeededRandom(seed: 8)
+        for i in 0..<16 { crf.transitions.value[i] = rng.uniform(1) }
+        for i in 0..<4 { crf.start.value[i] = rng.uniform(1); crf.end.value[i] = rng.uniform(1) }
+        crf.applyConstraints()
+        let n = 5
+        let e = randomArray(n * 4, &rng, scale: 2)
+        var total = 0.0
+        var weights: [([Int], Double)] = []
+        for code in 0..<(1 << (2 * n)) {
+            let y = (0..<n).map { (code >> (2 * $0)) & 3 }
+            var s = crf.start.value[y[0]] + crf.end.value[y[n - 1]]
+            for t in 0..<n { s += e[t * 4 + y[t]] }
+            for t in 1..<n { s += crf.transitions.value[y[t - 1] * 4 + y[t]] }
+            let w = exp(Double(s))
+            total += w
+            weights.append((y, w))
+        }
+        let path: [Int32] = [0, 1, 2, 3, 0]
+        let spans = [(1, 3), (3, 4), (0, 5)]
+        let got = e.withUnsafeBufferPointer { crf.spanProbabilities(emissions: $0.baseAddress!, count: n, stride: 4, path: path, spans: spans) }
+        for (k, span) in spans.enumerated() {
+            let expected = weights.filter { entry in (span.0..<span.1).allSatisfy { entry.0[$0] == Int(path[$0]) } }.reduce(0) { $0 + $1.1 } / total
+            XCTAssertEqual(got[k], expected, accuracy: 1e-4, "span \(span)")
+        }
+    }
 }

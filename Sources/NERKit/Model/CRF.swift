@@ -16,9 +16,14 @@ public final class CRF {
     public let allowedEnd: [Bool]
     static let forbidden: Float = -10_000
 
-    private var alpha: [Float] = []
-    private var beta: [Float] = []
-    private var scratch: [Float] = []
+    // Forward-backward in scaled probability space (Rabiner's scaling): one exp per tag and
+    // step instead of one per tag pair, and plain multiply-adds in the K×K loops.
+    private var alpha: [Float] = []     // [n×K] scaled forward probabilities
+    private var beta: [Float] = []      // [n×K] scaled backward probabilities
+    private var expE: [Float] = []      // [n×K] exp(e − max e)
+    private var scale: [Float] = []     // [n] normalisers c_t
+    private var expT: [Float] = []      // [K×K] exp(transition − max)
+    private var expEnd: [Float] = []
 
     public init(tags: [String]) {
         let K = tags.count
@@ -55,53 +60,94 @@ public final class CRF {
         }
     }
 
-    /// Fills alpha (n×K): log-sum of all path prefixes ending in tag k at t. Returns log Z.
+    /// Fills alpha, expE, scale and expT; returns log Z.
     private func forwardScores(_ e: UnsafePointer<Float>, _ n: Int, stride: Int) -> Float {
         let K = tagCount
-        if alpha.count < n * K { alpha = [Float](repeating: 0, count: n * K) }
-        if scratch.count < K { scratch = [Float](repeating: 0, count: K) }
-        let tr = transitions.value
-        return alpha.withUnsafeMutableBufferPointer { al in
-            let a = al.baseAddress!
-            for k in 0..<K { a[k] = start.value[k] + e[k] }
-            for t in 1..<max(n, 1) {
-                let prev = a + (t - 1) * K, cur = a + t * K, et = e + t * stride
-                for j in 0..<K {
-                    var m = -Float.infinity
-                    for i in 0..<K { m = max(m, prev[i] + tr[i * K + j]) }
-                    var s: Float = 0
-                    for i in 0..<K { s += expf(prev[i] + tr[i * K + j] - m) }
-                    cur[j] = m + logf(s) + et[j]
-                }
-            }
-            let last = a + (n - 1) * K
-            var m = -Float.infinity
-            for k in 0..<K { m = max(m, last[k] + end.value[k]) }
-            var s: Float = 0
-            for k in 0..<K { s += expf(last[k] + end.value[k] - m) }
-            return m + logf(s)
+        if alpha.count < n * K {
+            alpha = [Float](repeating: 0, count: n * K)
+            beta = alpha
+            expE = alpha
+            scale = [Float](repeating: 0, count: n)
         }
+        if expT.count != K * K { expT = [Float](repeating: 0, count: K * K); expEnd = [Float](repeating: 0, count: K) }
+        let tr = transitions.value
+        var tmax = -Float.infinity
+        for i in 0..<(K * K) { tmax = max(tmax, tr[i]) }
+        for i in 0..<(K * K) { expT[i] = expf(tr[i] - tmax) }
+        var logZ: Float = 0
+        alpha.withUnsafeMutableBufferPointer { al in
+        expE.withUnsafeMutableBufferPointer { ee in
+        expT.withUnsafeBufferPointer { tp in
+            let a = al.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
+            for t in 0..<n {
+                let et = e + t * stride, xt = x + t * K
+                var m = -Float.infinity
+                for k in 0..<K { m = max(m, et[k]) }
+                for k in 0..<K { xt[k] = expf(et[k] - m) }
+                let at = a + t * K
+                if t == 0 {
+                    var sm = -Float.infinity
+                    for k in 0..<K { sm = max(sm, start.value[k]) }
+                    for k in 0..<K { at[k] = expf(start.value[k] - sm) * xt[k] }
+                    logZ += m + sm
+                } else {
+                    let prev = a + (t - 1) * K
+                    for j in 0..<K { at[j] = 0 }
+                    for i in 0..<K {
+                        let ai = prev[i]
+                        if ai == 0 { continue }
+                        let row = T + i * K
+                        for j in 0..<K { at[j] += ai * row[j] }
+                    }
+                    for j in 0..<K { at[j] *= xt[j] }
+                    logZ += m + tmax
+                }
+                var c: Float = 0
+                for k in 0..<K { c += at[k] }
+                scale[t] = c
+                let inv = 1 / c
+                for k in 0..<K { at[k] *= inv }
+                logZ += logf(c)
+            }
+            var em = -Float.infinity
+            for k in 0..<K { em = max(em, end.value[k]) }
+            var s: Float = 0
+            let last = a + (n - 1) * K
+            for k in 0..<K { expEnd[k] = expf(end.value[k] - em); s += last[k] * expEnd[k] }
+            endNormaliser = s
+            logZ += em + logf(s)
+        }
+        }
+        }
+        return logZ
     }
 
-    /// Fills beta (n×K): log-sum of all path suffixes after tag k at t.
-    private func backwardScores(_ e: UnsafePointer<Float>, _ n: Int, stride: Int) {
+    private var endNormaliser: Float = 1
+
+    /// Fills beta (scaled so that Σ_k alpha[t][k]·beta[t][k] = 1 for every t); needs forwardScores first.
+    private func backwardScores(_ n: Int) {
         let K = tagCount
-        if beta.count < n * K { beta = [Float](repeating: 0, count: n * K) }
-        let tr = transitions.value
         beta.withUnsafeMutableBufferPointer { bp in
-            let b = bp.baseAddress!
-            for k in 0..<K { b[(n - 1) * K + k] = end.value[k] }
+        expE.withUnsafeBufferPointer { ee in
+        expT.withUnsafeBufferPointer { tp in
+            let b = bp.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
+            let inv = 1 / endNormaliser
+            for k in 0..<K { b[(n - 1) * K + k] = expEnd[k] * inv }
             if n < 2 { return }
+            var w = [Float](repeating: 0, count: K)
             for t in Swift.stride(from: n - 2, through: 0, by: -1) {
-                let next = b + (t + 1) * K, cur = b + t * K, en = e + (t + 1) * stride
+                let next = b + (t + 1) * K, xn = x + (t + 1) * K, cur = b + t * K
+                let invc = 1 / scale[t + 1]
+                for j in 0..<K { w[j] = xn[j] * next[j] * invc }
                 for i in 0..<K {
-                    var m = -Float.infinity
-                    for j in 0..<K { m = max(m, tr[i * K + j] + en[j] + next[j]) }
+                    let row = T + i * K
                     var s: Float = 0
-                    for j in 0..<K { s += expf(tr[i * K + j] + en[j] + next[j] - m) }
-                    cur[i] = m + logf(s)
+                    for j in 0..<K { s += row[j] * w[j] }
+                    cur[i] = s
                 }
             }
+        }
+        }
         }
     }
 
@@ -109,11 +155,11 @@ public final class CRF {
     /// `stride` floats apart). Writes ∂loss/∂e · scale into `dE` and adds the transition
     /// gradients (times `scale`) into the parameters.
     public func loss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, gold: [Int32],
-                     dEmissions dE: UnsafeMutablePointer<Float>, scale: Float) -> Float {
+                     dEmissions dE: UnsafeMutablePointer<Float>, scale factor: Float) -> Float {
         let K = tagCount
         if n == 0 { return 0 }
         let logZ = forwardScores(e, n, stride: stride)
-        backwardScores(e, n, stride: stride)
+        backwardScores(n)
         let tr = transitions.value, tg = transitions.grad
         var goldScore = start.value[Int(gold[0])] + end.value[Int(gold[n - 1])]
         for t in 0..<n {
@@ -121,27 +167,35 @@ public final class CRF {
             if t > 0 { goldScore += tr[Int(gold[t - 1]) * K + Int(gold[t])] }
         }
         alpha.withUnsafeBufferPointer { ap in
-            beta.withUnsafeBufferPointer { bp in
-                let a = ap.baseAddress!, b = bp.baseAddress!
-                for t in 0..<n {
-                    let d = dE + t * stride
-                    for k in 0..<K { d[k] = scale * expf(a[t * K + k] + b[t * K + k] - logZ) }
-                    d[Int(gold[t])] -= scale
-                }
-                for k in 0..<K {
-                    start.grad[k] += dE[k]
-                    end.grad[k] += dE[(n - 1) * stride + k]
-                }
-                for t in 1..<max(n, 1) {
-                    let prev = a + (t - 1) * K, et = e + t * stride, next = b + t * K
-                    for i in 0..<K {
-                        for j in 0..<K where allowed[i * K + j] {
-                            tg[i * K + j] += scale * expf(prev[i] + tr[i * K + j] + et[j] + next[j] - logZ)
-                        }
-                    }
-                    tg[Int(gold[t - 1]) * K + Int(gold[t])] -= scale
-                }
+        beta.withUnsafeBufferPointer { bp in
+        expE.withUnsafeBufferPointer { ee in
+        expT.withUnsafeBufferPointer { tp in
+            let a = ap.baseAddress!, b = bp.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
+            for t in 0..<n {
+                let d = dE + t * stride
+                for k in 0..<K { d[k] = factor * a[t * K + k] * b[t * K + k] }
+                d[Int(gold[t])] -= factor
             }
+            for k in 0..<K {
+                start.grad[k] += dE[k]
+                end.grad[k] += dE[(n - 1) * stride + k]
+            }
+            var w = [Float](repeating: 0, count: K)
+            for t in 1..<max(n, 1) {
+                let prev = a + (t - 1) * K, xt = x + t * K, bt = b + t * K
+                let f = factor / self.scale[t]
+                for j in 0..<K { w[j] = xt[j] * bt[j] * f }
+                for i in 0..<K {
+                    let ai = prev[i]
+                    if ai == 0 { continue }
+                    let row = T + i * K, g = tg + i * K
+                    for j in 0..<K { g[j] += ai * row[j] * w[j] }
+                }
+                tg[Int(gold[t - 1]) * K + Int(gold[t])] -= factor
+            }
+        }
+        }
+        }
         }
         applyConstraintsToGradients()
         return logZ - goldScore
@@ -185,22 +239,23 @@ public final class CRF {
         return path
     }
 
-    /// The probability, under the model, that positions `from..<to` carry exactly `tags`
-    /// (from the forward and backward scores): the confidence of one predicted entity.
+    /// The probability, under the model, that positions `from..<to` carry exactly the tags of
+    /// `path` there (from the scaled forward and backward probabilities): the confidence of one
+    /// predicted entity.
     public func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
                                   path: [Int32], spans: [(Int, Int)]) -> [Double] {
         if spans.isEmpty || n == 0 { return [] }
         let K = tagCount
-        let logZ = forwardScores(e, n, stride: stride)
-        backwardScores(e, n, stride: stride)
-        let tr = transitions.value
+        _ = forwardScores(e, n, stride: stride)
+        backwardScores(n)
         return spans.map { (from, to) in
-            var s = alpha[from * K + Int(path[from])]
+            var p = Double(alpha[from * K + Int(path[from])])
             for t in (from + 1)..<max(to, from + 1) {
-                s += tr[Int(path[t - 1]) * K + Int(path[t])] + e[t * stride + Int(path[t])]
+                let i = Int(path[t - 1]), j = Int(path[t])
+                p *= Double(expT[i * K + j] * expE[t * K + j] / scale[t])
             }
-            s += beta[(to - 1) * K + Int(path[to - 1])]
-            return min(1, Double(expf(s - logZ)))
+            p *= Double(beta[(to - 1) * K + Int(path[to - 1])])
+            return min(1, max(0, p))
         }
     }
 }
