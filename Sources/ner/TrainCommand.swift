@@ -7,15 +7,23 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a BiLSTM-CRF tagger on CoNLL-format files.",
         discussion: """
-        Reads column files (token first, tag last by default; IOB1, IOB2 or BIOES tags, detected),
-        trains in BIOES, and after every epoch scores the dev set with conlleval's rules. The model
-        with the best dev F1 is written to --output; per-epoch metrics go to OUTPUT.metrics.jsonl
-        and a checkpoint to OUTPUT.checkpoint after every epoch. Ctrl-C saves a checkpoint and
-        exits; --resume continues from it with the same results as an uninterrupted run.
+        Reads column files (token first, tag last by default; IOB1, IOB2 or BIOES
+        tags, detected), trains in BIOES, and after every epoch scores the dev set
+        with conlleval's rules. The model with the best dev F1 is written to
+        --output (the user's tag scheme is kept for writing tags back); per-epoch
+        metrics go to OUTPUT.metrics.jsonl and a checkpoint to OUTPUT.checkpoint
+        after every epoch. Ctrl-C saves a checkpoint and exits; --resume continues
+        from it with the same results as an uninterrupted run.
+
+        The model: word embeddings looked up by the case-folded word (digits read
+        as 0), a casing feature, a character CNN (or BiLSTM), dropout, a BiLSTM,
+        dropout, a linear layer and a CRF. Adam with gradient clipping; the saved
+        weights are a moving average of the trained ones.
 
         EXAMPLES
           ner train --train train.txt --dev valid.txt --output model.ner
-          ner train --train train.txt --dev valid.txt --embeddings glove.6B.50d.txt.gz --output model.ner
+          ner train --train train.txt --dev valid.txt \\
+                    --embeddings glove.6B.50d.txt.gz --output model.ner
           ner train --train train.txt --dev valid.txt --output model.ner --resume
         """
     )

@@ -1,0 +1,99 @@
+import XCTest
+@testable import NERKit
+
+/// Training end to end in process on the sample corpus: saving and reloading, reproducibility,
+/// checkpoints and resuming.
+final class TrainingRunTests: XCTestCase {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data/sample.conll").path
+
+    func tempDir() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ner-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func config(_ dir: URL, name: String = "m.ner", epochs: Int = 3) -> TrainingRunConfig {
+        var c = TrainingRunConfig()
+        c.trainPaths = [Self.sample]
+        c.devPath = Self.sample
+        c.output = dir.appendingPathComponent(name).path
+        c.model.wordDim = 8; c.model.hidden = 8; c.model.charDim = 4; c.model.charHidden = 4; c.model.casingDim = 2
+        c.training.epochs = epochs
+        c.training.threads = 1
+        c.training.learningRate = 0.01
+        return c
+    }
+
+    func weights(_ path: String) throws -> [String: [Float]] {
+        try SafeTensorsFile.read(path).tensors.mapValues(\.floats)
+    }
+
+    func testSavedModelReloadsWithIdenticalPredictions() throws {
+        let dir = try tempDir()
+        let c = config(dir)
+        _ = try TrainingRun(config: c) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        let corpus = try LabeledCorpus.load(Self.sample)
+        let tokens = corpus.sentences.map(\.tokens)
+        let a = try Tagger(path: c.output).tag(tokens)
+        let b = try Tagger(path: c.output).tag(tokens)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a.count, corpus.sentences.count)
+        // The metrics file has one JSON line per epoch.
+        let metrics = try String(contentsOfFile: c.metricsPath, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(metrics.count, 3)
+        XCTAssertTrue(metrics[0].contains("\"devF1\""))
+    }
+
+    func testSameSeedAndOneThreadGiveIdenticalWeights() throws {
+        let dir = try tempDir()
+        let c1 = config(dir, name: "a.ner"), c2 = config(dir, name: "b.ner")
+        _ = try TrainingRun(config: c1) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        _ = try TrainingRun(config: c2) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        XCTAssertEqual(try weights(c1.output), try weights(c2.output))
+        var c3 = config(dir, name: "c.ner")
+        c3.training.seed = 2
+        _ = try TrainingRun(config: c3) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        XCTAssertNotEqual(try weights(c1.output), try weights(c3.output))
+    }
+
+    /// An interrupted run (stopped mid-epoch, as Ctrl-C does) resumed from its checkpoint ends
+    /// with exactly the weights of an uninterrupted run.
+    func testResumeAfterInterruptionMatchesAnUninterruptedRun() throws {
+        let dir = try tempDir()
+        let straight = config(dir, name: "straight.ner", epochs: 3)
+        _ = try TrainingRun(config: straight) { _ in }.run(progress: { _ in }, shouldStop: { false })
+
+        let interrupted = config(dir, name: "resumed.ner", epochs: 3)
+        var calls = 0
+        let summary = try TrainingRun(config: interrupted) { _ in }.run(progress: { _ in calls += 1 }, shouldStop: { calls >= 7 })
+        XCTAssertEqual(summary.stop, .interrupted)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: interrupted.checkpointPath))
+        var resume = interrupted
+        resume.resume = true
+        let resumed = try TrainingRun(config: resume) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        XCTAssertEqual(resumed.epochs, 3)
+        XCTAssertEqual(try weights(straight.output), try weights(interrupted.output))
+    }
+
+    func testResumeWithoutACheckpointIsAnError() throws {
+        let dir = try tempDir()
+        var c = config(dir)
+        c.resume = true
+        XCTAssertThrowsError(try TrainingRun(config: c) { _ in }.run(progress: { _ in }, shouldStop: { false })) { e in
+            XCTAssertTrue("\(e)".contains("no checkpoint to resume from"), "\(e)")
+        }
+    }
+
+    func testABadTrainingFileNamesFileAndLine() throws {
+        let dir = try tempDir()
+        let bad = dir.appendingPathComponent("bad.conll").path
+        try "Paris B-LOC\nis O\nnice X-FOO\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        var c = config(dir)
+        c.trainPaths = [bad]
+        XCTAssertThrowsError(try TrainingRun(config: c) { _ in }.run(progress: { _ in }, shouldStop: { false })) { e in
+            XCTAssertTrue("\(e)".hasPrefix("\(bad):3: "), "\(e)")
+        }
+    }
+}

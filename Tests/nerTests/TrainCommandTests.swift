@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+final class TrainCommandTests: XCTestCase {
+    let sample = repositoryRoot.appendingPathComponent("data/sample.conll").path
+
+    /// `kill -9` in the middle of training leaves the last saved model loadable: files are
+    /// replaced by rename, never rewritten in place.
+    func testKillDuringTrainingLeavesALoadableModel() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "500",
+                             "--patience", "500", "--hidden", "8", "--word-dim", "8", "--threads", "1", "--average", "0"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: out + ".checkpoint") && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        // Let it overwrite the files a few more times, then kill it at an arbitrary moment.
+        Thread.sleep(forTimeInterval: 0.7)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        let eval = try runNER(["eval", "--model", out, sample])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.hasPrefix("processed 447 tokens"), eval.stdout)
+        // The checkpoint is loadable too: resuming from it works.
+        let resumed = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "1",
+                                  "--hidden", "8", "--word-dim", "8", "--threads", "1", "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+    }
+
+    func testSIGINTSavesACheckpointAndSaysHowToResume() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "500",
+                             "--patience", "500", "--hidden", "8", "--word-dim", "8", "--threads", "1"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: out) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertTrue(stderr.contains("checkpoint saved to \(out).checkpoint"), stderr)
+        XCTAssertTrue(stderr.contains("--resume"), stderr)
+    }
+
+    func testBadTrainingFileIsPathLineErrorWithExit1() throws {
+        let dir = try temporaryDirectory(self)
+        let bad = dir.appendingPathComponent("bad.txt")
+        try "Paris B-LOC\nis\tO\tX\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r = try runNER(["train", "--train", bad.path, "--output", dir.appendingPathComponent("m.ner").path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("\(bad.path):2: "), r.stderr)
+    }
+
+    func testTrainWithoutDevHoldsOutASliceAndSaysSo() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let r = try runNER(["train", "--train", sample, "--output", out, "--epochs", "1", "--hidden", "8", "--word-dim", "8"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("no --dev given: holding out 2 of 45"), r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + ".metrics.jsonl"))
+    }
+}
