@@ -1,13 +1,121 @@
 import ArgumentParser
+import Foundation
 import NERKit
+
+extension TagInputFormat: ExpressibleByArgument {}
+extension TagOutputFormat: ExpressibleByArgument {}
 
 struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag",
-        abstract: "Not implemented yet."
+        abstract: "Find named entities in text: text on stdin, entities on stdout.",
+        discussion: """
+        DESCRIPTION
+          Reads standard input, or the files given, and writes the entities the model finds.
+          Output starts before the input ends: sentences are tagged as they arrive (in
+          batches when input comes faster than it can be tagged) and output keeps the input's
+          order. On a terminal every line is answered when you press Enter.
+
+        INPUT (--input)
+          text    Raw UTF-8 text (the default). Split into sentences and tokens as
+                  'ner tokenize' shows; a blank line always ends a sentence. Invalid UTF-8 is
+                  replaced with U+FFFD and reported once on stderr.
+          tokens  One sentence per line, tokens separated by spaces or tabs. Blank lines are
+                  skipped.
+          conll   Column files (CoNLL-2003 and the like), one token per line, blank lines
+                  between sentences, with or without gold tags; --token-column picks the
+                  token column. Read in blocks of 128 KB, gzip accepted.
+
+        OUTPUT (--format)
+          inline  One sentence per line, entities in brackets (default for text and tokens):
+                    [PER Teddy Roosevelt] was a great President .
+          conll   token<TAB>tag per line, a blank line after each sentence. For --input conll
+                  (where it is the default) each original line is written back with the
+                  predicted tag appended as a new last column, ready for 'ner eval'.
+          json    One JSON object per sentence and line:
+                    {"text": "...", "start": 0, "end": 38, "tokens": [{"text": "Teddy",
+                     "start": 0, "end": 5, "tag": "B-PER"}, ...], "entities": [{"label":
+                     "PER", "text": "Teddy Roosevelt", "start": 0, "end": 15,
+                     "token_start": 0, "token_end": 2, "score": 0.9731}]}
+                  start/end are Unicode code point offsets, end exclusive (Python str
+                  indices): for text input they count from the start of the input (of each
+                  file), so input[start:end] is the text; for tokens and conll input they
+                  count within the sentence's tokens joined by single spaces (the "text"
+                  field), and a "line" field gives the sentence's first line. With files, a
+                  "file" field comes first. token_end is exclusive. score is the model's
+                  probability of exactly that entity (4 decimals).
+          html    One self-contained HTML page, entities highlighted by type with a legend;
+                  text input keeps its spacing and line breaks.
+
+        The tags are written in the tag scheme of the model's training data unless --scheme
+        says otherwise. Tokens are shown in Unicode NFC form (the form the model reads)
+        except in json and html, which show the input as it was.
+
+        MODEL
+          Without --model, ner uses $NER_MODEL, else models/default.ner beside the ner
+          repository or in the current directory. A missing or damaged model file is reported
+          as 'path: message' with exit status 1.
+
+        EXAMPLES
+          echo "Teddy Roosevelt was a great President." | ner tag
+            [PER Teddy Roosevelt] was a great President .
+          ner tag --model model.ner --format json < article.txt > entities.jsonl
+          ner tag --format html article.txt > article.html
+          ner tag --input tokens --format conll < sentences.txt
+          ner tag --input conll --model model.ner test.txt | ner eval --predictions -
+          ner tag --format json < article.txt | jq -r '.entities[] | "\\(.label)\\t\\(.text)"'
+        """
     )
 
+    @Option(help: ArgumentHelp("The model file (default: $NER_MODEL or models/default.ner).", valueName: "file"))
+    var model: String?
+
+    @Option(help: "Input kind: text, tokens (one sentence per line) or conll (column files).")
+    var input: TagInputFormat = .text
+
+    @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline).")
+    var format: TagOutputFormat?
+
+    @Option(help: "Tag scheme of the output tags: iob1, iob2 or bioes (default: the model's training data's).")
+    var scheme: String?
+
+    @Option(name: .customLong("token-column"), parsing: .unconditional,
+            help: ArgumentHelp("With --input conll, the column holding the tokens: 0 is the first, -1 the last.", valueName: "n"))
+    var tokenColumn: Int = 0
+
+    @Argument(help: ArgumentHelp("Files to tag (default: standard input; '-' is standard input).", valueName: "file"))
+    var files: [String] = []
+
+    func validate() throws {
+        if let scheme, TagScheme(name: scheme) == nil {
+            throw ValidationError("unknown tag scheme '\(scheme)': use iob1, iob2 or bioes")
+        }
+    }
+
     func run() throws {
-        throw NERError("ner tag: not implemented yet")
+        let paths: [String?] = files.isEmpty ? [nil] : files.map { $0 == "-" ? nil : $0 }
+        for case let path? in paths {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw NERError(path: path, FileManager.default.fileExists(atPath: path) ? "cannot open for reading" : "no such file")
+            }
+        }
+        let tagger = try Tagger(path: model ?? Tagger.defaultModelPath())
+        let outputFormat = format ?? TagOutputFormat.defaultFormat(for: input)
+        var formatter = TagOutputFormatter(format: outputFormat, entityTypes: tagger.entityTypes)
+        let interactive = isatty(STDIN_FILENO) != 0
+        let inputFormat = input
+        let columns = CoNLLColumns(token: tokenColumn, tag: -1)
+        let inputs: [() throws -> TagInput] = paths.map { path in
+            { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
+        }
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
+        try TagStream().run(
+            inputs: inputs, tagger: tagger, scheme: scheme.flatMap(TagScheme.init(name:)), formatter: &formatter,
+            write: { text in
+                guard !text.isEmpty else { return }
+                stdout.write(text)
+                stdout.flush()
+            },
+            warn: { FileHandle.standardError.write(Data("ner tag: warning: \($0)\n".utf8)) })
     }
 }
