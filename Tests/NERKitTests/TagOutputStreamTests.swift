@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+@testable import NERKit
+
+/// `TagStream`: batching must not change results or their order; errors stop the stream after
+/// what was already read has been written.
+final class TagOutputStreamTests: XCTestCase {
+    private func tagger() -> Tagger {
+        Tagger(model: ModelGradientTests.tinyModel(.cnn, crf: true).0, scheme: .iob2)
+    }
+
+    /// A `TagInput` over fixed sentences, optionally failing at the end.
+    final class ListInput: TagInput {
+        var sentences: [[String]]
+        let failure: NERError?
+        init(_ sentences: [[String]], failure: NERError? = nil) {
+            self.sentences = sentences
+            self.failure = failure
+        }
+        func next() throws -> TagInputSentence? {
+            if sentences.isEmpty {
+                if let failure { throw failure }
+                return nil
+            }
+            return .joining(sentences.removeFirst())
+        }
+    }
+
+    private func sentences(_ count: Int) -> [[String]] {
+        let words = ["Teddy", "Roosevelt", "was", "here", "Paris", "is", "big", "ACME", "Corp", "sells", "bears", "Hi"]
+        return (0..<count).map { i in (0...(i % 7)).map { words[(i * 5 + $0 * 3) % words.count] } + ["s\(i)"] }
+    }
+
+    private func run(_ inputs: [() throws -> TagInput], stream: TagStream, format: TagOutputFormat = .conll,
+                     tagger: Tagger) -> (output: String, writes: Int, error: Error?) {
+        var formatter = TagOutputFormatter(format: format)
+        var output = "", writes = 0
+        do {
+            try stream.run(inputs: inputs, tagger: tagger, scheme: nil, formatter: &formatter,
+                           write: { output += $0; writes += 1 }, warn: { _ in })
+            return (output, writes, nil)
+        } catch {
+            return (output, writes, error)
+        }
+    }
+
+    func testBatchingKeepsOrderAndResults() {
+        let tagger = self.tagger()
+        let input = sentences(50)
+        var expected = ""
+        var formatter = TagOutputFormatter(format: .conll)
+        for s in input {
+            let one = TagInputSentence.joining(s)
+            expected += try! formatter.format(one, tagger.tag([one.modelTokens])[0])
+        }
+        for (maxSentences, maxTokens) in [(1, 4000), (3, 4000), (64, 10), (64, 4000)] {
+            var stream = TagStream()
+            stream.maxSentences = maxSentences
+            stream.maxTokens = maxTokens
+            stream.readAhead = 4
+            let first = Array(input[..<20]), second = Array(input[20...])
+            let result = run([{ ListInput(first) }, { ListInput([]) }, { ListInput(second) }], stream: stream, tagger: tagger)
+            XCTAssertNil(result.error)
+            XCTAssertEqual(result.output, expected, "maxSentences \(maxSentences), maxTokens \(maxTokens)")
+            if maxSentences == 1 { XCTAssertGreaterThanOrEqual(result.writes, 50, "one write per sentence") }
+        }
+    }
+
+    func testAnInputErrorStopsAfterEarlierSentencesAreWritten() {
+        let failure = NERError(path: "in.txt", line: 9, "broken")
+        let result = run([{ ListInput([["a"], ["b"]], failure: failure) }, { ListInput([["never"]]) }],
+                         stream: TagStream(), format: .html, tagger: tagger())
+        XCTAssertEqual(result.error as? NERError, failure)
+        XCTAssertTrue(result.output.contains("never") == false)
+        XCTAssertTrue(result.output.hasSuffix("</html>\n"), "the page is closed even after an error")
+    }
+
+    func testAnInputThatCannotBeOpenedIsReported() {
+        let failure = NERError(path: "gone.txt", "no such file")
+        let result = run([{ ListInput([["a"]]) }, { throw failure }], stream: TagStream(), tagger: tagger())
+        XCTAssertEqual(result.error as? NERError, failure)
+        XCTAssertTrue(result.output.hasPrefix("a\t"))
+    }
+
+    func testNoInputNoOutput() {
+        for format in TagOutputFormat.allCases {
+            let result = run([{ ListInput([]) }], stream: TagStream(), format: format, tagger: tagger())
+            XCTAssertNil(result.error)
+            XCTAssertEqual(result.output, "", "\(format)")
+        }
+    }
+}
