@@ -11,59 +11,71 @@ struct TagCommand: ParsableCommand {
         abstract: "Find named entities in text: text on stdin, entities on stdout.",
         discussion: """
         DESCRIPTION
-          Reads standard input, or the files given, and writes the entities the model finds.
-          Output starts before the input ends: sentences are tagged as they arrive (in
-          batches when input comes faster than it can be tagged) and output keeps the input's
-          order. On a terminal every line is answered when you press Enter.
+          Reads standard input, or the files given, and writes the entities the
+          model finds. Output starts before the input ends: sentences are tagged
+          as they arrive (in batches when input comes faster than it can be
+          tagged) and the output keeps the input's order. On a terminal, each
+          line is answered when you press Enter.
 
         INPUT (--input)
-          text    Raw UTF-8 text (the default). Split into sentences and tokens as
-                  'ner tokenize' shows; a blank line always ends a sentence. Invalid UTF-8 is
-                  replaced with U+FFFD and reported once on stderr.
-          tokens  One sentence per line, tokens separated by spaces or tabs. Blank lines are
-                  skipped.
-          conll   Column files (CoNLL-2003 and the like), one token per line, blank lines
-                  between sentences, with or without gold tags; --token-column picks the
-                  token column. Read in blocks of 128 KB, gzip accepted.
+          text    Raw UTF-8 text (the default), split into sentences and tokens
+                  as 'ner tokenize' shows. A blank line always ends a sentence.
+                  Invalid UTF-8 is replaced with U+FFFD and reported once on
+                  stderr.
+          tokens  One sentence per line, tokens separated by spaces or tabs.
+                  Blank lines are skipped.
+          conll   Column files (CoNLL-2003 and the like): one token per line,
+                  blank lines between sentences, with or without gold tags.
+                  --token-column picks the token column. Gzip is accepted;
+                  standard input is read in blocks of 128 KB.
 
         OUTPUT (--format)
-          inline  One sentence per line, entities in brackets (default for text and tokens):
+          inline  One sentence per line, entities in brackets; the default for
+                  text and tokens input:
                     [PER Teddy Roosevelt] was a great President .
-          conll   token<TAB>tag per line, a blank line after each sentence. For --input conll
-                  (where it is the default) each original line is written back with the
-                  predicted tag appended as a new last column, ready for 'ner eval'.
-          json    One JSON object per sentence and line:
-                    {"text": "...", "start": 0, "end": 38, "tokens": [{"text": "Teddy",
-                     "start": 0, "end": 5, "tag": "B-PER"}, ...], "entities": [{"label":
-                     "PER", "text": "Teddy Roosevelt", "start": 0, "end": 15,
-                     "token_start": 0, "token_end": 2, "score": 0.9731}]}
-                  start/end are Unicode code point offsets, end exclusive (Python str
-                  indices): for text input they count from the start of the input (of each
-                  file), so input[start:end] is the text; for tokens and conll input they
-                  count within the sentence's tokens joined by single spaces (the "text"
-                  field), and a "line" field gives the sentence's first line. With files, a
-                  "file" field comes first. token_end is exclusive. score is the model's
-                  probability of exactly that entity (4 decimals).
-          html    One self-contained HTML page, entities highlighted by type with a legend;
-                  text input keeps its spacing and line breaks.
+          conll   token<TAB>tag per line, a blank line after each sentence.
+                  For --input conll (where it is the default) each original
+                  line is written back with the predicted tag appended as a
+                  new last column, ready for 'ner eval --predictions'.
+          json    One JSON object per sentence and line (JSON Lines):
+                    {"text": "...", "start": 0, "end": 38,
+                     "tokens": [{"text": "Teddy", "start": 0, "end": 5,
+                                 "tag": "B-PER"}, ...],
+                     "entities": [{"label": "PER", "text": "Teddy Roosevelt",
+                                   "start": 0, "end": 15, "token_start": 0,
+                                   "token_end": 2, "score": 0.9731}]}
+                  start/end are Unicode code point offsets, end exclusive
+                  (Python str indices). For text input they count from the
+                  start of the input (of each file): input[start:end] is the
+                  text, line breaks included. For tokens and conll input they
+                  count within "text", the sentence's tokens joined by single
+                  spaces, and a "line" field gives the sentence's first line.
+                  With input files, a "file" field comes first. token_end is
+                  exclusive; score is the model's probability of exactly that
+                  entity, to 4 decimals.
+          html    One self-contained HTML page with the entities highlighted
+                  by type and a legend. Text input keeps its line breaks and
+                  spacing.
 
-        The tags are written in the tag scheme of the model's training data unless --scheme
-        says otherwise. Tokens are shown in Unicode NFC form (the form the model reads)
-        except in json and html, which show the input as it was.
+          Tags use the tag scheme of the model's training data unless --scheme
+          says otherwise. inline and conll show tokens in Unicode NFC form
+          (what the model reads); json and html show the input as it was.
+          Empty input gives no output.
 
         MODEL
-          Without --model, ner uses $NER_MODEL, else models/default.ner beside the ner
-          repository or in the current directory. A missing or damaged model file is reported
-          as 'path: message' with exit status 1.
+          Without --model, ner uses $NER_MODEL, else models/default.ner beside
+          the ner repository or in the current directory. A missing or
+          damaged model is reported as 'path: message', exit status 1.
 
         EXAMPLES
           echo "Teddy Roosevelt was a great President." | ner tag
             [PER Teddy Roosevelt] was a great President .
-          ner tag --model model.ner --format json < article.txt > entities.jsonl
+          ner tag --model model.ner --format json < article.txt > article.jsonl
           ner tag --format html article.txt > article.html
           ner tag --input tokens --format conll < sentences.txt
-          ner tag --input conll --model model.ner test.txt | ner eval --predictions -
-          ner tag --format json < article.txt | jq -r '.entities[] | "\\(.label)\\t\\(.text)"'
+          ner tag --input conll --model model.ner test.txt > predicted.txt
+          ner eval --predictions predicted.txt
+          ner tag --format json < article.txt | jq -r '.entities[].text'
         """
     )
 

@@ -89,4 +89,37 @@ final class TagOutputStreamTests: XCTestCase {
             XCTAssertEqual(result.output, "", "\(format)")
         }
     }
+
+    func testLongSentencesAreTaggedInPiecesAndJoined() {
+        let tagger = self.tagger()
+        let words = ["Teddy", "Roosevelt", "was", "here", "Paris", "is", "big", "ACME", "Corp", "sells"]
+        let long = (0..<23).map { words[($0 * 7) % words.count] }
+        let short = ["Paris", "is", "big"]
+        for scheme in TagScheme.allCases {
+            let joined = tagger.tagInPieces([short, long], scheme: scheme, maxPieceTokens: 5)
+            // (Scores can differ in the last float digits between batch shapes.)
+            func same(_ a: [TaggedEntity], _ b: [TaggedEntity]) {
+                XCTAssertEqual(a.map { [$0.tokenStart, $0.tokenEnd] }, b.map { [$0.tokenStart, $0.tokenEnd] })
+                XCTAssertEqual(a.map(\.label), b.map(\.label))
+                for (x, y) in zip(a, b) { XCTAssertEqual(x.score, y.score, accuracy: 1e-4) }
+            }
+            let alone = tagger.tag([short], scheme: scheme)[0]
+            XCTAssertEqual(joined[0].tags, alone.tags, "short sentences are untouched")
+            same(joined[0].entities, alone.entities)
+            var expectedEntities: [TaggedEntity] = []
+            var expectedBIOES: [String] = []
+            for start in stride(from: 0, to: long.count, by: 5) {
+                let piece = tagger.tag([Array(long[start..<min(start + 5, long.count)])], scheme: .bioes)[0]
+                expectedBIOES += piece.tags
+                expectedEntities += piece.entities.map {
+                    TaggedEntity(label: $0.label, tokenStart: $0.tokenStart + start, tokenEnd: $0.tokenEnd + start, score: $0.score)
+                }
+            }
+            XCTAssertEqual(joined[1].tags, TagScheme.bioes.convert(expectedBIOES, to: scheme), "\(scheme)")
+            same(joined[1].entities, expectedEntities)
+            // The tags spell out exactly the listed entities, whatever the scheme.
+            XCTAssertEqual(EntitySpan.spans(in: joined[1].tags).map { [$0.start, $0.end] },
+                           expectedEntities.map { [$0.tokenStart, $0.tokenEnd] })
+        }
+    }
 }

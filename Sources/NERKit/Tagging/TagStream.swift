@@ -6,8 +6,10 @@ import Foundation
 /// input is tagged in efficient batches while interactive input (nothing more ready) is answered
 /// sentence by sentence. Output is flushed after every batch, so it starts before the input ends.
 public struct TagStream {
-    public var maxSentences = 64
+    public var maxSentences = 256
     public var maxTokens = 4000
+    /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagInPieces`).
+    public var maxSentenceTokens = 1000
     /// How many sentences the reader may read ahead of the tagger.
     public var readAhead = 512
 
@@ -71,7 +73,8 @@ public struct TagStream {
                 item = queue.poll()
             }
             if batch.isEmpty { continue }
-            let results = tagger.tag(batch.map(\.modelTokens), scheme: scheme, scores: scores)
+            let results = tagger.tagInPieces(batch.map(\.modelTokens), scheme: scheme, scores: scores,
+                                              maxPieceTokens: maxSentenceTokens)
             var out = ""
             do {
                 for (sentence, result) in zip(batch, results) { out += try formatter.format(sentence, result) }
