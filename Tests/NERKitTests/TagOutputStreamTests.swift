@@ -96,7 +96,7 @@ final class TagOutputStreamTests: XCTestCase {
         let long = (0..<23).map { words[($0 * 7) % words.count] }
         let short = ["Paris", "is", "big"]
         for scheme in TagScheme.allCases {
-            let joined = tagger.tagInPieces([short, long], scheme: scheme, maxPieceTokens: 5)
+            let joined = tagger.tagWithBoundedMemory([short, long], scheme: scheme, maxPieceTokens: 5, maxPaddedTokens: 8)
             // (Scores can differ in the last float digits between batch shapes.)
             func same(_ a: [TaggedEntity], _ b: [TaggedEntity]) {
                 XCTAssertEqual(a.map { [$0.tokenStart, $0.tokenEnd] }, b.map { [$0.tokenStart, $0.tokenEnd] })
@@ -121,5 +121,19 @@ final class TagOutputStreamTests: XCTestCase {
             XCTAssertEqual(EntitySpan.spans(in: joined[1].tags).map { [$0.start, $0.end] },
                            expectedEntities.map { [$0.tokenStart, $0.tokenEnd] })
         }
+    }
+
+    func testGroupingByLengthGivesTheSameTagsAsPlainTagging() {
+        let tagger = self.tagger()
+        let input = sentences(40) + [Array(repeating: "Paris", count: 30)] + sentences(9)
+        for scheme in TagScheme.allCases {
+            let plain = tagger.tag(input, scheme: scheme)
+            let grouped = tagger.tagWithBoundedMemory(input, scheme: scheme, maxPaddedTokens: 40, maxBatch: 5)
+            XCTAssertEqual(grouped.map(\.tags), plain.map(\.tags), "\(scheme)")
+            XCTAssertEqual(grouped.map { $0.entities.map { [$0.tokenStart, $0.tokenEnd] } },
+                           plain.map { $0.entities.map { [$0.tokenStart, $0.tokenEnd] } })
+        }
+        let withEmpty = tagger.tagWithBoundedMemory([[], ["x"], []])
+        XCTAssertEqual(withEmpty.map(\.tags.count), [0, 1, 0], "empty sentences give empty results")
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 public struct TagStream {
     public var maxSentences = 256
     public var maxTokens = 4000
-    /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagInPieces`).
+    /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagWithBoundedMemory`).
     public var maxSentenceTokens = 1000
     /// How many sentences the reader may read ahead of the tagger.
     public var readAhead = 512
@@ -73,8 +73,8 @@ public struct TagStream {
                 item = queue.poll()
             }
             if batch.isEmpty { continue }
-            let results = tagger.tagInPieces(batch.map(\.modelTokens), scheme: scheme, scores: scores,
-                                              maxPieceTokens: maxSentenceTokens)
+            let results = tagger.tagWithBoundedMemory(batch.map(\.modelTokens), scheme: scheme, scores: scores,
+                                                      maxPieceTokens: maxSentenceTokens)
             var out = ""
             do {
                 for (sentence, result) in zip(batch, results) { out += try formatter.format(sentence, result) }
