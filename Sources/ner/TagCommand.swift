@@ -92,8 +92,9 @@ struct TagCommand: ParsableCommand {
     var scheme: String?
 
     @Option(name: .customLong("token-column"), parsing: .unconditional,
-            help: ArgumentHelp("With --input conll, the column holding the tokens: 0 is the first, -1 the last.", valueName: "n"))
-    var tokenColumn: Int = 0
+            help: ArgumentHelp("With --input conll, the column holding the tokens: 0 is the first (default), -1 the last.",
+                               valueName: "n"))
+    var tokenColumn: Int?
 
     @Argument(help: ArgumentHelp("Files to tag (default: standard input; '-' is standard input).", valueName: "file"))
     var files: [String] = []
@@ -101,6 +102,9 @@ struct TagCommand: ParsableCommand {
     func validate() throws {
         if let scheme, TagScheme(name: scheme) == nil {
             throw ValidationError("unknown tag scheme '\(scheme)': use iob1, iob2 or bioes")
+        }
+        if tokenColumn != nil && input != .conll {
+            throw ValidationError("--token-column needs --input conll")
         }
     }
 
@@ -116,7 +120,7 @@ struct TagCommand: ParsableCommand {
         var formatter = TagOutputFormatter(format: outputFormat, entityTypes: tagger.entityTypes)
         let interactive = isatty(STDIN_FILENO) != 0
         let inputFormat = input
-        let columns = CoNLLColumns(token: tokenColumn, tag: -1)
+        let columns = CoNLLColumns(token: tokenColumn ?? 0, tag: -1)
         let inputs: [() throws -> TagInput] = paths.map { path in
             { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
         }

@@ -57,7 +57,7 @@ final class TagOutputStreamTests: XCTestCase {
             var stream = TagStream()
             stream.maxSentences = maxSentences
             stream.maxTokens = maxTokens
-            stream.readAhead = 4
+            stream.readAheadTokens = 7
             let first = Array(input[..<20]), second = Array(input[20...])
             let result = run([{ ListInput(first) }, { ListInput([]) }, { ListInput(second) }], stream: stream, tagger: tagger)
             XCTAssertNil(result.error)
@@ -136,4 +136,37 @@ final class TagOutputStreamTests: XCTestCase {
         let withEmpty = tagger.tagWithBoundedMemory([[], ["x"], []])
         XCTAssertEqual(withEmpty.map(\.tags.count), [0, 1, 0], "empty sentences give empty results")
     }
+
+    func testReadAheadQueueBoundsTheWeightItHolds() {
+        let queue = BoundedQueue<Int>(capacity: 10)
+        XCTAssertTrue(queue.put(1, weight: 25), "an item heavier than the capacity fits an empty queue")
+        let log = OutputLog()
+        let producerDone = expectation(description: "producer finished")
+        Thread {
+            log.add("put 2: \(queue.put(2, weight: 4))")  // waits: 25 + 4 > 10
+            log.add("put 3: \(queue.put(3, weight: 4))")
+            log.add("put 4: \(queue.put(4, weight: 9))")  // waits: 4 + 4 + 9 > 10, until closed
+            producerDone.fulfill()
+        }.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertEqual(log.entries, [], "the producer waits while the queue is over capacity")
+        XCTAssertEqual(queue.take(), 1)
+        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertEqual(log.entries, ["put 2: true", "put 3: true"])
+        XCTAssertEqual(queue.poll(), 2)
+        queue.close()
+        wait(for: [producerDone], timeout: 5)
+        XCTAssertEqual(log.entries, ["put 2: true", "put 3: true", "put 4: false"], "close releases a waiting producer")
+        XCTAssertEqual(queue.poll(), 3, "items already queued can still be taken, in order")
+        XCTAssertNil(queue.poll())
+        XCTAssertFalse(queue.put(5), "nothing is accepted after close")
+    }
+}
+
+/// Strings appended from several threads.
+final class OutputLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
+    var entries: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }

@@ -336,6 +336,9 @@ final class TagCommandTests: XCTestCase {
         let bad = try tag(["--scheme", "xyz"], "x\n")
         XCTAssertEqual(bad.status, 64)
         XCTAssertTrue(bad.stderr.contains("xyz"))
+        let column = try tag(["--token-column", "1"], "x\n")
+        XCTAssertEqual(column.status, 64)
+        XCTAssertTrue(column.stderr.contains("--token-column needs --input conll"), column.stderr)
     }
 
     func testFilesAreReadInOrderAndNamed() throws {

@@ -1,10 +1,12 @@
 import Foundation
 
-/// A first-in first-out queue between one producer thread and one consumer, holding at most
-/// `capacity` items so a fast reader cannot fill memory while the tagger catches up.
+/// A first-in first-out queue between one producer thread and one consumer, holding items of at
+/// most `capacity` total weight (e.g. tokens) so a fast reader cannot fill memory while the
+/// tagger catches up. An item heavier than `capacity` is still accepted when the queue is empty.
 final class BoundedQueue<Element>: @unchecked Sendable {
-    private var items: [Element?] = []
+    private var items: [(element: Element, weight: Int)?] = []
     private var head = 0
+    private var weight = 0
     private let capacity: Int
     private let condition = NSCondition()
     private var closed = false
@@ -13,15 +15,17 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Adds an item, waiting while the queue is full. Returns false (dropping the item) once the
+    /// Adds an item, waiting while it does not fit. Returns false (dropping the item) once the
     /// consumer has closed the queue.
     @discardableResult
-    func put(_ item: Element) -> Bool {
+    func put(_ item: Element, weight itemWeight: Int = 1) -> Bool {
+        let w = max(1, itemWeight)
         condition.lock()
         defer { condition.unlock() }
-        while !closed && items.count - head >= capacity { condition.wait() }
+        while !closed && items.count > head && weight + w > capacity { condition.wait() }
         if closed { return false }
-        items.append(item)
+        items.append((item, w))
+        weight += w
         condition.broadcast()
         return true
     }
@@ -50,8 +54,9 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     private func removeFirst() -> Element {
-        let item = items[head]!
+        let (item, w) = items[head]!
         items[head] = nil
+        weight -= w
         head += 1
         if head >= 1024 && head * 2 >= items.count {
             items.removeFirst(head)

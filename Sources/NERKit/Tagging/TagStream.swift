@@ -10,8 +10,8 @@ public struct TagStream {
     public var maxTokens = 4000
     /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagWithBoundedMemory`).
     public var maxSentenceTokens = 1000
-    /// How many sentences the reader may read ahead of the tagger.
-    public var readAhead = 512
+    /// How many tokens the reader may read ahead of the tagger (each sentence counts at least 1).
+    public var readAheadTokens = 50_000
 
     public init() {}
 
@@ -27,15 +27,15 @@ public struct TagStream {
     /// The first input or output error stops the run and is rethrown after the output written so
     /// far is closed off (`formatter.finish()`).
     public func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?,
-                    formatter: inout TagOutputFormatter, write: (String) -> Void, warn: @escaping (String) -> Void) throws {
-        let queue = BoundedQueue<Item>(capacity: readAhead)
+                    formatter: inout TagOutputFormatter, write: (String) -> Void, warn: (String) -> Void) throws {
+        let queue = BoundedQueue<Item>(capacity: readAheadTokens)
         let reader = Thread {
             for open in inputs {
                 do {
                     let input = try open()
                     while let sentence = try input.next() {
                         if let w = input.takeWarning() { guard queue.put(.warning(w)) else { return } }
-                        guard queue.put(.sentence(sentence)) else { return }
+                        guard queue.put(.sentence(sentence), weight: sentence.tokens.count) else { return }
                     }
                     if let w = input.takeWarning() { guard queue.put(.warning(w)) else { return } }
                 } catch {
