@@ -1,0 +1,52 @@
+extension Tagger {
+    /// Like `tag`, but with memory bounded whatever the sentence lengths: sentences longer than
+    /// `maxPieceTokens` are tagged in consecutive pieces whose results are joined (an entity
+    /// crossing a piece boundary comes out as two entities), and sentences are grouped by length
+    /// so that no model batch holds more than `maxPaddedTokens` positions including padding
+    /// (one long sentence among short ones would otherwise pad 31 others to its length).
+    /// Pieces are joined in BIOES, where a boundary cannot merge two entities, then converted.
+    public func tagWithBoundedMemory(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true,
+                                     maxPieceTokens: Int = 1000, maxPaddedTokens: Int = 4096,
+                                     maxBatch: Int = 32) -> [TaggedSentence] {
+        let limit = max(1, maxPieceTokens)
+        var pieces: [[String]] = []
+        var owner: [(sentence: Int, offset: Int)] = []
+        for (i, tokens) in sentences.enumerated() {
+            var start = 0
+            repeat {
+                let end = min(start + limit, tokens.count)
+                pieces.append(Array(tokens[start..<end]))
+                owner.append((i, start))
+                start = end
+            } while start < tokens.count
+        }
+
+        // Longest first; each group is padded to its first (longest) piece.
+        let order = pieces.indices.sorted { pieces[$0].count > pieces[$1].count }
+        var tagged = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: pieces.count)
+        var g = 0
+        while g < order.count {
+            let width = max(1, pieces[order[g]].count)
+            let size = max(1, min(max(1, maxBatch), maxPaddedTokens / width, order.count - g))
+            let group = Array(order[g..<(g + size)])
+            let results = tag(group.map { pieces[$0] }, scheme: .bioes, scores: scores, batchSize: size)
+            for (k, result) in zip(group, results) { tagged[k] = result }
+            g += size
+        }
+
+        let target = scheme ?? self.scheme
+        var joined = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: sentences.count)
+        for (piece, result) in zip(owner, tagged) {
+            joined[piece.sentence].tags += result.tags
+            for var e in result.entities {
+                e.tokenStart += piece.offset
+                e.tokenEnd += piece.offset
+                joined[piece.sentence].entities.append(e)
+            }
+        }
+        if target != .bioes {
+            for i in joined.indices { joined[i].tags = TagScheme.bioes.convert(joined[i].tags, to: target) }
+        }
+        return joined
+    }
+}

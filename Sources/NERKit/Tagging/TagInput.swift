@@ -1,0 +1,62 @@
+import Foundation
+
+/// How `ner tag` reads its input.
+public enum TagInputFormat: String, Sendable, CaseIterable {
+    /// Raw text, split into sentences and tokens by `Tokenizer`.
+    case text
+    /// One sentence per line, tokens separated by spaces or tabs.
+    case tokens
+    /// CoNLL-style column files, one token per line, blank lines between sentences.
+    case conll
+}
+
+/// A source of sentences to tag, read in input order.
+public protocol TagInput: AnyObject {
+    /// The next sentence, or nil at the end of the input.
+    func next() throws -> TagInputSentence?
+    /// A warning about the input seen since the last call (invalid UTF-8), reported once.
+    func takeWarning() -> String?
+}
+
+extension TagInput {
+    public func takeWarning() -> String? { nil }
+}
+
+/// Opens the `TagInput` for one file (or standard input, when `path` is nil).
+public enum TagInputOpener {
+    /// `interactive`: each line of text input is tagged as soon as it ends (for a terminal)
+    /// instead of at the end of its paragraph. Column files from standard input are read in
+    /// blocks of up to 128 KB, through the same reader as files.
+    public static func open(_ format: TagInputFormat, path: String?, columns: CoNLLColumns = .init(),
+                            interactive: Bool = false) throws -> TagInput {
+        switch format {
+        case .conll:
+            return try CoNLLTagInput(path: path, columns: columns)
+        case .text, .tokens:
+            let fd: Int32
+            if let path {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                    throw NERError(path: path, "no such file")
+                }
+                guard !isDirectory.boolValue else { throw NERError(path: path, "is a directory, not a file") }
+                fd = Foundation.open(path, O_RDONLY)
+                guard fd >= 0 else { throw NERError(path: path, "cannot open for reading: \(String(cString: strerror(errno)))") }
+            } else {
+                fd = FileHandle.standardInput.fileDescriptor
+            }
+            let reader = ParagraphReader(fileDescriptor: fd, path: path ?? "<stdin>",
+                                         maxParagraphBytes: format == .tokens || interactive ? 1 : 1 << 20)
+            let owned = path == nil ? nil : fd
+            return format == .text ? TextTagInput(reader, file: path, closing: owned)
+                                   : TokenLineTagInput(reader, file: path, closing: owned)
+        }
+    }
+}
+
+/// The once-per-input warning about invalid UTF-8 that `ParagraphReader` repaired.
+func invalidUTF8Warning(_ reader: ParagraphReader, alreadyWarned: inout Bool) -> String? {
+    guard !alreadyWarned, let line = reader.firstInvalidLine else { return nil }
+    alreadyWarned = true
+    return "\(reader.path):\(line): invalid UTF-8, replaced with U+FFFD"
+}

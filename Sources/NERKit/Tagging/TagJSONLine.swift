@@ -1,0 +1,44 @@
+/// The JSON Lines output of `ner tag`: one object per sentence,
+///
+///     {"text": "Teddy Roosevelt was here.", "start": 0, "end": 25,
+///      "tokens": [{"text": "Teddy", "start": 0, "end": 5, "tag": "B-PER"}, ...],
+///      "entities": [{"label": "PER", "text": "Teddy Roosevelt", "start": 0, "end": 15,
+///                    "token_start": 0, "token_end": 2, "score": 0.97}]}
+///
+/// `start`/`end` are Unicode scalar offsets, end exclusive, so `input[start:end] == text` in
+/// Python. For text input they count from the start of the input (of each file); for token and
+/// CoNLL input, from the start of the sentence's tokens joined by single spaces, and the object
+/// begins with the sentence's `line`. With input files, a `file` key comes first.
+enum TagJSONLine {
+    static func line(_ sentence: TagInputSentence, _ result: TaggedSentence) -> String {
+        var out = "{"
+        if let file = sentence.file { out += "\"file\": " + HeaderJSON.quoted(file) + ", " }
+        if let line = sentence.line { out += "\"line\": \(line), " }
+        out += "\"text\": " + HeaderJSON.quoted(sentence.text)
+        out += ", \"start\": \(sentence.start), \"end\": \(sentence.end), \"tokens\": ["
+        for (i, token) in sentence.tokens.enumerated() {
+            if i > 0 { out += ", " }
+            out += "{\"text\": " + HeaderJSON.quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
+            if i < result.tags.count { out += ", \"tag\": " + HeaderJSON.quoted(result.tags[i]) }
+            out += "}"
+        }
+        out += "], \"entities\": ["
+        var first = true
+        for e in result.entities where e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= sentence.tokens.count {
+            if !first { out += ", " }
+            first = false
+            out += "{\"label\": " + HeaderJSON.quoted(e.label)
+            out += ", \"text\": " + HeaderJSON.quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
+            out += ", \"start\": \(sentence.tokens[e.tokenStart].start), \"end\": \(sentence.tokens[e.tokenEnd - 1].end)"
+            out += ", \"token_start\": \(e.tokenStart), \"token_end\": \(e.tokenEnd), \"score\": \(rounded(e.score))}"
+        }
+        return out + "]}\n"
+    }
+
+    /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").
+    static func rounded(_ score: Double) -> String {
+        guard score.isFinite else { return "0.0" }
+        let r = (score * 10_000).rounded() / 10_000
+        return "\(r)"
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Raw text input: paragraphs from a `ParagraphReader`, split into sentences by `Tokenizer`.
+/// Offsets count from the start of the input; each sentence keeps the text around it so the
+/// HTML page can show the input's own layout.
+final class TextTagInput: TagInput {
+    private let reader: ParagraphReader
+    private let file: String?
+    private let descriptorToClose: Int32?
+    private let tokenizer = Tokenizer()
+    private var pending: [TagInputSentence] = []
+    private var pendingIndex = 0
+    private var nextLine = 1
+    private var warned = false
+
+    init(_ reader: ParagraphReader, file: String?, closing descriptor: Int32?) {
+        self.reader = reader
+        self.file = file
+        self.descriptorToClose = descriptor
+    }
+
+    deinit {
+        if let descriptorToClose { close(descriptorToClose) }
+    }
+
+    func next() throws -> TagInputSentence? {
+        while pendingIndex == pending.count {
+            guard let paragraph = try reader.next() else { return nil }
+            pending = sentences(of: paragraph)
+            pendingIndex = 0
+        }
+        pendingIndex += 1
+        return pending[pendingIndex - 1]
+    }
+
+    func takeWarning() -> String? { invalidUTF8Warning(reader, alreadyWarned: &warned) }
+
+    private func sentences(of paragraph: Paragraph) -> [TagInputSentence] {
+        let afterBlankLine = paragraph.firstLine > nextLine
+        nextLine = paragraph.firstLine + paragraph.text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let bytes = Array(paragraph.text.utf8)
+        func slice(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self) }
+        let found = tokenizer.sentences(paragraph.text, scalarBase: paragraph.scalarBase, byteBase: 0)
+        var result: [TagInputSentence] = []
+        result.reserveCapacity(found.count)
+        var previousEnd = 0
+        for (i, s) in found.enumerated() {
+            let tokens = s.tokens.map { t in
+                TagInputToken(text: t.text, normalized: t.normalized, start: t.scalarStart, end: t.scalarEnd,
+                              utf8Range: (t.byteStart - s.byteStart)..<(t.byteEnd - s.byteStart))
+            }
+            result.append(TagInputSentence(
+                tokens: tokens, text: slice(s.byteStart, s.byteEnd), start: s.scalarStart,
+                before: slice(previousEnd, s.byteStart),
+                after: i == found.count - 1 ? slice(s.byteEnd, bytes.count) : "",
+                afterBlankLine: i == 0 && afterBlankLine, file: file, line: nil))
+            previousEnd = s.byteEnd
+        }
+        return result
+    }
+}
