@@ -7,7 +7,7 @@ final class WeightAverageTests: XCTestCase {
         let dense = Parameter("dense", shape: [2])
         let table = Parameter("table", shape: [3, 2], sparseRows: true)
         dense.setValues([1, 1]); table.setValues([1, 1, 1, 1, 1, 1])
-        let avg = WeightAverage(parameters: [dense, table], decay: 0.5)
+        let avg = WeightAverage(parameters: [dense, table], decay: 0.5, warmUp: false)
         // Step 1: dense → 3, row 0 of the table → 5.
         table.touch(0)
         avg.beginStep()
@@ -31,5 +31,20 @@ final class WeightAverageTests: XCTestCase {
         // Swapping back restores the live weights.
         XCTAssertEqual(dense.values, [5, 5])
         XCTAssertEqual(table.value[4], 9)
+    }
+
+    func testWarmUpFollowsRecentWeightsEarly() {
+        let p = Parameter("p", shape: [1])
+        let avg = WeightAverage(parameters: [p], decay: 0.999)
+        XCTAssertEqual(avg.currentDecay, 0.1, accuracy: 1e-6)
+        for step in 1...20 {
+            avg.beginStep()
+            p.setValues([Float(step)])
+            avg.update(p)
+        }
+        // After 20 steps at decay ≤ 21/30 the average has moved most of the way to 20.
+        avg.withAveragedWeights { XCTAssertGreaterThan(p.value[0], 15) }
+        for _ in 0..<100_000 { avg.beginStep() }
+        XCTAssertEqual(avg.currentDecay, 0.999)
     }
 }

@@ -14,9 +14,14 @@ public final class WeightAverage {
     private var swapped = false
     private let indexOf: [ObjectIdentifier: Int]
 
-    public init(parameters: [Parameter], decay: Float) {
+    /// With `warmUp`, the decay at step t is min(decay, (1 + t) / (10 + t)), so that the average
+    /// of a short run is not dominated by the initial weights.
+    public let warmUp: Bool
+
+    public init(parameters: [Parameter], decay: Float, warmUp: Bool = true) {
         self.parameters = parameters
         self.decay = decay
+        self.warmUp = warmUp
         shadow = parameters.map { $0.values }
         rowStep = parameters.map { $0.sparseRows ? [Int32](repeating: 0, count: $0.rows) : [] }
         indexOf = Dictionary(uniqueKeysWithValues: parameters.enumerated().map { (ObjectIdentifier($1), $0) })
@@ -30,7 +35,7 @@ public final class WeightAverage {
             shadow[index].withUnsafeMutableBufferPointer { a in
                 for row in p.touchedRows {
                     let k = steps - rowStep[index][Int(row)]
-                    if k > 0 { blend(a.baseAddress! + Int(row) * r, p.value + Int(row) * r, r, powf(decay, Float(k))) }
+                    if k > 0 { blend(a.baseAddress! + Int(row) * r, p.value + Int(row) * r, r, powf(currentDecay, Float(k))) }
                 }
             }
         }
@@ -46,12 +51,17 @@ public final class WeightAverage {
                 let r = p.rowSize
                 for row in p.touchedRows {
                     rowStep[index][Int(row)] = steps
-                    blend(a + Int(row) * r, p.value + Int(row) * r, r, decay)
+                    blend(a + Int(row) * r, p.value + Int(row) * r, r, currentDecay)
                 }
             } else {
-                blend(a, p.value, p.count, decay)
+                blend(a, p.value, p.count, currentDecay)
             }
         }
+    }
+
+    /// The decay in force at the current step.
+    public var currentDecay: Float {
+        warmUp ? min(decay, Float(1 + steps) / Float(10 + steps)) : decay
     }
 
     @inline(__always)
@@ -67,7 +77,7 @@ public final class WeightAverage {
                 for row in 0..<p.rows where rowStep[index][row] != steps {
                     let k = steps - rowStep[index][row]
                     rowStep[index][row] = steps
-                    blend(a.baseAddress! + row * r, p.value + row * r, r, powf(decay, Float(k)))
+                    blend(a.baseAddress! + row * r, p.value + row * r, r, powf(currentDecay, Float(k)))
                 }
             }
         }
