@@ -4,7 +4,8 @@ import XCTest
 /// The whole tagger end to end: embeddings, casing, character encoder, BiLSTM, output layer,
 /// CRF or softmax, checked against finite differences of the batch loss.
 final class ModelGradientTests: XCTestCase {
-    static func tinyModel(_ kind: ModelConfig.CharEncoderKind, crf: Bool, bidirectional: Bool = true) -> (TaggerModel, Batch) {
+    static func tinyModel(_ kind: ModelConfig.CharEncoderKind, crf: Bool, bidirectional: Bool = true,
+                          layers: Int = 1, dropout: Float = 0, variational: Bool = false) -> (TaggerModel, Batch) {
         let sentences: [([String], [String])] = [
             (["Teddy", "Roosevelt", "was", "here"], ["B-PER", "E-PER", "O", "O"]),
             (["Paris", "is", "big"], ["S-LOC", "O", "O"]),
@@ -19,7 +20,8 @@ final class ModelGradientTests: XCTestCase {
         var config = ModelConfig()
         config.wordDim = 4; config.casingDim = 2; config.charEncoder = kind
         config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.crf = crf
-        config.bidirectional = bidirectional; config.dropout = 0
+        config.bidirectional = bidirectional; config.dropout = dropout
+        config.layers = layers; config.variationalDropout = variational
         let model = TaggerModel(config: config, encoder: encoder)
         model.initialize(seed: 7)
         var surfaces = SurfaceTable()
@@ -38,6 +40,18 @@ final class ModelGradientTests: XCTestCase {
     }
 
     func testFullModelWithCharCNNAndCRF() { check(.cnn, crf: true) }
+
+    func testTwoLayersWithVariationalDropout() {
+        for variational in [false, true] {
+            let (model, batch) = Self.tinyModel(.cnn, crf: true, layers: 2, dropout: 0.3, variational: variational)
+            XCTAssertEqual(model.lstmLayers.count, 2)
+            checkGradients("two layers, variational \(variational)", parameters: model.parameters, samplesPerParameter: 6) {
+                // The same seed every call: the same dropout masks, so the loss is a function of the weights.
+                var rng = SeededRandom(seed: 3)
+                return model.loss(batch, rng: &rng) / Float(batch.layout.batch)
+            }
+        }
+    }
     func testFullModelWithCharLSTMAndCRF() { check(.lstm, crf: true) }
     func testFullModelWithSoftmaxAndNoCharEncoder() { check(.none, crf: false) }
     func testForwardOnlyModel() { check(.cnn, crf: true, bidirectional: false) }

@@ -12,8 +12,33 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var bidirectional = true
     public var crf = true
     public var dropout: Float = 0.5
+    /// Stacked BiLSTM layers (the second reads the first's concatenated states).
+    public var layers = 1
+    /// Variational dropout (Gal and Ghahramani): one mask per sentence, shared by all its
+    /// tokens, instead of a fresh mask per token.
+    public var variationalDropout = false
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout
+    }
+
+    /// Fields added after the first model files default when absent.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        wordDim = try c.decode(Int.self, forKey: .wordDim)
+        casingDim = try c.decode(Int.self, forKey: .casingDim)
+        charEncoder = try c.decode(CharEncoderKind.self, forKey: .charEncoder)
+        charDim = try c.decode(Int.self, forKey: .charDim)
+        charHidden = try c.decode(Int.self, forKey: .charHidden)
+        hidden = try c.decode(Int.self, forKey: .hidden)
+        bidirectional = try c.decode(Bool.self, forKey: .bidirectional)
+        crf = try c.decode(Bool.self, forKey: .crf)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? 1
+        variationalDropout = try c.decodeIfPresent(Bool.self, forKey: .variationalDropout) ?? false
+    }
 
     /// The character encoder sizes of the papers: Lample et al. (BiLSTM 25+25 over 25-d
     /// characters), Ma and Hovy (30 filters of width 3 over 30-d characters).

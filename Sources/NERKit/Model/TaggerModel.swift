@@ -1,7 +1,8 @@
 import Foundation
 
 /// The BiLSTM tagger: [word embedding | casing embedding | character encoding] per token →
-/// dropout → BiLSTM → dropout → linear layer to tag scores → CRF (or per-token softmax).
+/// dropout → BiLSTM (→ dropout → BiLSTM …) → dropout → linear layer to tag scores → CRF (or
+/// per-token softmax).
 /// `loss` runs the forward and backward passes of a batch; `predict` only the forward pass.
 public final class TaggerModel {
     public let config: ModelConfig
@@ -9,7 +10,9 @@ public final class TaggerModel {
     public let wordEmbedding: Embedding
     public let casingEmbedding: Embedding?
     public let charEncoder: CharEncoder?
-    public let bilstm: BiLSTM
+    /// The stacked BiLSTM layers; `bilstm` is the last.
+    public let lstmLayers: [BiLSTM]
+    public var bilstm: BiLSTM { lstmLayers[lstmLayers.count - 1] }
     public let outWeight: Parameter   // [K × O]
     public let outBias: Parameter     // [K]
     public let crf: CRF?
@@ -19,6 +22,8 @@ public final class TaggerModel {
 
     private let x = FloatBuffer(), xMask = FloatBuffer(), dx = FloatBuffer()
     private let hidden = FloatBuffer(), hMask = FloatBuffer(), dHidden = FloatBuffer()
+    /// Between stacked layers: the dropped-out input of layer l+1, its mask and gradient.
+    private var between: [(x: FloatBuffer, mask: FloatBuffer, dx: FloatBuffer)] = []
     private let emissions = FloatBuffer(), dEmissions = FloatBuffer()
     private let dChars = FloatBuffer()
 
@@ -33,9 +38,14 @@ public final class TaggerModel {
         case .none: charEncoder = nil
         }
         let d = config.wordDim + config.casingDim + (charEncoder?.outputSize ?? 0)
-        bilstm = BiLSTM(name: "lstm", inputSize: d, hiddenSize: config.hidden, bidirectional: config.bidirectional)
+        var layers = [BiLSTM(name: "lstm", inputSize: d, hiddenSize: config.hidden, bidirectional: config.bidirectional)]
+        for l in 1..<max(config.layers, 1) {
+            layers.append(BiLSTM(name: "lstm\(l + 1)", inputSize: layers[l - 1].outputSize, hiddenSize: config.hidden, bidirectional: config.bidirectional))
+            between.append((FloatBuffer(), FloatBuffer(), FloatBuffer()))
+        }
+        lstmLayers = layers
         let K = encoder.tags.count
-        outWeight = Parameter("output.weight", shape: [K, bilstm.outputSize])
+        outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize])
         outBias = Parameter("output.bias", shape: [K])
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
     }
@@ -44,7 +54,7 @@ public final class TaggerModel {
         var p = [wordEmbedding.table]
         if let c = casingEmbedding { p.append(c.table) }
         if let c = charEncoder { p += c.parameters }
-        p += bilstm.parameters
+        for l in lstmLayers { p += l.parameters }
         p += [outWeight, outBias]
         if let crf { p += crf.parameters }
         return p
@@ -55,7 +65,7 @@ public final class TaggerModel {
         wordEmbedding.initialize(&rng)
         casingEmbedding?.initialize(&rng)
         charEncoder?.initialize(&rng)
-        bilstm.initialize(&rng)
+        for l in lstmLayers { l.initialize(&rng) }
         let K = outWeight.shape[0], O = outWeight.shape[1]
         outWeight.initUniform((6 / Float(K + O)).squareRoot(), &rng)
         outBias.fill(0)
@@ -65,7 +75,7 @@ public final class TaggerModel {
     /// Use two threads for the two LSTM directions.
     public var parallel: Bool {
         get { bilstm.parallel }
-        set { bilstm.parallel = newValue }
+        set { for l in lstmLayers { l.parallel = newValue } }
     }
 
     // MARK: Forward
@@ -88,28 +98,42 @@ public final class TaggerModel {
                 if u < 0 { dst.update(repeating: 0, count: C) } else { dst.update(from: out + Int(u) * C, count: C) }
             }
         }
-        if dropout > 0 { applyDropout(xp, count: rows * D, mask: xMask, p: dropout, rng: &rng) }
+        if dropout > 0 { applyDropout(xp, rows: rows, width: D, batch: batch.layout.batch, mask: xMask, p: dropout, rng: &rng) }
         return xp
     }
 
-    private func applyDropout(_ v: UnsafeMutablePointer<Float>, count n: Int, mask: FloatBuffer, p: Float, rng: inout SeededRandom) {
+    /// Inverted dropout on a [rows × width] buffer in the packed layout. With variational dropout
+    /// the mask is drawn per sentence (row t·B + b uses sentence b's mask).
+    private func applyDropout(_ v: UnsafeMutablePointer<Float>, rows: Int, width: Int, batch: Int, mask: FloatBuffer, p: Float, rng: inout SeededRandom) {
+        let n = rows * width
         let m = mask.reserve(n)
         let keep = 1 / (1 - p)
-        for i in 0..<n {
-            let k: Float = rng.uniform() < p ? 0 : keep
-            m[i] = k
-            v[i] *= k
+        if config.variationalDropout && batch > 0 {
+            let perSentence = batch * width
+            for i in 0..<min(perSentence, n) { m[i] = rng.uniform() < p ? 0 : keep }
+            var i = perSentence
+            while i < n { m[i] = m[i % perSentence]; i += 1 }
+        } else {
+            for i in 0..<n { m[i] = rng.uniform() < p ? 0 : keep }
         }
+        for i in 0..<n { v[i] *= m[i] }
     }
 
     /// Tag scores for every row of the batch ([rows × K]).
     private func scores(_ batch: Batch, dropout: Float, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
         let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
         let xp = embed(batch, dropout: dropout, rng: &rng)
-        let h = bilstm.forward(xp, layout: batch.layout)
+        var h = lstmLayers[0].forward(xp, layout: batch.layout)
+        for l in 1..<lstmLayers.count {
+            let width = lstmLayers[l - 1].outputSize
+            let xl = between[l - 1].x.reserve(rows * width)
+            xl.update(from: h, count: rows * width)
+            if dropout > 0 { applyDropout(xl, rows: rows, width: width, batch: batch.layout.batch, mask: between[l - 1].mask, p: dropout, rng: &rng) }
+            h = lstmLayers[l].forward(xl, layout: batch.layout)
+        }
         let hd = hidden.reserve(rows * O)
         hd.update(from: h, count: rows * O)
-        if dropout > 0 { applyDropout(hd, count: rows * O, mask: hMask, p: dropout, rng: &rng) }
+        if dropout > 0 { applyDropout(hd, rows: rows, width: O, batch: batch.layout.batch, mask: hMask, p: dropout, rng: &rng) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
         BLAS.gemm(transB: true, m: rows, n: K, k: O, hd, outWeight.value, beta: 1, e)
@@ -146,7 +170,15 @@ public final class TaggerModel {
         if p > 0 { let m = hMask.pointer; for i in 0..<(rows * O) { dh[i] *= m[i] } }
         // BiLSTM and embeddings.
         let dxp = dx.reserve(rows * D)
-        bilstm.backward(dh, dInput: dxp)
+        var dUpper = UnsafePointer(dh)
+        for l in stride(from: lstmLayers.count - 1, to: 0, by: -1) {
+            let width = lstmLayers[l - 1].outputSize
+            let dxl = between[l - 1].dx.reserve(rows * width)
+            lstmLayers[l].backward(dUpper, dInput: dxl)
+            if p > 0 { let m = between[l - 1].mask.pointer; for i in 0..<(rows * width) { dxl[i] *= m[i] } }
+            dUpper = UnsafePointer(dxl)
+        }
+        lstmLayers[0].backward(dUpper, dInput: dxp)
         if p > 0 { let m = xMask.pointer; for i in 0..<(rows * D) { dxp[i] *= m[i] } }
         batch.words.withUnsafeBufferPointer { wordEmbedding.scatter($0.baseAddress!, count: rows, from: dxp, stride: D) }
         var offset = wordEmbedding.dimension
