@@ -33,11 +33,11 @@ public final class CRF {
         end = Parameter("crf.end", shape: [K])
         var a = [Bool](repeating: true, count: K * K)
         var s = [Bool](repeating: true, count: K), e = [Bool](repeating: true, count: K)
-        let parsed = tags.map(BIOESTag.init)
+        let parsed = tags.map { ParsedTag($0) ?? .outside }
         for i in 0..<K {
-            s[i] = BIOESTag.canStart(parsed[i])
-            e[i] = BIOESTag.canEnd(parsed[i])
-            for j in 0..<K { a[i * K + j] = BIOESTag.canFollow(parsed[i], parsed[j]) }
+            s[i] = parsed[i].canStartEntitySequence
+            e[i] = parsed[i].canEndEntitySequence
+            for j in 0..<K { a[i * K + j] = parsed[i].canBeFollowed(by: parsed[j]) }
         }
         allowed = a; allowedStart = s; allowedEnd = e
         applyConstraints()
@@ -260,24 +260,15 @@ public final class CRF {
     }
 }
 
-/// A tag read as BIOES for the CRF's constraints.
-struct BIOESTag {
-    let prefix: Character  // B I E S O
-    let type: String
+/// Which BIOES tag sequences are well formed: what the CRF's fixed constraints encode.
+extension ParsedTag {
+    var canStartEntitySequence: Bool { prefix == .o || prefix == .b || prefix == .s }
+    var canEndEntitySequence: Bool { prefix == .o || prefix == .e || prefix == .s }
 
-    init(_ tag: String) {
-        if tag == "O" || tag.count < 3 { prefix = "O"; type = ""; return }
-        let p = tag.first!
-        prefix = "BIES".contains(p) ? p : "O"
-        type = String(tag.dropFirst(2))
-    }
-
-    static func canStart(_ t: BIOESTag) -> Bool { t.prefix == "O" || t.prefix == "B" || t.prefix == "S" }
-    static func canEnd(_ t: BIOESTag) -> Bool { t.prefix == "O" || t.prefix == "E" || t.prefix == "S" }
-    static func canFollow(_ a: BIOESTag, _ b: BIOESTag) -> Bool {
-        switch a.prefix {
-        case "B", "I": return (b.prefix == "I" || b.prefix == "E") && b.type == a.type
-        default: return canStart(b)
+    func canBeFollowed(by next: ParsedTag) -> Bool {
+        switch prefix {
+        case .b, .i: return (next.prefix == .i || next.prefix == .e) && next.type == type
+        default: return next.canStartEntitySequence
         }
     }
 }
