@@ -8,7 +8,7 @@ build: deps
 	swift build -c release --product ner
 
 demo: build
-	.build/release/ner tokenize < data/sample.txt
+	.build/release/ner tag < data/sample.txt
 
 test: deps
 	swift build --build-tests
