@@ -61,6 +61,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("no-backward"), help: "Only the left-to-right LSTM (for comparison).") var noBackward = false
     @Option(help: "LSTM hidden units per direction.") var hidden: Int = 100
     @Option(help: "Stacked BiLSTM layers.") var layers: Int = 1
+    @Option(name: .customLong("casing-dim"), help: "Size of the casing-feature embedding (0: no casing feature).") var casingDim: Int = 8
     @Flag(name: .customLong("variational-dropout"), help: "One dropout mask per sentence instead of per token.") var variationalDropout = false
     @Option(name: .customLong("word-dim"), help: "Word embedding size without --embeddings.") var wordDim: Int = 100
     @Option(help: "Dropout on embeddings and BiLSTM output.") var dropout: Float = 0.5
@@ -77,7 +78,7 @@ struct TrainCommand: ParsableCommand {
         if ModelConfig.CharEncoderKind(rawValue: charEncoder) == nil { throw ValidationError("--char-encoder must be cnn, lstm or none") }
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1)") }
         if !(0..<1).contains(average) { throw ValidationError("--average must be in [0, 1)") }
-        if epochs < 1 || batchSize < 1 || hidden < 1 || patience < 1 || layers < 1 { throw ValidationError("--epochs, --batch-size, --hidden, --layers and --patience must be positive") }
+        if epochs < 1 || batchSize < 1 || hidden < 1 || patience < 1 || layers < 1 || casingDim < 0 { throw ValidationError("--epochs, --batch-size, --hidden, --layers and --patience must be positive") }
     }
 
     func run() throws {
@@ -98,6 +99,7 @@ struct TrainCommand: ParsableCommand {
         config.model.bidirectional = !noBackward
         config.model.hidden = hidden
         config.model.layers = layers
+        config.model.casingDim = casingDim
         config.model.variationalDropout = variationalDropout
         config.model.wordDim = wordDim
         config.model.dropout = dropout
