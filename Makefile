@@ -12,7 +12,7 @@ demo: build
 
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	swift test --skip-build --disable-swift-testing
 
 clean:
 	rm -rf .build
