@@ -1,0 +1,57 @@
+import XCTest
+@testable import NERKit
+
+final class ModelFileTests: XCTestCase {
+    func path(_ name: String) -> String {
+        let p = FileManager.default.temporaryDirectory.appendingPathComponent("mf-\(UUID().uuidString)-\(name)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: p) }
+        return p
+    }
+
+    func testRoundTripKeepsWeightsVocabulariesSchemeAndConfig() throws {
+        let (model, batch) = ModelGradientTests.tinyModel(.lstm, crf: true, layers: 2)
+        var provenance = ModelFile.Provenance()
+        provenance.devF1 = 12.5
+        let p = path("m.ner")
+        try ModelFile.save(model, scheme: .iob1, provenance: provenance, to: p)
+        let loaded = try ModelFile.load(p)
+        XCTAssertEqual(loaded.scheme, .iob1)
+        XCTAssertEqual(loaded.provenance.devF1, 12.5)
+        XCTAssertEqual(loaded.model.config, model.config)
+        XCTAssertEqual(loaded.model.encoder.words, model.encoder.words)
+        XCTAssertEqual(loaded.model.encoder.tags, model.encoder.tags)
+        for (a, b) in zip(model.parameters, loaded.model.parameters) {
+            XCTAssertEqual(a.name, b.name)
+            XCTAssertEqual(a.values, b.values, a.name)
+        }
+        XCTAssertEqual(loaded.model.predict(batch), model.predict(batch))
+    }
+
+    func testHalfPrecisionEmbeddingsStayClose() throws {
+        let (model, batch) = ModelGradientTests.tinyModel(.cnn, crf: true)
+        let p = path("half.ner")
+        try ModelFile.save(model, scheme: .iob2, provenance: .init(), to: p, halfEmbeddings: true)
+        let loaded = try ModelFile.load(p)
+        let a = model.wordEmbedding.table.values, b = loaded.model.wordEmbedding.table.values
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: abs(x) * 1e-3 + 1e-6) }
+        XCTAssertEqual(loaded.model.predict(batch), model.predict(batch))
+    }
+
+    func testOtherSafetensorsFilesAreRefusedClearly() throws {
+        let p = path("other.ner")
+        try SafeTensorsFile.write([StoredTensor(name: "w", shape: [2], floats: [1, 2])], metadata: ["format": "pt"], to: p)
+        XCTAssertThrowsError(try ModelFile.load(p)) { e in
+            XCTAssertEqual("\(e)", "\(p): not a ner model (format 'pt')")
+        }
+        let (model, _) = ModelGradientTests.tinyModel(.none, crf: false)
+        let q = path("missing.ner")
+        var tensors = model.parameters.map { StoredTensor(name: $0.name, shape: $0.shape, floats: $0.values) }
+        tensors.removeLast()
+        try ModelFile.save(model, scheme: .iob2, provenance: .init(), to: q)
+        let (_, meta) = try SafeTensorsFile.read(q)
+        try SafeTensorsFile.write(tensors, metadata: meta, to: q)
+        XCTAssertThrowsError(try ModelFile.load(q)) { e in
+            XCTAssertTrue("\(e)".hasPrefix("\(q): invalid model: tensor "), "\(e)")
+        }
+    }
+}
