@@ -50,7 +50,7 @@ extension EvaluationReport {
         ]
         let types = sortedTypes.map { type -> String in
             let c = perType[type] ?? EvaluationCounts()
-            return "\(jsonString(type)): {\"precision\": \(fixed(c.precision)), \"recall\": \(fixed(c.recall)), "
+            return "\(HeaderJSON.quoted(type)): {\"precision\": \(fixed(c.precision)), \"recall\": \(fixed(c.recall)), "
                 + "\"f1\": \(fixed(c.f1)), \"found\": \(c.found), \"gold\": \(c.gold), \"correct\": \(c.correct)}"
         }
         members.append("\"per_type\": {" + types.joined(separator: ", ") + "}")
@@ -70,21 +70,3 @@ func fixed(_ value: Double, width: Int = 0) -> String {
     return String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// `text` as a JSON string literal.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                + String(scalar.value, radix: 16)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
