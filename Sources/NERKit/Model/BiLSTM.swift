@@ -91,6 +91,32 @@ public final class BiLSTM {
         }
     }
 
+    /// See `LSTMLayer.prepareForInference`.
+    public func prepareForInference() {
+        forwardLSTM.prepareForInference()
+        backwardLSTM?.prepareForInference()
+    }
+
+    /// The forward pass for tagging only (see `LSTMLayer.infer`): both directions read `x`
+    /// directly and write their halves of `output`; nothing is kept for `backward`. Same
+    /// numbers as `forward`.
+    @discardableResult
+    public func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+        let H = hiddenSize, O = outputSize, B = layout.batch, rows = layout.rows
+        let out = output.reserve(rows * O)
+        if let bwd = backwardLSTM {
+            runBoth({ self.forwardLSTM.infer(x, layout: layout, reversed: false, into: out, outStride: O) },
+                    { bwd.infer(x, layout: layout, reversed: true, into: out + H, outStride: O) })
+        } else {
+            forwardLSTM.infer(x, layout: layout, reversed: false, into: out, outStride: O)
+        }
+        // Padding rows: zero, as `forward` leaves them.
+        for b in 0..<B where layout.lengths[b] < layout.steps {
+            for t in layout.lengths[b]..<layout.steps { (out + (t * B + b) * O).update(repeating: 0, count: O) }
+        }
+        return out
+    }
+
     private func runBoth(_ a: () -> Void, _ b: () -> Void) {
         if parallel {
             withoutActuallyEscaping(a) { a in

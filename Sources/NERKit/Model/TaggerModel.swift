@@ -140,6 +140,28 @@ public final class TaggerModel {
         return e
     }
 
+    /// Precomputes what `predict` derives from the weights (transposed LSTM weights), for a
+    /// model whose weights no longer change, such as one loaded for tagging. Without it
+    /// `predict` derives them on every call. Call again after changing the weights.
+    public func prepareForInference() {
+        for l in lstmLayers { l.prepareForInference() }
+    }
+
+    /// `scores` without dropout for tagging: the BiLSTM layers run their inference pass (no
+    /// activations kept for backward) and the output layer reads the last layer's states in
+    /// place. Same numbers as `scores(batch, dropout: 0, …)`.
+    private func inferScores(_ batch: Batch) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
+        var rng = SeededRandom(seed: 0)
+        let xp = embed(batch, dropout: 0, rng: &rng)
+        var h = lstmLayers[0].infer(xp, layout: batch.layout)
+        for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
+        let e = emissions.reserve(rows * K)
+        for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
+        BLAS.gemm(transB: true, m: rows, n: K, k: O, h, outWeight.value, beta: 1, e)
+        return e
+    }
+
     // MARK: Training
 
     /// Forward and backward pass over a batch with gold tags. Adds the gradients of the mean
@@ -219,8 +241,7 @@ public final class TaggerModel {
     /// The best tag ids for each sentence of the batch, in the batch's column order, with the
     /// emission scores kept for `spanProbabilities`.
     public func predict(_ batch: Batch) -> [[Int32]] {
-        var rng = SeededRandom(seed: 0)
-        let e = scores(batch, dropout: 0, rng: &rng)
+        let e = inferScores(batch)
         let B = batch.layout.batch, K = tagCount
         var out: [[Int32]] = []
         out.reserveCapacity(B)
@@ -240,6 +261,19 @@ public final class TaggerModel {
             }
         }
         return out
+    }
+
+    /// The emissions of the training path's forward pass without dropout, the reference the
+    /// inference path (`predict`) is tested against.
+    func trainingPathEmissions(_ batch: Batch) -> [Float] {
+        var rng = SeededRandom(seed: 0)
+        let e = scores(batch, dropout: 0, rng: &rng)
+        return Array(UnsafeBufferPointer(start: e, count: batch.layout.rows * tagCount))
+    }
+
+    /// The emissions of the last `predict`.
+    func lastEmissions(_ batch: Batch) -> [Float] {
+        Array(UnsafeBufferPointer(start: emissions.pointer, count: batch.layout.rows * tagCount))
     }
 
     /// After `predict`: the probability of each span (token range) of column `b` carrying the

@@ -31,6 +31,7 @@ public final class Tagger {
         provenance = loaded.provenance
         self.path = path
         model.parallel = false
+        model.prepareForInference()
         BLAS.setThreads(1)
     }
 
