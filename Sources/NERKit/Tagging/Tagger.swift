@@ -23,6 +23,8 @@ public final class Tagger {
     public let scheme: TagScheme
     public let provenance: ModelFile.Provenance
     public let path: String
+    /// Features of the spellings seen so far (bounded), so repeated words are encoded once.
+    let features = TokenFeatureCache()
 
     public init(path: String) throws {
         let loaded = try ModelFile.load(path)
@@ -53,8 +55,8 @@ public final class Tagger {
     /// entity carries its probability. `scheme` defaults to the training data's scheme.
     public func tag(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true, batchSize: Int = 32) -> [TaggedSentence] {
         let target = scheme ?? self.scheme
-        var surfaces = SurfaceTable()
-        let encoded = sentences.map { model.encoder.encode($0, surfaces: &surfaces)! }
+        let encoded = features.encode(sentences, encoder: model.encoder)
+        let surfaces = features.surfaces
         var result = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: sentences.count)
         let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
         var i = 0
