@@ -249,7 +249,7 @@ extension LSTMLayer {
         if !inferWeightsReady { transposeWeights() }
         let wxT = inferWxT.pointer, whT = inferWhT.pointer
         let zx = gates.reserve(rows * G)
-        BLAS.gemm(m: rows, n: G, k: inputSize, x, wxT, beta: 0, zx)
+        BLAS.gemmRows(m: rows, n: G, k: inputSize, x, wxT, zx)
         let rec = inferRecurrent.reserve(B * G)
         let h = inferHidden.zeroed(B * Hp)
         let c = inferCell.zeroed(B * Hp)
@@ -257,7 +257,7 @@ extension LSTMLayer {
         let lengths = layout.lengths
         for t in 0..<layout.steps {
             let n = layout.active[t]
-            if t > 0 { BLAS.gemm(m: n, n: G, k: H, h, lda: Hp, whT, beta: 0, rec) }
+            if t > 0 { BLAS.gemmRows(m: n, n: G, k: H, h, lda: Hp, whT, rec) }
             for b in 0..<n {
                 let row = reversed ? (lengths[b] - 1 - t) * B + b : t * B + b
                 LSTMKernels.inferCell(zx + row * G, t > 0 ? rec + b * G : nil, bias.value, z,
