@@ -147,13 +147,39 @@ public final class TaggerModel {
         for l in lstmLayers { l.prepareForInference() }
     }
 
+    /// `embed` without dropout, with the character vectors given: row `batch.uniqueIndex[r]`
+    /// of `charVectors` for row r (see `Batch(surfaceRowsOf:indices:)`).
+    private func inferEmbed(_ batch: Batch, charVectors: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, D = inputSize
+        let xp = x.reserve(rows * D)
+        batch.words.withUnsafeBufferPointer { wordEmbedding.gather($0.baseAddress!, count: rows, into: xp, stride: D) }
+        var offset = wordEmbedding.dimension
+        if let c = casingEmbedding {
+            batch.casings.withUnsafeBufferPointer { c.gather($0.baseAddress!, count: rows, into: xp, stride: D, offset: offset) }
+            offset += c.dimension
+        }
+        if let ce = charEncoder {
+            let C = ce.outputSize
+            for r in 0..<rows {
+                let u = batch.uniqueIndex[r], dst = xp + r * D + offset
+                if u < 0 { dst.update(repeating: 0, count: C) } else { dst.update(from: charVectors + Int(u) * C, count: C) }
+            }
+        }
+        return xp
+    }
+
     /// `scores` without dropout for tagging: the BiLSTM layers run their inference pass (no
     /// activations kept for backward) and the output layer reads the last layer's states in
     /// place. Same numbers as `scores(batch, dropout: 0, …)`.
-    private func inferScores(_ batch: Batch) -> UnsafeMutablePointer<Float> {
+    private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>? = nil) -> UnsafeMutablePointer<Float> {
         let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
-        var rng = SeededRandom(seed: 0)
-        let xp = embed(batch, dropout: 0, rng: &rng)
+        let xp: UnsafeMutablePointer<Float>
+        if let charVectors {
+            xp = inferEmbed(batch, charVectors: charVectors)
+        } else {
+            var rng = SeededRandom(seed: 0)
+            xp = embed(batch, dropout: 0, rng: &rng)
+        }
         var h = lstmLayers[0].infer(xp, layout: batch.layout)
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
         let e = emissions.reserve(rows * K)
@@ -241,7 +267,18 @@ public final class TaggerModel {
     /// The best tag ids for each sentence of the batch, in the batch's column order, with the
     /// emission scores kept for `spanProbabilities`.
     public func predict(_ batch: Batch) -> [[Int32]] {
-        let e = inferScores(batch)
+        decode(batch, inferScores(batch))
+    }
+
+    /// `predict` with the character encoder's output precomputed: row `batch.uniqueIndex[r]` of
+    /// `charVectors` ([spellings × charEncoder.outputSize]) is the vector of row r's spelling,
+    /// as `charEncoder.forward` gives it. Lets a tagger encode each spelling once, not once
+    /// per batch. Ignored without a character encoder.
+    public func predict(_ batch: Batch, charVectors: UnsafePointer<Float>) -> [[Int32]] {
+        decode(batch, inferScores(batch, charVectors: charVectors))
+    }
+
+    private func decode(_ batch: Batch, _ e: UnsafeMutablePointer<Float>) -> [[Int32]] {
         let B = batch.layout.batch, K = tagCount
         var out: [[Int32]] = []
         out.reserveCapacity(B)

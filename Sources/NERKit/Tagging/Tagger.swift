@@ -25,6 +25,9 @@ public final class Tagger {
     public let path: String
     /// Features of the spellings seen so far (bounded), so repeated words are encoded once.
     let features = TokenFeatureCache()
+    /// Whether `features` may keep character-encoder vectors: only for a model loaded from a
+    /// file, whose weights do not change (a model passed in may still be training).
+    let charVectorsAreCached: Bool
 
     public init(path: String) throws {
         let loaded = try ModelFile.load(path)
@@ -34,6 +37,7 @@ public final class Tagger {
         self.path = path
         model.parallel = false
         model.prepareForInference()
+        charVectorsAreCached = true
         BLAS.setThreads(1)
     }
 
@@ -42,6 +46,7 @@ public final class Tagger {
         self.scheme = scheme
         provenance = ModelFile.Provenance()
         path = ""
+        charVectorsAreCached = false
     }
 
     /// Entity types the model knows.
@@ -57,6 +62,8 @@ public final class Tagger {
         let target = scheme ?? self.scheme
         let encoded = features.encode(sentences, encoder: model.encoder)
         let surfaces = features.surfaces
+        // Loaded models' weights are fixed, so character vectors can be kept across calls.
+        let charVectors = charVectorsAreCached ? model.charEncoder.map { features.charVectors($0) } : nil
         var result = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: sentences.count)
         let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
         var i = 0
@@ -64,8 +71,15 @@ public final class Tagger {
         while i < order.count {
             let chunk = Array(order[i..<min(i + batchSize, order.count)])
             i += batchSize
-            let batch = Batch(encoded, indices: chunk, surfaces: surfaces)
-            let paths = model.predict(batch)
+            let batch: Batch
+            let paths: [[Int32]]
+            if let charVectors {
+                batch = Batch(surfaceRowsOf: encoded, indices: chunk)
+                paths = model.predict(batch, charVectors: charVectors)
+            } else {
+                batch = Batch(encoded, indices: chunk, surfaces: surfaces)
+                paths = model.predict(batch)
+            }
             for (col, path) in paths.enumerated() {
                 let bioes = path.map { tagNames[$0] }
                 let spans = EntitySpan.spans(in: bioes)
