@@ -128,4 +128,69 @@ final class InferencePathTests: XCTestCase {
             XCTAssertEqual(m.predict(single), [all[col]], "sentence \(index)")
         }
     }
+
+    /// Viterbi against brute force over every tag sequence, with random emissions and
+    /// transitions (K = 9 tags: SIMD columns and a scalar tail), including forbidden moves.
+    func testViterbiFindsTheHighestScoringPath() {
+        let crf = CRF(tags: ["O", "B-PER", "I-PER", "E-PER", "S-PER", "B-LOC", "I-LOC", "E-LOC", "S-LOC"])
+        let K = crf.tagCount
+        var rng = SeededRandom(seed: 11)
+        for trial in 0..<20 {
+            for i in 0..<(K * K) { crf.transitions.value[i] = rng.uniform(2) }
+            for k in 0..<K { crf.start.value[k] = rng.uniform(1); crf.end.value[k] = rng.uniform(1) }
+            crf.applyConstraints()
+            let n = 1 + trial % 4, stride = K + 3
+            var e = [Float](repeating: 0, count: n * stride)
+            for i in e.indices { e[i] = rng.uniform(3) }
+            func score(_ path: [Int]) -> Float {
+                var s = crf.start.value[path[0]] + e[path[0]]
+                for t in 1..<n { s += crf.transitions.value[path[t - 1] * K + path[t]] + e[t * stride + path[t]] }
+                return s + crf.end.value[path[n - 1]]
+            }
+            var best: [Int] = [], bestScore = -Float.infinity
+            var path = [Int](repeating: 0, count: n)
+            func enumerate(_ t: Int) {
+                if t == n { let s = score(path); if s > bestScore { bestScore = s; best = path }; return }
+                for k in 0..<K { path[t] = k; enumerate(t + 1) }
+            }
+            enumerate(0)
+            let decoded = e.withUnsafeBufferPointer { crf.decode(emissions: $0.baseAddress!, count: n, stride: stride) }
+            XCTAssertEqual(decoded.map(Int.init), best, "trial \(trial)")
+        }
+    }
+
+    /// Span probabilities against brute force (Σ exp(score) over the paths agreeing with the
+    /// span, over Σ over all paths), before and after the transitions change (the tagging path
+    /// keeps exp(transitions) while they are unchanged).
+    func testSpanProbabilitiesMatchBruteForceAfterTransitionChanges() {
+        let crf = CRF(tags: ["O", "B-PER", "I-PER", "E-PER", "S-PER"])
+        let K = crf.tagCount, n = 4
+        var rng = SeededRandom(seed: 12)
+        var e = [Float](repeating: 0, count: n * K)
+        for i in e.indices { e[i] = rng.uniform(2) }
+        for round in 0..<3 {
+            for i in 0..<(K * K) { crf.transitions.value[i] = rng.uniform(1.5) }
+            for k in 0..<K { crf.start.value[k] = rng.uniform(1); crf.end.value[k] = rng.uniform(1) }
+            crf.applyConstraints()
+            let path = e.withUnsafeBufferPointer { crf.decode(emissions: $0.baseAddress!, count: n, stride: K) }
+            let spans = [(0, 1), (1, 3), (0, 4), (3, 4)]
+            let fast = e.withUnsafeBufferPointer { crf.spanProbabilities(emissions: $0.baseAddress!, count: n, stride: K, path: path, spans: spans) }
+            var z = 0.0, agree = [Double](repeating: 0, count: spans.count)
+            var p = [Int](repeating: 0, count: n)
+            func enumerate(_ t: Int) {
+                if t == n {
+                    var s = Double(crf.start.value[p[0]] + e[p[0]])
+                    for u in 1..<n { s += Double(crf.transitions.value[p[u - 1] * K + p[u]] + e[u * K + p[u]]) }
+                    s += Double(crf.end.value[p[n - 1]])
+                    let w = Foundation.exp(s)
+                    z += w
+                    for (k, span) in spans.enumerated() where (span.0..<span.1).allSatisfy({ p[$0] == Int(path[$0]) }) { agree[k] += w }
+                    return
+                }
+                for k in 0..<K { p[t] = k; enumerate(t + 1) }
+            }
+            enumerate(0)
+            for k in spans.indices { XCTAssertEqual(fast[k], agree[k] / z, accuracy: 1e-4, "round \(round), span \(spans[k])") }
+        }
+    }
 }

@@ -68,6 +68,7 @@ public final class Tagger {
         let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
         var i = 0
         let tagNames = model.encoder.tags
+        let parsedTags = tagNames.items.map { ParsedTag($0) ?? .outside }
         while i < order.count {
             let chunk = Array(order[i..<min(i + batchSize, order.count)])
             i += batchSize
@@ -81,13 +82,14 @@ public final class Tagger {
                 paths = model.predict(batch)
             }
             for (col, path) in paths.enumerated() {
-                let bioes = path.map { tagNames[$0] }
-                let spans = EntitySpan.spans(in: bioes)
+                let spans = EntitySpan.spans(in: path.map { parsedTags[Int($0)] })
                 let probabilities = scores ? model.spanProbabilities(batch, column: col, path: path, spans: spans.map { ($0.start, $0.end) }) : []
                 let entities = spans.enumerated().map { k, s in
                     TaggedEntity(label: s.type, tokenStart: s.start, tokenEnd: s.end, score: scores ? probabilities[k] : 1)
                 }
-                result[batch.order[col]] = TaggedSentence(tags: target == .bioes ? bioes : TagScheme.bioes.convert(bioes, to: target), entities: entities)
+                // The spans written in the target scheme: what TagScheme.bioes.convert does.
+                let tags = target == .bioes ? path.map { tagNames[$0] } : target.tags(for: spans, count: path.count)
+                result[batch.order[col]] = TaggedSentence(tags: tags, entities: entities)
             }
         }
         return result

@@ -29,13 +29,14 @@ final class TokenFeatureCache {
             casings.removeAll(keepingCapacity: true)
             vectorCount = 0
         }
+        let charIds = encoder.charIds  // one copy of the encoder per call, not per token
         return sentences.map { tokens in
             var s = EncodedSentence(words: [], casings: [], surfaces: [], tags: [])
             s.words.reserveCapacity(tokens.count)
             s.casings.reserveCapacity(tokens.count)
             s.surfaces.reserveCapacity(tokens.count)
             for token in tokens {
-                let id = surfaces.id(of: token, charIds: encoder.charIds)
+                let id = surfaces.id(of: token, charIds: charIds)
                 if Int(id) == words.count {
                     words.append(encoder.words.lookup(WordKey.normalize(token)))
                     casings.append(Int32(Casing(of: token).rawValue))
