@@ -105,8 +105,10 @@ public final class BiLSTM {
         let H = hiddenSize, O = outputSize, B = layout.batch, rows = layout.rows
         let out = output.reserve(rows * O)
         if let bwd = backwardLSTM {
-            runBoth({ self.forwardLSTM.infer(x, layout: layout, reversed: false, into: out, outStride: O) },
-                    { bwd.infer(x, layout: layout, reversed: true, into: out + H, outStride: O) })
+            let a = { self.forwardLSTM.infer(x, layout: layout, reversed: false, into: out, outStride: O) }
+            let b = { bwd.infer(x, layout: layout, reversed: true, into: out + H, outStride: O) }
+            // A thread hand-off costs tens of microseconds: not worth it for a short sentence.
+            if rows >= BiLSTM.parallelInferenceMinimumRows { runBoth(a, b) } else { a(); b() }
         } else {
             forwardLSTM.infer(x, layout: layout, reversed: false, into: out, outStride: O)
         }
@@ -116,6 +118,10 @@ public final class BiLSTM {
         }
         return out
     }
+
+    /// With `parallel`, `infer` runs the two directions on two threads from this many rows
+    /// (positions, padding included) of a batch on.
+    static var parallelInferenceMinimumRows = 64
 
     private func runBoth(_ a: () -> Void, _ b: () -> Void) {
         if parallel {

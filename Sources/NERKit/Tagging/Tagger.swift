@@ -35,7 +35,10 @@ public final class Tagger {
         scheme = loaded.scheme
         provenance = loaded.provenance
         self.path = path
-        model.parallel = false
+        // The two LSTM directions of a batch on two cores (from BiLSTM.parallelInferenceMinimumRows
+        // positions on; work-stealing, so a busy machine costs nothing extra). OpenBLAS stays on
+        // one thread: its products here are too small to split.
+        model.parallel = ProcessInfo.processInfo.activeProcessorCount > 1
         model.prepareForInference()
         charVectorsAreCached = true
         BLAS.setThreads(1)
