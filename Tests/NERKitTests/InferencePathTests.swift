@@ -196,4 +196,49 @@ final class InferencePathTests: XCTestCase {
             for k in spans.indices { XCTAssertEqual(fast[k], agree[k] / z, accuracy: 1e-4, "round \(round), span \(spans[k])") }
         }
     }
+
+    /// Character vectors and first-layer projections kept per spelling (the loaded tagger's
+    /// path) give the same tags and scores as the plain inference path: on first use, from the
+    /// store, and for spellings beyond the store's capacity.
+    func testSpellingProjectionsGiveTheSameResults() {
+        let variants: [(String, (TaggerModel, Batch))] = [
+            ("default", model(hidden: 9)),
+            ("two layers", model(hidden: 5, layers: 2)),
+            ("left to right only", model(hidden: 6, bidirectional: false)),
+            ("char BiLSTM", model(hidden: 7, char: .lstm)),
+            ("no char encoder", model(hidden: 7, char: .none)),
+        ]
+        for (label, (m, batch)) in variants {
+            let expected = m.predict(batch), expectedScores = m.lastEmissions(batch)
+            // Spelling-indexed batch and the character vectors of every spelling.
+            var surfaces = SurfaceTable()
+            let words = batch.order.map { [["Maria", "Lopez", "flew", "to", "Lisbon", "on", "Monday", "."],
+                                           ["The", "Zorblat", "Institute", "said", "so"], ["Quiet", "."], ["Yes"],
+                                           ["Ships", "left", "Port", "Ellen", "at", "dawn", "with", "Anna", "Berg", "aboard", "again"]][$0] }
+            let encoded = words.map { m.encoder.encode($0, surfaces: &surfaces)! }
+            let byRows = Batch(surfaceRowsOf: encoded, indices: Array(encoded.indices))
+            XCTAssertEqual(byRows.order, Array(encoded.indices), label)  // already longest first
+            let vectors = m.charEncoder.map { Array(UnsafeBufferPointer(start: $0.forward(surfaces.chars), count: surfaces.count * $0.outputSize)) }
+            for capacity in [0, 4, 1000] {
+                let projections = m.makeSpellingProjections(maxBytes: capacity * 4 * m.lstmLayers[0].outputSize * 4)
+                XCTAssertEqual(projections.capacity, capacity)
+                for round in 0..<2 {  // the second round reads the stored projections
+                    let paths: [[Int32]]
+                    if let vectors {
+                        paths = vectors.withUnsafeBufferPointer { m.predict(byRows, charVectors: $0.baseAddress!, projections: projections) }
+                    } else {
+                        paths = m.predict(byRows, charVectors: nil, projections: projections)
+                    }
+                    XCTAssertEqual(paths, expected, "\(label), capacity \(capacity), round \(round)")
+                    let scores = m.lastEmissions(byRows)
+                    var worst: Float = 0
+                    for i in scores.indices { worst = max(worst, abs(scores[i] - expectedScores[i])) }
+                    XCTAssertLessThan(worst, 1e-4, "\(label), capacity \(capacity), round \(round)")
+                    XCTAssertEqual(projections.count, min(capacity, surfaces.count), label)
+                }
+                projections.removeAll()
+                XCTAssertEqual(projections.count, 0)
+            }
+        }
+    }
 }

@@ -102,15 +102,31 @@ public final class BiLSTM {
     /// numbers as `forward`.
     @discardableResult
     public func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+        inferBoth(layout, { lstm, reversed, out, stride in lstm.infer(x, layout: layout, reversed: reversed, into: out, outStride: stride) })
+    }
+
+    /// `infer` with each direction's input projection given per row (see
+    /// `LSTMLayer.infer(projectedRows:…)`); `backward` is ignored without a backward LSTM.
+    @discardableResult
+    public func infer(projectedForward forward: UnsafePointer<UnsafePointer<Float>>,
+                      projectedBackward backward: UnsafePointer<UnsafePointer<Float>>,
+                      layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+        inferBoth(layout, { lstm, reversed, out, stride in
+            lstm.infer(projectedRows: reversed ? backward : forward, layout: layout, reversed: reversed, into: out, outStride: stride)
+        })
+    }
+
+    private func inferBoth(_ layout: SequenceLayout,
+                           _ run: @escaping (LSTMLayer, Bool, UnsafeMutablePointer<Float>, Int) -> Void) -> UnsafeMutablePointer<Float> {
         let H = hiddenSize, O = outputSize, B = layout.batch, rows = layout.rows
         let out = output.reserve(rows * O)
         if let bwd = backwardLSTM {
-            let a = { self.forwardLSTM.infer(x, layout: layout, reversed: false, into: out, outStride: O) }
-            let b = { bwd.infer(x, layout: layout, reversed: true, into: out + H, outStride: O) }
+            let a = { run(self.forwardLSTM, false, out, O) }
+            let b = { run(bwd, true, out + H, O) }
             // A thread hand-off costs tens of microseconds: not worth it for a short sentence.
             if rows >= BiLSTM.parallelInferenceMinimumRows { runBoth(a, b) } else { a(); b() }
         } else {
-            forwardLSTM.infer(x, layout: layout, reversed: false, into: out, outStride: O)
+            run(forwardLSTM, false, out, O)
         }
         // Padding rows: zero, as `forward` leaves them.
         for b in 0..<B where layout.lengths[b] < layout.steps {

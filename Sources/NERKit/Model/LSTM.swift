@@ -73,6 +73,7 @@ public final class LSTMLayer {
     private let inferWxT = FloatBuffer()
     private let inferWhT = FloatBuffer()
     private var inferWeightsReady = false
+    private var inferRows: [UnsafePointer<Float>] = []  // row → its input projection
 
     public init(name: String, inputSize: Int, hiddenSize: Int) {
         self.inputSize = inputSize
@@ -239,17 +240,38 @@ extension LSTMLayer {
     /// products' terms differently for the transposed weights.
     public func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout, reversed: Bool,
                       into out: UnsafeMutablePointer<Float>, outStride: Int) {
+        let G = 4 * hiddenSize, rows = layout.rows
+        if rows == 0 { return }
+        // Input projection for every step at once (bias added in the cell kernel). Reuses the
+        // training gate buffer: inference and training never interleave within a pass.
+        let zx = gates.reserve(rows * G)
+        inputProjection(x, rows: rows, into: zx)
+        inferRows.removeAll(keepingCapacity: true)
+        for r in 0..<rows { inferRows.append(UnsafePointer(zx + r * G)) }
+        inferRows.withUnsafeBufferPointer {
+            infer(projectedRows: $0.baseAddress!, layout: layout, reversed: reversed, into: out, outStride: outStride)
+        }
+    }
+
+    /// x·Wxᵀ for `rows` rows of x ([rows × inputSize]) into `out` ([rows × 4H]), without the
+    /// bias: the part of the gates `infer(projectedRows:…)` takes precomputed.
+    public func inputProjection(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        if !inferWeightsReady { transposeWeights() }
+        BLAS.gemmRows(m: rows, n: 4 * hiddenSize, k: inputSize, x, inferWxT.pointer, out)
+    }
+
+    /// `infer` with the input projection given: `zx[r]` points to row r's x·Wxᵀ (4H floats, as
+    /// `inputProjection` computes them; padding rows are not read). Lets a tagger reuse the
+    /// projections of words it has seen instead of multiplying them again.
+    public func infer(projectedRows zx: UnsafePointer<UnsafePointer<Float>>, layout: SequenceLayout, reversed: Bool,
+                      into out: UnsafeMutablePointer<Float>, outStride: Int) {
         let H = hiddenSize, G = 4 * H, B = layout.batch, rows = layout.rows
         if rows == 0 { return }
         // Gate blocks and states padded to whole SIMD vectors, so the activations run without
         // scalar tails; the padding lanes stay finite and are never read back.
         let Hp = (H + 7) / 8 * 8
-        // Input projection for every step at once (bias added in the cell kernel). Reuses the
-        // training gate buffer: inference and training never interleave within a pass.
         if !inferWeightsReady { transposeWeights() }
-        let wxT = inferWxT.pointer, whT = inferWhT.pointer
-        let zx = gates.reserve(rows * G)
-        BLAS.gemmRows(m: rows, n: G, k: inputSize, x, wxT, zx)
+        let whT = inferWhT.pointer
         let rec = inferRecurrent.reserve(B * G)
         let h = inferHidden.zeroed(B * Hp)
         let c = inferCell.zeroed(B * Hp)
@@ -260,7 +282,7 @@ extension LSTMLayer {
             if t > 0 { BLAS.gemmRows(m: n, n: G, k: H, h, lda: Hp, whT, rec) }
             for b in 0..<n {
                 let row = reversed ? (lengths[b] - 1 - t) * B + b : t * B + b
-                LSTMKernels.inferCell(zx + row * G, t > 0 ? rec + b * G : nil, bias.value, z,
+                LSTMKernels.inferCell(zx[row], t > 0 ? rec + b * G : nil, bias.value, z,
                                       c + b * Hp, h + b * Hp, out + row * outStride, H, Hp)
             }
         }

@@ -25,8 +25,9 @@ public final class Tagger {
     public let path: String
     /// Features of the spellings seen so far (bounded), so repeated words are encoded once.
     let features = TokenFeatureCache()
-    /// Whether `features` may keep character-encoder vectors: only for a model loaded from a
-    /// file, whose weights do not change (a model passed in may still be training).
+    /// Whether `features` may keep character-encoder vectors and first-layer projections: only
+    /// for a model loaded from a file, whose weights do not change (a model passed in may still
+    /// be training).
     let charVectorsAreCached: Bool
 
     public init(path: String) throws {
@@ -41,6 +42,7 @@ public final class Tagger {
         model.parallel = ProcessInfo.processInfo.activeProcessorCount > 1
         model.prepareForInference()
         charVectorsAreCached = true
+        features.projections = model.makeSpellingProjections()
         BLAS.setThreads(1)
     }
 
@@ -77,9 +79,9 @@ public final class Tagger {
             i += batchSize
             let batch: Batch
             let paths: [[Int32]]
-            if let charVectors {
+            if let projections = features.projections {
                 batch = Batch(surfaceRowsOf: encoded, indices: chunk)
-                paths = model.predict(batch, charVectors: charVectors)
+                paths = model.predict(batch, charVectors: charVectors, projections: projections)
             } else {
                 batch = Batch(encoded, indices: chunk, surfaces: surfaces)
                 paths = model.predict(batch)

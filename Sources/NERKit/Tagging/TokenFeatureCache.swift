@@ -13,6 +13,8 @@ final class TokenFeatureCache {
     /// Character-encoder vectors of spellings 0 ..< vectorCount, one row each.
     private let vectors = FloatBuffer()
     private var vectorCount = 0
+    /// The model's first-layer input projections per spelling, when the tagger keeps them.
+    var projections: TaggerModel.SpellingProjections?
 
     init(capacity: Int = 50_000) {
         self.capacity = max(1, capacity)
@@ -28,6 +30,7 @@ final class TokenFeatureCache {
             words.removeAll(keepingCapacity: true)
             casings.removeAll(keepingCapacity: true)
             vectorCount = 0
+            projections?.removeAll()
         }
         let charIds = encoder.charIds  // one copy of the encoder per call, not per token
         return sentences.map { tokens in
