@@ -21,8 +21,11 @@ struct BenchCommand: ParsableCommand {
           memory                peak resident set size of the whole run (getrusage)
 
         Rates count tokens; for raw text, the tokens the tokenizer found. Tagging passes repeat
-        until half a second has passed. Nothing is written besides a temporary model file,
-        which is removed. Progress goes to stderr, the report to stdout. Other processes
+        until half a second has passed; like `ner tag` on a long input, the tagger keeps what
+        it computed per distinct spelling (bounded: features, character vectors, first-layer
+        projections), so later passes are faster than the first. On two or more cores the two
+        LSTM directions of a batch run in parallel. Nothing is written besides a temporary model
+        file, which is removed. Progress goes to stderr, the report to stdout. Other processes
         competing for the CPU lower the numbers: benchmark an idle machine and a release build
         (`swift build -c release`); a debug build is many times slower and is warned about.
 

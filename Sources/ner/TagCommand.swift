@@ -26,8 +26,9 @@ struct TagCommand: ParsableCommand {
                   Blank lines are skipped.
           conll   Column files (CoNLL-2003 and the like): one token per line,
                   blank lines between sentences, with or without gold tags.
-                  --token-column picks the token column. Gzip is accepted;
-                  standard input is read in blocks of 128 KB.
+                  --token-column picks the token column. Gzip is accepted,
+                  also on standard input; a sentence is tagged as soon as
+                  its closing blank line arrives.
 
         OUTPUT (--format)
           inline  One sentence per line, entities in brackets; the default for

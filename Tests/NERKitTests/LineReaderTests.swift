@@ -43,4 +43,83 @@ final class LineReaderTests: XCTestCase {
             XCTAssertEqual((e as? NERError)?.description, "/nonexistent/x.txt: no such file")
         }
     }
+
+    private func gzip(_ text: String) throws -> [UInt8] {
+        let plain = try write(Array(text.utf8))
+        let task = Process()
+        task.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        task.arguments = ["-c", plain]
+        let out = Pipe()
+        task.standardOutput = out
+        try task.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        task.waitUntilExit()
+        return Array(data)
+    }
+
+    /// A line written to a pipe is returned while the writer keeps the pipe open (no waiting
+    /// for a block of input to fill up).
+    func testPlainPipeReturnsEachLineAsItArrives() throws {
+        let pipe = Pipe()
+        let writer = pipe.fileHandleForWriting
+        writer.write(Data("first line\r\n".utf8))
+        let reader = try LineReader(path: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        let got = expectation(description: "first line read")
+        let second = expectation(description: "second line read")
+        DispatchQueue.global().async {
+            XCTAssertEqual(try? reader.next(), Array("first line".utf8))
+            got.fulfill()
+            XCTAssertEqual(try? reader.next(), Array("second".utf8))
+            XCTAssertEqual(try? reader.next(), .some(nil))
+            second.fulfill()
+        }
+        wait(for: [got], timeout: 10)
+        writer.write(Data("second\n".utf8))
+        try writer.close()
+        wait(for: [second], timeout: 10)
+    }
+
+    func testGzipFromAPipeAndConcatenatedMembers() throws {
+        let bytes = try gzip("one\ntwo\n") + gzip("three\n")
+        let pipe = Pipe()
+        let reader = try LineReader(path: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        DispatchQueue.global().async {
+            // Byte by byte at first, so the magic number arrives in two reads.
+            for b in bytes.prefix(3) { pipe.fileHandleForWriting.write(Data([b])); usleep(2000) }
+            pipe.fileHandleForWriting.write(Data(bytes.dropFirst(3)))
+            try? pipe.fileHandleForWriting.close()
+        }
+        var lines: [String] = []
+        while let l = try reader.next() { lines.append(String(decoding: l, as: UTF8.self)) }
+        XCTAssertEqual(lines, ["one", "two", "three"])
+    }
+
+    func testLongGzipFileWithSmallBuffer() throws {
+        let text = (0..<20_000).map { "line \($0) " + String(repeating: "abc", count: $0 % 50) }.joined(separator: "\n") + "\n"
+        let p = try write(try gzip(text))
+        let got = try lines(p, bufferSize: 1024)
+        XCTAssertEqual(got.count, 20_000)
+        XCTAssertEqual(got.last, "line 19999 " + String(repeating: "abc", count: 19_999 % 50))
+    }
+
+    func testCorruptedAndTruncatedGzipAreErrors() throws {
+        var bytes = try gzip(String(repeating: "some text to compress\n", count: 200))
+        let truncated = try write(Array(bytes.prefix(bytes.count / 2)))
+        XCTAssertThrowsError(try lines(truncated)) { e in
+            XCTAssertTrue((e as? NERError)?.description.hasPrefix(truncated) ?? false, "\(e)")
+            XCTAssertTrue("\(e)".contains("truncated gzip"), "\(e)")
+        }
+        for i in (bytes.count / 2)..<(bytes.count / 2 + 8) { bytes[i] ^= 0x5A }  // inside the deflate data
+        let corrupted = try write(bytes)
+        XCTAssertThrowsError(try lines(corrupted)) { e in
+            XCTAssertTrue("\(e)".contains("corrupted gzip"), "\(e)")
+        }
+    }
+
+    /// Only 1F 8B marks gzip: a plain file may start with 1F.
+    func testPlainFileStartingWithTheFirstMagicByte() throws {
+        XCTAssertEqual(try lines(try write([0x1F, 0x41, 0x0A, 0x42])), ["\u{1F}A", "B"])
+        XCTAssertEqual(try lines(try write([0x1F])), ["\u{1F}"])
+        XCTAssertEqual(try lines(try write([])), [])
+    }
 }

@@ -71,6 +71,7 @@ public final class BenchmarkRun {
         var throwaway: TaggerModel?
         for threads in config.threads {
             log("training: \(config.warmupBatches) warm-up + \(config.batches) timed batches of \(config.training.batchSize) sentences, \(threads) thread\(threads == 1 ? "" : "s")")
+            throwaway = nil  // one throwaway model at a time: the memory figure is the peak
             let (model, _) = ModelBuilder.makeModel(
                 config: config.model, train: trainTokens, trainTags: trainTags, extraWords: config.devPath == nil ? [] : tagTokens,
                 pretrained: pretrained, vocabulary: VocabularyOptions(), seed: config.training.seed)

@@ -30,6 +30,27 @@ public enum BLAS {
             beta, c, Int32(ldc ?? n))
     }
 
+    /// C[m×n] = A[m×k] · B[k×n] (row-major, no transposes, C overwritten), for the products
+    /// of inference. OpenBLAS multiplies up to 16 rows of this shape with its unpacked kernel,
+    /// which skips repacking B on every call; above that it switches to the packed path, which
+    /// for fewer than ~128 rows is slower than blocks of 16 (for a 32×100 by 100×400 product,
+    /// 18 µs in two blocks against 26 µs in one).
+    @inline(__always)
+    public static func gemmRows(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int? = nil,
+                                _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+        let lda = lda ?? k
+        if m >= 128 {
+            gemm(m: m, n: n, k: k, a, lda: lda, b, beta: 0, c)
+            return
+        }
+        var r = 0
+        while r < m {
+            let rows = min(16, m - r)
+            gemm(m: rows, n: n, k: k, a + r * lda, lda: lda, b, beta: 0, c + r * n)
+            r += rows
+        }
+    }
+
     /// The number of threads OpenBLAS uses for one product.
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))

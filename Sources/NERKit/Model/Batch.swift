@@ -75,4 +75,31 @@ public struct Batch {
         words = w; casings = c; uniqueIndex = u; uniqueChars = chars
         tags = sorted.map { sentences[$0].tags }
     }
+
+    /// A batch for a model given precomputed character-encoder vectors, one row per spelling
+    /// of the caller's `SurfaceTable` (see `TaggerModel.predict(_:charVectors:)`):
+    /// `uniqueIndex` holds each token's surface id itself and `uniqueChars` is empty, so
+    /// building it takes no per-batch dictionary of spellings.
+    public init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {
+        let sorted = indices.sorted { a, b in
+            let la = sentences[a].count, lb = sentences[b].count
+            return la != lb ? la > lb : a < b
+        }
+        order = sorted
+        layout = SequenceLayout(lengths: sorted.map { sentences[$0].count })
+        let B = layout.batch, rows = layout.rows
+        var w = [Int32](repeating: -1, count: rows), c = [Int32](repeating: -1, count: rows)
+        var u = [Int32](repeating: -1, count: rows)
+        for (b, s) in sorted.enumerated() {
+            let sent = sentences[s]
+            for t in 0..<sent.count {
+                let r = t * B + b
+                w[r] = sent.words[t]
+                c[r] = sent.casings[t]
+                u[r] = sent.surfaces[t]
+            }
+        }
+        words = w; casings = c; uniqueIndex = u; uniqueChars = []
+        tags = sorted.map { sentences[$0].tags }
+    }
 }

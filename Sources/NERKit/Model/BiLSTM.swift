@@ -91,6 +91,54 @@ public final class BiLSTM {
         }
     }
 
+    /// See `LSTMLayer.prepareForInference`.
+    public func prepareForInference() {
+        forwardLSTM.prepareForInference()
+        backwardLSTM?.prepareForInference()
+    }
+
+    /// The forward pass for tagging only (see `LSTMLayer.infer`): both directions read `x`
+    /// directly and write their halves of `output`; nothing is kept for `backward`. Same
+    /// numbers as `forward`.
+    @discardableResult
+    public func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+        inferBoth(layout, { lstm, reversed, out, stride in lstm.infer(x, layout: layout, reversed: reversed, into: out, outStride: stride) })
+    }
+
+    /// `infer` with each direction's input projection given per row (see
+    /// `LSTMLayer.infer(projectedRows:…)`); `backward` is ignored without a backward LSTM.
+    @discardableResult
+    public func infer(projectedForward forward: UnsafePointer<UnsafePointer<Float>>,
+                      projectedBackward backward: UnsafePointer<UnsafePointer<Float>>,
+                      layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+        inferBoth(layout, { lstm, reversed, out, stride in
+            lstm.infer(projectedRows: reversed ? backward : forward, layout: layout, reversed: reversed, into: out, outStride: stride)
+        })
+    }
+
+    private func inferBoth(_ layout: SequenceLayout,
+                           _ run: @escaping (LSTMLayer, Bool, UnsafeMutablePointer<Float>, Int) -> Void) -> UnsafeMutablePointer<Float> {
+        let H = hiddenSize, O = outputSize, B = layout.batch, rows = layout.rows
+        let out = output.reserve(rows * O)
+        if let bwd = backwardLSTM {
+            let a = { run(self.forwardLSTM, false, out, O) }
+            let b = { run(bwd, true, out + H, O) }
+            // A thread hand-off costs tens of microseconds: not worth it for a short sentence.
+            if rows >= BiLSTM.parallelInferenceMinimumRows { runBoth(a, b) } else { a(); b() }
+        } else {
+            run(forwardLSTM, false, out, O)
+        }
+        // Padding rows: zero, as `forward` leaves them.
+        for b in 0..<B where layout.lengths[b] < layout.steps {
+            for t in layout.lengths[b]..<layout.steps { (out + (t * B + b) * O).update(repeating: 0, count: O) }
+        }
+        return out
+    }
+
+    /// With `parallel`, `infer` runs the two directions on two threads from this many rows
+    /// (positions, padding included) of a batch on.
+    static var parallelInferenceMinimumRows = 64
+
     private func runBoth(_ a: () -> Void, _ b: () -> Void) {
         if parallel {
             withoutActuallyEscaping(a) { a in

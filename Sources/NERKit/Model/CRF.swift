@@ -210,32 +210,63 @@ public final class CRF {
         }
     }
 
-    /// The highest-scoring tag sequence (Viterbi).
+    // Inference only (decode, spanProbabilities): buffers reused from call to call.
+    private var viterbiScore: [Float] = [], viterbiNext: [Float] = []
+    private var viterbiBack: [Int32] = []
+    /// The transitions `expT` was computed from, so tagging computes it once, not per sentence.
+    private var expTSource: [Float] = []
+
+    /// The highest-scoring tag sequence (Viterbi). Ties go to the lowest previous tag.
     public func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
         let K = tagCount
         if n == 0 { return [] }
-        var score = [Float](repeating: 0, count: K), next = [Float](repeating: 0, count: K)
-        var back = [Int32](repeating: 0, count: n * K)
-        let tr = transitions.value
-        for k in 0..<K { score[k] = start.value[k] + e[k] }
-        for t in 1..<max(n, 1) {
-            let et = e + t * stride
-            for j in 0..<K {
-                var best = -Float.infinity, arg: Int32 = 0
-                for i in 0..<K {
-                    let s = score[i] + tr[i * K + j]
-                    if s > best { best = s; arg = Int32(i) }
+        if viterbiScore.count != K { viterbiScore = [Float](repeating: 0, count: K); viterbiNext = viterbiScore }
+        if viterbiBack.count < n * K { viterbiBack = [Int32](repeating: 0, count: max(n, 64) * K) }
+        let tr = UnsafePointer(transitions.value), st = UnsafePointer(start.value), en = UnsafePointer(end.value)
+        var arg: Int32 = 0
+        viterbiScore.withUnsafeMutableBufferPointer { sp in
+        viterbiNext.withUnsafeMutableBufferPointer { np in
+        viterbiBack.withUnsafeMutableBufferPointer { bp in
+            var score = sp.baseAddress!, next = np.baseAddress!
+            let back = bp.baseAddress!
+            for k in 0..<K { score[k] = st[k] + e[k] }
+            for t in 1..<max(n, 1) {
+                let et = e + t * stride, bt = back + t * K
+                // For each j the best i in increasing order of i, as a row-wise sweep.
+                for j in 0..<K { next[j] = -Float.infinity; bt[j] = 0 }
+                var j0 = 0
+                while j0 + 8 <= K {
+                    // Eight columns at once, the same comparisons in the same order.
+                    var best = SIMD8<Float>(repeating: -.infinity), argv = SIMD8<Int32>(repeating: 0)
+                    for i in 0..<K {
+                        let v = SIMD8<Float>(repeating: score[i]) + UnsafeRawPointer(tr + i * K + j0).loadUnaligned(as: SIMD8<Float>.self)
+                        let better = v .> best
+                        best.replace(with: v, where: better)
+                        argv.replace(with: Int32(i), where: better)
+                    }
+                    for l in 0..<8 { next[j0 + l] = best[l]; bt[j0 + l] = argv[l] }
+                    j0 += 8
                 }
-                next[j] = best + et[j]
-                back[t * K + j] = arg
+                for i in 0..<K {
+                    let si = score[i], row = tr + i * K
+                    for j in j0..<K {
+                        let v = si + row[j]
+                        if v > next[j] { next[j] = v; bt[j] = Int32(i) }
+                    }
+                }
+                for j in 0..<K { next[j] += et[j] }
+                swap(&score, &next)
             }
-            swap(&score, &next)
+            var best = -Float.infinity
+            for k in 0..<K where score[k] + en[k] > best { best = score[k] + en[k]; arg = Int32(k) }
         }
-        var best = -Float.infinity, arg: Int32 = 0
-        for k in 0..<K where score[k] + end.value[k] > best { best = score[k] + end.value[k]; arg = Int32(k) }
+        }
+        }
         var path = [Int32](repeating: 0, count: n)
         path[n - 1] = arg
-        for t in Swift.stride(from: n - 1, to: 0, by: -1) { path[t - 1] = back[t * K + Int(path[t])] }
+        viterbiBack.withUnsafeBufferPointer { back in
+            for t in Swift.stride(from: n - 1, to: 0, by: -1) { path[t - 1] = back[t * K + Int(path[t])] }
+        }
         return path
     }
 
@@ -246,7 +277,7 @@ public final class CRF {
                                   path: [Int32], spans: [(Int, Int)]) -> [Double] {
         if spans.isEmpty || n == 0 { return [] }
         let K = tagCount
-        _ = forwardScores(e, n, stride: stride)
+        inferenceForwardScores(e, n, stride: stride)
         backwardScores(n)
         return spans.map { (from, to) in
             var p = Double(alpha[from * K + Int(path[from])])
@@ -256,6 +287,70 @@ public final class CRF {
             }
             p *= Double(beta[(to - 1) * K + Int(path[to - 1])])
             return min(1, max(0, p))
+        }
+    }
+
+    /// `forwardScores` for tagging: the same computation, except that exp(transitions) is
+    /// reused while the transitions are unchanged (it was a third of the time per sentence).
+    private func inferenceForwardScores(_ e: UnsafePointer<Float>, _ n: Int, stride: Int) {
+        let K = tagCount
+        if alpha.count < n * K {
+            alpha = [Float](repeating: 0, count: n * K)
+            beta = alpha
+            expE = alpha
+            scale = [Float](repeating: 0, count: n)
+        }
+        let tr = UnsafeBufferPointer(start: UnsafePointer(transitions.value), count: K * K)
+        if expT.count != K * K || expTSource.count != K * K || !expTSource.elementsEqual(tr) {
+            expT = [Float](repeating: 0, count: K * K)
+            expEnd = [Float](repeating: 0, count: K)
+            expTSource = Array(tr)
+            var tmax = -Float.infinity
+            for i in 0..<(K * K) { tmax = max(tmax, tr[i]) }
+            for i in 0..<(K * K) { expT[i] = expf(tr[i] - tmax) }
+        }
+        let sv = UnsafePointer(start.value), ev = UnsafePointer(end.value)
+        alpha.withUnsafeMutableBufferPointer { al in
+        expE.withUnsafeMutableBufferPointer { ee in
+        expT.withUnsafeBufferPointer { tp in
+        scale.withUnsafeMutableBufferPointer { sc in
+            let a = al.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
+            for t in 0..<n {
+                let et = e + t * stride, xt = x + t * K
+                var m = -Float.infinity
+                for k in 0..<K { m = max(m, et[k]) }
+                for k in 0..<K { xt[k] = expf(et[k] - m) }
+                let at = a + t * K
+                if t == 0 {
+                    var sm = -Float.infinity
+                    for k in 0..<K { sm = max(sm, sv[k]) }
+                    for k in 0..<K { at[k] = expf(sv[k] - sm) * xt[k] }
+                } else {
+                    let prev = a + (t - 1) * K
+                    for j in 0..<K { at[j] = 0 }
+                    for i in 0..<K {
+                        let ai = prev[i]
+                        if ai == 0 { continue }
+                        let row = T + i * K
+                        for j in 0..<K { at[j] += ai * row[j] }
+                    }
+                    for j in 0..<K { at[j] *= xt[j] }
+                }
+                var c: Float = 0
+                for k in 0..<K { c += at[k] }
+                sc[t] = c
+                let inv = 1 / c
+                for k in 0..<K { at[k] *= inv }
+            }
+            var em = -Float.infinity
+            for k in 0..<K { em = max(em, ev[k]) }
+            var s: Float = 0
+            let last = a + (n - 1) * K
+            for k in 0..<K { expEnd[k] = expf(ev[k] - em); s += last[k] * expEnd[k] }
+            endNormaliser = s
+        }
+        }
+        }
         }
     }
 }

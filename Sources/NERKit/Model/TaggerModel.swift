@@ -26,6 +26,10 @@ public final class TaggerModel {
     private var between: [(x: FloatBuffer, mask: FloatBuffer, dx: FloatBuffer)] = []
     private let emissions = FloatBuffer(), dEmissions = FloatBuffer()
     private let dChars = FloatBuffer()
+    // Inference with spelling projections (see `predict(_:charVectors:projections:)`).
+    private let missProjections = FloatBuffer()
+    private var missRows: [Int] = [], missSpellings: [Int32] = []
+    private var projectedForwardRows: [UnsafePointer<Float>] = [], projectedBackwardRows: [UnsafePointer<Float>] = []
 
     public init(config: ModelConfig, encoder: FeatureEncoder) {
         self.config = config
@@ -140,6 +144,139 @@ public final class TaggerModel {
         return e
     }
 
+    /// Precomputes what `predict` derives from the weights (transposed LSTM weights), for a
+    /// model whose weights no longer change, such as one loaded for tagging. Without it
+    /// `predict` derives them on every call. Call again after changing the weights.
+    public func prepareForInference() {
+        for l in lstmLayers { l.prepareForInference() }
+    }
+
+    /// `embed` without dropout, with the character vectors given: row `batch.uniqueIndex[r]`
+    /// of `charVectors` for row r (see `Batch(surfaceRowsOf:indices:)`).
+    private func inferEmbed(_ batch: Batch, charVectors: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, D = inputSize
+        let xp = x.reserve(rows * D)
+        batch.words.withUnsafeBufferPointer { wordEmbedding.gather($0.baseAddress!, count: rows, into: xp, stride: D) }
+        var offset = wordEmbedding.dimension
+        if let c = casingEmbedding {
+            batch.casings.withUnsafeBufferPointer { c.gather($0.baseAddress!, count: rows, into: xp, stride: D, offset: offset) }
+            offset += c.dimension
+        }
+        if let ce = charEncoder {
+            let C = ce.outputSize
+            for r in 0..<rows {
+                let u = batch.uniqueIndex[r], dst = xp + r * D + offset
+                if u < 0 { dst.update(repeating: 0, count: C) } else { dst.update(from: charVectors + Int(u) * C, count: C) }
+            }
+        }
+        return xp
+    }
+
+    /// The input vectors of the given rows of a `Batch(surfaceRowsOf:)` batch into consecutive
+    /// rows of `out` (as `inferEmbed` builds them).
+    private func embedRows(_ batch: Batch, _ rowList: [Int], charVectors: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+        let D = inputSize, W = wordEmbedding.dimension
+        for (k, r) in rowList.enumerated() {
+            let dst = out + k * D
+            (dst).update(from: wordEmbedding.table.value + Int(batch.words[r]) * W, count: W)
+            var offset = W
+            if let c = casingEmbedding {
+                (dst + offset).update(from: c.table.value + Int(batch.casings[r]) * c.dimension, count: c.dimension)
+                offset += c.dimension
+            }
+            if let ce = charEncoder, let charVectors {
+                (dst + offset).update(from: charVectors + Int(batch.uniqueIndex[r]) * ce.outputSize, count: ce.outputSize)
+            }
+        }
+    }
+
+    /// `inferScores` with the first layer's input projections taken from (and added to)
+    /// `projections`; see `predict(_:charVectors:projections:)`.
+    private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections P: SpellingProjections) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount, D = inputSize
+        let first = lstmLayers[0], G = P.width, dirs = P.directions
+        // Spellings of the batch without a projection yet, each once.
+        missRows.removeAll(keepingCapacity: true)
+        missSpellings.removeAll(keepingCapacity: true)
+        var overflow: [Int32: Int32] = [:]  // spellings beyond the capacity → miss slot
+        for r in 0..<rows {
+            let u = batch.uniqueIndex[r]
+            if u < 0 { continue }
+            if Int(u) < P.capacity {
+                if P.ready[Int(u)] || P.slot[Int(u)] >= 0 { continue }
+                P.slot[Int(u)] = Int32(missRows.count)
+            } else {
+                if overflow[u] != nil { continue }
+                overflow[u] = Int32(missRows.count)
+            }
+            missRows.append(r)
+            missSpellings.append(u)
+        }
+        let M = missRows.count
+        let computed = missProjections.reserve(max(1, M * dirs * G))  // [dirs][M][G]
+        if M > 0 {
+            let xm = x.reserve(M * D)
+            embedRows(batch, missRows, charVectors: charVectors, into: xm)
+            first.forwardLSTM.inputProjection(xm, rows: M, into: computed)
+            first.backwardLSTM?.inputProjection(xm, rows: M, into: computed + M * G)
+            for (k, u) in missSpellings.enumerated() where Int(u) < P.capacity {
+                for d in 0..<dirs {
+                    (P.values + (Int(u) * dirs + d) * G).update(from: computed + (d * M + k) * G, count: G)
+                }
+                P.markReady(Int(u))
+                P.slot[Int(u)] = -1
+            }
+        }
+        projectedForwardRows.removeAll(keepingCapacity: true)
+        projectedBackwardRows.removeAll(keepingCapacity: true)
+        for r in 0..<rows {
+            let u = batch.uniqueIndex[r]
+            let f: UnsafePointer<Float>, b: UnsafePointer<Float>
+            if u < 0 {
+                f = UnsafePointer(computed); b = f  // padding: never read
+            } else if Int(u) < P.capacity {
+                f = UnsafePointer(P.values + Int(u) * dirs * G)
+                b = dirs > 1 ? f + G : f
+            } else {
+                let k = Int(overflow[u]!)
+                f = UnsafePointer(computed + k * G)
+                b = dirs > 1 ? UnsafePointer(computed + (M + k) * G) : f
+            }
+            projectedForwardRows.append(f)
+            projectedBackwardRows.append(b)
+        }
+        var h = projectedForwardRows.withUnsafeBufferPointer { fw in
+            projectedBackwardRows.withUnsafeBufferPointer { bw in
+                first.infer(projectedForward: fw.baseAddress!, projectedBackward: bw.baseAddress!, layout: batch.layout)
+            }
+        }
+        for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
+        let e = emissions.reserve(rows * K)
+        for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
+        BLAS.gemm(transB: true, m: rows, n: K, k: O, h, outWeight.value, beta: 1, e)
+        return e
+    }
+
+    /// `scores` without dropout for tagging: the BiLSTM layers run their inference pass (no
+    /// activations kept for backward) and the output layer reads the last layer's states in
+    /// place. Same numbers as `scores(batch, dropout: 0, …)`.
+    private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>? = nil) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
+        let xp: UnsafeMutablePointer<Float>
+        if let charVectors {
+            xp = inferEmbed(batch, charVectors: charVectors)
+        } else {
+            var rng = SeededRandom(seed: 0)
+            xp = embed(batch, dropout: 0, rng: &rng)
+        }
+        var h = lstmLayers[0].infer(xp, layout: batch.layout)
+        for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
+        let e = emissions.reserve(rows * K)
+        for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
+        BLAS.gemm(transB: true, m: rows, n: K, k: O, h, outWeight.value, beta: 1, e)
+        return e
+    }
+
     // MARK: Training
 
     /// Forward and backward pass over a batch with gold tags. Adds the gradients of the mean
@@ -219,8 +356,79 @@ public final class TaggerModel {
     /// The best tag ids for each sentence of the batch, in the batch's column order, with the
     /// emission scores kept for `spanProbabilities`.
     public func predict(_ batch: Batch) -> [[Int32]] {
-        var rng = SeededRandom(seed: 0)
-        let e = scores(batch, dropout: 0, rng: &rng)
+        decode(batch, inferScores(batch))
+    }
+
+    /// `predict` with the character encoder's output precomputed: row `batch.uniqueIndex[r]` of
+    /// `charVectors` ([spellings × charEncoder.outputSize]) is the vector of row r's spelling,
+    /// as `charEncoder.forward` gives it. Lets a tagger encode each spelling once, not once
+    /// per batch. Ignored without a character encoder.
+    public func predict(_ batch: Batch, charVectors: UnsafePointer<Float>) -> [[Int32]] {
+        decode(batch, inferScores(batch, charVectors: charVectors))
+    }
+
+    /// `predict` for a tagger that keeps per-spelling state across batches: `charVectors` as
+    /// above (nil only without a character encoder), and the first BiLSTM layer's input
+    /// projections of the spellings in `projections`, which are computed for the spellings
+    /// not there yet and kept (spellings below its capacity). A spelling fixes the whole input
+    /// vector (word, casing and character features), so its projection x·Wxᵀ — most of the
+    /// first layer's multiplications — is computed once, not once per token. The batch must
+    /// come from `Batch(surfaceRowsOf:indices:)`, and the model's weights must not change
+    /// while `projections` is in use.
+    public func predict(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections: SpellingProjections) -> [[Int32]] {
+        precondition(charEncoder == nil || charVectors != nil, "predict: character vectors needed")
+        precondition(projections.width == 4 * lstmLayers[0].hiddenSize && projections.directions == (lstmLayers[0].backwardLSTM == nil ? 1 : 2),
+                     "predict: projections made for another model")
+        return decode(batch, inferScores(batch, charVectors: charVectors, projections: projections))
+    }
+
+    /// The first BiLSTM layer's input projections (x·Wxᵀ per direction, no bias) of spellings
+    /// 0 ..< capacity, filled in as a tagger meets them. Ties spelling ids to rows: clear it
+    /// (`removeAll`) when the ids are reassigned.
+    public final class SpellingProjections {
+        /// Spellings with an id below this are kept.
+        public let capacity: Int
+        let directions: Int
+        /// Floats per direction (4H).
+        let width: Int
+        /// [capacity × directions × width]; memory is touched only as rows are filled.
+        let values: UnsafeMutablePointer<Float>
+        var ready: [Bool]
+        /// Scratch for one batch: the miss slot of a spelling, or -1.
+        var slot: [Int32]
+        public private(set) var count = 0
+
+        init(capacity: Int, directions: Int, width: Int) {
+            self.capacity = max(0, capacity)
+            self.directions = directions
+            self.width = width
+            values = .allocate(capacity: max(1, self.capacity * directions * width))
+            ready = [Bool](repeating: false, count: self.capacity)
+            slot = [Int32](repeating: -1, count: self.capacity)
+        }
+
+        deinit { values.deallocate() }
+
+        public func removeAll() {
+            if count > 0 { ready = [Bool](repeating: false, count: capacity) }
+            count = 0
+        }
+
+        func markReady(_ id: Int) {
+            ready[id] = true
+            count += 1
+        }
+    }
+
+    /// Projections for this model's first BiLSTM layer, as many spellings as fit in
+    /// `maxBytes` (24 MB: about 7,800 spellings for the default 100+100 units).
+    public func makeSpellingProjections(maxBytes: Int = 24 << 20) -> SpellingProjections {
+        let first = lstmLayers[0], directions = first.backwardLSTM == nil ? 1 : 2, width = 4 * first.hiddenSize
+        return SpellingProjections(capacity: maxBytes / (directions * width * MemoryLayout<Float>.size),
+                                   directions: directions, width: width)
+    }
+
+    private func decode(_ batch: Batch, _ e: UnsafeMutablePointer<Float>) -> [[Int32]] {
         let B = batch.layout.batch, K = tagCount
         var out: [[Int32]] = []
         out.reserveCapacity(B)
@@ -240,6 +448,19 @@ public final class TaggerModel {
             }
         }
         return out
+    }
+
+    /// The emissions of the training path's forward pass without dropout, the reference the
+    /// inference path (`predict`) is tested against.
+    func trainingPathEmissions(_ batch: Batch) -> [Float] {
+        var rng = SeededRandom(seed: 0)
+        let e = scores(batch, dropout: 0, rng: &rng)
+        return Array(UnsafeBufferPointer(start: e, count: batch.layout.rows * tagCount))
+    }
+
+    /// The emissions of the last `predict`.
+    func lastEmissions(_ batch: Batch) -> [Float] {
+        Array(UnsafeBufferPointer(start: emissions.pointer, count: batch.layout.rows * tagCount))
     }
 
     /// After `predict`: the probability of each span (token range) of column `b` carrying the

@@ -25,8 +25,8 @@ extension TagInput {
 /// Opens the `TagInput` for one file (or standard input, when `path` is nil).
 public enum TagInputOpener {
     /// `interactive`: each line of text input is tagged as soon as it ends (for a terminal)
-    /// instead of at the end of its paragraph. Column files from standard input are read in
-    /// blocks of up to 128 KB, through the same reader as files.
+    /// instead of at the end of its paragraph. Column files from standard input go through the
+    /// same reader as files (`LineReader`), which hands over each line as soon as it arrives.
     public static func open(_ format: TagInputFormat, path: String?, columns: CoNLLColumns = .init(),
                             interactive: Bool = false) throws -> TagInput {
         switch format {

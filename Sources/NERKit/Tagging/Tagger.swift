@@ -23,6 +23,12 @@ public final class Tagger {
     public let scheme: TagScheme
     public let provenance: ModelFile.Provenance
     public let path: String
+    /// Features of the spellings seen so far (bounded), so repeated words are encoded once.
+    let features = TokenFeatureCache()
+    /// Whether `features` may keep character-encoder vectors and first-layer projections: only
+    /// for a model loaded from a file, whose weights do not change (a model passed in may still
+    /// be training).
+    let charVectorsAreCached: Bool
 
     public init(path: String) throws {
         let loaded = try ModelFile.load(path)
@@ -30,7 +36,13 @@ public final class Tagger {
         scheme = loaded.scheme
         provenance = loaded.provenance
         self.path = path
-        model.parallel = false
+        // The two LSTM directions of a batch on two cores (from BiLSTM.parallelInferenceMinimumRows
+        // positions on; work-stealing, so a busy machine costs nothing extra). OpenBLAS stays on
+        // one thread: its products here are too small to split.
+        model.parallel = ProcessInfo.processInfo.activeProcessorCount > 1
+        model.prepareForInference()
+        charVectorsAreCached = true
+        features.projections = model.makeSpellingProjections()
         BLAS.setThreads(1)
     }
 
@@ -39,6 +51,7 @@ public final class Tagger {
         self.scheme = scheme
         provenance = ModelFile.Provenance()
         path = ""
+        charVectorsAreCached = false
     }
 
     /// Entity types the model knows.
@@ -52,25 +65,36 @@ public final class Tagger {
     /// entity carries its probability. `scheme` defaults to the training data's scheme.
     public func tag(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true, batchSize: Int = 32) -> [TaggedSentence] {
         let target = scheme ?? self.scheme
-        var surfaces = SurfaceTable()
-        let encoded = sentences.map { model.encoder.encode($0, surfaces: &surfaces)! }
+        let encoded = features.encode(sentences, encoder: model.encoder)
+        let surfaces = features.surfaces
+        // Loaded models' weights are fixed, so character vectors can be kept across calls.
+        let charVectors = charVectorsAreCached ? model.charEncoder.map { features.charVectors($0) } : nil
         var result = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: sentences.count)
         let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
         var i = 0
         let tagNames = model.encoder.tags
+        let parsedTags = tagNames.items.map { ParsedTag($0) ?? .outside }
         while i < order.count {
             let chunk = Array(order[i..<min(i + batchSize, order.count)])
             i += batchSize
-            let batch = Batch(encoded, indices: chunk, surfaces: surfaces)
-            let paths = model.predict(batch)
+            let batch: Batch
+            let paths: [[Int32]]
+            if let projections = features.projections {
+                batch = Batch(surfaceRowsOf: encoded, indices: chunk)
+                paths = model.predict(batch, charVectors: charVectors, projections: projections)
+            } else {
+                batch = Batch(encoded, indices: chunk, surfaces: surfaces)
+                paths = model.predict(batch)
+            }
             for (col, path) in paths.enumerated() {
-                let bioes = path.map { tagNames[$0] }
-                let spans = EntitySpan.spans(in: bioes)
+                let spans = EntitySpan.spans(in: path.map { parsedTags[Int($0)] })
                 let probabilities = scores ? model.spanProbabilities(batch, column: col, path: path, spans: spans.map { ($0.start, $0.end) }) : []
                 let entities = spans.enumerated().map { k, s in
                     TaggedEntity(label: s.type, tokenStart: s.start, tokenEnd: s.end, score: scores ? probabilities[k] : 1)
                 }
-                result[batch.order[col]] = TaggedSentence(tags: target == .bioes ? bioes : TagScheme.bioes.convert(bioes, to: target), entities: entities)
+                // The spans written in the target scheme: what TagScheme.bioes.convert does.
+                let tags = target == .bioes ? path.map { tagNames[$0] } : target.tags(for: spans, count: path.count)
+                result[batch.order[col]] = TaggedSentence(tags: tags, entities: entities)
             }
         }
         return result
