@@ -69,11 +69,18 @@ public final class CRF {
             expE = alpha
             scale = [Float](repeating: 0, count: n)
         }
-        if expT.count != K * K { expT = [Float](repeating: 0, count: K * K); expEnd = [Float](repeating: 0, count: K) }
-        let tr = transitions.value
-        var tmax = -Float.infinity
-        for i in 0..<(K * K) { tmax = max(tmax, tr[i]) }
-        for i in 0..<(K * K) { expT[i] = expf(tr[i] - tmax) }
+        // exp(transitions) is kept while the transitions do not change (every call when
+        // tagging; it was a third of the time per sentence there).
+        let tr = UnsafeBufferPointer(start: UnsafePointer(transitions.value), count: K * K)
+        if expT.count != K * K || expTSource.count != K * K || !expTSource.elementsEqual(tr) {
+            expT = [Float](repeating: 0, count: K * K)
+            expEnd = [Float](repeating: 0, count: K)
+            expTSource = Array(tr)
+            expTMax = -Float.infinity
+            for i in 0..<(K * K) { expTMax = max(expTMax, tr[i]) }
+            for i in 0..<(K * K) { expT[i] = expf(tr[i] - expTMax) }
+        }
+        let tmax = expTMax
         var logZ: Float = 0
         alpha.withUnsafeMutableBufferPointer { al in
         expE.withUnsafeMutableBufferPointer { ee in
@@ -214,7 +221,9 @@ public final class CRF {
     private var viterbiScore: [Float] = [], viterbiNext: [Float] = []
     private var viterbiBack: [Int32] = []
     /// The transitions `expT` was computed from, so tagging computes it once, not per sentence.
+    /// The transitions `expT` was computed from, and their maximum.
     private var expTSource: [Float] = []
+    private var expTMax: Float = 0
 
     /// The highest-scoring tag sequence (Viterbi). Ties go to the lowest previous tag.
     public func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
@@ -277,7 +286,7 @@ public final class CRF {
                                   path: [Int32], spans: [(Int, Int)]) -> [Double] {
         if spans.isEmpty || n == 0 { return [] }
         let K = tagCount
-        inferenceForwardScores(e, n, stride: stride)
+        _ = forwardScores(e, n, stride: stride)
         backwardScores(n)
         return spans.map { (from, to) in
             var p = Double(alpha[from * K + Int(path[from])])
@@ -287,70 +296,6 @@ public final class CRF {
             }
             p *= Double(beta[(to - 1) * K + Int(path[to - 1])])
             return min(1, max(0, p))
-        }
-    }
-
-    /// `forwardScores` for tagging: the same computation, except that exp(transitions) is
-    /// reused while the transitions are unchanged (it was a third of the time per sentence).
-    private func inferenceForwardScores(_ e: UnsafePointer<Float>, _ n: Int, stride: Int) {
-        let K = tagCount
-        if alpha.count < n * K {
-            alpha = [Float](repeating: 0, count: n * K)
-            beta = alpha
-            expE = alpha
-            scale = [Float](repeating: 0, count: n)
-        }
-        let tr = UnsafeBufferPointer(start: UnsafePointer(transitions.value), count: K * K)
-        if expT.count != K * K || expTSource.count != K * K || !expTSource.elementsEqual(tr) {
-            expT = [Float](repeating: 0, count: K * K)
-            expEnd = [Float](repeating: 0, count: K)
-            expTSource = Array(tr)
-            var tmax = -Float.infinity
-            for i in 0..<(K * K) { tmax = max(tmax, tr[i]) }
-            for i in 0..<(K * K) { expT[i] = expf(tr[i] - tmax) }
-        }
-        let sv = UnsafePointer(start.value), ev = UnsafePointer(end.value)
-        alpha.withUnsafeMutableBufferPointer { al in
-        expE.withUnsafeMutableBufferPointer { ee in
-        expT.withUnsafeBufferPointer { tp in
-        scale.withUnsafeMutableBufferPointer { sc in
-            let a = al.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
-            for t in 0..<n {
-                let et = e + t * stride, xt = x + t * K
-                var m = -Float.infinity
-                for k in 0..<K { m = max(m, et[k]) }
-                for k in 0..<K { xt[k] = expf(et[k] - m) }
-                let at = a + t * K
-                if t == 0 {
-                    var sm = -Float.infinity
-                    for k in 0..<K { sm = max(sm, sv[k]) }
-                    for k in 0..<K { at[k] = expf(sv[k] - sm) * xt[k] }
-                } else {
-                    let prev = a + (t - 1) * K
-                    for j in 0..<K { at[j] = 0 }
-                    for i in 0..<K {
-                        let ai = prev[i]
-                        if ai == 0 { continue }
-                        let row = T + i * K
-                        for j in 0..<K { at[j] += ai * row[j] }
-                    }
-                    for j in 0..<K { at[j] *= xt[j] }
-                }
-                var c: Float = 0
-                for k in 0..<K { c += at[k] }
-                sc[t] = c
-                let inv = 1 / c
-                for k in 0..<K { at[k] *= inv }
-            }
-            var em = -Float.infinity
-            for k in 0..<K { em = max(em, ev[k]) }
-            var s: Float = 0
-            let last = a + (n - 1) * K
-            for k in 0..<K { expEnd[k] = expf(ev[k] - em); s += last[k] * expEnd[k] }
-            endNormaliser = s
-        }
-        }
-        }
         }
     }
 }

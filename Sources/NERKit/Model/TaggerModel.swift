@@ -84,16 +84,24 @@ public final class TaggerModel {
 
     // MARK: Forward
 
-    /// Builds the BiLSTM input for a batch; with `dropout` the masks are drawn from `rng`.
-    private func embed(_ batch: Batch, dropout: Float, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
+    /// Writes each row's word and casing vectors into the first columns of `xp`; returns the
+    /// column where the character encoding goes.
+    private func gatherWordFeatures(_ batch: Batch, into xp: UnsafeMutablePointer<Float>) -> Int {
         let rows = batch.layout.rows, D = inputSize
-        let xp = x.reserve(rows * D)
         batch.words.withUnsafeBufferPointer { wordEmbedding.gather($0.baseAddress!, count: rows, into: xp, stride: D) }
         var offset = wordEmbedding.dimension
         if let c = casingEmbedding {
             batch.casings.withUnsafeBufferPointer { c.gather($0.baseAddress!, count: rows, into: xp, stride: D, offset: offset) }
             offset += c.dimension
         }
+        return offset
+    }
+
+    /// Builds the BiLSTM input for a batch; with `dropout` the masks are drawn from `rng`.
+    private func embed(_ batch: Batch, dropout: Float, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, D = inputSize
+        let xp = x.reserve(rows * D)
+        let offset = gatherWordFeatures(batch, into: xp)
         if let ce = charEncoder {
             let out = ce.forward(batch.uniqueChars)
             let C = ce.outputSize
@@ -156,12 +164,7 @@ public final class TaggerModel {
     private func inferEmbed(_ batch: Batch, charVectors: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         let rows = batch.layout.rows, D = inputSize
         let xp = x.reserve(rows * D)
-        batch.words.withUnsafeBufferPointer { wordEmbedding.gather($0.baseAddress!, count: rows, into: xp, stride: D) }
-        var offset = wordEmbedding.dimension
-        if let c = casingEmbedding {
-            batch.casings.withUnsafeBufferPointer { c.gather($0.baseAddress!, count: rows, into: xp, stride: D, offset: offset) }
-            offset += c.dimension
-        }
+        let offset = gatherWordFeatures(batch, into: xp)
         if let ce = charEncoder {
             let C = ce.outputSize
             for r in 0..<rows {
