@@ -44,13 +44,26 @@ public struct Batch {
     public var tokenCount: Int { layout.lengths.reduce(0, +) }
 
     public init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
+        self.init(sentences, indices: indices, distinctSpellingsOf: surfaces)
+    }
+
+    /// A batch for a model given precomputed character-encoder vectors, one row per spelling
+    /// of the caller's `SurfaceTable` (see `TaggerModel.predict(_:charVectors:)`):
+    /// `uniqueIndex` holds each token's surface id itself and `uniqueChars` is empty, so
+    /// building it takes no per-batch dictionary of spellings.
+    public init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {
+        self.init(sentences, indices: indices, distinctSpellingsOf: nil)
+    }
+
+    /// With `surfaces`, the batch's distinct spellings are collected (`uniqueChars`) and
+    /// `uniqueIndex` points into them; without, `uniqueIndex` is the surface id itself.
+    private init(_ sentences: [EncodedSentence], indices: [Int], distinctSpellingsOf surfaces: SurfaceTable?) {
         let sorted = indices.sorted { a, b in
             let la = sentences[a].count, lb = sentences[b].count
             return la != lb ? la > lb : a < b
         }
         order = sorted
-        let lengths = sorted.map { sentences[$0].count }
-        layout = SequenceLayout(lengths: lengths)
+        layout = SequenceLayout(lengths: sorted.map { sentences[$0].count })
         let B = layout.batch, rows = layout.rows
         var w = [Int32](repeating: -1, count: rows), c = [Int32](repeating: -1, count: rows)
         var u = [Int32](repeating: -1, count: rows)
@@ -63,6 +76,7 @@ public struct Batch {
                 w[r] = sent.words[t]
                 c[r] = sent.casings[t]
                 let sid = sent.surfaces[t]
+                guard let surfaces else { u[r] = sid; continue }
                 if let l = local[sid] { u[r] = l }
                 else {
                     let l = Int32(chars.count)
@@ -73,33 +87,6 @@ public struct Batch {
             }
         }
         words = w; casings = c; uniqueIndex = u; uniqueChars = chars
-        tags = sorted.map { sentences[$0].tags }
-    }
-
-    /// A batch for a model given precomputed character-encoder vectors, one row per spelling
-    /// of the caller's `SurfaceTable` (see `TaggerModel.predict(_:charVectors:)`):
-    /// `uniqueIndex` holds each token's surface id itself and `uniqueChars` is empty, so
-    /// building it takes no per-batch dictionary of spellings.
-    public init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {
-        let sorted = indices.sorted { a, b in
-            let la = sentences[a].count, lb = sentences[b].count
-            return la != lb ? la > lb : a < b
-        }
-        order = sorted
-        layout = SequenceLayout(lengths: sorted.map { sentences[$0].count })
-        let B = layout.batch, rows = layout.rows
-        var w = [Int32](repeating: -1, count: rows), c = [Int32](repeating: -1, count: rows)
-        var u = [Int32](repeating: -1, count: rows)
-        for (b, s) in sorted.enumerated() {
-            let sent = sentences[s]
-            for t in 0..<sent.count {
-                let r = t * B + b
-                w[r] = sent.words[t]
-                c[r] = sent.casings[t]
-                u[r] = sent.surfaces[t]
-            }
-        }
-        words = w; casings = c; uniqueIndex = u; uniqueChars = []
         tags = sorted.map { sentences[$0].tags }
     }
 }
