@@ -73,3 +73,11 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + ".metrics.jsonl"))
     }
 }
+
+extension TrainCommandTests {
+    func testUnwritableOutputFailsBeforeTraining() throws {
+        let r = try runNER(["train", "--train", sample, "--output", "/nonexistent/dir/m.ner"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "/nonexistent/dir/m.ner: cannot write the model: no directory /nonexistent/dir\n")
+    }
+}

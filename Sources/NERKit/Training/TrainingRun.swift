@@ -44,6 +44,15 @@ public final class TrainingRun {
 
     public func run(progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws -> Summary {
         let started = Date()
+        // Fail before an epoch of work if the model cannot be written where asked.
+        let outputDirectory = URL(fileURLWithPath: config.output).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw NERError(path: config.output, "cannot write the model: no directory \(outputDirectory)")
+        }
+        guard FileManager.default.isWritableFile(atPath: outputDirectory) else {
+            throw NERError(path: config.output, "cannot write the model: directory \(outputDirectory) is not writable")
+        }
         var corpora: [LabeledCorpus] = []
         for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, columns: config.columns)) }
         guard let first = corpora.first else { throw NERError("ner train: no training file given (--train FILE)") }
