@@ -1,13 +1,7 @@
 import Foundation
 
-/// Elementwise activations over contiguous buffers.
+/// Scalar helpers for the output layers (the gates use `VectorMath`).
 public enum Activations {
-    @inline(__always)
-    public static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
-
-    @inline(__always)
-    public static func tanh(_ x: Float) -> Float { tanhf(x) }
-
     /// log(Σ exp(x_i)) without overflow.
     @inline(__always)
     public static func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
