@@ -9,7 +9,7 @@ struct EvalCommand: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Score predicted entity tags against gold tags, as conlleval does.",
+        abstract: "Tag gold files with a model (or read predicted tags) and score them as conlleval does.",
         discussion: """
         DESCRIPTION
           With --model (or the default model under models/) and gold-annotated
