@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop after this many epochs without a better dev F1.") var patience: Int = 5
     @Option(name: .customLong("batch-size"), help: "Sentences per minibatch.") var batchSize: Int = 10
     @Option(help: "sgd (with momentum 0.9 and decay) or adam.") var optimizer: String = "adam"
-    @Option(help: "Learning rate (default: 0.015 for sgd, 0.002 for adam).") var lr: Float?
+    @Option(help: "Learning rate (default: 0.015 for sgd, 0.001 for adam).") var lr: Float?
     @Option(name: .customLong("lr-decay"), help: "SGD learning-rate decay: lr / (1 + decay · epoch).") var lrDecay: Float = 0.05
     @Option(help: "Clip the gradient's global norm to this (0: off).") var clip: Float = 5
     @Option(name: .customLong("char-encoder"), help: "Character encoder: cnn, lstm or none.") var charEncoder: String = "cnn"
