@@ -3,39 +3,11 @@ import Foundation
 /// Raw text input: paragraphs from a `ParagraphReader`, split into sentences by `Tokenizer`.
 /// Offsets count from the start of the input; each sentence keeps the text around it so the
 /// HTML page can show the input's own layout.
-final class TextTagInput: TagInput {
-    private let reader: ParagraphReader
-    private let file: String?
-    private let descriptorToClose: Int32?
+final class TextTagInput: ParagraphTagInput {
     private let tokenizer = Tokenizer()
-    private var pending: [TagInputSentence] = []
-    private var pendingIndex = 0
     private var nextLine = 1
-    private var warned = false
 
-    init(_ reader: ParagraphReader, file: String?, closing descriptor: Int32?) {
-        self.reader = reader
-        self.file = file
-        self.descriptorToClose = descriptor
-    }
-
-    deinit {
-        if let descriptorToClose { close(descriptorToClose) }
-    }
-
-    func next() throws -> TagInputSentence? {
-        while pendingIndex == pending.count {
-            guard let paragraph = try reader.next() else { return nil }
-            pending = sentences(of: paragraph)
-            pendingIndex = 0
-        }
-        pendingIndex += 1
-        return pending[pendingIndex - 1]
-    }
-
-    func takeWarning() -> String? { invalidUTF8Warning(reader, alreadyWarned: &warned) }
-
-    private func sentences(of paragraph: Paragraph) -> [TagInputSentence] {
+    override func sentences(of paragraph: Paragraph) -> [TagInputSentence] {
         let afterBlankLine = paragraph.firstLine > nextLine
         nextLine = paragraph.firstLine + paragraph.text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         let bytes = Array(paragraph.text.utf8)

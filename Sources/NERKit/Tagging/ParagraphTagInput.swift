@@ -1,0 +1,40 @@
+import Foundation
+
+/// Input read paragraph by paragraph from a `ParagraphReader`: owns the reader (and the file
+/// descriptor behind it), queues each paragraph's sentences and reports invalid UTF-8 once.
+/// Subclasses say how a paragraph becomes sentences.
+class ParagraphTagInput: TagInput {
+    let reader: ParagraphReader
+    let file: String?
+    private let descriptorToClose: Int32?
+    private var pending: [TagInputSentence] = []
+    private var pendingIndex = 0
+    private var warned = false
+
+    init(_ reader: ParagraphReader, file: String?, closing descriptor: Int32?) {
+        self.reader = reader
+        self.file = file
+        self.descriptorToClose = descriptor
+    }
+
+    deinit {
+        if let descriptorToClose { close(descriptorToClose) }
+    }
+
+    /// The sentences of one paragraph, in order (possibly none).
+    func sentences(of paragraph: Paragraph) -> [TagInputSentence] {
+        preconditionFailure("subclasses split paragraphs")
+    }
+
+    final func next() throws -> TagInputSentence? {
+        while pendingIndex == pending.count {
+            guard let paragraph = try reader.next() else { return nil }
+            pending = sentences(of: paragraph)
+            pendingIndex = 0
+        }
+        pendingIndex += 1
+        return pending[pendingIndex - 1]
+    }
+
+    final func takeWarning() -> String? { invalidUTF8Warning(reader, alreadyWarned: &warned) }
+}
