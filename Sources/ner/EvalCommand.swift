@@ -53,6 +53,7 @@ struct EvalCommand: ParsableCommand {
         EXAMPLES
           ner eval test.txt                      (tag with the default model, then score)
           ner eval --model model.ner valid.txt test.txt
+          ner eval --recase lower test.txt       (the same text all in lower case)
           ner eval --predictions output.txt
           ner eval --predictions dev.txt test.txt --format json
           ner eval --predictions output.txt --errors --errors-file errors.txt
@@ -77,6 +78,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: conlleval (conlleval's report) or json.")
     var format: Format = .conlleval
 
+    @Option(name: .long, help: ArgumentHelp("Recase every token of the gold files before tagging them (lower, upper or title), to measure how the model copes with text that is not cased like its training data. Gold tags stay as they are.", valueName: "case"))
+    var recase: Recasing?
+
     @Flag(name: .long, help: "After the report, count span errors by kind and show a type confusion matrix.")
     var errors = false
 
@@ -90,6 +94,9 @@ struct EvalCommand: ParsableCommand {
         }
         if !predictions.isEmpty && model != nil {
             throw ValidationError("give either --predictions or --model, not both")
+        }
+        if !predictions.isEmpty && recase != nil {
+            throw ValidationError("--recase applies to the gold files tagged with a model, not to --predictions")
         }
         if !predictions.isEmpty && !files.isEmpty {
             throw ValidationError("files after --predictions are scored as predictions; positional files are for --model")
@@ -105,9 +112,10 @@ struct EvalCommand: ParsableCommand {
                 // Predictions are written in the gold file's own scheme, so token accuracy
                 // compares like with like.
                 let corpus = try LabeledCorpus.load(path, columns: corpus.columns)
-                let tagged = tagger.tag(corpus.sentences.map(\.tokens), scheme: corpus.scheme, scores: false)
-                for (sentence, result) in zip(corpus.sentences, tagged) {
-                    evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: sentence.tokens,
+                let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
+                let tagged = tagger.tag(tokens, scheme: corpus.scheme, scores: false)
+                for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {
+                    evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: words,
                                   location: "\(path):\(sentence.firstLine ?? 0)")
                 }
             }
@@ -142,3 +150,5 @@ struct EvalCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(output.utf8))
     }
 }
+
+extension Recasing: ExpressibleByArgument {}

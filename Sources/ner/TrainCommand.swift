@@ -67,6 +67,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout on embeddings and BiLSTM output.") var dropout: Float = 0.5
     @Option(name: .customLong("unk-replace"), help: "Probability of replacing a word seen once by the unknown word.") var unkReplace: Float = 0.5
     @Option(help: "Decay of the moving average of the weights that is evaluated and saved (0: off).") var average: Float = 0.999
+    @Option(name: .customLong("case-augment"), help: ArgumentHelp("Recase training sentences, drawn anew per sentence and epoch, with these probabilities (lower=P,upper=P,title=P; none: off).", valueName: "spec"))
+    var caseAugment: String = "none"
+    @Option(name: .customLong("case-copies"), help: ArgumentHelp("Add fixed recased copies of the training data (comma-separated: lower, upper, title; none: off).", valueName: "list"))
+    var caseCopies: String = "none"
+    @Flag(name: .customLong("fold-char-case"), help: "The character encoder reads case-folded spellings; only the casing feature sees letter case.")
+    var foldCharCase = false
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
     @Flag(help: "Continue from OUTPUT.checkpoint.") var resume = false
@@ -78,6 +84,8 @@ struct TrainCommand: ParsableCommand {
         if ModelConfig.CharEncoderKind(rawValue: charEncoder) == nil { throw ValidationError("--char-encoder must be cnn, lstm or none") }
         if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1)") }
         if !(0..<1).contains(average) { throw ValidationError("--average must be in [0, 1)") }
+        do { _ = try CaseAugmentation.parseProbabilities(caseAugment) } catch { throw ValidationError("--case-augment \(error)") }
+        do { _ = try CaseAugmentation.parseCopies(caseCopies) } catch { throw ValidationError("--case-copies \(error)") }
         if epochs < 1 || batchSize < 1 || hidden < 1 || patience < 1 || layers < 1 || casingDim < 0 { throw ValidationError("--epochs, --batch-size, --hidden, --layers and --patience must be positive") }
     }
 
@@ -103,11 +111,15 @@ struct TrainCommand: ParsableCommand {
         config.model.variationalDropout = variationalDropout
         config.model.wordDim = wordDim
         config.model.dropout = dropout
+        config.model.foldCharCase = foldCharCase
         var t = TrainingOptions()
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = OptimizerKind(rawValue: optimizer)!
         t.learningRate = lr; t.learningRateDecay = lrDecay; t.clipNorm = clip
         t.seed = seed; t.threads = threads; t.averageDecay = average
+        var augmentation = try CaseAugmentation.parseProbabilities(caseAugment)
+        augmentation.copies = try CaseAugmentation.parseCopies(caseCopies)
+        t.caseAugmentation = augmentation.isEnabled ? augmentation : nil
         config.training = t
 
         Interrupt.install()
@@ -123,8 +135,8 @@ struct TrainCommand: ParsableCommand {
             printError("interrupted: checkpoint saved to \(config.checkpointPath); continue with the same command and --resume")
             throw ExitCode(130)
         case .earlyStopped, .finished:
-            printError(String(format: "done: best dev F1 %.2f at epoch %d of %d (%@); model written to %@ in %.0f s",
-                              summary.bestDevF1, summary.bestEpoch, summary.epochs,
+            printError(String(format: "done: best dev F1 %.2f%@ at epoch %d of %d (%@); model written to %@ in %.0f s",
+                              summary.bestDevF1, config.training.caseAugmentation == nil ? "" : " (mean over casings)", summary.bestEpoch, summary.epochs,
                               summary.stop == .earlyStopped ? "stopped early" : "all epochs", output, summary.seconds))
         }
     }

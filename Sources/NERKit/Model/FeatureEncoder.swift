@@ -5,6 +5,8 @@ public struct FeatureEncoder: Sendable {
     public var chars: Vocabulary
     /// BIOES tags; the tag vocabulary has no padding or unknown entries.
     public var tags: Vocabulary
+    /// Characters are looked up case-folded (`ModelConfig.foldCharCase`).
+    public var foldCharCase = false
 
     public init(words: Vocabulary, chars: Vocabulary, tags: Vocabulary) {
         self.words = words
@@ -13,7 +15,7 @@ public struct FeatureEncoder: Sendable {
     }
 
     public func charIds(_ token: String) -> [Int32] {
-        token.unicodeScalars.map { chars.lookup(String($0)) }
+        (foldCharCase ? WordKey.casefold(token) : token).unicodeScalars.map { chars.lookup(String($0)) }
     }
 
     /// Encodes one sentence; `tags` (BIOES strings) may be empty. Unknown tags are an error the

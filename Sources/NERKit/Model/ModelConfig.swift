@@ -17,11 +17,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Variational dropout (Gal and Ghahramani): one mask per sentence, shared by all its
     /// tokens, instead of a fresh mask per token.
     public var variationalDropout = false
+    /// The character encoder reads case-folded spellings, leaving letter case to the casing
+    /// feature alone (for case-robust models).
+    public var foldCharCase = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout
+        case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase
     }
 
     /// Fields added after the first model files default when absent.
@@ -38,6 +41,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         dropout = try c.decode(Float.self, forKey: .dropout)
         layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? 1
         variationalDropout = try c.decodeIfPresent(Bool.self, forKey: .variationalDropout) ?? false
+        foldCharCase = try c.decodeIfPresent(Bool.self, forKey: .foldCharCase) ?? false
     }
 
     /// The character encoder sizes of the papers: Lample et al. (BiLSTM 25+25 over 25-d

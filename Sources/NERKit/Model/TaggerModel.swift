@@ -33,6 +33,8 @@ public final class TaggerModel {
 
     public init(config: ModelConfig, encoder: FeatureEncoder) {
         self.config = config
+        var encoder = encoder
+        encoder.foldCharCase = config.foldCharCase
         self.encoder = encoder
         wordEmbedding = Embedding(name: "word.embedding", count: encoder.words.count, dimension: config.wordDim)
         casingEmbedding = config.casingDim > 0 ? Embedding(name: "casing.embedding", count: Casing.allCases.count, dimension: config.casingDim) : nil

@@ -17,6 +17,8 @@ public enum ModelFile {
         public var epochs = 0
         public var bestEpoch = 0
         public var devF1: Double = 0
+        /// Dev F1 of each recasing of the dev set, for models trained with case augmentation.
+        public var devRecasedF1: [String: Double]? = nil
         public var training: TrainingOptions? = nil
         public init() {}
     }

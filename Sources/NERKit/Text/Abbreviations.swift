@@ -75,12 +75,22 @@ enum Abbreviations {
     static func kind(_ text: ScalarText, _ start: Int, _ end: Int) -> AbbreviationKind? {
         guard start < end else { return nil }
         let first = text.nextCluster(start)
-        if first == end && text.cls(start) == CharClass.upper {
-            return .initial  // J. F. Kennedy
+        if first == end && (text.cls(start) == CharClass.upper || text.letterCase == .lower && text.cls(start) == CharClass.lower) {
+            return .initial  // J. F. Kennedy, and j. f. kennedy in lowercase text
         }
         if isLetterDotPattern(text, start, end) { return .canEnd }
         if end - start > 12 { return nil }
-        return table[text.string(start, end)]
+        let word = text.string(start, end)
+        if let kind = table[word] { return kind }
+        // Lowercase text writes "mr." and "inc." as it writes everything.
+        return text.letterCase == .lower ? table[capitalised(word)] : nil
+    }
+
+    /// Whether `word` usually opens a sentence, in the casing `text` uses.
+    static func opensSentence(_ word: String, in text: ScalarText) -> Bool {
+        if sentenceOpeners.contains(word) { return true }
+        guard text.letterCase != .mixed else { return false }
+        return sentenceOpeners.contains(capitalised(word.lowercased()))
     }
 
     /// "U.S", "e.g", "a.m", "U.N": single letters joined by dots (the final dot is not included).

@@ -9,6 +9,12 @@ struct ScalarText {
     /// `byteOffsets[i]` is where scalar `i` starts in the UTF-8 input; one extra entry holds the
     /// total byte count.
     var byteOffsets: [Int] = []
+    /// How the text uses capital letters, which decides what may start a sentence.
+    var letterCase = LetterCase.mixed
+
+    /// Text written all in lower case (chat, transcripts, search queries) or all in capitals
+    /// (headlines, telegrams) cannot mark a sentence start or a name by a capital letter.
+    enum LetterCase { case mixed, lower, upper }
 
     var count: Int { scalars.count }
 
@@ -58,6 +64,12 @@ struct ScalarText {
             i += length
         }
         byteOffsets.append(n)
+        var uppers = 0, lowers = 0
+        for c in classes {
+            if c == CharClass.upper { uppers += 1 } else if c == CharClass.lower { lowers += 1 }
+        }
+        // Under 1% of the other case: an odd "I" or acronym in lowercase chat stays lowercase text.
+        if uppers * 100 < lowers { letterCase = .lower } else if lowers * 100 < uppers { letterCase = .upper }
     }
 
     /// The start of the grapheme cluster after the one starting at `i`.

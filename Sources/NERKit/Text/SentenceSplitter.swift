@@ -77,7 +77,8 @@ struct SentenceSplitter {
              CharClass.open, CharClass.initialQuote:
             return true
         case CharClass.lower:
-            return !CharClass.isLowercase(text.scalars[t.start])
+            // In lowercase text every sentence starts with a lowercase letter.
+            return text.letterCase == .lower || !CharClass.isLowercase(text.scalars[t.start])
         default:
             let s = text.scalars[t.start]
             // " ' ` ¿ ¡ « ‹ — and @handles, #hashtags, emoji
@@ -90,8 +91,9 @@ struct SentenceSplitter {
     private func startsSentenceAfterAbbreviation(_ t: TokenSpan) -> Bool {
         let s = text.scalars[t.start]
         if s == 0x22 || s == 0x60 || text.cls(t.start) == CharClass.initialQuote { return true }
-        guard text.cls(t.start) == CharClass.upper, t.end - t.start <= 12 else { return false }
-        return Abbreviations.sentenceOpeners.contains(text.string(t.start, t.end))
+        let startsWithLetter = text.cls(t.start) == CharClass.upper || text.letterCase == .lower && text.cls(t.start) == CharClass.lower
+        guard startsWithLetter, t.end - t.start <= 12 else { return false }
+        return Abbreviations.opensSentence(text.string(t.start, t.end), in: text)
     }
 
     /// A list item at the start of a line: "1. Smith", "• Smith", "* Smith", "- Smith".

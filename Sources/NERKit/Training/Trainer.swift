@@ -10,6 +10,10 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var devPrecision: Double
     public var devRecall: Double
     public var devF1: Double
+    /// With case augmentation: dev F1 of each recasing of the dev set, and the mean of these and
+    /// `devF1`, by which the best model is chosen.
+    public var devRecasedF1: [String: Double]? = nil
+    public var selectionF1: Double? = nil
     public var best: Bool
 }
 
@@ -60,9 +64,18 @@ public final class Trainer {
     private let devSurfaces: SurfaceTable
     private let devGold: [[String]]
     private var singleton: [Bool]
+    /// Each recasing of every training sentence (index for index with `train`), drawn from
+    /// per sentence and epoch by `options.caseAugmentation`.
+    private let recasedTrain: [Recasing: [EncodedSentence]]
+    /// Each recasing of the dev set, scored beside it for model selection.
+    private let recasedDev: [Recasing: [EncodedSentence]]
 
+    /// `singletonSource` is how many of the first training sentences to count words in when
+    /// finding the words seen once (the rest being recased copies of them).
     public init(model: TaggerModel, options: TrainingOptions, train: [EncodedSentence], surfaces: SurfaceTable,
-                dev: [EncodedSentence], devSurfaces: SurfaceTable, devGold: [[String]]) {
+                dev: [EncodedSentence], devSurfaces: SurfaceTable, devGold: [[String]],
+                recasedTrain: [Recasing: [EncodedSentence]] = [:], recasedDev: [Recasing: [EncodedSentence]] = [:],
+                singletonSource: Int? = nil) {
         self.model = model
         self.options = options
         self.train = train
@@ -70,10 +83,12 @@ public final class Trainer {
         self.dev = dev
         self.devSurfaces = devSurfaces
         self.devGold = devGold
+        self.recasedTrain = recasedTrain
+        self.recasedDev = recasedDev
         optimizer = Optimizer(options.optimizer, parameters: model.parameters, learningRate: options.effectiveLearningRate, momentum: options.momentum)
         average = options.averageDecay > 0 ? WeightAverage(parameters: model.parameters, decay: options.averageDecay) : nil
         var counts = [Int](repeating: 0, count: model.encoder.words.count)
-        for s in train { for w in s.words where w >= 0 { counts[Int(w)] += 1 } }
+        for s in train.prefix(singletonSource ?? train.count) { for w in s.words where w >= 0 { counts[Int(w)] += 1 } }
         singleton = counts.map { $0 == 1 }
         singleton[Int(model.encoder.words.unknownId)] = false
         state.rngState = SeededRandom(seed: options.seed &+ 17).state
@@ -95,7 +110,14 @@ public final class Trainer {
     }
 
     /// Scores the model on the dev set (conlleval rules, BIOES read as IOB2).
-    public func evaluateDev() -> EvaluationReport {
+    public func evaluateDev() -> EvaluationReport { evaluate(dev) }
+
+    /// Dev F1 of every recasing of the dev set given at init.
+    public func evaluateRecasedDev() -> [Recasing: Double] {
+        recasedDev.mapValues { evaluate($0).f1 }
+    }
+
+    private func evaluate(_ dev: [EncodedSentence]) -> EvaluationReport {
         let predicted = withFinalWeights { model.predictAll(dev, surfaces: devSurfaces) }
         var evaluator = ConllEvaluator()
         let tags = model.encoder.tags
@@ -133,7 +155,17 @@ public final class Trainer {
                     try checkpoint()
                     return .interrupted
                 }
-                var batch = Batch(train, indices: batches[bi], surfaces: surfaces)
+                var batch: Batch
+                if let augmentation = options.caseAugmentation, augmentation.sampling {
+                    let chosen = batches[bi].map { i -> EncodedSentence in
+                        guard let r = augmentation.draw(seed: options.seed, epoch: epoch, index: i),
+                              let recased = recasedTrain[r] else { return train[i] }
+                        return recased[i]
+                    }
+                    batch = Batch(chosen, indices: Array(chosen.indices), surfaces: surfaces)
+                } else {
+                    batch = Batch(train, indices: batches[bi], surfaces: surfaces)
+                }
                 if singletonUnknownRate > 0 {
                     batch.replaceWords(unknown: model.encoder.words.unknownId) { id in
                         singleton[Int(id)] && rng.uniform() < singletonUnknownRate
@@ -162,13 +194,21 @@ public final class Trainer {
             state.rngState = rng.state
             let seconds = secondsBefore + Date().timeIntervalSince(started)
             let report = evaluateDev()
-            let gained = report.f1 > state.bestF1
+            var score = report.f1
+            var recasedF1: [String: Double]? = nil
+            if !recasedDev.isEmpty {
+                let recased = evaluateRecasedDev()
+                score = (report.f1 + recased.values.reduce(0, +)) / Double(recased.count + 1)
+                recasedF1 = Dictionary(uniqueKeysWithValues: recased.map { ($0.key.rawValue, $0.value) })
+            }
+            let gained = score > state.bestF1
             let metrics = EpochMetrics(
                 epoch: epoch, loss: state.epochLoss / Double(max(totalSentences, 1)), learningRate: optimizer.learningRate,
                 seconds: seconds, trainTokensPerSecond: Double(state.epochTokens) / max(seconds, 1e-9),
-                devPrecision: report.precision, devRecall: report.recall, devF1: report.f1, best: gained)
+                devPrecision: report.precision, devRecall: report.recall, devF1: report.f1,
+                devRecasedF1: recasedF1, selectionF1: recasedF1 == nil ? nil : score, best: gained)
             if gained {
-                state.bestF1 = report.f1
+                state.bestF1 = score
                 state.bestEpoch = epoch
                 state.epochsWithoutGain = 0
             } else {

@@ -48,15 +48,22 @@ public enum ModelBuilder {
 
     /// Returns a model initialised with `seed`, with pretrained vectors copied into the rows of
     /// the words they cover, and the number of words so covered.
+    /// `charTexts` are more spellings whose characters the character vocabulary must hold
+    /// (the recased variants of the training data).
     public static func makeModel(config: ModelConfig, train: [[String]], trainTags: [[String]], extraWords: [[String]],
+                                 charTexts: [[String]] = [],
                                  pretrained: PretrainedVectors?, vocabulary: VocabularyOptions, seed: UInt64) -> (TaggerModel, covered: Int) {
         var words = VocabularyBuilder(), chars = VocabularyBuilder()
+        func countChars(_ token: String) {
+            for c in (config.foldCharCase ? WordKey.casefold(token) : token).unicodeScalars { chars.count(String(c)) }
+        }
         for sentence in train {
             for token in sentence {
                 words.count(WordKey.normalize(token))
-                for c in token.unicodeScalars { chars.count(String(c)) }
+                countChars(token)
             }
         }
+        for sentence in charTexts { for token in sentence { countChars(token) } }
         var wordVocab = words.build(minCount: vocabulary.minCount)
         var pretrainedRow: [Int32: Int] = [:]
         if let pretrained {

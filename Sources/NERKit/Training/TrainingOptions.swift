@@ -15,6 +15,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Decay of the exponential moving average of the weights that is evaluated and saved
     /// (0: no averaging).
     public var averageDecay: Float = 0.999
+    /// Recasing of training sentences (nil in models trained before it existed: none).
+    public var caseAugmentation: CaseAugmentation? = nil
 
     public init() {}
 

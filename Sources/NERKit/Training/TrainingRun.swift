@@ -114,8 +114,13 @@ public final class TrainingRun {
                 pretrained = try PretrainedVectors.load(path: path) { word, rank in rank < top || needed.contains(WordKey.normalize(word)) }
                 log("embeddings: \(pretrained!.words.count) vectors of \(pretrained!.dimension) dimensions kept from \(path) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
             }
+            var charTexts: [[String]] = []
+            if config.training.caseAugmentation?.isEnabled == true {
+                for r in Recasing.allCases { charTexts += trainSentences.map { r.apply($0.tokens) } }
+            }
             let (m, covered) = ModelBuilder.makeModel(
                 config: config.model, train: trainSentences.map(\.tokens), trainTags: trainTags, extraWords: extra,
+                charTexts: charTexts,
                 pretrained: pretrained, vocabulary: config.vocabulary, seed: options.seed)
             model = m
             if pretrained != nil {
@@ -130,9 +135,24 @@ public final class TrainingRun {
         if let d = config.devPath { provenance.devFiles = [d: LabeledCorpus.checksum(d)] }
         provenance.training = options
 
+        let augmentation = options.caseAugmentation ?? .none
+        let originalCount = trainSentences.count
+        for r in augmentation.copies {
+            for i in 0..<originalCount {
+                var copy = trainSentences[i]
+                copy.tokens = r.apply(copy.tokens)
+                trainSentences.append(copy)
+                trainTags.append(trainTags[i])
+            }
+        }
+        if augmentation.isEnabled {
+            log("case augmentation: \(augmentation.description); \(trainSentences.count) training sentences; dev scored as written, lower, upper and title, best model by their mean F1")
+        }
+
         // Encode once: no string work in the training loop.
         var surfaces = SurfaceTable(), devSurfaces = SurfaceTable()
         var train: [EncodedSentence] = [], dev: [EncodedSentence] = []
+        var recasedTrain: [Recasing: [EncodedSentence]] = [:], recasedDev: [Recasing: [EncodedSentence]] = [:]
         for (s, tags) in zip(trainSentences, trainTags) {
             guard let e = model.encoder.encode(s.tokens, tags: tags, surfaces: &surfaces) else {
                 throw NERError(path: config.trainPaths[0], line: s.firstLine, "a tag of this sentence is not in the model's tag set")
@@ -140,9 +160,18 @@ public final class TrainingRun {
             train.append(e)
         }
         for s in devSentences { dev.append(model.encoder.encode(s.tokens, surfaces: &devSurfaces)!) }
+        for r in Recasing.allCases {
+            if augmentation.probability(r) > 0 {
+                recasedTrain[r] = zip(trainSentences, trainTags).map { model.encoder.encode(r.apply($0.0.tokens), tags: $0.1, surfaces: &surfaces)! }
+            }
+            if augmentation.isEnabled {
+                recasedDev[r] = devSentences.map { model.encoder.encode(r.apply($0.tokens), surfaces: &devSurfaces)! }
+            }
+        }
 
         let trainer = Trainer(model: model, options: options, train: train, surfaces: surfaces,
-                              dev: dev, devSurfaces: devSurfaces, devGold: devTags)
+                              dev: dev, devSurfaces: devSurfaces, devGold: devTags,
+                              recasedTrain: recasedTrain, recasedDev: recasedDev, singletonSource: originalCount)
         trainer.singletonUnknownRate = config.singletonUnknownRate
         if let s = resumedState {
             trainer.state = s
@@ -155,14 +184,20 @@ public final class TrainingRun {
         let stop = try trainer.run(
             progress: progress,
             onEpoch: { m in
-                log(String(format: "epoch %d: loss %.3f, dev P %.2f R %.2f F1 %.2f%@, %.1f s, %.0f tokens/s",
-                           m.epoch, m.loss, m.devPrecision, m.devRecall, m.devF1, m.best ? " (best)" : "", m.seconds, m.trainTokensPerSecond))
+                var recased = ""
+                if let r = m.devRecasedF1, let mean = m.selectionF1 {
+                    recased = Recasing.allCases.compactMap { c in r[c.rawValue].map { String(format: " %@ %.2f", c.rawValue, $0) } }.joined(separator: ",")
+                    recased = String(format: " (recased:%@; mean %.2f)", recased, mean)
+                }
+                log(String(format: "epoch %d: loss %.3f, dev P %.2f R %.2f F1 %.2f%@%@, %.1f s, %.0f tokens/s",
+                           m.epoch, m.loss, m.devPrecision, m.devRecall, m.devF1, recased, m.best ? " (best)" : "", m.seconds, m.trainTokensPerSecond))
                 if m.best {
                     var p = provenance
                     p.created = ISO8601DateFormatter().string(from: Date())
                     p.epochs = m.epoch
                     p.bestEpoch = m.epoch
                     p.devF1 = m.devF1
+                    p.devRecasedF1 = m.devRecasedF1
                     try trainer.withFinalWeights {
                         try ModelFile.save(model, scheme: scheme, provenance: p, to: config.output, halfEmbeddings: config.halfPrecisionEmbeddings)
                     }
