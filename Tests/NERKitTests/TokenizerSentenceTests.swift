@@ -45,6 +45,36 @@ final class TokenizerSentenceTests: XCTestCase {
         ("", []),
     ]
 
+    /// Text without capital letters (chat, transcripts) or with nothing but capitals (headlines):
+    /// a capital cannot mark where a sentence starts, so ". ! ?" before a word ends one.
+    private let unicaseCases: [(String, [String])] = [
+        ("teddy roosevelt was a great president. teddy bears are on sale!",
+         ["teddy roosevelt was a great president .", "teddy bears are on sale !"]),
+        ("TEDDY ROOSEVELT WAS A GREAT PRESIDENT. TEDDY BEARS ARE ON SALE!",
+         ["TEDDY ROOSEVELT WAS A GREAT PRESIDENT .", "TEDDY BEARS ARE ON SALE !"]),
+        ("mr. smith went to washington. he arrived on jan. 5. is it true? yes!",
+         ["mr. smith went to washington .", "he arrived on jan. 5 .", "is it true ?", "yes !"]),
+        ("MR. SMITH WENT TO WASHINGTON. HE ARRIVED ON JAN. 5.",
+         ["MR. SMITH WENT TO WASHINGTON .", "HE ARRIVED ON JAN. 5 ."]),
+        ("j. f. kennedy was born in brookline. his father was rich.",
+         ["j. f. kennedy was born in brookline .", "his father was rich ."]),
+        ("she works for acme inc. the firm grew. acme inc. chairman bob spoke.",
+         ["she works for acme inc.", "the firm grew .", "acme inc. chairman bob spoke ."]),
+        ("SHE WORKS FOR ACME INC. THE FIRM GREW. THE U.S. ARMY CAME.",
+         ["SHE WORKS FOR ACME INC.", "THE FIRM GREW .", "THE U.S. ARMY CAME ."]),
+        ("the u.s. army came. it won. dr. who met prof. x. then they left.",
+         ["the u.s. army came .", "it won .", "dr. who met prof. x. then they left ."]),
+        // One capital "I" among lowercase words is still lowercase text.
+        ("i met her at the station. she said \"hi.\" then we left.",
+         ["i met her at the station .", "she said \" hi . \"", "then we left ."]),
+    ]
+
+    func testLowercaseAndAllCapsSentenceSplitting() {
+        for (input, expected) in unicaseCases {
+            XCTAssertEqual(sentences(input), expected, "input: \(input.debugDescription)")
+        }
+    }
+
     func testSentenceSplittingTable() {
         for (input, expected) in cases {
             XCTAssertEqual(sentences(input), expected, "input: \(input.debugDescription)")

@@ -46,6 +46,30 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertTrue(metrics[0].contains("\"devF1\""))
     }
 
+    func testCaseAugmentedTrainingScoresDevInEveryCasing() throws {
+        let dir = try tempDir()
+        var c = config(dir, epochs: 2)
+        c.training.caseAugmentation = CaseAugmentation(lower: 0.3, upper: 0.2, title: 0.1, copies: [.lower])
+        var log: [String] = []
+        _ = try TrainingRun(config: c) { log.append($0) }.run(progress: { _ in }, shouldStop: { false })
+        XCTAssertTrue(log.contains { $0.contains("case augmentation:") && $0.contains("copies lower") }, "\(log)")
+        let corpus = try LabeledCorpus.load(Self.sample)
+        XCTAssertTrue(log.contains { $0.contains("\(2 * corpus.sentences.count) training sentences") }, "\(log)")
+        let lines = try String(contentsOfFile: c.metricsPath, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        let metrics = try JSONDecoder().decode(EpochMetrics.self, from: Data(lines[0].utf8))
+        XCTAssertEqual(Set(metrics.devRecasedF1?.keys.map { $0 } ?? []), ["lower", "upper", "title"])
+        let mean = (metrics.devF1 + metrics.devRecasedF1!.values.reduce(0, +)) / 4
+        XCTAssertEqual(metrics.selectionF1 ?? -1, mean, accuracy: 1e-9)
+        let loaded = try ModelFile.load(c.output)
+        XCTAssertEqual(loaded.provenance.training?.caseAugmentation, c.training.caseAugmentation)
+        XCTAssertNotNil(loaded.provenance.devRecasedF1)
+        // Every character of the recased data is in the character vocabulary.
+        for s in corpus.sentences { for r in Recasing.allCases { for t in r.apply(s.tokens) { for ch in t.unicodeScalars {
+            XCTAssertNotNil(loaded.model.encoder.chars.id(String(ch)), "\(ch) of \(t)")
+        } } } }
+    }
+
     func testSameSeedAndOneThreadGiveIdenticalWeights() throws {
         let dir = try tempDir()
         let c1 = config(dir, name: "a.ner"), c2 = config(dir, name: "b.ner")

@@ -208,3 +208,48 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("--errors-file"))
     }
 }
+
+/// `ner eval --recase`: scoring a recased copy of the gold file is what the option does.
+final class EvalRecaseTests: XCTestCase {
+    func testRecaseScoresTheRecasedText() throws {
+        let model = try TinyModel.path()
+        let sample = repositoryRoot.appendingPathComponent("data/sample.conll")
+        let lines = try String(contentsOf: sample, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        for recasing in ["lower", "upper", "title"] {
+            let recased = lines.map { line -> String in
+                var cols = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                guard cols.count > 1, cols[0] != "-DOCSTART-" else { return String(line) }
+                switch recasing {
+                case "lower": cols[0] = cols[0].lowercased()
+                case "upper": cols[0] = cols[0].uppercased()
+                default:
+                    let w = cols[0]
+                    if let i = w.firstIndex(where: { $0.lowercased() != $0.uppercased() }) {
+                        cols[0] = w[..<i].lowercased() + w[i].uppercased() + w[w.index(after: i)...].lowercased()
+                    } else {
+                        cols[0] = w.lowercased()
+                    }
+                }
+                return cols.joined(separator: " ")
+            }.joined(separator: "\n")
+            let copy = try temporaryDirectory(self).appendingPathComponent("recased-\(recasing).conll")
+            try Data(recased.utf8).write(to: copy)
+            let viaOption = try runNER(["eval", "--model", model, "--recase", recasing, sample.path])
+            let viaFile = try runNER(["eval", "--model", model, copy.path])
+            XCTAssertEqual(viaOption.status, 0, viaOption.stderr)
+            XCTAssertEqual(viaOption.stdout, viaFile.stdout, recasing)
+        }
+        let asIs = try runNER(["eval", "--model", model, sample.path])
+        let lower = try runNER(["eval", "--model", model, "--recase", "lower", sample.path])
+        XCTAssertNotEqual(asIs.stdout, lower.stdout, "the tiny model reads capital letters")
+    }
+
+    func testRecaseRefusesPredictionsAndUnknownCasings() throws {
+        let bad = try runNER(["eval", "--recase", "shout", "x.conll"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("shout"), bad.stderr)
+        let withPredictions = try runNER(["eval", "--recase", "lower", "--predictions", "x.txt"])
+        XCTAssertEqual(withPredictions.status, 64)
+        XCTAssertTrue(withPredictions.stderr.contains("--recase"), withPredictions.stderr)
+    }
+}

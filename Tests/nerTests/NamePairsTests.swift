@@ -29,19 +29,24 @@ final class NamePairsTests: XCTestCase {
         }
     }
 
-    func testDefaultModelTellsNamesFromNounsAfterTheFirstWord() throws {
+    /// The pairs as written, all lowercase and all capitals: the default model is trained with
+    /// case augmentation, so context, not the capital letter, must decide.
+    func testDefaultModelTellsNamesFromNounsAfterTheFirstWordInEveryCasing() throws {
         let pairs = try Self.pairs()
         XCTAssertGreaterThanOrEqual(pairs.count, 40)
-        let found = try Self.personEntities(pairs.map(\.sentence), model: ProcessInfo.processInfo.environment["NER_PAIRS_MODEL"])
-        XCTAssertEqual(found.count, pairs.count, "one output line per sentence")
-        var right = 0
-        for (pair, persons) in zip(pairs, found) {
-            let ok = pair.expected == "-" ? persons.isEmpty : persons.contains(pair.expected)
-            if ok { right += 1 } else { print("name pairs: wrong on \"\(pair.sentence)\": PER \(persons)") }
+        let casings: [(String, (String) -> String)] = [("as written", { $0 }), ("lowercase", { $0.lowercased() }), ("all caps", { $0.uppercased() })]
+        for (name, recase) in casings {
+            let found = try Self.personEntities(pairs.map { recase($0.sentence) }, model: ProcessInfo.processInfo.environment["NER_PAIRS_MODEL"])
+            XCTAssertEqual(found.count, pairs.count, "one output line per sentence")
+            var right = 0
+            for (pair, persons) in zip(pairs, found) {
+                let ok = pair.expected == "-" ? persons.isEmpty : persons.contains(recase(pair.expected))
+                if ok { right += 1 } else { print("name pairs (\(name)): wrong on \"\(recase(pair.sentence))\": PER \(persons)") }
+            }
+            print("name pairs (\(name)): \(right) of \(pairs.count) right")
+            XCTAssertEqual(found.first, [recase("Teddy Roosevelt")], name)
+            XCTAssertEqual(found[1], [], name)
+            XCTAssertGreaterThanOrEqual(right, 36, "\(name): the shipped model gets at least 36 of 44 in every casing")
         }
-        print("name pairs: \(right) of \(pairs.count) right")
-        XCTAssertEqual(found.first, ["Teddy Roosevelt"])
-        XCTAssertEqual(found[1], [])
-        XCTAssertGreaterThanOrEqual(right, 34, "the shipped model gets 36 of 44")
     }
 }
