@@ -18,27 +18,19 @@ enum TagJSONLine {
         out += ", \"start\": \(sentence.start), \"end\": \(sentence.end), \"tokens\": ["
         for (i, token) in sentence.tokens.enumerated() {
             if i > 0 { out += ", " }
-            out += "{\"text\": " + HeaderJSON.quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
-            if i < result.tags.count { out += ", \"tag\": " + HeaderJSON.quoted(result.tags[i]) }
-            out += "}"
+            out += TagJSON.token(token, tag: i < result.tags.count ? result.tags[i] : nil)
         }
         out += "], \"entities\": ["
         var first = true
-        for e in result.entities where e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= sentence.tokens.count {
+        for e in result.entities {
+            guard let object = TagJSON.entity(e, in: sentence) else { continue }
             if !first { out += ", " }
             first = false
-            out += "{\"label\": " + HeaderJSON.quoted(e.label)
-            out += ", \"text\": " + HeaderJSON.quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
-            out += ", \"start\": \(sentence.tokens[e.tokenStart].start), \"end\": \(sentence.tokens[e.tokenEnd - 1].end)"
-            out += ", \"token_start\": \(e.tokenStart), \"token_end\": \(e.tokenEnd), \"score\": \(rounded(e.score))}"
+            out += object
         }
         return out + "]}\n"
     }
 
     /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").
-    static func rounded(_ score: Double) -> String {
-        guard score.isFinite else { return "0.0" }
-        let r = (score * 10_000).rounded() / 10_000
-        return "\(r)"
-    }
+    static func rounded(_ score: Double) -> String { TagJSON.rounded(score) }
 }
