@@ -34,6 +34,8 @@ final class TagBatcher: Service, @unchecked Sendable {
     /// wait a little (`batchWaitSeconds`) for them when they are about to make its batch bigger.
     private var arriving = 0
     private var info: ModelInfo?
+    /// Set when graceful shutdown begins: `/ready` says 503 while requests in flight finish.
+    private var draining = false
 
     init(configuration: ServeConfiguration, metrics: ServerMetrics, logger: Logger) {
         self.configuration = configuration
@@ -48,10 +50,18 @@ final class TagBatcher: Service, @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         switch state {
-        case .loading: return .loading
-        case .ready: return .ready
+        case .loading: return draining ? .stopping : .loading
+        case .ready: return draining ? .stopping : .ready
         case .stopping, .stopped: return .stopping
         }
+    }
+
+    /// Graceful shutdown has begun: report not ready, but keep tagging (requests in flight, and
+    /// requests still arriving on open connections, are answered).
+    func beginDraining() {
+        condition.lock()
+        draining = true
+        condition.unlock()
     }
 
     /// What the loaded model is, once it is loaded.

@@ -62,7 +62,8 @@ public enum TagServer {
             },
             logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // A request in flight has at most its timeout left; past that, give up waiting.
         groupConfiguration.maximumGracefulShutdownDuration = Duration.milliseconds(Int64(configuration.requestTimeoutSeconds * 1000) + 5000)
         try await ServiceGroup(configuration: groupConfiguration).run()

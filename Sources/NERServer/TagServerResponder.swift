@@ -106,7 +106,8 @@ struct TagServerResponder: HTTPResponder {
     /// worker, and write its tags back as JSON.
     private func tag(_ request: Request, _ context: Context, _ outcome: inout Outcome) async throws -> Response {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9))
-        guard batcher.readiness == .ready else { throw notReady() }
+        // While draining, requests on open connections are still tagged: only loading refuses.
+        guard batcher.modelInfo != nil else { throw notReady() }
         let limit = configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIError.bodyTooLarge(limit: limit)
