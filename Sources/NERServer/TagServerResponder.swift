@@ -61,7 +61,8 @@ struct TagServerResponder: HTTPResponder {
         let nanoseconds = DispatchTime.now().uptimeNanoseconds - started
         let path = route?.rawValue ?? "other"
         metrics.request(path: path, status: response.status.code, nanoseconds: Int64(nanoseconds))
-        if let error = outcome.error { metrics.error(kind: error.kind) }
+        // /ready's 503 is the answer a probe asks for, not an error.
+        if let error = outcome.error, route != .ready { metrics.error(kind: error.kind) }
         if context.logger.logLevel <= .info {
             var metadata: Logger.Metadata = [
                 "method": .string(request.method.rawValue), "path": .string(request.uri.path),
