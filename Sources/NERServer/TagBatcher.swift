@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NERKit
-import NIOCore
 import ServiceLifecycle
 
 /// The one batching worker. It owns the `Tagger` (which is not thread-safe) on a thread of its
@@ -12,11 +11,12 @@ import ServiceLifecycle
 ///
 /// Handlers tokenise on their own threads and hand over only the model's spellings, so the
 /// worker does nothing but tag. The queue is bounded (`maxQueue`, then 503) and every request
-/// has a deadline (504), so neither memory nor waiting grows without bound.
+/// has a deadline (504, checked by a sweep a few times per timeout rather than by a timer per
+/// request), so neither memory nor waiting grows without bound.
 ///
-/// As a `Service` it loads the model when started (`isReady` turns true; a model that cannot be
-/// loaded stops the server with the loader's error) and, on graceful shutdown, which comes after
-/// the HTTP server has answered everything in flight, tags what is left and stops.
+/// As a `Service` it loads the model when started (`readiness` turns `.ready`; a model that cannot
+/// be loaded stops the server with the loader's error) and, on graceful shutdown, which comes
+/// after the HTTP server has answered everything in flight, tags what is left and stops.
 final class TagBatcher: Service, @unchecked Sendable {
     private let configuration: ServeConfiguration
     private let metrics: ServerMetrics
@@ -30,6 +30,8 @@ final class TagBatcher: Service, @unchecked Sendable {
     private var queue: [TagJob?] = []
     private var head = 0
     private var queued = 0
+    /// The jobs of the batch being tagged (the deadline sweep answers them too).
+    private var inProgress: [TagJob] = []
     /// Requests whose handler has started but not yet handed its sentences over: the worker may
     /// wait a little (`batchWaitSeconds`) for them when they are about to make its batch bigger.
     private var arriving = 0
@@ -74,7 +76,7 @@ final class TagBatcher: Service, @unchecked Sendable {
     // MARK: - Handlers' side
 
     /// A handler starts receiving a request that will be tagged (see `arriving`). Every call is
-    /// matched by `tag(_:deadline:eventLoop:)` or `withdraw()`.
+    /// matched by `tag(_:deadline:)` or `withdraw()`.
     func announce() {
         condition.lock()
         arriving += 1
@@ -89,9 +91,10 @@ final class TagBatcher: Service, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Tags the sentences of one announced request in the next batch. Throws `TagJobFailure`.
-    func tag(_ sentences: [[String]], deadline: NIODeadline, eventLoop: any EventLoop) async throws -> [TaggedSentence] {
-        let job = TagJob(sentences: sentences)
+    /// Tags the sentences of one announced request in the next batch; `deadline` is in
+    /// `DispatchTime` uptime nanoseconds. Throws `TagJobFailure`.
+    func tag(_ sentences: [[String]], deadline: UInt64) async throws -> [TaggedSentence] {
+        let job = TagJob(sentences: sentences, deadline: deadline)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[TaggedSentence], Error>) in
                 condition.lock()
@@ -108,9 +111,6 @@ final class TagBatcher: Service, @unchecked Sendable {
                     return
                 }
                 job.continuation = continuation
-                job.timer = eventLoop.scheduleTask(deadline: deadline) { [weak self, weak job] in
-                    if let self, let job { self.fail(job, .timedOut) }
-                }
                 queue.append(job)
                 queued += 1
                 metrics.queueDepth.record(queued)
@@ -126,40 +126,80 @@ final class TagBatcher: Service, @unchecked Sendable {
     /// if it is still there (a job already being tagged is answered now; its tags are dropped).
     private func fail(_ job: TagJob, _ failure: TagJobFailure) {
         condition.lock()
-        guard let continuation = job.continuation else {
-            condition.unlock()
-            return
-        }
+        let continuation = take(job)
+        condition.unlock()
+        continuation?.resume(throwing: failure)
+    }
+
+    /// The job's continuation if it has not been answered, removing the job from the queue.
+    /// Call with the lock held.
+    private func take(_ job: TagJob) -> CheckedContinuation<[TaggedSentence], Error>? {
+        guard let continuation = job.continuation else { return nil }
         job.continuation = nil
         if let index = queue[head...].firstIndex(where: { $0 === job }) {
             queue[index] = nil
             queued -= 1
             metrics.queueDepth.record(queued)
         }
+        return continuation
+    }
+
+    /// Answers every job whose deadline has passed with `.timedOut`, waiting or being tagged.
+    private func expireOverdueJobs() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        var overdue: [CheckedContinuation<[TaggedSentence], Error>] = []
+        condition.lock()
+        for job in inProgress + queue[head...].compactMap({ $0 }) where job.deadline <= now {
+            if let continuation = take(job) { overdue.append(continuation) }
+        }
         condition.unlock()
-        job.timer?.cancel()
-        continuation.resume(throwing: failure)
+        for continuation in overdue { continuation.resume(throwing: TagJobFailure.timedOut) }
+    }
+
+    private var isStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return state == .stopped
+    }
+
+    /// Sweeps for overdue jobs until the worker has stopped, a few times per timeout.
+    private func sweepDeadlines() async {
+        let interval = UInt64(min(0.05, configuration.requestTimeoutSeconds / 4) * 1e9)
+        while !isStopped {
+            do {
+                try await Task.sleep(nanoseconds: interval)
+            } catch {
+                return  // cancelled: the group is going down; the worker answers what it has
+            }
+            expireOverdueJobs()
+        }
     }
 
     // MARK: - Service
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, Error>) in
-                let thread = Thread { [self] in
-                    do {
-                        let tagger = try load()
-                        work(tagger)
-                        finished.resume()
-                    } catch {
-                        finished.resume(throwing: error)
+        // Cancelled (another service failed, say the server could not bind) or shut down: tag
+        // what is queued, then stop.
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await self.sweepDeadlines() }
+                try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, Error>) in
+                    let thread = Thread { [self] in
+                        do {
+                            let tagger = try load()
+                            work(tagger)
+                            finished.resume()
+                        } catch {
+                            finished.resume(throwing: error)
+                        }
                     }
+                    thread.name = "ner-tagger"
+                    thread.stackSize = 8 << 20
+                    thread.start()
                 }
-                thread.name = "ner-tagger"
-                thread.stackSize = 8 << 20
-                thread.start()
+                try await group.waitForAll()
             }
-        } onGracefulShutdown: { [self] in
+        } onCancelOrGracefulShutdown: { [self] in
             condition.lock()
             if state != .stopped { state = .stopping }
             condition.broadcast()
@@ -205,7 +245,7 @@ final class TagBatcher: Service, @unchecked Sendable {
             metrics.batchTokens.record(tokens)
             metrics.tokensTagged.increment(by: sentences.reduce(0) { $0 + $1.count })
 
-            var answers: [(CheckedContinuation<[TaggedSentence], Error>, [TaggedSentence], TagJob)] = []
+            var answers: [(CheckedContinuation<[TaggedSentence], Error>, [TaggedSentence])] = []
             var offset = 0
             condition.lock()
             for job in batch {
@@ -213,14 +253,12 @@ final class TagBatcher: Service, @unchecked Sendable {
                 offset = range.upperBound
                 if let continuation = job.continuation {
                     job.continuation = nil
-                    answers.append((continuation, Array(results[range]), job))
+                    answers.append((continuation, Array(results[range])))
                 }
             }
+            inProgress = []
             condition.unlock()
-            for (continuation, tags, job) in answers {
-                job.timer?.cancel()
-                continuation.resume(returning: tags)
-            }
+            for (continuation, tags) in answers { continuation.resume(returning: tags) }
         }
         condition.lock()
         state = .stopped
@@ -261,6 +299,7 @@ final class TagBatcher: Service, @unchecked Sendable {
             // what came and go.
             if !condition.wait(until: waitUntil) { waited = true }
         }
+        inProgress = batch
         if head >= 1024 && head * 2 >= queue.count {
             queue.removeFirst(head)
             head = 0

@@ -1,19 +1,20 @@
 import NERKit
-import NIOCore
 
 /// One request's sentences on their way through the batching worker. Its continuation is resumed
-/// exactly once — with the tags, or with why not (timeout, client gone) — always under the
-/// batcher's lock, whichever of the worker and the timer comes first.
+/// exactly once — with the tags, or with why not (deadline passed, client gone) — always taken
+/// under the batcher's lock, by whichever of the worker and the deadline sweep comes first.
 final class TagJob: @unchecked Sendable {
     /// The model's spellings of every sentence of the request, in order.
     let sentences: [[String]]
     let tokens: Int
+    /// When the request must be answered, in `DispatchTime` uptime nanoseconds.
+    let deadline: UInt64
     /// Guarded by the batcher's lock.
     var continuation: CheckedContinuation<[TaggedSentence], Error>?
-    var timer: Scheduled<Void>?
 
-    init(sentences: [[String]]) {
+    init(sentences: [[String]], deadline: UInt64) {
         self.sentences = sentences
+        self.deadline = deadline
         tokens = sentences.reduce(0) { $0 + max(1, $1.count) }
     }
 }

@@ -140,6 +140,17 @@ struct TagRequest: Equatable {
         /// (`application/x-www-form-urlencoded`) are read as JSON; `text/plain` as the text itself.
         /// A charset other than UTF-8 is refused (415).
         init(_ header: String?) throws {
+            // What clients send nearly always, without taking the header apart.
+            switch header {
+            case nil, "application/json", "application/json; charset=utf-8", "application/x-www-form-urlencoded":
+                self = .json
+                return
+            case "text/plain", "text/plain; charset=utf-8":
+                self = .plainText
+                return
+            default:
+                break
+            }
             let parts = (header ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             let type = parts.first ?? ""
             for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {

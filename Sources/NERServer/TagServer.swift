@@ -24,6 +24,10 @@ public enum TagServer {
         Task {
             do {
                 try await serve(configuration)
+            } catch let error as IOError {
+                // Binding: "cannot listen on 127.0.0.1:8080: Address already in use".
+                outcome.error = NERError("cannot listen on \(configuration.host):\(configuration.port): "
+                                         + String(cString: strerror(error.errnoCode)))
             } catch {
                 outcome.error = error
             }

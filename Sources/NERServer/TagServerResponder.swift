@@ -17,7 +17,7 @@ import NIOCore
 /// An unknown path is 404; a known path with another method is 405 with an Allow header. HEAD
 /// works wherever GET does.
 struct TagServerResponder: HTTPResponder {
-    typealias Context = ServeRequestContext
+    typealias Context = BasicRequestContext
 
     let configuration: ServeConfiguration
     let batcher: TagBatcher
@@ -106,7 +106,7 @@ struct TagServerResponder: HTTPResponder {
     /// does (here, on the connection's thread), hand the model's spellings to the batching
     /// worker, and write its tags back as JSON.
     private func tag(_ request: Request, _ context: Context, _ outcome: inout Outcome) async throws -> Response {
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.requestTimeoutSeconds * 1e9))
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(configuration.requestTimeoutSeconds * 1e9)
         // While draining, requests on open connections are still tagged: only loading refuses.
         guard batcher.modelInfo != nil else { throw notReady() }
         let limit = configuration.maxBodyBytes
@@ -135,7 +135,7 @@ struct TagServerResponder: HTTPResponder {
         if !spellings.isEmpty {
             announced = false
             do {
-                tagged = try await batcher.tag(spellings, deadline: deadline, eventLoop: context.channel.eventLoop)
+                tagged = try await batcher.tag(spellings, deadline: deadline)
             } catch let failure as TagJobFailure {
                 throw apiError(failure)
             }

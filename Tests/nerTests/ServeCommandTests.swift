@@ -310,6 +310,15 @@ final class ServeCommandTests: XCTestCase {
         }
     }
 
+    func testPortInUseIsReported() async throws {
+        let server = try await ServerProcess(["--model", Self.defaultModel], test: self)
+        let second = try runNER(["serve", "--model", Self.defaultModel, "--port", String(server.port)])
+        XCTAssertEqual(second.status, 1, second.stderr)
+        XCTAssertTrue(second.stderr.hasSuffix("cannot listen on 127.0.0.1:\(server.port): Address already in use\n"), second.stderr)
+        let health = try await server.get("/health")
+        XCTAssertEqual(health.status, 200, "the first server still serves")
+    }
+
     func testUnloadableModelAndBadOptionsAreReported() throws {
         let missing = try runNER(["serve", "--port", "0", "--model", "/nonexistent/model.ner"])
         XCTAssertEqual(missing.status, 1, missing.stderr)
