@@ -27,9 +27,10 @@ struct ServeCommand: ParsableCommand {
           text, start, end, token_start, token_end, score; code point
           offsets into the text; tokens numbered across the whole text):
 
-            $ curl -s localhost:8080/v1/tag -d '{"text": "Teddy Roosevelt was a great President."}'
+            $ curl -s localhost:8080/v1/tag \\
+                -d '{"text": "Teddy Roosevelt was a great President."}'
             {"entities": [{"label": "PER", "text": "Teddy Roosevelt", "start": 0,
-              "end": 15, "token_start": 0, "token_end": 2, "score": 0.9995}]}
+              "end": 15, "token_start": 0, "token_end": 2, "score": 0.6485}]}
 
         BATCHING
           One worker owns the model. Whenever it is free it tags everything
@@ -55,7 +56,8 @@ struct ServeCommand: ParsableCommand {
           ner serve
           ner serve --model model.ner --host 0.0.0.0 --port 9000
           ner serve --port 0 --max-queue 64 --timeout 2 --log-level warning
-          curl -s localhost:8080/v1/tag -H 'Content-Type: text/plain' --data-binary @article.txt
+          curl -s localhost:8080/v1/tag -H 'Content-Type: text/plain' \\
+               --data-binary @article.txt
         """
     )
 
