@@ -202,8 +202,11 @@ private struct JSONBody: Decodable {
             } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
                 let item = context.codingPath.count > 1 ? context.codingPath.last?.intValue : nil
                 throw APIError.badRequest("'\(name)' must be \(expected)" + (item.map { " (item \($0) is not)" } ?? ""))
-            } catch {
+            } catch is DecodingError {
                 throw APIError.badRequest("'\(name)' must be \(expected)")
+            } catch {
+                // JSONDecoder's own parse errors (an unpaired "\ud800" escape, say) surface here.
+                throw APIError.badRequest("'\(name)' holds malformed JSON, such as an invalid \\u escape")
             }
         }
         let text = try field("text", String.self, "a string")

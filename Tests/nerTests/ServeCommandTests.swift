@@ -197,6 +197,8 @@ final class ServeCommandTests: XCTestCase {
         assertError(try await server.post(json: "{\"id\": 1}"), 400, "missing field 'text'")
         assertError(try await server.post(json: "{\"text\": 12}"), 400, "'text' must be a string")
         assertError(try await server.post(json: "{\"text\": null}"), 400, "'text' must be a string, not null")
+        assertError(try await server.post(json: "{\"text\": \"\\ud800 lone surrogate\"}"), 400, "'text' holds malformed JSON")
+        assertError(try await server.post(json: String(repeating: "[", count: 600) + String(repeating: "]", count: 600)), 400, "malformed JSON")
         assertError(try await server.post(json: "{\"texts\": [\"a\", 2]}"), 400, "'texts' must be an array of strings (item 1 is not)")
         assertError(try await server.post(json: "{\"text\": \"a\", \"texts\": [\"b\"]}"), 400, "not both")
         assertError(try await server.post(json: "{\"texts\": [\"a\", \"b\"], \"ids\": [1]}"), 400, "'ids' has 1 items but 'texts' has 2")
