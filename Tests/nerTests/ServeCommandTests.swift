@@ -120,9 +120,12 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(model.status, 200, model.body)
         XCTAssertEqual((model.json["labels"] as? [String])?.sorted(), ["LOC", "MISC", "ORG", "PER"])
         XCTAssertEqual(model.json["tag_scheme"] as? String, "iob2")
+        // Provenance and configuration as the model file records them (whichever model ships).
         let provenance = try XCTUnwrap(model.json["provenance"] as? [String: Any])
-        XCTAssertEqual(try XCTUnwrap(provenance["dev_f1"] as? Double), 94.96, accuracy: 0.01)
-        XCTAssertEqual((model.json["config"] as? [String: Any])?["hidden"] as? Int, 200)
+        XCTAssertGreaterThan(try XCTUnwrap(provenance["dev_f1"] as? Double), 50)
+        XCTAssertNotNil(provenance["train_files"] as? [String: String])
+        XCTAssertGreaterThan(try XCTUnwrap((model.json["config"] as? [String: Any])?["hidden"] as? Int), 0)
+        XCTAssertEqual((model.json["tags"] as? [String])?.count, 17)
 
         _ = try await server.tag("Angela Merkel visited Paris.")
         _ = try await server.get("/nowhere")
