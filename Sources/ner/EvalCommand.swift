@@ -141,13 +141,11 @@ struct EvalCommand: ParsableCommand {
             output = errors ? (analysis.map { report.json(with: $0) } ?? report.json()) : report.json()
         }
         if let errorsFile, let analysis {
-            do {
-                try Data(analysis.errorsText().utf8).write(to: URL(fileURLWithPath: errorsFile))
-            } catch {
-                throw NERError(path: errorsFile, "cannot write: \(error.localizedDescription)")
-            }
+            try AtomicFile.write(analysis.errorsText(), to: errorsFile)
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
+        stdout.write(output)
+        try stdout.check(name: "standard output")
     }
 }
 

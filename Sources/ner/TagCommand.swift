@@ -131,7 +131,7 @@ struct TagCommand: ParsableCommand {
             write: { text in
                 guard !text.isEmpty else { return }
                 stdout.write(text)
-                stdout.flush()
+                try stdout.check(name: "standard output")
             },
             warn: { FileHandle.standardError.write(Data("ner tag: warning: \($0)\n".utf8)) })
     }

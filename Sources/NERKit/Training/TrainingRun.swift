@@ -137,6 +137,10 @@ public final class TrainingRun {
 
         let augmentation = options.caseAugmentation ?? .none
         let originalCount = trainSentences.count
+        if augmentation.drawnCopy && augmentation.sampling {
+            trainSentences += trainSentences.prefix(originalCount)
+            trainTags += trainTags.prefix(originalCount)
+        }
         for r in augmentation.copies {
             for i in 0..<originalCount {
                 var copy = trainSentences[i]
@@ -171,7 +175,7 @@ public final class TrainingRun {
 
         let trainer = Trainer(model: model, options: options, train: train, surfaces: surfaces,
                               dev: dev, devSurfaces: devSurfaces, devGold: devTags,
-                              recasedTrain: recasedTrain, recasedDev: recasedDev, singletonSource: originalCount)
+                              recasedTrain: recasedTrain, recasedDev: recasedDev, originalCount: originalCount)
         trainer.singletonUnknownRate = config.singletonUnknownRate
         if let s = resumedState {
             trainer.state = s
