@@ -92,6 +92,18 @@ public final class TrainingRun {
                   let saved = loaded.provenance.training else {
                 throw NERError(path: config.checkpointPath, "checkpoint lacks its training state")
             }
+            // The checkpoint's weights and its batch position belong to the data it was made
+            // from; resuming on other data would silently train on a mixture.
+            let now = config.trainPaths.map { LabeledCorpus.checksum($0) }.sorted()
+            let then = loaded.provenance.trainFiles.values.sorted()
+            guard now == then else {
+                let was = loaded.provenance.trainFiles.keys.sorted().joined(separator: ", ")
+                throw NERError(path: config.checkpointPath, "made from other training data (\(was), CRC-32 \(then.joined(separator: ", "))) than --train gives now (CRC-32 \(now.joined(separator: ", "))); train anew without --resume, or give the same files")
+            }
+            if let devPath = config.devPath, let devThen = loaded.provenance.devFiles.values.first,
+               LabeledCorpus.checksum(devPath) != devThen {
+                throw NERError(path: config.checkpointPath, "made with another dev file than \(devPath); give the same --dev to resume")
+            }
             resumedState = state
             options = saved
             options.epochs = config.training.epochs
