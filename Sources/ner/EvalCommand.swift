@@ -112,6 +112,10 @@ struct EvalCommand: ParsableCommand {
                 // Predictions are written in the gold file's own scheme, so token accuracy
                 // compares like with like.
                 let corpus = try LabeledCorpus.load(path, columns: corpus.columns)
+                if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
+                                                               known: Set(tagger.entityTypes)) {
+                    printError("ner eval: " + warning)
+                }
                 let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
                 let tagged = tagger.tag(tokens, scheme: corpus.scheme, scores: false)
                 for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {

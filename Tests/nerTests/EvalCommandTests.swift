@@ -253,3 +253,23 @@ final class EvalRecaseTests: XCTestCase {
         XCTAssertTrue(withPredictions.stderr.contains("--recase"), withPredictions.stderr)
     }
 }
+
+/// Gold entity types the model cannot predict are named in a warning, in eval and in train.
+final class UnknownEntityTypeTests: XCTestCase {
+    func testEvalAndTrainWarnAboutTypesTheModelDoesNotKnow() throws {
+        let model = try TinyModel.path()
+        let gold = try temporaryDirectory(self).appendingPathComponent("gpe.conll")
+        try Data("Paris B-GPE\nis O\nnice O\n\nAnna B-PER\nsmiled O\n".utf8).write(to: gold)
+        let eval = try runNER(["eval", "--model", model, gold.path])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stderr.contains("\(gold.path): warning: entity types the model does not know: GPE"), eval.stderr)
+        XCTAssertFalse(eval.stderr.contains("PER ("), eval.stderr)
+
+        let sample = repositoryRoot.appendingPathComponent("data/sample.conll").path
+        let out = try temporaryDirectory(self).appendingPathComponent("m.ner").path
+        let train = try runNER(["train", "--train", sample, "--dev", gold.path, "--output", out, "--epochs", "1",
+                                "--hidden", "8", "--word-dim", "8", "--threads", "1"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertTrue(train.stderr.contains("\(gold.path): warning: entity types the model does not know: GPE"), train.stderr)
+    }
+}

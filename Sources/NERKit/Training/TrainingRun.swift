@@ -143,6 +143,10 @@ public final class TrainingRun {
             }
             provenance.embeddings = config.embeddingsPath
         }
+        let knownTypes = ParsedTag.entityTypes(of: model.encoder.tags.items.map { [$0] })
+        if let warning = ParsedTag.unknownTypesWarning(path: config.devPath ?? "dev", gold: ParsedTag.entityTypes(of: devTags), known: knownTypes) {
+            log(warning)
+        }
         provenance.trainFiles = Dictionary(uniqueKeysWithValues: config.trainPaths.map { ($0, LabeledCorpus.checksum($0)) })
         if let d = config.devPath { provenance.devFiles = [d: LabeledCorpus.checksum(d)] }
         provenance.training = options
