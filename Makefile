@@ -21,5 +21,14 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The concurrent code (the two LSTM directions, the tag stream's reader thread, the server's
+# batching) under ThreadSanitizer, and everything under AddressSanitizer.
+SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagCommand|BoundedQueue
+sanitize: deps
+	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+	swift test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing --filter '$(SANITIZE_FILTER)'
+	swift build --build-tests --sanitize=address --scratch-path .build-asan
+	swift test --skip-build --sanitize=address --scratch-path .build-asan --disable-swift-testing
+
 clean:
 	rm -rf .build
