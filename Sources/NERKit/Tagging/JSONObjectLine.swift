@@ -174,7 +174,8 @@ struct JSONScanner {
                     break
                 }
                 guard current == close else {
-                    throw fail(top == .object ? "expected ',' or '}'" : "expected ',' or ']'")
+                    throw fail(current == nil ? "unexpected end of the line"
+                                              : top == .object ? "expected ',' or '}'" : "expected ',' or ']'")
                 }
                 i += 1
                 stack.removeLast()
