@@ -275,7 +275,8 @@ struct JSONScanner {
     /// The text of a string literal's inside (already validated), escapes resolved.
     static func unescape(_ inside: ArraySlice<UInt8>) -> String {
         guard inside.contains(UInt8(ascii: "\\")) else { return String(decoding: inside, as: UTF8.self) }
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
+        out.reserveCapacity(inside.count)
         var k = inside.startIndex
         func hex4(_ at: Int) -> UInt32 {
             (0..<4).reduce(0) { $0 << 4 | (hexValue(inside[at + $1]) ?? 0) }
@@ -283,21 +284,18 @@ struct JSONScanner {
         while k < inside.endIndex {
             let c = inside[k]
             if c != UInt8(ascii: "\\") {
-                // Copy the run up to the next escape as it is.
-                var end = k
-                while end < inside.endIndex && inside[end] != UInt8(ascii: "\\") { end += 1 }
-                out.append(contentsOf: String(decoding: inside[k..<end], as: UTF8.self).unicodeScalars)
-                k = end
+                out.append(c)
+                k += 1
                 continue
             }
             let e = inside[k + 1]
             k += 2
             switch e {
-            case UInt8(ascii: "b"): out.append("\u{08}")
-            case UInt8(ascii: "f"): out.append("\u{0C}")
-            case UInt8(ascii: "n"): out.append("\n")
-            case UInt8(ascii: "r"): out.append("\r")
-            case UInt8(ascii: "t"): out.append("\t")
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var value = hex4(k)
                 k += 4
@@ -309,10 +307,10 @@ struct JSONScanner {
                         k += 6
                     }
                 }
-                out.append(Unicode.Scalar(value) ?? "\u{FFFD}")
-            default: out.append(Unicode.Scalar(e))  // \" \\ \/
+                out.append(contentsOf: String(Character(Unicode.Scalar(value) ?? "\u{FFFD}")).utf8)
+            default: out.append(e)  // \" \\ \/
             }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
