@@ -10,9 +10,11 @@ build: deps
 demo: build
 	.build/release/ner tag < data/sample.txt
 
+# The end-to-end tests that need release speed (100 MB inputs) run the release binary.
 test: deps
+	swift build -c release --product ner
 	swift build --build-tests
-	swift test --skip-build --disable-swift-testing
+	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
 
 # The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,
 # GNU parallel and a .venv-spark with pyspark when missing; builds ner in release mode).

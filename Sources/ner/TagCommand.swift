@@ -141,7 +141,7 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline).")
     var format: TagOutputFormat?
 
-    @Option(help: "Tag scheme of the output tags: iob1, iob2 or bioes (default: the model's training data's).")
+    @Option(help: "Tag scheme of the output tags: iob1, iob2, bioes or bilou (default: the model's training data's).")
     var scheme: String?
 
     @Option(name: .customLong("token-column"), parsing: .unconditional,
@@ -175,7 +175,7 @@ struct TagCommand: ParsableCommand {
 
     func validate() throws {
         if let scheme, TagScheme(name: scheme) == nil {
-            throw ValidationError("unknown tag scheme '\(scheme)': use iob1, iob2 or bioes")
+            throw ValidationError("unknown tag scheme '\(scheme)': use iob1, iob2, bioes or bilou")
         }
         if tokenColumn != nil && input != .conll {
             throw ValidationError("--token-column needs --input conll")
@@ -237,7 +237,7 @@ struct TagCommand: ParsableCommand {
             write: { text in
                 guard !text.isEmpty else { return }
                 stdout.write(text)
-                stdout.flush()
+                try stdout.check(name: "standard output")
             },
             warn: { FileHandle.standardError.write(Data("ner tag: warning: \($0)\n".utf8)) })
     }

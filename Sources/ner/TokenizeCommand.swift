@@ -45,6 +45,7 @@ struct TokenizeCommand: ParsableCommand {
     func run() throws {
         let reader = ParagraphReader(fileDescriptor: FileHandle.standardInput.fileDescriptor)
         let tokenizer = Tokenizer()
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
         var warned = false
         while let paragraph = try reader.next() {
             if !warned, let line = reader.firstInvalidLine {
@@ -68,7 +69,8 @@ struct TokenizeCommand: ParsableCommand {
                     out += "\n"
                 }
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            stdout.write(out)
+            try stdout.check(name: "standard output")
         }
     }
 }

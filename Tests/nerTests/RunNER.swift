@@ -20,14 +20,21 @@ var repositoryRoot: URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
-/// Runs `ner` with arguments and optional stdin; returns status and both outputs.
-func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil) throws -> ProcessResult {
+/// Runs `ner` with arguments and optional stdin; returns status and both outputs. With
+/// `stdoutPath`, standard output goes to that file instead (`/dev/full` for a full disk).
+func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil, stdoutPath: String? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("ner")
     process.arguments = arguments
     if let dir = currentDirectory { process.currentDirectoryURL = dir }
     let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-    process.standardOutput = outPipe
+    if let stdoutPath {
+        guard let handle = FileHandle(forWritingAtPath: stdoutPath) else { throw CocoaError(.fileNoSuchFile) }
+        process.standardOutput = handle
+        try outPipe.fileHandleForWriting.close()
+    } else {
+        process.standardOutput = outPipe
+    }
     process.standardError = errPipe
     process.standardInput = inPipe
     try process.run()

@@ -19,8 +19,10 @@ struct ConllTag: Hashable {
         case UInt8(ascii: "O"): return .outside
         case UInt8(ascii: "B"): return .begin
         case UInt8(ascii: "I"): return .inside
-        case UInt8(ascii: "E"): return .end
-        case UInt8(ascii: "S"): return .single
+        // BILOU's L- and U- are E- and S- (conlleval knows neither; its reading of the file
+        // converted to IOB2 is what counts, as for BIOES).
+        case UInt8(ascii: "E"), UInt8(ascii: "L"): return .end
+        case UInt8(ascii: "S"), UInt8(ascii: "U"): return .single
         case UInt8(ascii: "."): return .dot
         case UInt8(ascii: "["): return .open
         case UInt8(ascii: "]"): return .close

@@ -92,6 +92,18 @@ public final class TrainingRun {
                   let saved = loaded.provenance.training else {
                 throw NERError(path: config.checkpointPath, "checkpoint lacks its training state")
             }
+            // The checkpoint's weights and its batch position belong to the data it was made
+            // from; resuming on other data would silently train on a mixture.
+            let now = config.trainPaths.map { LabeledCorpus.checksum($0) }.sorted()
+            let then = loaded.provenance.trainFiles.values.sorted()
+            guard now == then else {
+                let was = loaded.provenance.trainFiles.keys.sorted().joined(separator: ", ")
+                throw NERError(path: config.checkpointPath, "made from other training data (\(was), CRC-32 \(then.joined(separator: ", "))) than --train gives now (CRC-32 \(now.joined(separator: ", "))); train anew without --resume, or give the same files")
+            }
+            if let devPath = config.devPath, let devThen = loaded.provenance.devFiles.values.first,
+               LabeledCorpus.checksum(devPath) != devThen {
+                throw NERError(path: config.checkpointPath, "made with another dev file than \(devPath); give the same --dev to resume")
+            }
             resumedState = state
             options = saved
             options.epochs = config.training.epochs
@@ -131,12 +143,20 @@ public final class TrainingRun {
             }
             provenance.embeddings = config.embeddingsPath
         }
+        let knownTypes = ParsedTag.entityTypes(of: model.encoder.tags.items.map { [$0] })
+        if let warning = ParsedTag.unknownTypesWarning(path: config.devPath ?? "dev", gold: ParsedTag.entityTypes(of: devTags), known: knownTypes) {
+            log(warning)
+        }
         provenance.trainFiles = Dictionary(uniqueKeysWithValues: config.trainPaths.map { ($0, LabeledCorpus.checksum($0)) })
         if let d = config.devPath { provenance.devFiles = [d: LabeledCorpus.checksum(d)] }
         provenance.training = options
 
         let augmentation = options.caseAugmentation ?? .none
         let originalCount = trainSentences.count
+        if augmentation.drawnCopy && augmentation.sampling {
+            trainSentences += trainSentences.prefix(originalCount)
+            trainTags += trainTags.prefix(originalCount)
+        }
         for r in augmentation.copies {
             for i in 0..<originalCount {
                 var copy = trainSentences[i]
@@ -171,7 +191,7 @@ public final class TrainingRun {
 
         let trainer = Trainer(model: model, options: options, train: train, surfaces: surfaces,
                               dev: dev, devSurfaces: devSurfaces, devGold: devTags,
-                              recasedTrain: recasedTrain, recasedDev: recasedDev, singletonSource: originalCount)
+                              recasedTrain: recasedTrain, recasedDev: recasedDev, originalCount: originalCount)
         trainer.singletonUnknownRate = config.singletonUnknownRate
         if let s = resumedState {
             trainer.state = s
