@@ -249,7 +249,7 @@ struct TagCommand: ParsableCommand {
             paths: paths, options: recordOptions, tagger: tagger, scheme: scheme.flatMap(TagScheme.init(name:)),
             write: { text in
                 stdout.write(text)
-                stdout.flush()
+                try stdout.check(name: "standard output")
             })
         guard summary.failed > 0 else { return }
         let first = summary.firstFailure.map { "; the first: \($0)" } ?? ""

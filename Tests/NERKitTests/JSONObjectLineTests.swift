@@ -154,12 +154,25 @@ final class JSONObjectLineTests: XCTestCase {
         XCTAssertEqual(sentences.map { $0.tokens.map(\.text) }, [["Ana", "met"], ["Bo", "in"], ["Lima"]])
         XCTAssertEqual(sentences.map(\.start), [0, 8, 14])
         XCTAssertEqual(RecordSentences().sentences(of: "   \n\t\n").count, 0)
+        var pieces = RecordSentences()
+        pieces.maxLineBytes = 8
+        pieces.maxParagraphBytes = 1
+        let long = pieces.sentences(of: "Ana met Bo in Lima\n\nÉmile Zoë")
+        XCTAssertEqual(long.map { $0.tokens.map(\.text) }, [["Ana", "met"], ["Bo", "in"], ["Lima"], ["Émile"], ["Zoë"]],
+                       "an over-long line is cut after a space in each piece's second half, else between characters")
+        XCTAssertEqual(long.map(\.start), [0, 8, 14, 20, 26])
+        pieces.maxLineBytes = 5
+        XCTAssertEqual(pieces.sentences(of: "ÉÉÉÉ").map(\.text), ["ÉÉ", "ÉÉ"], "never inside a UTF-8 sequence")
+        var stopped = 0
+        RecordSentences().forEachParagraph(of: "a\n\nb\n\nc") { _ in stopped += 1; return false }
+        XCTAssertEqual(stopped, 1, "stops when told")
         XCTAssertEqual(RecordSentences().sentences(of: "").count, 0)
     }
 
     // MARK: - Output lines
 
-    private func document(_ line: String, options: TagRecordOptions) throws -> (TagRecord, [TaggedSentence]) {
+    /// The output line for a JSON line, with every capitalised token tagged as a one-token PER.
+    private func output(_ line: String, options: TagRecordOptions) throws -> String {
         let object = try parse(line)
         let text = try XCTUnwrap(object.string(try XCTUnwrap(object.members(named: "text").first)))
         let sentences = RecordSentences().sentences(of: text)
@@ -168,14 +181,20 @@ final class JSONObjectLineTests: XCTestCase {
                            entities: s.tokens.indices.filter { s.tokens[$0].text.first?.isUppercase == true }
                                .map { TaggedEntity(label: "PER", tokenStart: $0, tokenEnd: $0 + 1, score: 0.5) })
         }
-        return (TagRecord(file: nil, source: "<stdin>", line: 3, content: .document(object: object, sentences: sentences),
-                          weight: 1), results)
+        var out = TagRecordOutput(record: TagRecord(file: nil, source: "<stdin>", line: 3, content: .document(object: object)),
+                                  options: options)
+        // Added a sentence at a time, as the parts of a long record arrive.
+        var line = ""
+        for (s, r) in zip(sentences, results) {
+            out.add([s], [r])
+            line += out.takeReady()
+        }
+        return line + out.finish()
     }
 
     func testEntitiesAreSplicedAfterTheLastMember() throws {
         let options = TagRecordOptions(format: .jsonl(textField: "text"))
-        let (record, results) = try document(#" {"n": 1e400, "text": "a Ana. b Bo" , "z": [1,2] } "#, options: options)
-        XCTAssertEqual(TagRecordLine.line(record, results[...], options: options),
+        XCTAssertEqual(try output(#" {"n": 1e400, "text": "a Ana. b Bo" , "z": [1,2] } "#, options: options),
                        #"{"n": 1e400, "text": "a Ana. b Bo" , "z": [1,2], "entities": [{"label": "PER", "text": "Ana", "#
                        + #""start": 2, "end": 5, "token_start": 1, "token_end": 2, "score": 0.5}, {"label": "PER", "text": "Bo", "#
                        + #""start": 9, "end": 11, "token_start": 4, "token_end": 5, "score": 0.5}] }"# + "\n")
@@ -183,8 +202,7 @@ final class JSONObjectLineTests: XCTestCase {
 
     func testWrittenFieldsAreReplacedWhereTheyStand() throws {
         let options = TagRecordOptions(format: .jsonl(textField: "text"), withTokens: true)
-        let (record, results) = try document(#"{"entities": [1], "text": "Ana", "tokens": null}"#, options: options)
-        XCTAssertEqual(TagRecordLine.line(record, results[...], options: options),
+        XCTAssertEqual(try output(#"{"entities": [1], "text": "Ana", "tokens": null}"#, options: options),
                        #"{"entities": [{"label": "PER", "text": "Ana", "start": 0, "end": 3, "token_start": 0, "token_end": 1, "#
                        + #""score": 0.5}], "text": "Ana", "tokens": [{"text": "Ana", "start": 0, "end": 3, "tag": "B-PER"}], "#
                        + #""sentences": [{"start": 0, "end": 3, "token_start": 0, "token_end": 1}]}"# + "\n")
@@ -192,18 +210,19 @@ final class JSONObjectLineTests: XCTestCase {
 
     func testErrorAndBlankAndPlainLines() throws {
         let options = TagRecordOptions(format: .lines)
+        func line(_ record: TagRecord, _ sentences: [TagInputSentence] = [], _ results: [TaggedSentence] = []) -> String {
+            var out = TagRecordOutput(record: record, options: options)
+            out.add(sentences, results[...])
+            return out.finish()
+        }
         let failed = TagRecord(file: "in.jsonl", source: "in.jsonl", line: 17,
-                               content: .failed(message: "no \"text\" field", echo: #"{"id": 1}"#), weight: 1)
-        XCTAssertEqual(TagRecordLine.line(failed, [], options: options),
-                       #"{"file": "in.jsonl", "line": 17, "error": "no \"text\" field", "record": {"id": 1}}"# + "\n")
-        let bad = TagRecord(file: nil, source: "<stdin>", line: 2, content: .failed(message: "invalid UTF-8 at byte 3", echo: nil),
-                            weight: 1)
-        XCTAssertEqual(TagRecordLine.line(bad, [], options: options), #"{"line": 2, "error": "invalid UTF-8 at byte 3"}"# + "\n")
-        let blank = TagRecord(file: nil, source: "<stdin>", line: 4, content: .blank, weight: 1)
-        XCTAssertEqual(TagRecordLine.line(blank, [], options: options), "\n")
-        let sentences = RecordSentences().sentences(of: "x")
-        let plain = TagRecord(file: nil, source: "<stdin>", line: 5, content: .document(object: nil, sentences: sentences), weight: 1)
-        XCTAssertEqual(TagRecordLine.line(plain, [TaggedSentence(tags: ["O"], entities: [])], options: options),
+                               content: .failed(message: "no \"text\" field", echo: #"{"id": 1}"#))
+        XCTAssertEqual(line(failed), #"{"file": "in.jsonl", "line": 17, "error": "no \"text\" field", "record": {"id": 1}}"# + "\n")
+        let bad = TagRecord(file: nil, source: "<stdin>", line: 2, content: .failed(message: "invalid UTF-8 at byte 3", echo: nil))
+        XCTAssertEqual(line(bad), #"{"line": 2, "error": "invalid UTF-8 at byte 3"}"# + "\n")
+        XCTAssertEqual(line(TagRecord(file: nil, source: "<stdin>", line: 4, content: .blank)), "\n")
+        let plain = TagRecord(file: nil, source: "<stdin>", line: 5, content: .document(object: nil))
+        XCTAssertEqual(line(plain, RecordSentences().sentences(of: "x"), [TaggedSentence(tags: ["O"], entities: [])]),
                        #"{"line": 5, "entities": []}"# + "\n")
     }
 }

@@ -5,13 +5,14 @@ import Foundation
 /// record (one input line) and exactly one line is written per record, in input order. The
 /// sentences of many records go into one tagger batch (up to `maxSentences` sentences or
 /// `maxTokens` tokens of whatever records are ready), so short documents are tagged as fast as
-/// running text; output is flushed after every batch, so it starts before the input ends.
+/// running text; output is flushed after every batch, so it starts before the input ends. A
+/// huge record comes in parts (a paragraph at a time) and only its output so far is kept.
 public struct TagRecordStream {
     public var maxSentences = 256
     public var maxTokens = 4000
     /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagWithBoundedMemory`).
     public var maxSentenceTokens = 1000
-    /// How much the reader may read ahead of the tagger, in tokens (see `TagRecord.weight`).
+    /// How much the reader may read ahead of the tagger, in tokens (see `TagRecordPart.weight`).
     public var readAheadTokens = 50_000
 
     public init() {}
@@ -25,25 +26,28 @@ public struct TagRecordStream {
     }
 
     private enum Item {
-        case record(TagRecord)
+        case part(TagRecordPart)
         case failure(Error)
         case end
     }
 
     /// Reads every path in order (nil: standard input), tags and writes every record. `write`
-    /// gets each batch's lines (and must flush them). Bad records become error lines and are
-    /// counted in the summary; an input that cannot be read stops the run with its error, after
-    /// the lines before it are written.
+    /// gets each batch's lines (and must flush them); an error it throws (a full disk) stops the
+    /// run at once. Bad records become error lines and are counted in the summary; an input that
+    /// cannot be read stops the run with its error, after the lines before it are written.
     public func run(paths: [String?], options: TagRecordOptions, tagger: Tagger, scheme: TagScheme?,
-                    write: (String) -> Void) throws -> Summary {
+                    write: (String) throws -> Void) throws -> Summary {
         let queue = BoundedQueue<Item>(capacity: readAheadTokens)
         let reader = Thread {
             for path in paths {
                 do {
                     let input = try TagRecordReader(path: path, options: options)
-                    while let record = try input.next() {
-                        guard queue.put(.record(record), weight: record.weight) else { return }
-                    }
+                    var accepted = true
+                    while try input.next({ part in
+                        accepted = queue.put(.part(part), weight: part.weight)
+                        return accepted
+                    }) {}
+                    guard accepted else { return }
                 } catch {
                     queue.put(.failure(error))
                     return
@@ -58,18 +62,17 @@ public struct TagRecordStream {
         var summary = Summary()
         var failure: Error?
         var finished = false
+        var current: TagRecordOutput?
         while !finished {
-            var batch: [TagRecord] = []
+            var batch: [TagRecordPart] = []
             var sentences = 0, tokens = 0
             var item: Item? = queue.take()
-            while let current = item {
-                switch current {
-                case .record(let r):
-                    batch.append(r)
-                    for s in r.sentences {
-                        sentences += 1
-                        tokens += s.tokens.count
-                    }
+            while let next = item {
+                switch next {
+                case .part(let part):
+                    batch.append(part)
+                    sentences += part.sentences.count
+                    for s in part.sentences { tokens += s.tokens.count }
                 case .failure(let e):
                     failure = e
                     finished = true
@@ -84,20 +87,27 @@ public struct TagRecordStream {
                 all.map(\.modelTokens), scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens)
             var out = ""
             var k = 0
-            for record in batch {
-                let n = record.sentences.count
-                out += TagRecordLine.line(record, results[k..<(k + n)], options: options)
-                k += n
-                switch record.content {
+            for part in batch {
+                var record = current ?? TagRecordOutput(record: part.record, options: options)
+                record.add(part.sentences, results[k..<(k + part.sentences.count)])
+                k += part.sentences.count
+                guard part.isLast else {
+                    out += record.takeReady()
+                    current = record
+                    continue
+                }
+                current = nil
+                out += record.finish()
+                switch part.record.content {
                 case .blank: break
                 case .document: summary.records += 1
                 case .failed(let message, _):
                     summary.records += 1
                     summary.failed += 1
-                    if summary.firstFailure == nil { summary.firstFailure = "\(record.source):\(record.line): \(message)" }
+                    if summary.firstFailure == nil { summary.firstFailure = "\(part.record.source):\(part.record.line): \(message)" }
                 }
             }
-            if !out.isEmpty { write(out) }
+            if !out.isEmpty { try write(out) }
         }
         if let failure { throw failure }
         return summary
