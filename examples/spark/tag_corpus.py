@@ -148,9 +148,10 @@ def main(argv):
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     sc = spark.sparkContext
-    if args.partitions:
-        spark.conf.set("spark.sql.files.minPartitionNum", str(args.partitions))
-        spark.conf.set("spark.sql.files.openCostInBytes", "0")
+    # Tagging costs far more than reading, so even a small input is split across all cores:
+    # Spark's file splitting by bytes alone, into at least this many tasks.
+    spark.conf.set("spark.sql.files.minPartitionNum", str(args.partitions or sc.defaultParallelism))
+    spark.conf.set("spark.sql.files.openCostInBytes", "0")
 
     for path in (args.ner, args.model):
         if not os.path.isfile(path):
