@@ -30,6 +30,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from urllib.parse import unquote, urlparse
 
 from pyspark import SparkFiles
@@ -173,7 +174,9 @@ def main(argv):
           .select(F.col("value").cast("binary").alias("line"),
                   F.col("_metadata.file_path").alias("file"),
                   F.col("_metadata.file_block_start").alias("block")))
+    started = time.time()
     first = first_lines(df)
+    counted = time.time()
     records = sc.accumulator(0)
     failed = sc.accumulator(0)
     tagged = df.rdd.mapPartitions(make_tagger(os.path.basename(args.ner), os.path.basename(args.model),
@@ -182,6 +185,8 @@ def main(argv):
     tagged.saveAsTextFile(args.output, compressionCodecClass=codec)
     print(f"tag_corpus: {records.value} records written to {args.output}, {failed.value} of them failed"
           + (' (see their "error" lines)' if failed.value else ""), file=sys.stderr)
+    print(f"tag_corpus: {len(first)} file blocks counted in {counted - started:.1f} s, "
+          f"tagged in {time.time() - counted:.1f} s", file=sys.stderr)
     spark.stop()
     return 1 if failed.value else 0
 
