@@ -28,9 +28,10 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) bef
 # timed NAME COMMAND...: runs the command under /usr/bin/time, output to $dir/NAME.out.
 timed() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$dir/$name.time" "$@" > "$dir/$name.out" 2> "$dir/$name.err" || true
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/$name.time" "$@" > "$dir/$name.out" 2> "$dir/$name.err" || true
 }
 seconds() { cut -d' ' -f1 "$dir/$1.time" | tail -1; }
+cpu() { awk '{s = $3 + $4} END {printf "%.1f", s}' "$dir/$1.time"; }
 peak_mb() { echo $(( $(cut -d' ' -f2 "$dir/$1.time" | tail -1) / 1024 )); }
 best() {  # best NAME: the fastest of NAME.1 .. NAME.repeats, copied to NAME.time
   local fastest="" name=$1
@@ -72,20 +73,24 @@ for cores in 1 2; do
   cat "$dir/spark$cores-out"/part-* > "$dir/spark$cores.out"
 done
 
-same() { cmp -s "$dir/single.out" "$dir/$1.out" && echo "identical" || echo "DIFFERENT"; }
+same() { if [ "$1" = single ]; then echo "-"; elif cmp -s "$dir/single.out" "$dir/$1.out"; then echo "identical"; else echo "DIFFERENT"; fi; }
 workers_peak() { echo $(( $(cut -d' ' -f2 "$dir/$1" | sort -n | tail -1) / 1024 )); }
 rate() { awk "BEGIN{printf \"%d\", $tokens / $(seconds "$1")}"; }
 ratio() { awk "BEGIN{printf \"%.2f\", $(seconds "$1") / $(seconds "$2")}"; }
 echo
-printf '%-34s %8s %12s %9s %20s  %s\n' run seconds tokens/s speed-up "peak MB per worker" "output vs single"
-printf '%-34s %8s %12s %9s %20s  %s\n' "ner tag --input jsonl (2 threads)" "$(seconds single)" "$(rate single)" 1.00 "$(peak_mb single)" "-"
-printf '%-34s %8s %12s %9s %20s  %s\n' "ner tag --input jsonl --threads 1" "$(seconds single1)" "$(rate single1)" "$(ratio single single1)" "$(peak_mb single1)" "$(same single1)"
-printf '%-34s %8s %12s %9s %20s  %s\n' "parallel -j2, --threads 1" "$(seconds parallel)" "$(rate parallel)" "$(ratio single parallel)" "$(workers_peak parallel-workers.time)" "$(same parallel)"
-printf '%-34s %8s %12s %9s %20s  %s\n' "Spark local[1], 4 tasks" "$(seconds spark1)" "$(rate spark1)" "$(ratio single spark1)" "$(workers_peak spark1-workers.time)" "$(same spark1)"
-printf '%-34s %8s %12s %9s %20s  %s\n' "Spark local[2], 4 tasks" "$(seconds spark2)" "$(rate spark2)" "$(ratio single spark2)" "$(workers_peak spark2-workers.time)" "$(same spark2)"
+row() {  # row LABEL NAME WORKERS-PEAK
+  printf '%-34s %8s %8s %10s %9s %12s  %s\n' "$1" "$(seconds "$2")" "$(cpu "$2")" "$(rate "$2")" "$(ratio single "$2")" "$3" "$(same "$2")"
+}
+printf '%-34s %8s %8s %10s %9s %12s  %s\n' run "wall s" "CPU s" tokens/s speed-up "peak MB" "output vs single"
+row "ner tag --input jsonl (2 threads)" single "$(peak_mb single)"
+row "ner tag --input jsonl --threads 1" single1 "$(peak_mb single1)"
+row "parallel -j2, --threads 1" parallel "$(workers_peak parallel-workers.time)"
+row "Spark local[1], 4 tasks" spark1 "$(workers_peak spark1-workers.time)"
+row "Spark local[2], 4 tasks" spark2 "$(workers_peak spark2-workers.time)"
+echo "(peak MB: of the one process, or of the largest ner worker; CPU s: user + system of the run and its children)"
 echo
 echo "Spark local[2] against local[1]: $(ratio spark1 spark2)x (JVM start and the line-counting pass included)"
-echo "Spark driver process peak: local[1] $(peak_mb spark1) MB, local[2] $(peak_mb spark2) MB"
+cat "$dir/spark1.err" "$dir/spark2.err" | tr '\r' '\n' | grep "tag_corpus: .* counted" | sed 's/^/  /' || true
 echo "ner workers inside Spark, seconds each: local[1] $(cut -d' ' -f1 "$dir/spark1-workers.time" | tr '\n' ' ')| local[2] $(cut -d' ' -f1 "$dir/spark2-workers.time" | tr '\n' ' ')"
 echo
 overhead() {  # overhead NAME: NAME against text, in percent and µs per record

@@ -69,7 +69,9 @@ struct TagCommand: ParsableCommand {
           on; at the end the number of failed records and the first failure
           ('path:line: message') go to stderr.
           --first-line N numbers the lines from N and --stdin-name NAME
-          names standard input, for a chunk cut from a bigger file.
+          names standard input, for a chunk cut from a bigger file. Gzip
+          input is accepted, also on standard input. A huge record is
+          read, tagged and written a paragraph at a time.
 
         OUTPUT (--format)
           inline  One sentence per line, entities in brackets; the default for
@@ -127,7 +129,7 @@ struct TagCommand: ParsableCommand {
           ner tag --input jsonl < docs.jsonl > tagged.jsonl
           ner tag --input jsonl --text-field body --with-tokens docs.jsonl.gz
           parallel --pipe -N 10000 --keep-order -j2 \\
-            'ner tag --input jsonl --first-line $(( ({#}-1)*10000+1 ))' \\
+            'ner tag --input jsonl --threads 1 --first-line $(( ({#}-1)*10000+1 ))' \\
             < docs.jsonl > tagged.jsonl
         """
     )

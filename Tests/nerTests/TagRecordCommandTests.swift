@@ -364,6 +364,32 @@ final class TagRecordCommandTests: XCTestCase {
                        "one thread or two give the same output")
     }
 
+    func testAFullDiskIsAnError() throws {
+        let model = try XCTUnwrap(Self.trainedModel)
+        let r = try runNER(["tag", "--model", model, "--input", "jsonl"], stdin: Data("{\"text\": \"Lakemoor\"}\n".utf8),
+                           stdoutPath: "/dev/full")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("standard output: cannot write: No space left on device"), r.stderr)
+    }
+
+    func testGzipInput() throws {
+        let dir = try temporaryDirectory(self)
+        let plain = dir.appendingPathComponent("docs.jsonl")
+        try Data("{\"id\": 1, \"text\": \"Ingrid Holloway visited Lakemoor.\"}\n\n".utf8).write(to: plain)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-k", plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let model = try XCTUnwrap(Self.trainedModel)
+        let fromPlain = try runNER(["tag", "--model", model, "--input", "jsonl", "--stdin-name", "x"], stdin: try Data(contentsOf: plain))
+        let fromGzip = try runNER(["tag", "--model", model, "--input", "jsonl", "--stdin-name", "x"],
+                                  stdin: try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz")))
+        XCTAssertEqual(fromGzip.status, 0, fromGzip.stderr)
+        XCTAssertEqual(fromGzip.stdout, fromPlain.stdout)
+        XCTAssertEqual(lines(fromGzip.stdout).count, 2)
+    }
+
     func testHelpDocumentsRecordInput() throws {
         let r = try runNER(["tag", "--help"])
         for needle in ["jsonl", "lines", "--text-field", "--with-tokens", "--first-line", "--stdin-name", "RECORD INPUT",
