@@ -93,9 +93,10 @@ echo "Spark local[2] against local[1]: $(ratio spark1 spark2)x (JVM start and th
 cat "$dir/spark1.err" "$dir/spark2.err" | tr '\r' '\n' | grep "tag_corpus: .* counted" | sed 's/^/  /' || true
 echo "ner workers inside Spark, seconds each: local[1] $(cut -d' ' -f1 "$dir/spark1-workers.time" | tr '\n' ' ')| local[2] $(cut -d' ' -f1 "$dir/spark2-workers.time" | tr '\n' ' ')"
 echo
-overhead() {  # overhead NAME: NAME against text, in percent and µs per record
-  local a b; a=$(seconds text); b=$(seconds "$1")
-  awk "BEGIN{printf \"%s s against %s s: %+.1f%%, %+.1f µs per record\", $b, $a, 100 * ($b - $a) / $a, 1e6 * ($b - $a) / $records}"
+overhead() {  # overhead NAME: NAME against text, wall and CPU time, in percent and µs per record
+  local a b c d; a=$(seconds text); b=$(seconds "$1"); c=$(cpu text); d=$(cpu "$1")
+  awk "BEGIN{printf \"wall %s s against %s s: %+.1f%% (%+.1f µs per record); CPU %s s against %s s: %+.1f%%\", \
+    $b, $a, 100 * ($b - $a) / $a, 1e6 * ($b - $a) / $records, $d, $c, 100 * ($d - $c) / $c}"
 }
 echo "JSON lines against --input text --format json on the same text (2 threads, fastest of $repeats runs each;"
 echo "--format json writes every sentence's tokens, as --with-tokens does):"
