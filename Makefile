@@ -1,5 +1,5 @@
 # Quick start: `make demo` (install, release build, run ner on an example), `make test`.
-.PHONY: deps build demo test test-spark bench-jsonl clean
+.PHONY: deps build demo test test-spark bench-jsonl fuzz sanitize clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -24,6 +24,20 @@ test-spark: deps
 # Throughput of one process, GNU parallel and Spark on CoNLL-2003 as JSON lines (needs ../shared).
 bench-jsonl: build
 	bash bench/jsonl_bench.sh
+
+# libFuzzer over every reader of user input: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The concurrent code (the two LSTM directions, the tag stream's reader thread, the server's
+# batching) under ThreadSanitizer, and everything under AddressSanitizer.
+SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagCommand|TagRecordCommand|BoundedQueue
+sanitize: deps
+	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+	swift test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing --filter '$(SANITIZE_FILTER)'
+	swift build --build-tests --sanitize=address --scratch-path .build-asan
+	swift test --skip-build --sanitize=address --scratch-path .build-asan --disable-swift-testing
 
 clean:
 	rm -rf .build

@@ -95,6 +95,8 @@ struct TrainCommand: ParsableCommand {
     var foldCharCase = false
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
+    @Flag(name: .customLong("keep-last"), help: "Keep the model of the last epoch instead of the one with the best dev F1 (for a final model trained on train and dev with the epoch count chosen on dev).")
+    var keepLast = false
     @Flag(help: "Continue from OUTPUT.checkpoint.") var resume = false
     @OptionGroup var corpus: CorpusOptions
 
@@ -144,6 +146,7 @@ struct TrainCommand: ParsableCommand {
         config.columns = corpus.columns
         config.resume = resume
         config.singletonUnknownRate = unkReplace
+        config.keepLastEpoch = keepLast
         config.model.charEncoder = ModelConfig.CharEncoderKind(rawValue: charEncoder)!
         (config.model.charDim, config.model.charHidden) = ModelConfig.charDefaults(config.model.charEncoder)
         config.model.crf = !noCRF

@@ -5,6 +5,8 @@ struct ProcessResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// The process ended by a signal (a crash, or SIGPIPE), not by exit.
+    var signaled = false
 }
 
 /// The directory holding the built products (`.build/debug`), found from the test bundle.
@@ -49,7 +51,8 @@ func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = 
     group.wait()
     return ProcessResult(status: process.terminationStatus,
                          stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData, as: UTF8.self),
+                         signaled: process.terminationReason == .uncaughtSignal)
 }
 
 /// A fresh temporary directory, removed when the test ends.

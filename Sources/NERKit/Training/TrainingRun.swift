@@ -17,6 +17,9 @@ public struct TrainingRunConfig: Sendable {
     public var halfPrecisionEmbeddings = true
     public var freezeEmbeddings = false
     public var singletonUnknownRate: Float = 0.5
+    /// Write the model of every epoch, so the last one is kept, instead of the one with the best
+    /// dev F1: for a final model trained on train and dev for an epoch count chosen on dev.
+    public var keepLastEpoch = false
     public init() {}
 
     public var checkpointPath: String { output + ".checkpoint" }
@@ -211,11 +214,11 @@ public final class TrainingRun {
                 }
                 log(String(format: "epoch %d: loss %.3f, dev P %.2f R %.2f F1 %.2f%@%@, %.1f s, %.0f tokens/s",
                            m.epoch, m.loss, m.devPrecision, m.devRecall, m.devF1, recased, m.best ? " (best)" : "", m.seconds, m.trainTokensPerSecond))
-                if m.best {
+                if m.best || config.keepLastEpoch {
                     var p = provenance
                     p.created = ISO8601DateFormatter().string(from: Date())
                     p.epochs = m.epoch
-                    p.bestEpoch = m.epoch
+                    p.bestEpoch = config.keepLastEpoch ? trainer.state.bestEpoch : m.epoch
                     p.devF1 = m.devF1
                     p.devRecasedF1 = m.devRecasedF1
                     try trainer.withFinalWeights {
