@@ -20,6 +20,7 @@ repeats=${REPEATS:-3}
 venv=$root/.venv-spark
 conll=${CONLL:-$root/../shared/data/conll2003}
 mkdir -p "$dir"
+export SPARK_LOCAL_IP=127.0.0.1  # Spark binds to loopback only
 
 read -r records tokens < <(python3 bench/jsonl_corpus.py "$conll" "$dir")
 echo "corpus: $records records, $tokens CoNLL tokens ($(du -h "$dir/corpus.jsonl" | cut -f1) of JSON lines) in $dir"

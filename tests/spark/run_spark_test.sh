@@ -36,6 +36,7 @@ if [ -z "${NER:-}" ]; then
   NER=$root/.build/release/ner
 fi
 model=$root/models/default.ner
+export SPARK_LOCAL_IP=127.0.0.1  # Spark binds to loopback only
 
 work=$(mktemp -d /tmp/ner-spark-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
