@@ -57,13 +57,13 @@ best single; best text; best tokens; best single1
 chunk=$(( (records + 3) / 4 ))
 rm -f "$dir/parallel-workers.time"
 timed parallel parallel --pipe -N "$chunk" --keep-order -j2 \
-  "/usr/bin/time -f '%e %M' -a -o $dir/parallel-workers.time $ner tag --model $model --input jsonl --threads 1 \
+  "/usr/bin/time -f '%e %M %U %S' -a -o $dir/parallel-workers.time $ner tag --model $model --input jsonl --threads 1 \
    --stdin-name $dir/corpus.jsonl --first-line \$(( ({#}-1)*$chunk + 1 ))" < "$dir/corpus.jsonl"
 
 # Spark, 4 tasks; every ner worker timed through a wrapper shipped in its place.
 cat > "$dir/ner" <<EOF
 #!/bin/sh
-exec /usr/bin/time -f '%e %M' -a -o "\$NER_BENCH_WORKERS" "$ner" "\$@"
+exec /usr/bin/time -f '%e %M %U %S' -a -o "\$NER_BENCH_WORKERS" "$ner" "\$@"
 EOF
 chmod +x "$dir/ner"
 for cores in 1 2; do
@@ -79,16 +79,18 @@ workers_peak() { echo $(( $(cut -d' ' -f2 "$dir/$1" | sort -n | tail -1) / 1024 
 rate() { awk "BEGIN{printf \"%d\", $tokens / $(seconds "$1")}"; }
 ratio() { awk "BEGIN{printf \"%.2f\", $(seconds "$1") / $(seconds "$2")}"; }
 echo
-row() {  # row LABEL NAME WORKERS-PEAK
-  printf '%-34s %8s %8s %10s %9s %12s  %s\n' "$1" "$(seconds "$2")" "$(cpu "$2")" "$(rate "$2")" "$(ratio single "$2")" "$3" "$(same "$2")"
+row() {  # row LABEL NAME WORKERS-PEAK [CPU]
+  printf '%-34s %8s %8s %10s %9s %12s  %s\n' "$1" "$(seconds "$2")" "${4:-$(cpu "$2")}" "$(rate "$2")" "$(ratio single "$2")" "$3" "$(same "$2")"
 }
+workers_cpu() { awk '{s += $3 + $4} END {printf "%.1f*", s}' "$dir/$1"; }
 printf '%-34s %8s %8s %10s %9s %12s  %s\n' run "wall s" "CPU s" tokens/s speed-up "peak MB" "output vs single"
 row "ner tag --input jsonl (2 threads)" single "$(peak_mb single)"
 row "ner tag --input jsonl --threads 1" single1 "$(peak_mb single1)"
 row "parallel -j2, --threads 1" parallel "$(workers_peak parallel-workers.time)"
-row "Spark local[1], 4 tasks" spark1 "$(workers_peak spark1-workers.time)"
-row "Spark local[2], 4 tasks" spark2 "$(workers_peak spark2-workers.time)"
-echo "(peak MB: of the one process, or of the largest ner worker; CPU s: user + system of the run and its children)"
+row "Spark local[1], 4 tasks" spark1 "$(workers_peak spark1-workers.time)" "$(workers_cpu spark1-workers.time)"
+row "Spark local[2], 4 tasks" spark2 "$(workers_peak spark2-workers.time)" "$(workers_cpu spark2-workers.time)"
+echo "(peak MB: of the one process, or of the largest ner worker; CPU s: user + system of the run and its children,"
+echo " * for Spark of its ner workers only: the JVM and Python workers are not counted)"
 echo
 echo "Spark local[2] against local[1]: $(ratio spark1 spark2)x (JVM start and the line-counting pass included)"
 cat "$dir/spark1.err" "$dir/spark2.err" | tr '\r' '\n' | grep "tag_corpus: .* counted" | sed 's/^/  /' || true
