@@ -1,5 +1,5 @@
 # Quick start: `make demo` (install, release build, run ner on an example), `make test`.
-.PHONY: deps build demo test fuzz sanitize clean
+.PHONY: deps build demo test test-spark bench-jsonl fuzz sanitize clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -16,6 +16,15 @@ test: deps
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
 
+# The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,
+# GNU parallel and a .venv-spark with pyspark when missing; builds ner in release mode).
+test-spark: deps
+	bash tests/spark/run_spark_test.sh
+
+# Throughput of one process, GNU parallel and Spark on CoNLL-2003 as JSON lines (needs ../shared).
+bench-jsonl: build
+	bash bench/jsonl_bench.sh
+
 # libFuzzer over every reader of user input: make fuzz FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 60
 fuzz: deps
@@ -23,7 +32,7 @@ fuzz: deps
 
 # The concurrent code (the two LSTM directions, the tag stream's reader thread, the server's
 # batching) under ThreadSanitizer, and everything under AddressSanitizer.
-SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagCommand|BoundedQueue
+SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagCommand|TagRecordCommand|BoundedQueue
 sanitize: deps
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 	swift test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing --filter '$(SANITIZE_FILTER)'

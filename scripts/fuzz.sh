@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(conll tokenizer predictions embeddings model)
+[ ${#targets[@]} -eq 0 ] && targets=(conll tokenizer predictions embeddings model jsonl)
 bash scripts/install-deps.sh
 # SwiftPM links with gold, which fails on the sanitizer runtimes; lld works.
 swift build -c release --product ner-fuzz --scratch-path .build-fuzz \

@@ -6,7 +6,7 @@ import NERKit
 /// are expected and ignored. Besides not crashing, a few cheap invariants are checked with
 /// `precondition`, so that wrong results are found as well as crashes.
 enum FuzzTarget: String, CaseIterable {
-    case conll, tokenizer, predictions, embeddings, model
+    case conll, tokenizer, predictions, embeddings, model, jsonl
 
     func run(_ data: [UInt8]) {
         switch self {
@@ -70,6 +70,8 @@ enum FuzzTarget: String, CaseIterable {
                 precondition(vectors.vectors.count == vectors.words.count * vectors.dimension, "one vector per word")
                 precondition(vectors.vectors.allSatisfy(\.isFinite), "only finite values")
             }
+        case .jsonl:
+            jsonl(data)
         case .model:
             withTemporaryFile(SafeTensorsFile.withChecksumRepaired(data)) { path in
                 guard let loaded = try? ModelFile.load(path) else { return }
@@ -77,6 +79,38 @@ enum FuzzTarget: String, CaseIterable {
                 let result = tagger.tag([["Anna", "met", "Carl", "in", "Oslo", "."]])
                 precondition(result.count == 1 && result[0].tags.count == 6, "one tag per token")
             }
+        }
+    }
+
+    /// `ner tag --input jsonl`'s line scanner: every line is refused or located consistently.
+    private func jsonl(_ data: [UInt8]) {
+        let firstBad = UTF8Validation.firstInvalidIndex(data)
+        precondition((firstBad == nil) == (String(validating: data, as: UTF8.self) != nil), "UTF-8 check agrees with the standard library")
+        let object: JSONObjectLine
+        do {
+            object = try JSONObjectLine(data)
+        } catch {
+            if case .invalidUTF8(let offset) = error { precondition(offset == firstBad, "invalid UTF-8 reported where it is") }
+            if case .syntax(let offset, _) = error { precondition(offset >= 0 && offset <= data.count, "error offset inside the line") }
+            return
+        }
+        precondition(firstBad == nil, "only valid UTF-8 is accepted")
+        precondition(data[object.objectRange.lowerBound] == UInt8(ascii: "{") && data[object.objectRange.upperBound - 1] == UInt8(ascii: "}"),
+                     "the object is located")
+        var previous = object.objectRange.lowerBound + 1
+        for member in object.members {
+            precondition(member.valueRange.lowerBound > previous && member.valueRange.upperBound < object.objectRange.upperBound,
+                         "members in order inside the object")
+            previous = member.valueRange.upperBound
+            if member.kind == "a string" {
+                precondition(object.string(member) != nil, "a string member decodes")
+            } else {
+                precondition(object.string(member) == nil, "only strings decode")
+            }
+            // A member's value is valid JSON by itself: as the only member of an object it scans the same.
+            let alone = Array("{\"k\": ".utf8) + Array(data[member.valueRange]) + Array("}".utf8)
+            let again = try? JSONObjectLine(alone)
+            precondition(again?.members.count == 1 && again?.members[0].kind == member.kind, "a member's value stands alone")
         }
     }
 

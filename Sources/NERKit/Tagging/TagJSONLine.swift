@@ -16,23 +16,41 @@ enum TagJSONLine {
         if let line = sentence.line { out += "\"line\": \(line), " }
         out += "\"text\": " + HeaderJSON.quoted(sentence.text)
         out += ", \"start\": \(sentence.start), \"end\": \(sentence.end), \"tokens\": ["
+        var first = true
+        tokens(sentence, result, into: &out, first: &first)
+        out += "], \"entities\": ["
+        first = true
+        entities(sentence, result, into: &out, first: &first)
+        return out + "]}\n"
+    }
+
+    /// Appends the sentence's token objects, `{"text": ..., "start": ..., "end": ..., "tag": ...}`,
+    /// comma-separated (a comma first unless `first`).
+    static func tokens(_ sentence: TagInputSentence, _ result: TaggedSentence, into out: inout String, first: inout Bool) {
         for (i, token) in sentence.tokens.enumerated() {
-            if i > 0 { out += ", " }
+            if !first { out += ", " }
+            first = false
             out += "{\"text\": " + HeaderJSON.quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
             if i < result.tags.count { out += ", \"tag\": " + HeaderJSON.quoted(result.tags[i]) }
             out += "}"
         }
-        out += "], \"entities\": ["
-        var first = true
+    }
+
+    /// Appends the sentence's entity objects, `{"label": ..., "text": ..., "start": ..., "end": ...,
+    /// "token_start": ..., "token_end": ..., "score": ...}`, comma-separated (a comma first unless
+    /// `first`). Token indices are shifted by `tokenBase` (the tokens of earlier sentences of the
+    /// same record).
+    static func entities(_ sentence: TagInputSentence, _ result: TaggedSentence, tokenBase: Int = 0,
+                         into out: inout String, first: inout Bool) {
         for e in result.entities where e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= sentence.tokens.count {
             if !first { out += ", " }
             first = false
             out += "{\"label\": " + HeaderJSON.quoted(e.label)
             out += ", \"text\": " + HeaderJSON.quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
             out += ", \"start\": \(sentence.tokens[e.tokenStart].start), \"end\": \(sentence.tokens[e.tokenEnd - 1].end)"
-            out += ", \"token_start\": \(e.tokenStart), \"token_end\": \(e.tokenEnd), \"score\": \(rounded(e.score))}"
+            out += ", \"token_start\": \(tokenBase + e.tokenStart), \"token_end\": \(tokenBase + e.tokenEnd)"
+            out += ", \"score\": \(rounded(e.score))}"
         }
-        return out + "]}\n"
     }
 
     /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").
