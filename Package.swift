@@ -64,6 +64,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets for every reader of user input; built with libFuzzer by scripts/fuzz.sh,
+        // and as a replay tool (`ner-fuzz TARGET FILE...`) by the ordinary build.
+        .executableTarget(
+            name: "ner-fuzz",
+            dependencies: ["NERKit"]
+        ),
         .testTarget(
             name: "NERKitTests",
             dependencies: ["NERKit"]

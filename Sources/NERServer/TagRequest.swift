@@ -55,7 +55,7 @@ struct TagRequest: Equatable {
     /// Reads a request. `contentType` is the Content-Type header; `query` the query parameters.
     static func parse(body: [UInt8], contentType: String?, query: [(String, String)]) throws -> TagRequest {
         let media = try MediaType(contentType)
-        if let offset = UTF8Check.firstInvalidOffset(body) {
+        if let offset = UTF8Validation.firstInvalidIndex(body) {
             throw APIError.badRequest("the body is not valid UTF-8: invalid byte 0x\(String(body[offset], radix: 16, uppercase: true)) at offset \(offset)")
         }
         var request: TagRequest

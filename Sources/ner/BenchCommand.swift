@@ -67,10 +67,10 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var corpus: CorpusOptions
 
     func validate() throws {
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if let t = threads, !(1...256).contains(t) { throw ValidationError("--threads must be in 1...256") }
         if batches < 1 { throw ValidationError("--batches must be at least 1") }
         if warmup < 0 { throw ValidationError("--warmup must not be negative") }
-        if let s = seconds, !(s > 0) { throw ValidationError("--seconds must be positive") }
+        if let s = seconds, !(s > 0 && s.isFinite) { throw ValidationError("--seconds must be a positive number") }
     }
 
     func run() throws {
@@ -87,6 +87,8 @@ struct BenchCommand: ParsableCommand {
         config.maxTrainSeconds = seconds
         config.columns = corpus.columns
         let result = try BenchmarkRun(config: config, log: { printError("bench: " + $0) }).run()
-        print(json ? result.jsonString : result.table, terminator: json ? "\n" : "")
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
+        stdout.write(json ? result.jsonString + "\n" : result.table)
+        try stdout.check(name: "standard output")
     }
 }

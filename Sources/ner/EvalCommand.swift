@@ -112,6 +112,10 @@ struct EvalCommand: ParsableCommand {
                 // Predictions are written in the gold file's own scheme, so token accuracy
                 // compares like with like.
                 let corpus = try LabeledCorpus.load(path, columns: corpus.columns)
+                if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
+                                                               known: Set(tagger.entityTypes)) {
+                    printError("ner eval: " + warning)
+                }
                 let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
                 let tagged = tagger.tag(tokens, scheme: corpus.scheme, scores: false)
                 for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {
@@ -141,13 +145,11 @@ struct EvalCommand: ParsableCommand {
             output = errors ? (analysis.map { report.json(with: $0) } ?? report.json()) : report.json()
         }
         if let errorsFile, let analysis {
-            do {
-                try Data(analysis.errorsText().utf8).write(to: URL(fileURLWithPath: errorsFile))
-            } catch {
-                throw NERError(path: errorsFile, "cannot write: \(error.localizedDescription)")
-            }
+            try AtomicFile.write(analysis.errorsText(), to: errorsFile)
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
+        stdout.write(output)
+        try stdout.check(name: "standard output")
     }
 }
 

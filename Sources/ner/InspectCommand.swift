@@ -76,7 +76,7 @@ struct InspectCommand: ParsableCommand {
             let data = try encoder.encode(reports)
             out.write(String(decoding: data, as: UTF8.self) + "\n")
         }
-        out.flush()
+        try out.check(name: "standard output")
         if reports.contains(where: { $0.hasErrors }) { throw ExitCode(1) }
     }
 

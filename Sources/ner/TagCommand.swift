@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import NERKit
 
-extension TagInputFormat: ExpressibleByArgument {}
 extension TagOutputFormat: ExpressibleByArgument {}
 
 struct TagCommand: ParsableCommand {
@@ -29,6 +28,50 @@ struct TagCommand: ParsableCommand {
                   --token-column picks the token column. Gzip is accepted,
                   also on standard input; a sentence is tagged as soon as
                   its closing blank line arrives.
+          jsonl   JSON Lines: each line one JSON object, a document whose
+                  text is its "text" field (--text-field picks another).
+                  See RECORD INPUT.
+          lines   One plain-text document per line. See RECORD INPUT.
+
+        RECORD INPUT (--input jsonl, --input lines)
+          Exactly one output line per input line, in input order, so the
+          output lines up with the input (Spark's rdd.pipe, parallel --pipe
+          --keep-order). Each document's text is split into sentences and
+          tokens as with --input text (a blank line inside it ends a
+          sentence); the sentences of many records are tagged in one batch.
+          The output is always JSON Lines:
+            jsonl   the input object exactly as it came (key order, numbers,
+                    spacing, escapes), with "entities" added after its last
+                    field:
+                      {"id": 7, "text": "Teddy Roosevelt spoke.",
+                       "entities": [{"label": "PER", "text": "Teddy Roosevelt",
+                                     "start": 0, "end": 15, "token_start": 0,
+                                     "token_end": 2, "score": 0.9731}]}
+                    An object that already has "entities" (ner's own output
+                    fed back in) gets that value replaced where it stands.
+            lines   {"line": 3, "entities": [...]}, with "file" first when
+                    reading files.
+          Entity start/end are Unicode code point offsets into the record's
+          text (Python str indices: text[start:end] is the entity);
+          token_start/token_end count the record's tokens across its
+          sentences. --with-tokens adds "sentences" ([{"start", "end",
+          "token_start", "token_end"}]) and "tokens" ([{"text", "start",
+          "end", "tag"}]) before "entities" (replacing fields of those names).
+          Blank lines (empty or only whitespace) give empty output lines.
+          A line that cannot be tagged gives an error line instead:
+            {"line": 17, "error": "invalid JSON at byte 9: expected ':'
+             after the key"}
+          ("file" first when reading files or with --stdin-name; "record":
+          the line's JSON when it is valid JSON but not a usable object, so
+          its id comes along). Causes: invalid UTF-8, invalid JSON, not a
+          JSON object, no text field, a text field that is not a string, a
+          text field (or a field ner writes) present twice. The run goes
+          on; at the end the number of failed records and the first failure
+          ('path:line: message') go to stderr.
+          --first-line N numbers the lines from N and --stdin-name NAME
+          names standard input, for a chunk cut from a bigger file. Gzip
+          input is accepted, also on standard input. A huge record is
+          read, tagged and written a paragraph at a time.
 
         OUTPUT (--format)
           inline  One sentence per line, entities in brackets; the default for
@@ -63,6 +106,12 @@ struct TagCommand: ParsableCommand {
           (what the model reads); json and html show the input as it was.
           Empty input gives no output.
 
+        EXIT STATUS
+          0 when everything was tagged; 1 when the model or an input cannot
+          be read (message on stderr), or, for --input jsonl and lines, when
+          any record failed and got an error line (all other records are
+          still tagged and written); 64 for a usage error.
+
         MODEL
           Without --model, ner uses $NER_MODEL, else models/default.ner beside
           the ner repository or in the current directory. A missing or
@@ -77,19 +126,24 @@ struct TagCommand: ParsableCommand {
           ner tag --input conll --model model.ner test.txt > predicted.txt
           ner eval --predictions predicted.txt
           ner tag --format json < article.txt | jq -r '.entities[].text'
+          ner tag --input jsonl < docs.jsonl > tagged.jsonl
+          ner tag --input jsonl --text-field body --with-tokens docs.jsonl.gz
+          parallel --pipe -N 10000 --keep-order -j2 \\
+            'ner tag --input jsonl --threads 1 --first-line $(( ({#}-1)*10000+1 ))' \\
+            < docs.jsonl > tagged.jsonl
         """
     )
 
     @Option(help: ArgumentHelp("The model file (default: $NER_MODEL or models/default.ner).", valueName: "file"))
     var model: String?
 
-    @Option(help: "Input kind: text, tokens (one sentence per line) or conll (column files).")
-    var input: TagInputFormat = .text
+    @Option(help: "Input kind: text, tokens (one sentence per line), conll (column files), jsonl (one JSON object per line) or lines (one document per line).")
+    var input: TagInputOption = .text
 
     @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline).")
     var format: TagOutputFormat?
 
-    @Option(help: "Tag scheme of the output tags: iob1, iob2 or bioes (default: the model's training data's).")
+    @Option(help: "Tag scheme of the output tags: iob1, iob2, bioes or bilou (default: the model's training data's).")
     var scheme: String?
 
     @Option(name: .customLong("token-column"), parsing: .unconditional,
@@ -97,16 +151,66 @@ struct TagCommand: ParsableCommand {
                                valueName: "n"))
     var tokenColumn: Int?
 
+    @Option(name: .customLong("text-field"),
+            help: ArgumentHelp("With --input jsonl, the field holding each record's text (default: text).", valueName: "name"))
+    var textField: String?
+
+    @Flag(name: .customLong("with-tokens"),
+          help: "With --input jsonl or lines, also write each record's \"sentences\" and \"tokens\" (with tags).")
+    var withTokens = false
+
+    @Option(name: .customLong("first-line"),
+            help: ArgumentHelp("With --input jsonl or lines, the number of the first input line (default: 1).", valueName: "n"))
+    var firstLine: Int?
+
+    @Option(name: .customLong("stdin-name"),
+            help: ArgumentHelp("With --input jsonl or lines, the file name that error lines and messages give standard input.",
+                               valueName: "name"))
+    var stdinName: String?
+
+    @Option(help: ArgumentHelp("Threads for the two LSTM directions: 1 or 2 (default: 2 on a machine with more than one core).",
+                               valueName: "n"))
+    var threads: Int?
+
     @Argument(help: ArgumentHelp("Files to tag (default: standard input; '-' is standard input).", valueName: "file"))
     var files: [String] = []
 
     func validate() throws {
         if let scheme, TagScheme(name: scheme) == nil {
-            throw ValidationError("unknown tag scheme '\(scheme)': use iob1, iob2 or bioes")
+            throw ValidationError("unknown tag scheme '\(scheme)': use iob1, iob2, bioes or bilou")
         }
         if tokenColumn != nil && input != .conll {
             throw ValidationError("--token-column needs --input conll")
         }
+        if textField != nil && input != .jsonl {
+            throw ValidationError("--text-field needs --input jsonl")
+        }
+        if !input.isRecordInput {
+            for (given, name) in [(withTokens, "--with-tokens"), (firstLine != nil, "--first-line"), (stdinName != nil, "--stdin-name")]
+            where given {
+                throw ValidationError("\(name) needs --input jsonl or --input lines")
+            }
+        }
+        if input.isRecordInput, let format, format != .json {
+            throw ValidationError("--input \(input.rawValue) always writes JSON lines: use --format json or leave it out")
+        }
+        if let textField, recordOptions.writtenFields.contains(textField) {
+            throw ValidationError("--text-field \(textField): ner writes that field itself")
+        }
+        if let textField, textField.isEmpty {
+            throw ValidationError("--text-field needs a field name")
+        }
+        if let firstLine, firstLine < 1 {
+            throw ValidationError("--first-line must be 1 or more")
+        }
+        if let threads, !(1...2).contains(threads) {
+            throw ValidationError("--threads must be 1 or 2")
+        }
+    }
+
+    private var recordOptions: TagRecordOptions {
+        TagRecordOptions(format: input == .lines ? .lines : .jsonl(textField: textField ?? "text"),
+                         withTokens: withTokens, firstLine: firstLine ?? 1, stdinName: stdinName)
     }
 
     func run() throws {
@@ -117,22 +221,42 @@ struct TagCommand: ParsableCommand {
             }
         }
         let tagger = try Tagger(path: model ?? Tagger.defaultModelPath())
-        let outputFormat = format ?? TagOutputFormat.defaultFormat(for: input)
+        if let threads { tagger.model.parallel = threads > 1 }
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
+        guard let inputFormat = input.sentenceFormat else {
+            try tagRecords(paths: paths, tagger: tagger, stdout: stdout)
+            return
+        }
+        let outputFormat = format ?? TagOutputFormat.defaultFormat(for: inputFormat)
         var formatter = TagOutputFormatter(format: outputFormat, entityTypes: tagger.entityTypes)
         let interactive = isatty(STDIN_FILENO) != 0
-        let inputFormat = input
         let columns = CoNLLColumns(token: tokenColumn ?? 0, tag: -1)
         let inputs: [() throws -> TagInput] = paths.map { path in
             { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
         }
-        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
         try TagStream().run(
             inputs: inputs, tagger: tagger, scheme: scheme.flatMap(TagScheme.init(name:)), formatter: &formatter,
             write: { text in
                 guard !text.isEmpty else { return }
                 stdout.write(text)
-                stdout.flush()
+                try stdout.check(name: "standard output")
             },
             warn: { FileHandle.standardError.write(Data("ner tag: warning: \($0)\n".utf8)) })
+    }
+
+    /// `--input jsonl`/`lines`: one line out per line in; bad records become error lines, are
+    /// counted on stderr at the end and make the exit status 1.
+    private func tagRecords(paths: [String?], tagger: Tagger, stdout: FileHandleOutputStream) throws {
+        let summary = try TagRecordStream().run(
+            paths: paths, options: recordOptions, tagger: tagger, scheme: scheme.flatMap(TagScheme.init(name:)),
+            write: { text in
+                stdout.write(text)
+                try stdout.check(name: "standard output")
+            })
+        guard summary.failed > 0 else { return }
+        let first = summary.firstFailure.map { "; the first: \($0)" } ?? ""
+        FileHandle.standardError.write(Data(
+            "ner tag: \(summary.failed) of \(summary.records) records failed and have an \"error\" line\(first)\n".utf8))
+        throw ExitCode(1)
     }
 }

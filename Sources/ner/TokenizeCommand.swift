@@ -11,7 +11,10 @@ struct TokenizeCommand: ParsableCommand {
         a single space. Tokens follow CoNLL-2003 / Penn Treebank conventions: punctuation is split \
         off, abbreviations (Mr., U.S., Inc.), numbers (1,000.50, 12:30), hyphenated words, URLs, \
         e-mail addresses, @handles and #hashtags stay whole, "'s" and "n't" are split. Tokens are \
-        printed in Unicode NFC form. A blank line always ends a sentence; a single newline does not.
+        printed in Unicode NFC form. A blank line always ends a sentence; a single newline does not. \
+        In a paragraph written all in lower case (chat, transcripts) or all in capitals \
+        (headlines), ". ! ?" before a word ends a sentence whatever the word's case, and \
+        abbreviations are recognised in that case too ("mr. smith", "ACME INC.").
 
         The input is processed paragraph by paragraph (paragraphs end at blank lines), so output \
         starts before the input ends. Invalid UTF-8 is replaced with U+FFFD and reported once on \
@@ -45,6 +48,7 @@ struct TokenizeCommand: ParsableCommand {
     func run() throws {
         let reader = ParagraphReader(fileDescriptor: FileHandle.standardInput.fileDescriptor)
         let tokenizer = Tokenizer()
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
         var warned = false
         while let paragraph = try reader.next() {
             if !warned, let line = reader.firstInvalidLine {
@@ -68,7 +72,8 @@ struct TokenizeCommand: ParsableCommand {
                     out += "\n"
                 }
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            stdout.write(out)
+            try stdout.check(name: "standard output")
         }
     }
 }

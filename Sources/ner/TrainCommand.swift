@@ -20,6 +20,24 @@ struct TrainCommand: ParsableCommand {
         dropout, a linear layer and a CRF. Adam with gradient clipping; the saved
         weights are a moving average of the trained ones.
 
+        CASE AUGMENTATION
+          Text that is all lowercase (chat, transcripts, queries), ALL CAPS
+          (headlines) or Title Cased defeats a model that learnt to find names
+          by their capital letters. --case-augment recases each training
+          sentence, drawn anew every epoch, with the given probabilities
+          (lower=P,upper=P,title=P; the rest stay as written), so the model
+          learns to read context; the epoch costs what it did. With
+          --case-augment-copy the draws are made on an added copy of the
+          data, so the sentences as written are seen every epoch too (twice
+          the cost). --case-copies
+          adds fixed recased copies of the training data instead (Mayhew et
+          al. 2019 used a lowercased copy), multiplying the cost of an epoch.
+          With either, dev is also scored lowercased, uppercased and
+          title-cased, and the model kept is the one with the best mean of the
+          four F1 scores. --fold-char-case lets only the casing feature see
+          letter case. 'ner eval --recase lower|upper|title' measures any model
+          on recased gold files.
+
         EXAMPLES
           ner train --train train.txt --dev valid.txt --output model.ner
           ner train --train train.txt --dev valid.txt \\
@@ -71,10 +89,14 @@ struct TrainCommand: ParsableCommand {
     var caseAugment: String = "none"
     @Option(name: .customLong("case-copies"), help: ArgumentHelp("Add fixed recased copies of the training data (comma-separated: lower, upper, title; none: off).", valueName: "list"))
     var caseCopies: String = "none"
+    @Flag(name: .customLong("case-augment-copy"), help: "Make the --case-augment draws on an added copy of the training data, so every sentence is also seen as written in every epoch.")
+    var caseAugmentCopy = false
     @Flag(name: .customLong("fold-char-case"), help: "The character encoder reads case-folded spellings; only the casing feature sees letter case.")
     var foldCharCase = false
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
+    @Flag(name: .customLong("keep-last"), help: "Keep the model of the last epoch instead of the one with the best dev F1 (for a final model trained on train and dev with the epoch count chosen on dev).")
+    var keepLast = false
     @Flag(help: "Continue from OUTPUT.checkpoint.") var resume = false
     @OptionGroup var corpus: CorpusOptions
 
@@ -82,11 +104,34 @@ struct TrainCommand: ParsableCommand {
         if train.isEmpty { throw ValidationError("give at least one --train FILE") }
         if OptimizerKind(rawValue: optimizer) == nil { throw ValidationError("--optimizer must be sgd or adam") }
         if ModelConfig.CharEncoderKind(rawValue: charEncoder) == nil { throw ValidationError("--char-encoder must be cnn, lstm or none") }
-        if !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1)") }
-        if !(0..<1).contains(average) { throw ValidationError("--average must be in [0, 1)") }
         do { _ = try CaseAugmentation.parseProbabilities(caseAugment) } catch { throw ValidationError("--case-augment \(error)") }
         do { _ = try CaseAugmentation.parseCopies(caseCopies) } catch { throw ValidationError("--case-copies \(error)") }
-        if epochs < 1 || batchSize < 1 || hidden < 1 || patience < 1 || layers < 1 || casingDim < 0 { throw ValidationError("--epochs, --batch-size, --hidden, --layers and --patience must be positive") }
+        if caseAugmentCopy && caseAugment == "none" { throw ValidationError("--case-augment-copy needs --case-augment") }
+        // Every number in range before anything is read or allocated; the upper bounds keep
+        // the model within memory (a hidden size of 10^8 would need petabytes).
+        func check<T: Comparable>(_ name: String, _ value: T, _ range: ClosedRange<T>) throws {
+            guard range.contains(value) else { throw ValidationError("--\(name) must be in \(range.lowerBound)...\(range.upperBound) (got \(value))") }
+        }
+        func check(_ name: String, _ value: Float, _ range: ClosedRange<Float>, openAtTop: Bool = false) throws {
+            guard value.isFinite, range.contains(value), !(openAtTop && value == range.upperBound) else {
+                throw ValidationError("--\(name) must be a number in [\(range.lowerBound), \(range.upperBound)\(openAtTop ? ")" : "]") (got \(value))")
+            }
+        }
+        try check("epochs", epochs, 1...100_000)
+        try check("patience", patience, 1...100_000)
+        try check("batch-size", batchSize, 1...100_000)
+        try check("hidden", hidden, 1...4096)
+        try check("layers", layers, 1...16)
+        try check("casing-dim", casingDim, 0...1024)
+        try check("word-dim", wordDim, 1...4096)
+        try check("threads", threads, 1...256)
+        try check("embeddings-top", embeddingsTop, 0...100_000_000)
+        if let lr { try check("lr", lr, 1e-8...10); if lr == 0 { throw ValidationError("--lr must be positive") } }
+        try check("lr-decay", lrDecay, 0...100)
+        try check("clip", clip, 0...1e6)
+        try check("dropout", dropout, 0...1, openAtTop: true)
+        try check("average", average, 0...1, openAtTop: true)
+        try check("unk-replace", unkReplace, 0...1)
     }
 
     func run() throws {
@@ -101,6 +146,7 @@ struct TrainCommand: ParsableCommand {
         config.columns = corpus.columns
         config.resume = resume
         config.singletonUnknownRate = unkReplace
+        config.keepLastEpoch = keepLast
         config.model.charEncoder = ModelConfig.CharEncoderKind(rawValue: charEncoder)!
         (config.model.charDim, config.model.charHidden) = ModelConfig.charDefaults(config.model.charEncoder)
         config.model.crf = !noCRF
@@ -119,6 +165,7 @@ struct TrainCommand: ParsableCommand {
         t.seed = seed; t.threads = threads; t.averageDecay = average
         var augmentation = try CaseAugmentation.parseProbabilities(caseAugment)
         augmentation.copies = try CaseAugmentation.parseCopies(caseCopies)
+        augmentation.drawnCopy = caseAugmentCopy
         t.caseAugmentation = augmentation.isEnabled ? augmentation : nil
         config.training = t
 

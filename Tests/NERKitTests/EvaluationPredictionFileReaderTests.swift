@@ -78,9 +78,14 @@ final class EvaluationPredictionFileReaderTests: XCTestCase {
     }
 
     func testTagValidation() {
-        for tag in ["O", "B-PER", "I-GPE-X", "E-a", "S-LOC"] { XCTAssertTrue(PredictionFileReader.isValidTag(tag), tag) }
+        // The prediction reader accepts exactly what the corpus layer's one tag parser does.
+        for tag in ["O", "B-PER", "I-GPE-X", "E-a", "S-LOC", "U-PER", "L-ORG"] { XCTAssertNotNil(ParsedTag(tag), tag) }
         for tag in ["", "B", "B-", "PER", "O-PER", "b-PER", "BB-PER", "-PER"] {
-            XCTAssertFalse(PredictionFileReader.isValidTag(tag), tag)
+            XCTAssertNil(ParsedTag(tag), tag)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("tag-\(UUID().uuidString).txt").path
+            try? "Anna B-PER \(tag.isEmpty ? "X-" : tag)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            XCTAssertThrowsError(try PredictionFileReader(path: path).next(), tag)
         }
     }
 }

@@ -54,4 +54,30 @@ final class ModelFileTests: XCTestCase {
             XCTAssertTrue("\(e)".hasPrefix("\(q): invalid model: tensor "), "\(e)")
         }
     }
+
+    /// A model file with a valid checksum but an absurd config (a hidden size of 10^8, a
+    /// vocabulary of millions with no table to match) is refused before anything is allocated.
+    func testAbsurdConfigsAreRefusedBeforeAllocation() throws {
+        let (model, _) = ModelGradientTests.tinyModel(.cnn, crf: true)
+        let p = path("absurd.ner")
+        try ModelFile.save(model, scheme: .iob2, provenance: .init(), to: p)
+        let (tensors, meta) = try SafeTensorsFile.read(p)
+        func rewrite(_ change: (inout [String: String]) -> Void) throws -> Error? {
+            var m = meta
+            change(&m)
+            try SafeTensorsFile.write(Array(tensors.values), metadata: m, to: p)
+            do { _ = try ModelFile.load(p); return nil } catch { return error }
+        }
+        let hidden = try rewrite { $0["config"] = $0["config"]!.replacingOccurrences(of: "\"hidden\":\(model.config.hidden)", with: "\"hidden\":100000000") }
+        XCTAssertTrue("\(hidden.map { "\($0)" } ?? "loaded")".contains("config hidden is 100000000"), "\(String(describing: hidden))")
+        let words = ["<pad>", "<unk>"] + (0..<300_000).map { "w\($0)" }
+        let vocab = try rewrite { $0["vocab.words"] = ModelFile.jsonString(words) }
+        XCTAssertTrue("\(vocab.map { "\($0)" } ?? "loaded")".contains("tensor 'word.embedding' has shape"), "\(String(describing: vocab))")
+        let dropout = try rewrite { meta in
+            var config = try! JSONSerialization.jsonObject(with: Data(meta["config"]!.utf8)) as! [String: Any]
+            config["dropout"] = 7
+            meta["config"] = String(decoding: try! JSONSerialization.data(withJSONObject: config), as: UTF8.self)
+        }
+        XCTAssertTrue("\(dropout.map { "\($0)" } ?? "loaded")".contains("config dropout"), "\(String(describing: dropout))")
+    }
 }

@@ -46,7 +46,7 @@ final class TagSchemeTests: XCTestCase {
         XCTAssertEqual(TagScheme.detect([tags("B-PER I-PER O"), tags("O I-LOC")]), .iob2, "stray I- in IOB2")
         XCTAssertEqual(TagScheme.detect([tags("B-PER E-PER O"), tags("O B-LOC")]), .bioes)
         XCTAssertEqual(TagScheme.detect([tags("O O"), tags("S-LOC")]), .bioes)
-        XCTAssertEqual(TagScheme.detect([tags("U-LOC O")]), .bioes)
+        XCTAssertEqual(TagScheme.detect([tags("U-LOC O")]), .bilou)
         XCTAssertEqual(TagScheme.detect([tags("O O")]), .iob2, "no entities: IOB2 by default")
         XCTAssertEqual(TagScheme.detect([[String]]()), .iob2)
     }
@@ -56,9 +56,10 @@ final class TagSchemeTests: XCTestCase {
     private let iob1 = "I-PER I-PER B-PER O I-LOC I-LOC I-LOC B-LOC O I-ORG"
     private let iob2 = "B-PER I-PER B-PER O B-LOC I-LOC I-LOC B-LOC O B-ORG"
     private let bioes = "B-PER E-PER S-PER O B-LOC I-LOC E-LOC S-LOC O S-ORG"
+    private let bilou = "B-PER L-PER U-PER O B-LOC I-LOC L-LOC U-LOC O U-ORG"
 
     func testConversionsBetweenAllSchemes() {
-        let forms: [TagScheme: [String]] = [.iob1: tags(iob1), .iob2: tags(iob2), .bioes: tags(bioes)]
+        let forms: [TagScheme: [String]] = [.iob1: tags(iob1), .iob2: tags(iob2), .bioes: tags(bioes), .bilou: tags(bilou)]
         for source in TagScheme.allCases {
             for target in TagScheme.allCases {
                 XCTAssertEqual(source.convert(forms[source]!, to: target), forms[target]!, "\(source) → \(target)")
@@ -81,8 +82,11 @@ final class TagSchemeTests: XCTestCase {
         XCTAssertEqual(TagScheme.iob2.convert(tags("O I-PER I-PER I-LOC"), to: .bioes), tags("O B-PER E-PER S-LOC"))
         // BIOES missing its E-: the span runs to where the type ends.
         XCTAssertEqual(TagScheme.bioes.convert(tags("B-PER I-PER O"), to: .bioes), tags("B-PER E-PER O"))
-        // BILOU input comes out as BIOES.
-        XCTAssertEqual(TagScheme.bioes.convert(tags("U-PER B-LOC L-LOC"), to: .bioes), tags("S-PER B-LOC E-LOC"))
+        // BILOU reads as BIOES and is written back as BILOU.
+        XCTAssertEqual(TagScheme.bilou.convert(tags("U-PER B-LOC L-LOC"), to: .bioes), tags("S-PER B-LOC E-LOC"))
+        XCTAssertEqual(TagScheme.bioes.convert(tags("S-PER U-PER B-LOC I-LOC E-LOC"), to: .bilou), tags("U-PER U-PER B-LOC I-LOC L-LOC"))
+        XCTAssertEqual(TagScheme.detect([tags("O U-PER O"), tags("B-LOC L-LOC")]), .bilou)
+        XCTAssertEqual(TagScheme(name: "BILOU"), .bilou)
     }
 
     func testSchemeNames() {

@@ -4,8 +4,8 @@ import XCTest
 /// The paragraph reader that feeds the tokenizer from standard input.
 final class TokenizerParagraphReaderTests: XCTestCase {
     /// Reads `bytes` through a pipe, as from standard input.
-    private func paragraphs(_ bytes: [UInt8], maxParagraphBytes: Int = 1 << 20, bufferSize: Int = 1 << 16)
-        throws -> ([Paragraph], ParagraphReader) {
+    private func paragraphs(_ bytes: [UInt8], maxParagraphBytes: Int = 1 << 20, maxLineBytes: Int = 1 << 20,
+                            bufferSize: Int = 1 << 16) throws -> ([Paragraph], ParagraphReader) {
         let pipe = Pipe()
         let writer = pipe.fileHandleForWriting
         DispatchQueue.global().async {
@@ -13,10 +13,35 @@ final class TokenizerParagraphReaderTests: XCTestCase {
             try? writer.close()
         }
         let reader = ParagraphReader(fileDescriptor: pipe.fileHandleForReading.fileDescriptor,
-                                     maxParagraphBytes: maxParagraphBytes, bufferSize: bufferSize)
+                                     maxParagraphBytes: maxParagraphBytes, maxLineBytes: maxLineBytes, bufferSize: bufferSize)
         var out: [Paragraph] = []
         while let p = try reader.next() { out.append(p) }
         return (out, reader)
+    }
+
+    /// A line longer than the bound arrives in pieces of at most that size, cut after a space
+    /// (or between UTF-8 sequences when there is none), with offsets and line numbers intact.
+    func testAnOverlongLineIsReadInBoundedPieces() throws {
+        let long = (0..<400).map { "w\($0)\u{00E9}" }.joined(separator: " ")   // ~2.8 KB, no line break
+        let spaces = String(repeating: " ", count: 3000) + "x"                 // whitespace pieces are not blank lines
+        let unbroken = String(repeating: "\u{1F600}", count: 700)              // 2,800 bytes of 4-byte scalars, no space
+        let input = "short\n" + long + "\nnext\n\n" + spaces + "\n" + unbroken + "\nend\n"
+        let (ps, reader) = try paragraphs(Array(input.utf8), maxParagraphBytes: 1024, maxLineBytes: 1024, bufferSize: 64)
+        XCTAssertNil(reader.firstInvalidLine, "no piece was cut inside a UTF-8 sequence")
+        XCTAssertEqual(ps.map(\.text).joined(), input.replacingOccurrences(of: "next\n\n", with: "next\n"))
+        XCTAssertLessThanOrEqual(ps.map(\.text.utf8.count).max() ?? 0, 2048)
+        XCTAssertTrue(ps.contains { $0.text.hasPrefix("x\n") || $0.text.contains(" x\n") }, "the spaces stay with their line")
+        XCTAssertEqual(ps.first { $0.text.contains("next") }.map(\.firstLine).map { $0 <= 3 }, true)
+        XCTAssertTrue(ps.last?.text.hasSuffix("\nend\n") == true || ps.last?.text == "end\n")
+        let scalars = Array(input.unicodeScalars)
+        for p in ps {
+            let n = p.text.unicodeScalars.count
+            XCTAssertEqual(String(String.UnicodeScalarView(scalars[p.scalarBase..<(p.scalarBase + n)])), p.text)
+        }
+        // Every token of the long line comes out whole.
+        let words = ps.flatMap { p in Tokenizer().tokenize(p.text).map(\.text) }
+        XCTAssertEqual(words.filter { $0.hasPrefix("w") }.count, 400)
+        XCTAssertEqual(Tokenizer().tokenize(ps.map(\.text).joined()).count, words.count)
     }
 
     func testSplitsAtBlankLinesAndKeepsOffsetsIntoTheWholeInput() throws {

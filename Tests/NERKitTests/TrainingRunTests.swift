@@ -101,6 +101,40 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(try weights(straight.output), try weights(interrupted.output))
     }
 
+    func testResumeRefusesACheckpointOfOtherTrainingData() throws {
+        let dir = try tempDir()
+        let c = config(dir, epochs: 1)
+        _ = try TrainingRun(config: c) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        let other = dir.appendingPathComponent("other.conll").path
+        let text = try String(contentsOfFile: Self.sample, encoding: .utf8)
+        try (text + "\nExtra B-LOC\n").write(toFile: other, atomically: true, encoding: .utf8)
+        var resume = c
+        resume.resume = true
+        resume.training.epochs = 2
+        resume.trainPaths = [other]
+        let before = try Data(contentsOf: URL(fileURLWithPath: c.output))
+        XCTAssertThrowsError(try TrainingRun(config: resume) { _ in }.run(progress: { _ in }, shouldStop: { false })) { e in
+            XCTAssertTrue("\(e)".contains("made from other training data"), "\(e)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: c.output)), before, "the model is untouched")
+        // The same data under another path is fine.
+        let copy = dir.appendingPathComponent("copy.conll").path
+        try text.write(toFile: copy, atomically: true, encoding: .utf8)
+        resume.trainPaths = [copy]
+        XCTAssertEqual(try TrainingRun(config: resume) { _ in }.run(progress: { _ in }, shouldStop: { false }).epochs, 2)
+    }
+
+    func testStepCountersAreStoredExactlyBeyondFloatPrecision() {
+        for v in [0, 1, 16_777_215, 16_777_216, 16_777_217, 123_456_789_012] {
+            XCTAssertEqual(StepCounterEncoding.decode(StepCounterEncoding.encode([v]), count: 1), [v])
+        }
+        XCTAssertEqual(Int(Float(16_777_217)), 16_777_216, "why: one Float32 loses it")
+        XCTAssertEqual(StepCounterEncoding.decode([5], count: 1), [5], "checkpoints of the old layout still load")
+        XCTAssertNil(StepCounterEncoding.decode([1.5], count: 1))
+        XCTAssertNil(StepCounterEncoding.decode([-1, 0], count: 1))
+        XCTAssertNil(StepCounterEncoding.decode([1, 2, 3], count: 1))
+    }
+
     func testResumeWithoutACheckpointIsAnError() throws {
         let dir = try tempDir()
         var c = config(dir)

@@ -253,3 +253,48 @@ final class EvalRecaseTests: XCTestCase {
         XCTAssertTrue(withPredictions.stderr.contains("--recase"), withPredictions.stderr)
     }
 }
+
+/// Gold entity types the model cannot predict are named in a warning, in eval and in train.
+final class UnknownEntityTypeTests: XCTestCase {
+    func testEvalAndTrainWarnAboutTypesTheModelDoesNotKnow() throws {
+        let model = try TinyModel.path()
+        let gold = try temporaryDirectory(self).appendingPathComponent("gpe.conll")
+        try Data("Paris B-GPE\nis O\nnice O\n\nAnna B-PER\nsmiled O\n".utf8).write(to: gold)
+        let eval = try runNER(["eval", "--model", model, gold.path])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stderr.contains("\(gold.path): warning: entity types the model does not know: GPE"), eval.stderr)
+        XCTAssertFalse(eval.stderr.contains("PER ("), eval.stderr)
+
+        let sample = repositoryRoot.appendingPathComponent("data/sample.conll").path
+        let out = try temporaryDirectory(self).appendingPathComponent("m.ner").path
+        let train = try runNER(["train", "--train", sample, "--dev", gold.path, "--output", out, "--epochs", "1",
+                                "--hidden", "8", "--word-dim", "8", "--threads", "1"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertTrue(train.stderr.contains("\(gold.path): warning: entity types the model does not know: GPE"), train.stderr)
+    }
+}
+
+/// Gold files in BILOU are scored as conlleval scores the same file converted to IOB2: two
+/// adjacent `U-PER` are two entities, not one.
+final class BILOUEvalTests: XCTestCase {
+    func testBILOUGoldScoresLikeItsIOB2Conversion() throws {
+        let model = try TinyModel.path()
+        let dir = try temporaryDirectory(self)
+        let bilou = dir.appendingPathComponent("bilou.conll"), iob2 = dir.appendingPathComponent("iob2.conll")
+        try Data("Anna U-PER\nBerg U-PER\nmet O\nCarl B-PER\nOlsen L-PER\nin O\nOslo U-LOC\n. O\n".utf8).write(to: bilou)
+        try Data("Anna B-PER\nBerg B-PER\nmet O\nCarl B-PER\nOlsen I-PER\nin O\nOslo B-LOC\n. O\n".utf8).write(to: iob2)
+        let a = try runNER(["eval", "--model", model, bilou.path])
+        let b = try runNER(["eval", "--model", model, iob2.path])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertTrue(a.stdout.hasPrefix("processed 8 tokens with 4 phrases"), a.stdout)
+        XCTAssertEqual(a.stdout, b.stdout)
+        // Predictions written in BILOU (the gold file's scheme) score the same way.
+        let tagged = try runNER(["tag", "--input", "conll", "--model", model, bilou.path])
+        XCTAssertEqual(tagged.status, 0, tagged.stderr)
+        let predicted = dir.appendingPathComponent("pred.txt")
+        try Data(tagged.stdout.utf8).write(to: predicted)
+        XCTAssertFalse(tagged.stdout.contains("S-") || tagged.stdout.contains("E-"), "written back in BILOU: \(tagged.stdout)")
+        let scored = try runNER(["eval", "--predictions", predicted.path])
+        XCTAssertEqual(scored.stdout, a.stdout)
+    }
+}

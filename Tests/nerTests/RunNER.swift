@@ -5,6 +5,8 @@ struct ProcessResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// The process ended by a signal (a crash, or SIGPIPE), not by exit.
+    var signaled = false
 }
 
 /// The directory holding the built products (`.build/debug`), found from the test bundle.
@@ -20,14 +22,21 @@ var repositoryRoot: URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
-/// Runs `ner` with arguments and optional stdin; returns status and both outputs.
-func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil) throws -> ProcessResult {
+/// Runs `ner` with arguments and optional stdin; returns status and both outputs. With
+/// `stdoutPath`, standard output goes to that file instead (`/dev/full` for a full disk).
+func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil, stdoutPath: String? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("ner")
     process.arguments = arguments
     if let dir = currentDirectory { process.currentDirectoryURL = dir }
     let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-    process.standardOutput = outPipe
+    if let stdoutPath {
+        guard let handle = FileHandle(forWritingAtPath: stdoutPath) else { throw CocoaError(.fileNoSuchFile) }
+        process.standardOutput = handle
+        try outPipe.fileHandleForWriting.close()
+    } else {
+        process.standardOutput = outPipe
+    }
     process.standardError = errPipe
     process.standardInput = inPipe
     try process.run()
@@ -42,7 +51,8 @@ func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = 
     group.wait()
     return ProcessResult(status: process.terminationStatus,
                          stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData, as: UTF8.self),
+                         signaled: process.terminationReason == .uncaughtSignal)
 }
 
 /// A fresh temporary directory, removed when the test ends.

@@ -42,31 +42,3 @@ public struct CoNLLWriter<Output: TextOutputStream> {
         line.utf8.contains(UInt8(ascii: "\t")) ? "\t" : " "
     }
 }
-
-/// A `TextOutputStream` writing UTF-8 to a file handle (standard output, a file) through a buffer,
-/// so writing a corpus line by line does not cost a system call per line. Call `flush()` at the end.
-public final class FileHandleOutputStream: TextOutputStream {
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private let capacity: Int
-
-    public init(_ handle: FileHandle, bufferSize: Int = 1 << 16) {
-        self.handle = handle
-        self.capacity = bufferSize
-        buffer.reserveCapacity(bufferSize)
-    }
-
-    deinit { flush() }
-
-    public func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= capacity { flush() }
-    }
-
-    public func flush() {
-        guard !buffer.isEmpty else { return }
-        // A closed reader (`ner tag ... | head`) is not an error worth a crash report.
-        try? handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-}

@@ -54,3 +54,20 @@ public struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
         "invalid tag \"\(tag)\": expected O, or B-, I-, E- or S- followed by an entity type (like B-PER)"
     }
 }
+
+extension ParsedTag {
+    /// The entity types (B-X, I-X, ... → X) used in `sentences` of tags; unparsable tags are skipped.
+    public static func entityTypes<S: Sequence>(of sentences: S) -> Set<String> where S.Element == [String] {
+        var types = Set<String>()
+        for tags in sentences { for t in tags { if let p = ParsedTag(t), !p.isOutside { types.insert(p.type) } } }
+        return types
+    }
+
+    /// A warning for gold entity types a model cannot predict (nil when there are none): such
+    /// entities can only be missed, which a bare F1 would not explain.
+    public static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> String? {
+        let unknown = gold.subtracting(known).sorted()
+        guard !unknown.isEmpty else { return nil }
+        return "\(path): warning: entity types the model does not know: \(unknown.joined(separator: ", ")) (it knows \(known.sorted().joined(separator: ", "))); their entities can only count as missed"
+    }
+}

@@ -4,25 +4,27 @@
 /// - `iob1`: `I-` everywhere; `B-` only for a span that directly follows one of the same type
 ///   (original CoNLL-2003 files).
 /// - `iob2`: every span starts with `B-`, continues with `I-`.
-/// - `bioes`: like IOB2, but the last token is `E-` and one-token spans are `S-` (a.k.a. IOBES;
-///   BILOU's `U-`/`L-` are read as `S-`/`E-`).
+/// - `bioes`: like IOB2, but the last token is `E-` and one-token spans are `S-` (a.k.a. IOBES).
+/// - `bilou`: BIOES written with `L-` (last) for `E-` and `U-` (unit) for `S-`.
 public enum TagScheme: String, Sendable, CaseIterable, Codable {
-    case iob1, iob2, bioes
+    case iob1, iob2, bioes, bilou
 
     /// The name users know the scheme by ("IOB2").
     public var displayName: String { rawValue.uppercased() }
 
-    /// Parses a scheme name as users type it, case-insensitively; "iobes" and "bilou" mean BIOES.
+    /// Parses a scheme name as users type it, case-insensitively; "iobes" means BIOES.
     public init?(name: String) {
         switch name.lowercased() {
         case "iob1", "iob": self = .iob1
         case "iob2", "bio": self = .iob2
-        case "bioes", "iobes", "bilou": self = .bioes
+        case "bioes", "iobes": self = .bioes
+        case "bilou": self = .bilou
         default: return nil
         }
     }
 
-    /// The scheme that tag sequences use: BIOES if any `E-`/`S-` appears; IOB1 if some span
+    /// The scheme that tag sequences use: BILOU if any `L-`/`U-` appears, BIOES if any `E-`/`S-`
+    /// does; IOB1 if some span
     /// starts with `I-` and `B-` appears only right after a span of the same type; otherwise IOB2
     /// (also for sequences with no entities at all).
     public static func detect<S: Sequence>(_ tagSequences: S) -> TagScheme where S.Element == [String] {
@@ -52,7 +54,7 @@ public enum TagScheme: String, Sendable, CaseIterable, Codable {
                     prefix = position == span.start && adjacentSameType ? .b : .i
                 case .iob2:
                     prefix = position == span.start ? .b : .i
-                case .bioes:
+                case .bioes, .bilou:
                     if span.end - span.start == 1 {
                         prefix = .s
                     } else if position == span.start {
@@ -63,7 +65,12 @@ public enum TagScheme: String, Sendable, CaseIterable, Codable {
                         prefix = .i
                     }
                 }
-                out[position] = ParsedTag(prefix: prefix, type: span.type).description
+                let tag = ParsedTag(prefix: prefix, type: span.type).description
+                if self == .bilou && (prefix == .s || prefix == .e) {
+                    out[position] = (prefix == .s ? "U" : "L") + tag.dropFirst()
+                } else {
+                    out[position] = tag
+                }
             }
             previous = span
         }
@@ -80,7 +87,10 @@ public struct TagSchemeDetector: Sendable {
 
     public init() {}
 
+    private var sawUnitOrLast = false
+
     public mutating func add(_ tags: [String]) {
+        if !sawUnitOrLast { sawUnitOrLast = tags.contains { $0.hasPrefix("U-") || $0.hasPrefix("L-") } }
         add(parsed: tags.map { ParsedTag($0) ?? .outside })
     }
 
@@ -99,6 +109,7 @@ public struct TagSchemeDetector: Sendable {
     }
 
     public var scheme: TagScheme {
+        if sawUnitOrLast { return .bilou }
         if sawEndOrSingle { return .bioes }
         if sawSpanStartingWithI && !sawSpanStartingWithB { return .iob1 }
         return .iob2

@@ -19,8 +19,10 @@ struct ConllTag: Hashable {
         case UInt8(ascii: "O"): return .outside
         case UInt8(ascii: "B"): return .begin
         case UInt8(ascii: "I"): return .inside
-        case UInt8(ascii: "E"): return .end
-        case UInt8(ascii: "S"): return .single
+        // BILOU's L- and U- are E- and S- (conlleval knows neither; its reading of the file
+        // converted to IOB2 is what counts, as for BIOES).
+        case UInt8(ascii: "E"), UInt8(ascii: "L"): return .end
+        case UInt8(ascii: "S"), UInt8(ascii: "U"): return .single
         case UInt8(ascii: "."): return .dot
         case UInt8(ascii: "["): return .open
         case UInt8(ascii: "]"): return .close
@@ -66,7 +68,19 @@ struct TagTable {
         if let id = tagIDs[tag] { return id }
         let utf8 = Substring(tag).utf8
         let parsed: ConllTag
-        if let dash = utf8.firstIndex(of: UInt8(ascii: "-")) {
+        if let valid = ParsedTag(tag) {
+            // Every tag a reader accepted goes through the corpus layer's one parser.
+            let prefix: ConllTag.Prefix
+            switch valid.prefix {
+            case .o: prefix = .outside
+            case .b: prefix = .begin
+            case .i: prefix = .inside
+            case .e: prefix = .end
+            case .s: prefix = .single
+            }
+            parsed = ConllTag(prefix: prefix, type: valid.isOutside ? 0 : typeID(of: valid.type))
+        } else if let dash = utf8.firstIndex(of: UInt8(ascii: "-")) {
+            // Not a tag of ours: split it as conlleval would (its `[`, `]` and `.` prefixes too).
             let prefix = ConllTag.prefix(of: utf8[utf8.startIndex..<dash])
             let typeName = String(Substring(tag)[utf8.index(after: dash)...])
             parsed = ConllTag(prefix: prefix, type: typeID(of: typeName))

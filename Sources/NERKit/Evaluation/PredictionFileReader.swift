@@ -52,8 +52,8 @@ public final class PredictionFileReader {
             }
             let gold = try text(fields[fields.count - 2], line: line)
             let predicted = try text(fields[fields.count - 1], line: line)
-            guard Self.isValidTag(gold) else { throw malformed("gold", gold, line: line) }
-            guard Self.isValidTag(predicted) else { throw malformed("predicted", predicted, line: line) }
+            guard ParsedTag(gold) != nil else { throw malformed("gold", gold, line: line) }
+            guard ParsedTag(predicted) != nil else { throw malformed("predicted", predicted, line: line) }
             if sentence.gold.isEmpty { sentence.line = line }
             sentence.gold.append(gold)
             sentence.predicted.append(predicted)
@@ -86,16 +86,6 @@ public final class PredictionFileReader {
     }
 
     /// Whether a tag is `O` or a prefix B, I, E or S, a hyphen and a non-empty type.
-    public static func isValidTag(_ tag: String) -> Bool {
-        if tag == "O" { return true }
-        let utf8 = Array(tag.utf8)
-        guard utf8.count >= 3, utf8[1] == UInt8(ascii: "-") else { return false }
-        switch utf8[0] {
-        case UInt8(ascii: "B"), UInt8(ascii: "I"), UInt8(ascii: "E"), UInt8(ascii: "S"): return true
-        default: return false
-        }
-    }
-
     private static func isBoundary(_ field: ArraySlice<UInt8>) -> Bool {
         field.elementsEqual("-DOCSTART-".utf8) || field.elementsEqual("-X-".utf8)
     }

@@ -44,6 +44,23 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         foldCharCase = try c.decodeIfPresent(Bool.self, forKey: .foldCharCase) ?? false
     }
 
+    /// Throws unless every size is in the range `ner train` accepts, so that a damaged or
+    /// hostile model file cannot make the loader allocate without bound.
+    public func validate() throws {
+        func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else { throw NERError("config \(name) is \(value), outside \(range.lowerBound)...\(range.upperBound)") }
+        }
+        try check("wordDim", wordDim, 1...4096)
+        try check("casingDim", casingDim, 0...1024)
+        try check("hidden", hidden, 1...4096)
+        try check("layers", layers, 1...16)
+        if charEncoder != .none {
+            try check("charDim", charDim, 1...1024)
+            try check("charHidden", charHidden, 1...4096)
+        }
+        guard dropout.isFinite, dropout >= 0, dropout < 1 else { throw NERError("config dropout is \(dropout), outside [0, 1)") }
+    }
+
     /// The character encoder sizes of the papers: Lample et al. (BiLSTM 25+25 over 25-d
     /// characters), Ma and Hovy (30 filters of width 3 over 30-d characters).
     public static func charDefaults(_ kind: CharEncoderKind) -> (dim: Int, hidden: Int) {

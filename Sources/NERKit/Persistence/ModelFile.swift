@@ -70,6 +70,15 @@ public enum ModelFile {
                 chars: try Vocabulary(jsonString: try need("vocab.chars"), specials: true),
                 tags: try Vocabulary(jsonString: try need("vocab.tags"), specials: false))
             let provenance: Provenance = (try? decode(try need("provenance"))) ?? Provenance()
+            // Sizes first, before anything is allocated from them: the config in range, and the
+            // vocabulary-sized tables as large as the tensors the file really holds.
+            try config.validate()
+            var expected = [("word.embedding", [encoder.words.count, config.wordDim]), ("output.bias", [encoder.tags.count])]
+            if config.charEncoder != .none { expected.append(("char.embedding", [encoder.chars.count, config.charDim])) }
+            for (name, shape) in expected {
+                guard let t = tensors[name] else { throw NERError("tensor '\(name)' is missing") }
+                guard t.shape == shape else { throw NERError("tensor '\(name)' has shape \(t.shape), expected \(shape)") }
+            }
             let model = TaggerModel(config: config, encoder: encoder)
             for p in model.parameters {
                 guard let t = tensors[p.name] else { throw NERError("tensor '\(p.name)' is missing") }

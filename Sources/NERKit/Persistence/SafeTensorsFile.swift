@@ -140,6 +140,23 @@ public enum SafeTensorsFile {
         }
     }
 
+    /// `file` with its checksum field set to the CRC-32 of the rest, when it has one where this
+    /// writer puts it (else unchanged): lets the fuzzer reach the loader's checks behind the
+    /// checksum, which any random change would otherwise fail.
+    package static func withChecksumRepaired(_ file: [UInt8]) -> [UInt8] {
+        guard file.count >= 8 else { return file }
+        let headerLength = file.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(file.count - 8) else { return file }
+        let headerEnd = 8 + Int(headerLength)
+        guard let at = checksumLocation(in: file[8..<headerEnd]) else { return file }
+        var out = file
+        out.replaceSubrange(at..<at + 8, with: Array(checksumPlaceholder.utf8))
+        var checksum = FileChecksum()
+        out.withUnsafeBytes { checksum.update($0) }
+        out.replaceSubrange(at..<at + 8, with: Array(FileChecksum.hex(checksum.value).utf8))
+        return out
+    }
+
     /// Index of the first of the eight checksum digits in the header bytes as this writer lays them out.
     static func checksumLocation(in header: ArraySlice<UInt8>) -> Int? {
         let pattern = Array("\(HeaderJSON.quoted(checksumKey)):\"".utf8)

@@ -16,19 +16,35 @@ enum TagJSONLine {
         if let line = sentence.line { out += "\"line\": \(line), " }
         out += "\"text\": " + HeaderJSON.quoted(sentence.text)
         out += ", \"start\": \(sentence.start), \"end\": \(sentence.end), \"tokens\": ["
+        var first = true
+        tokens(sentence, result, into: &out, first: &first)
+        out += "], \"entities\": ["
+        first = true
+        entities(sentence, result, into: &out, first: &first)
+        return out + "]}\n"
+    }
+
+    /// Appends the sentence's token objects, `{"text": ..., "start": ..., "end": ..., "tag": ...}`,
+    /// comma-separated (a comma first unless `first`).
+    static func tokens(_ sentence: TagInputSentence, _ result: TaggedSentence, into out: inout String, first: inout Bool) {
         for (i, token) in sentence.tokens.enumerated() {
-            if i > 0 { out += ", " }
+            if !first { out += ", " }
+            first = false
             out += TagJSON.token(token, tag: i < result.tags.count ? result.tags[i] : nil)
         }
-        out += "], \"entities\": ["
-        var first = true
+    }
+
+    /// Appends the sentence's entity objects (`TagJSON.entity`), comma-separated (a comma first
+    /// unless `first`). Token indices are shifted by `tokenBase` (the tokens of earlier sentences
+    /// of the same record).
+    static func entities(_ sentence: TagInputSentence, _ result: TaggedSentence, tokenBase: Int = 0,
+                         into out: inout String, first: inout Bool) {
         for e in result.entities {
-            guard let object = TagJSON.entity(e, in: sentence) else { continue }
+            guard let object = TagJSON.entity(e, in: sentence, tokenOffset: tokenBase) else { continue }
             if !first { out += ", " }
             first = false
             out += object
         }
-        return out + "]}\n"
     }
 
     /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").

@@ -24,10 +24,11 @@ public struct TagStream {
 
     /// Reads every input in order (opening each only when its turn comes), tags and formats it.
     /// `write` receives each batch's output (and must flush it); `warn` gets input warnings.
-    /// The first input or output error stops the run and is rethrown after the output written so
-    /// far is closed off (`formatter.finish()`).
+    /// The first input or format error stops the run and is rethrown after the output written so
+    /// far is closed off (`formatter.finish()`); an error thrown by `write` (a full disk) stops
+    /// it at once.
     public func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?,
-                    formatter: inout TagOutputFormatter, write: (String) -> Void, warn: (String) -> Void) throws {
+                    formatter: inout TagOutputFormatter, write: (String) throws -> Void, warn: (String) -> Void) throws {
         let queue = BoundedQueue<Item>(capacity: readAheadTokens)
         let reader = Thread {
             for open in inputs {
@@ -82,9 +83,9 @@ public struct TagStream {
                 failure = failure ?? error
                 finished = true
             }
-            write(out)
+            try write(out)
         }
-        write(formatter.finish())
+        try write(formatter.finish())
         if let failure { throw failure }
     }
 }

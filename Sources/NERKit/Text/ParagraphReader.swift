@@ -22,7 +22,10 @@ public struct Paragraph: Equatable, Sendable {
 
 /// Reads text from a file descriptor (standard input by default) one paragraph at a time —
 /// paragraphs are separated by blank lines — so output can start before the input ends and
-/// memory stays bounded. A paragraph longer than `maxParagraphBytes` is cut at a line end.
+/// memory stays bounded. A paragraph longer than `maxParagraphBytes` is cut at a line end, and a
+/// single line longer than `maxLineBytes` is read in pieces of at most that size, cut after a
+/// space or tab where there is one (else between two UTF-8 sequences), so neither a huge line
+/// nor a huge paragraph needs memory in proportion to its size.
 ///
 /// Invalid UTF-8 is replaced with U+FFFD (never a crash); `firstInvalidLine` tells where it was
 /// first seen so the caller can warn once. Offsets refer to the input as decoded, which is the
@@ -35,16 +38,20 @@ public final class ParagraphReader {
 
     private let fileDescriptor: Int32
     private let maxParagraphBytes: Int
+    private let maxLineBytes: Int
     private var buffer: [UInt8]
     private var start = 0, end = 0
     private var atEOF = false
     private var lineNumber = 0
+    /// The last piece returned was part of a line that goes on.
+    private var midLine = false
     private var scalarsRead = 0, bytesRead = 0
     private var paragraph: [UInt8] = []
     private var paragraphScalarBase = 0, paragraphByteBase = 0, paragraphFirstLine = 0
 
     public init(fileDescriptor: Int32 = 0, path: String = "<stdin>", maxParagraphBytes: Int = 1 << 20,
-                bufferSize: Int = 1 << 16) {
+                maxLineBytes: Int = 1 << 20, bufferSize: Int = 1 << 16) {
+        self.maxLineBytes = max(16, maxLineBytes)
         self.fileDescriptor = fileDescriptor
         self.path = path
         self.maxParagraphBytes = max(1, maxParagraphBytes)
@@ -63,11 +70,12 @@ public final class ParagraphReader {
 
     /// The next paragraph, or nil at the end of the input.
     public func next() throws -> Paragraph? {
-        while let raw = try nextLine() {
-            lineNumber += 1
+        while let (raw, isWholeLine) = try nextLine() {
+            if !midLine { lineNumber += 1 }
+            midLine = !isWholeLine && !(raw.last == 0x0A)
             let line = decoded(raw)
             let scalars = line.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-            if line.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) {
+            if isWholeLine && line.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) {
                 scalarsRead += scalars
                 bytesRead += line.count
                 if !paragraph.isEmpty { return flush() }
@@ -100,24 +108,46 @@ public final class ParagraphReader {
         return ArraySlice(String(decoding: line, as: UTF8.self).utf8)
     }
 
-    /// The next line including its "\n", or the unterminated last line, or nil at the end.
-    private func nextLine() throws -> ArraySlice<UInt8>? {
+    /// The next line including its "\n", or the unterminated last line, or nil at the end; or,
+    /// for a line longer than `maxLineBytes`, its next piece. `isWholeLine` is false for
+    /// the pieces of such a line.
+    private func nextLine() throws -> (ArraySlice<UInt8>, isWholeLine: Bool)? {
         var searchFrom = start
         while true {
             if let nl = buffer[searchFrom..<end].firstIndex(of: 0x0A) {
                 let line = buffer[start...nl]
                 start = nl + 1
-                return line
+                let whole = !midLine
+                return (line, whole)
             }
             if atEOF {
                 guard start < end else { return nil }
                 let line = buffer[start..<end]
                 start = end
-                return line
+                return (line, !midLine)
+            }
+            if end - start >= maxLineBytes {
+                let piece = buffer[start..<pieceEnd()]
+                start = piece.endIndex
+                return (piece, false)
             }
             searchFrom = end - start  // after fill() moves the partial line to the front
             try fill()
         }
+    }
+
+    /// Where to cut a piece of `maxLineBytes` off an over-long line: after the last space or tab
+    /// in its second half, else before the last UTF-8 lead byte (never inside a sequence).
+    private func pieceEnd() -> Int {
+        let limit = start + maxLineBytes
+        var i = limit
+        while i > start + maxLineBytes / 2 {
+            if buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 { return i }
+            i -= 1
+        }
+        i = limit
+        while i > start + 1 && i < end && buffer[i] & 0xC0 == 0x80 { i -= 1 }
+        return i
     }
 
     private func fill() throws {

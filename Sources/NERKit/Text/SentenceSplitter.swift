@@ -2,6 +2,8 @@
 /// brackets right after them) when whitespace and a sentence-like start follow; after an
 /// abbreviation only when it can end a sentence and a common sentence opener follows; never
 /// after titles or initials; always at a blank line. A single newline is not a boundary.
+/// In text written all in lower case (or all in capitals) a lowercase word may start a sentence
+/// and abbreviations and sentence openers are recognised in that case (see `ScalarText.letterCase`).
 struct SentenceSplitter {
     let text: ScalarText
 

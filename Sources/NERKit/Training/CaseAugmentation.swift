@@ -8,6 +8,8 @@
 ///   so an epoch costs what it did; every sentence is seen in several casings over the run.
 /// - `copies`: fixed recased copies of the whole training set are added to it (the paper's
 ///   recipe), which multiplies the cost of an epoch.
+/// - `drawnCopy`: the per-sentence draws are made on an added copy of the training data rather
+///   than on the original sentences, which are then always seen as written.
 ///
 /// With any recasing, dev is scored as written and in every recasing, and the model kept is
 /// the one with the best mean of those F1 scores.
@@ -16,12 +18,27 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
     public var upper: Float = 0
     public var title: Float = 0
     public var copies: [Recasing] = []
+    /// The draws are made on an added copy of the training data, so every original sentence is
+    /// still seen as written in every epoch (twice the cost of an epoch).
+    public var drawnCopy = false
 
-    public init(lower: Float = 0, upper: Float = 0, title: Float = 0, copies: [Recasing] = []) {
+    public init(lower: Float = 0, upper: Float = 0, title: Float = 0, copies: [Recasing] = [], drawnCopy: Bool = false) {
         self.lower = lower
         self.upper = upper
         self.title = title
         self.copies = copies
+        self.drawnCopy = drawnCopy
+    }
+
+    enum CodingKeys: String, CodingKey { case lower, upper, title, copies, drawnCopy }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lower = try c.decode(Float.self, forKey: .lower)
+        upper = try c.decode(Float.self, forKey: .upper)
+        title = try c.decode(Float.self, forKey: .title)
+        copies = try c.decode([Recasing].self, forKey: .copies)
+        drawnCopy = try c.decodeIfPresent(Bool.self, forKey: .drawnCopy) ?? false
     }
 
     public static let none = CaseAugmentation()
@@ -77,7 +94,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
     public var description: String {
         var parts: [String] = []
         if sampling {
-            parts.append(Recasing.allCases.filter { probability($0) > 0 }
+            parts.append((drawnCopy ? "a copy drawn with " : "") + Recasing.allCases.filter { probability($0) > 0 }
                 .map { "\($0.rawValue)=\(probability($0))" }.joined(separator: ","))
         }
         if !copies.isEmpty { parts.append("copies " + copies.map(\.rawValue).joined(separator: ",")) }

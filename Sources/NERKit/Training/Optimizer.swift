@@ -88,7 +88,7 @@ public final class Optimizer {
 
     /// The optimiser's state as named tensors, for checkpoints.
     public func state() -> [(name: String, values: [Float])] {
-        var out: [(String, [Float])] = [("optimizer.steps", [Float(steps)])]
+        var out: [(String, [Float])] = [("optimizer.steps", StepCounterEncoding.encode([steps]))]
         for (i, p) in parameters.enumerated() {
             out.append(("optimizer.first.\(p.name)", first[i]))
             if kind == .adam { out.append(("optimizer.second.\(p.name)", second[i])) }
@@ -97,8 +97,10 @@ public final class Optimizer {
     }
 
     public func restore(_ tensors: [String: [Float]]) throws {
-        guard let s = tensors["optimizer.steps"]?.first else { throw NERError("checkpoint lacks the optimiser state") }
-        steps = Int(s)
+        guard let s = tensors["optimizer.steps"].flatMap({ StepCounterEncoding.decode($0, count: 1) }) else {
+            throw NERError("checkpoint lacks the optimiser state")
+        }
+        steps = s[0]
         for (i, p) in parameters.enumerated() {
             guard let m = tensors["optimizer.first.\(p.name)"], m.count == p.count else {
                 throw NERError("checkpoint lacks optimiser state for \(p.name)")

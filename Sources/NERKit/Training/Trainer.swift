@@ -69,13 +69,15 @@ public final class Trainer {
     private let recasedTrain: [Recasing: [EncodedSentence]]
     /// Each recasing of the dev set, scored beside it for model selection.
     private let recasedDev: [Recasing: [EncodedSentence]]
+    private let originalCount: Int
 
-    /// `singletonSource` is how many of the first training sentences to count words in when
-    /// finding the words seen once (the rest being recased copies of them).
+    /// `originalCount` is how many of the first training sentences are the data as read (the
+    /// rest being copies of them for case augmentation): words seen once are counted there, and
+    /// a drawn copy (`CaseAugmentation.drawnCopy`) recases only the sentences after them.
     public init(model: TaggerModel, options: TrainingOptions, train: [EncodedSentence], surfaces: SurfaceTable,
                 dev: [EncodedSentence], devSurfaces: SurfaceTable, devGold: [[String]],
                 recasedTrain: [Recasing: [EncodedSentence]] = [:], recasedDev: [Recasing: [EncodedSentence]] = [:],
-                singletonSource: Int? = nil) {
+                originalCount: Int? = nil) {
         self.model = model
         self.options = options
         self.train = train
@@ -85,10 +87,11 @@ public final class Trainer {
         self.devGold = devGold
         self.recasedTrain = recasedTrain
         self.recasedDev = recasedDev
+        self.originalCount = originalCount ?? train.count
         optimizer = Optimizer(options.optimizer, parameters: model.parameters, learningRate: options.effectiveLearningRate, momentum: options.momentum)
         average = options.averageDecay > 0 ? WeightAverage(parameters: model.parameters, decay: options.averageDecay) : nil
         var counts = [Int](repeating: 0, count: model.encoder.words.count)
-        for s in train.prefix(singletonSource ?? train.count) { for w in s.words where w >= 0 { counts[Int(w)] += 1 } }
+        for s in train.prefix(self.originalCount) { for w in s.words where w >= 0 { counts[Int(w)] += 1 } }
         singleton = counts.map { $0 == 1 }
         singleton[Int(model.encoder.words.unknownId)] = false
         state.rngState = SeededRandom(seed: options.seed &+ 17).state
@@ -158,7 +161,8 @@ public final class Trainer {
                 var batch: Batch
                 if let augmentation = options.caseAugmentation, augmentation.sampling {
                     let chosen = batches[bi].map { i -> EncodedSentence in
-                        guard let r = augmentation.draw(seed: options.seed, epoch: epoch, index: i),
+                        guard !augmentation.drawnCopy || i >= originalCount,
+                              let r = augmentation.draw(seed: options.seed, epoch: epoch, index: i),
                               let recased = recasedTrain[r] else { return train[i] }
                         return recased[i]
                     }
@@ -172,7 +176,12 @@ public final class Trainer {
                     }
                 }
                 let loss = model.loss(batch, rng: &rng)
-                Optimizer.clipGradients(model.parameters, maxNorm: options.clipNorm)
+                let gradientNorm = Optimizer.clipGradients(model.parameters, maxNorm: options.clipNorm)
+                // One NaN would spread through Adam into every weight; stop before the update,
+                // so the saved best model and the last checkpoint stay as they were.
+                guard loss.isFinite, gradientNorm.isFinite else {
+                    throw NERError("ner train: training diverged: non-finite \(loss.isFinite ? "gradient" : "loss") in epoch \(epoch), batch \(bi + 1) of \(batches.count); the best model and the last checkpoint written so far are unchanged (try a lower --lr or --clip)")
+                }
                 if let average {
                     average.beginStep()
                     optimizer.step(afterUpdate: average.update)

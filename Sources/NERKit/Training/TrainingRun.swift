@@ -17,6 +17,9 @@ public struct TrainingRunConfig: Sendable {
     public var halfPrecisionEmbeddings = true
     public var freezeEmbeddings = false
     public var singletonUnknownRate: Float = 0.5
+    /// Write the model of every epoch, so the last one is kept, instead of the one with the best
+    /// dev F1: for a final model trained on train and dev for an epoch count chosen on dev.
+    public var keepLastEpoch = false
     public init() {}
 
     public var checkpointPath: String { output + ".checkpoint" }
@@ -92,6 +95,18 @@ public final class TrainingRun {
                   let saved = loaded.provenance.training else {
                 throw NERError(path: config.checkpointPath, "checkpoint lacks its training state")
             }
+            // The checkpoint's weights and its batch position belong to the data it was made
+            // from; resuming on other data would silently train on a mixture.
+            let now = config.trainPaths.map { LabeledCorpus.checksum($0) }.sorted()
+            let then = loaded.provenance.trainFiles.values.sorted()
+            guard now == then else {
+                let was = loaded.provenance.trainFiles.keys.sorted().joined(separator: ", ")
+                throw NERError(path: config.checkpointPath, "made from other training data (\(was), CRC-32 \(then.joined(separator: ", "))) than --train gives now (CRC-32 \(now.joined(separator: ", "))); train anew without --resume, or give the same files")
+            }
+            if let devPath = config.devPath, let devThen = loaded.provenance.devFiles.values.first,
+               LabeledCorpus.checksum(devPath) != devThen {
+                throw NERError(path: config.checkpointPath, "made with another dev file than \(devPath); give the same --dev to resume")
+            }
             resumedState = state
             options = saved
             options.epochs = config.training.epochs
@@ -131,12 +146,20 @@ public final class TrainingRun {
             }
             provenance.embeddings = config.embeddingsPath
         }
+        let knownTypes = ParsedTag.entityTypes(of: model.encoder.tags.items.map { [$0] })
+        if let warning = ParsedTag.unknownTypesWarning(path: config.devPath ?? "dev", gold: ParsedTag.entityTypes(of: devTags), known: knownTypes) {
+            log(warning)
+        }
         provenance.trainFiles = Dictionary(uniqueKeysWithValues: config.trainPaths.map { ($0, LabeledCorpus.checksum($0)) })
         if let d = config.devPath { provenance.devFiles = [d: LabeledCorpus.checksum(d)] }
         provenance.training = options
 
         let augmentation = options.caseAugmentation ?? .none
         let originalCount = trainSentences.count
+        if augmentation.drawnCopy && augmentation.sampling {
+            trainSentences += trainSentences.prefix(originalCount)
+            trainTags += trainTags.prefix(originalCount)
+        }
         for r in augmentation.copies {
             for i in 0..<originalCount {
                 var copy = trainSentences[i]
@@ -171,7 +194,7 @@ public final class TrainingRun {
 
         let trainer = Trainer(model: model, options: options, train: train, surfaces: surfaces,
                               dev: dev, devSurfaces: devSurfaces, devGold: devTags,
-                              recasedTrain: recasedTrain, recasedDev: recasedDev, singletonSource: originalCount)
+                              recasedTrain: recasedTrain, recasedDev: recasedDev, originalCount: originalCount)
         trainer.singletonUnknownRate = config.singletonUnknownRate
         if let s = resumedState {
             trainer.state = s
@@ -191,11 +214,11 @@ public final class TrainingRun {
                 }
                 log(String(format: "epoch %d: loss %.3f, dev P %.2f R %.2f F1 %.2f%@%@, %.1f s, %.0f tokens/s",
                            m.epoch, m.loss, m.devPrecision, m.devRecall, m.devF1, recased, m.best ? " (best)" : "", m.seconds, m.trainTokensPerSecond))
-                if m.best {
+                if m.best || config.keepLastEpoch {
                     var p = provenance
                     p.created = ISO8601DateFormatter().string(from: Date())
                     p.epochs = m.epoch
-                    p.bestEpoch = m.epoch
+                    p.bestEpoch = config.keepLastEpoch ? trainer.state.bestEpoch : m.epoch
                     p.devF1 = m.devF1
                     p.devRecasedF1 = m.devRecasedF1
                     try trainer.withFinalWeights {

@@ -102,22 +102,27 @@ public final class WeightAverage {
     }
 
     public func state(prefix: String = "average.") -> [(name: String, values: [Float])] {
-        var out: [(String, [Float])] = [("\(prefix)steps", [Float(steps)])]
+        var out: [(String, [Float])] = [("\(prefix)steps", StepCounterEncoding.encode([Int(steps)]))]
         for (i, p) in parameters.enumerated() {
             out.append(("\(prefix)\(p.name)", shadow[i]))
-            if p.sparseRows { out.append(("\(prefix)rowstep.\(p.name)", rowStep[i].map(Float.init))) }
+            if p.sparseRows { out.append(("\(prefix)rowstep.\(p.name)", StepCounterEncoding.encode(rowStep[i].map(Int.init)))) }
         }
         return out
     }
 
     public func restore(_ tensors: [String: [Float]], prefix: String = "average.") throws {
-        guard let s = tensors["\(prefix)steps"]?.first else { throw NERError("checkpoint lacks the weight average") }
-        steps = Int32(s)
+        guard let s = tensors["\(prefix)steps"].flatMap({ StepCounterEncoding.decode($0, count: 1) }), s[0] <= Int(Int32.max) else {
+            throw NERError("checkpoint lacks the weight average")
+        }
+        steps = Int32(s[0])
         for (i, p) in parameters.enumerated() {
             guard let v = tensors["\(prefix)\(p.name)"], v.count == p.count else { throw NERError("checkpoint lacks the average of \(p.name)") }
             shadow[i] = v
             if p.sparseRows {
-                guard let r = tensors["\(prefix)rowstep.\(p.name)"], r.count == p.rows else { throw NERError("checkpoint lacks the average of \(p.name)") }
+                guard let r = tensors["\(prefix)rowstep.\(p.name)"].flatMap({ StepCounterEncoding.decode($0, count: p.rows) }),
+                      r.allSatisfy({ $0 <= Int(steps) }) else {
+                    throw NERError("checkpoint lacks the average of \(p.name)")
+                }
                 rowStep[i] = r.map { Int32($0) }
             }
         }

@@ -1,0 +1,123 @@
+import Foundation
+import NERKit
+
+/// The inputs `ner` reads from users, each a function from arbitrary bytes to a run of the real
+/// reader. A target must never crash, hang or trip a sanitizer, whatever the bytes; reading errors
+/// are expected and ignored. Besides not crashing, a few cheap invariants are checked with
+/// `precondition`, so that wrong results are found as well as crashes.
+enum FuzzTarget: String, CaseIterable {
+    case conll, tokenizer, predictions, embeddings, model, jsonl
+
+    func run(_ data: [UInt8]) {
+        switch self {
+        case .conll:
+            withTemporaryFile(data) { path in
+                guard let sentences = try? CoNLLReader.readAll(path: path) else { return }
+                for s in sentences {
+                    precondition(s.tokens.count == s.tags.count, "a sentence has as many tags as tokens")
+                    precondition(s.tags.allSatisfy { ParsedTag($0) != nil }, "every tag read is valid")
+                }
+                let scheme = TagScheme.detect(sentences.map(\.tags))
+                for s in sentences {
+                    let bioes = scheme.convert(s.tags, to: .bioes)
+                    precondition(TagScheme.bioes.convert(bioes, to: scheme) == scheme.convert(s.tags, to: scheme),
+                                 "scheme conversion is lossless")
+                }
+            }
+        case .tokenizer:
+            let text = String(decoding: data, as: UTF8.self)
+            let scalars = Array(text.unicodeScalars)
+            var covered = 0
+            for sentence in Tokenizer().sentences(text) {
+                precondition(!sentence.tokens.isEmpty, "no empty sentence")
+                for t in sentence.tokens {
+                    precondition(t.scalarStart >= covered && t.scalarStart < t.scalarEnd && t.scalarEnd <= scalars.count,
+                                 "tokens in order, non-empty, inside the text")
+                    precondition(String(String.UnicodeScalarView(scalars[t.scalarStart..<t.scalarEnd])) == t.text,
+                                 "offsets slice back to the token")
+                    covered = t.scalarEnd
+                }
+            }
+            // The streaming reader with a tiny line bound, fed the same bytes from a file.
+            withTemporaryFile(data) { path in
+                let fd = open(path, O_RDONLY)
+                guard fd >= 0 else { return }
+                defer { close(fd) }
+                let reader = ParagraphReader(fileDescriptor: fd, path: path, maxParagraphBytes: 64, maxLineBytes: 32, bufferSize: 16)
+                var bytes = 0
+                while let p = try? reader.next() {
+                    precondition(p.byteBase >= bytes, "paragraphs in order")
+                    bytes = p.byteBase + p.text.utf8.count
+                    _ = Tokenizer().sentences(p.text, scalarBase: p.scalarBase, byteBase: p.byteBase)
+                }
+            }
+        case .predictions:
+            withTemporaryFile(data) { path in
+                guard let reader = try? PredictionFileReader(path: path) else { return }
+                var evaluator = ConllEvaluator(collectingErrors: true)
+                while let sentence = try? reader.next() {
+                    precondition(sentence.gold.count == sentence.predicted.count, "one predicted tag per gold tag")
+                    evaluator.add(gold: sentence.gold, predicted: sentence.predicted, tokens: sentence.tokens, location: "")
+                }
+                let report = evaluator.report
+                precondition(report.f1.isFinite && report.f1 >= 0 && report.f1 <= 100, "F1 is a percentage")
+                _ = report.conllevalText()
+                _ = evaluator.errorAnalysis?.summaryText()
+            }
+        case .embeddings:
+            withTemporaryFile(data) { path in
+                guard let vectors = try? PretrainedVectors.load(path: path) else { return }
+                precondition(vectors.vectors.count == vectors.words.count * vectors.dimension, "one vector per word")
+                precondition(vectors.vectors.allSatisfy(\.isFinite), "only finite values")
+            }
+        case .jsonl:
+            jsonl(data)
+        case .model:
+            withTemporaryFile(SafeTensorsFile.withChecksumRepaired(data)) { path in
+                guard let loaded = try? ModelFile.load(path) else { return }
+                let tagger = Tagger(model: loaded.model, scheme: loaded.scheme)
+                let result = tagger.tag([["Anna", "met", "Carl", "in", "Oslo", "."]])
+                precondition(result.count == 1 && result[0].tags.count == 6, "one tag per token")
+            }
+        }
+    }
+
+    /// `ner tag --input jsonl`'s line scanner: every line is refused or located consistently.
+    private func jsonl(_ data: [UInt8]) {
+        let firstBad = UTF8Validation.firstInvalidIndex(data)
+        precondition((firstBad == nil) == (String(validating: data, as: UTF8.self) != nil), "UTF-8 check agrees with the standard library")
+        let object: JSONObjectLine
+        do {
+            object = try JSONObjectLine(data)
+        } catch {
+            if case .invalidUTF8(let offset) = error { precondition(offset == firstBad, "invalid UTF-8 reported where it is") }
+            if case .syntax(let offset, _) = error { precondition(offset >= 0 && offset <= data.count, "error offset inside the line") }
+            return
+        }
+        precondition(firstBad == nil, "only valid UTF-8 is accepted")
+        precondition(data[object.objectRange.lowerBound] == UInt8(ascii: "{") && data[object.objectRange.upperBound - 1] == UInt8(ascii: "}"),
+                     "the object is located")
+        var previous = object.objectRange.lowerBound + 1
+        for member in object.members {
+            precondition(member.valueRange.lowerBound > previous && member.valueRange.upperBound < object.objectRange.upperBound,
+                         "members in order inside the object")
+            previous = member.valueRange.upperBound
+            if member.kind == "a string" {
+                precondition(object.string(member) != nil, "a string member decodes")
+            } else {
+                precondition(object.string(member) == nil, "only strings decode")
+            }
+            // A member's value is valid JSON by itself: as the only member of an object it scans the same.
+            let alone = Array("{\"k\": ".utf8) + Array(data[member.valueRange]) + Array("}".utf8)
+            let again = try? JSONObjectLine(alone)
+            precondition(again?.members.count == 1 && again?.members[0].kind == member.kind, "a member's value stands alone")
+        }
+    }
+
+    private func withTemporaryFile(_ data: [UInt8], _ body: (String) -> Void) {
+        let path = "/dev/shm/ner-fuzz-\(getpid())"
+        guard FileManager.default.createFile(atPath: path, contents: Data(data)) else { return }
+        defer { unlink(path) }
+        body(path)
+    }
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Tag a JSON-lines corpus with `ner` on Apache Spark.
+
+Every input line is one record (a JSON object with a "text" field, or with --input-kind lines
+one plain-text document). Each Spark task pipes its share of the lines through one
+`ner tag --input jsonl` process and gets exactly one output line per input line back: the record
+with "entities" added, an error line for a record that cannot be tagged, an empty line for an
+empty one. The `ner` binary and the model are shipped to the executors with the job
+(SparkContext.addFile), so they need not be installed there; the executors need the shared
+libraries `ner` links against (see the README section "Tagging corpora with Spark or GNU
+parallel").
+
+The output directory holds Spark's part files (part-00000, ...) in input order: reading them in
+name order gives the same lines as `ner tag --input jsonl FILE` for each input file in turn
+(with several input files Spark may visit the files in another order). Error lines carry the
+input file and its line number, as a single `ner tag --input jsonl FILE...` run writes them.
+
+Lines are read as bytes (never decoded by Spark), so a line of invalid UTF-8 reaches `ner` as it
+is and gets its error line, and valid lines come back byte for byte.
+
+    spark-submit --master 'local[2]' examples/spark/tag_corpus.py \\
+        --ner .build/release/ner --model models/default.ner corpus.jsonl --output tagged
+"""
+
+import argparse
+import itertools
+import os
+import re
+import stat
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import unquote, urlparse
+
+from pyspark import SparkFiles
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+FAILED = re.compile(rb"ner tag: (\d+) of (\d+) records failed")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Tag JSON-lines files with ner on Spark.")
+    p.add_argument("inputs", nargs="+", help="input files or directories (local paths or any URI Spark reads)")
+    p.add_argument("--output", required=True, help="output directory (must not exist)")
+    p.add_argument("--ner", default=".build/release/ner", help="the ner binary to ship (default: %(default)s)")
+    p.add_argument("--model", default="models/default.ner", help="the model to ship (default: %(default)s)")
+    p.add_argument("--input-kind", choices=["jsonl", "lines"], default="jsonl",
+                   help="jsonl: JSON objects with a text field; lines: one plain-text document per line")
+    p.add_argument("--text-field", help="the field holding the text (default: text)")
+    p.add_argument("--with-tokens", action="store_true", help="also write sentences and tokens")
+    p.add_argument("--partitions", type=int,
+                   help="split the input into at least this many tasks (default: Spark's default parallelism)")
+    p.add_argument("--ner-threads", type=int, choices=[1, 2],
+                   help="threads per ner process (default: spark.task.cpus, at most 2)")
+    p.add_argument("--compress", action="store_true", help="gzip the output part files")
+    p.add_argument("--master", help="Spark master when run with plain python (spark-submit sets it)")
+    return p.parse_args(argv)
+
+
+def display_name(uri):
+    """The input file as error lines name it: a local path for file: URIs, else the URI."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def first_lines(df):
+    """For every (file, block) the task reads, the file line number of the block's first line.
+
+    Spark splits a large file into blocks read by different tasks; a task's ner process numbers
+    its lines from --first-line, so error lines name the line of the whole file. This costs one
+    extra pass over the input that only counts lines (fast next to tagging)."""
+    counts = df.groupBy("file", "block").count().collect()
+    by_file = {}
+    for row in counts:
+        by_file.setdefault(row["file"], []).append((row["block"], row["count"]))
+    first = {}
+    for file, blocks in by_file.items():
+        line = 1
+        for block, count in sorted(blocks):
+            first[(file, block)] = line
+            line += count
+    return first
+
+
+def make_tagger(ner_name, model_name, options, first, records, failed):
+    """The function each task runs over its rows: one ner process per run of rows from the same
+    file block, fed from a thread while this one reads the answers, so memory stays bounded."""
+
+    def run_ner(file, block, rows):
+        ner = SparkFiles.get(ner_name)
+        mode = os.stat(ner).st_mode
+        if not mode & stat.S_IXUSR:
+            os.chmod(ner, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        command = [ner, "tag", "--model", SparkFiles.get(model_name), *options,
+                   "--first-line", str(first[(file, block)]), "--stdin-name", display_name(file)]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        sent = [0]
+        problems = []
+        stderr = []
+
+        def feed():
+            try:
+                for row in rows:
+                    process.stdin.write(bytes(row["line"]) + b"\n")
+                    sent[0] += 1
+                process.stdin.close()
+            except BaseException as e:  # a broken pipe if ner died: reported below
+                problems.append(e)
+
+        def drain():
+            stderr.append(process.stderr.read())
+
+        threads = [threading.Thread(target=feed, daemon=True), threading.Thread(target=drain, daemon=True)]
+        for t in threads:
+            t.start()
+        received = nonblank = 0
+        for line in process.stdout:
+            received += 1
+            if line != b"\n":
+                nonblank += 1
+            yield line.rstrip(b"\n").decode("utf-8")
+        status = process.wait()
+        for t in threads:
+            t.join()
+        message = b"".join(stderr)
+        if status not in (0, 1) or (status == 1 and not FAILED.search(message)) or problems:
+            raise RuntimeError(f"ner failed on {display_name(file)} (exit status {status}): "
+                               f"{message.decode('utf-8', 'replace').strip()} {problems}")
+        if received != sent[0]:
+            raise RuntimeError(f"ner wrote {received} lines for {sent[0]} input lines of {display_name(file)}")
+        records.add(nonblank)
+        match = FAILED.search(message)
+        if match:
+            failed.add(int(match.group(1)))
+
+    def tag_partition(rows):
+        for (file, block), group in itertools.groupby(rows, key=lambda r: (r["file"], r["block"])):
+            yield from run_ner(file, block, group)
+
+    return tag_partition
+
+
+def main(argv):
+    args = parse_args(argv)
+    builder = SparkSession.builder.appName("ner tag_corpus")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    sc = spark.sparkContext
+    # Tagging costs far more than reading, so even a small input is split across all cores:
+    # Spark's file splitting by bytes alone, into at least this many tasks.
+    spark.conf.set("spark.sql.files.minPartitionNum", str(args.partitions or sc.defaultParallelism))
+    spark.conf.set("spark.sql.files.openCostInBytes", "0")
+
+    for path in (args.ner, args.model):
+        if not os.path.isfile(path):
+            sys.exit(f"{path}: no such file")
+    sc.addFile(os.path.abspath(args.ner))
+    sc.addFile(os.path.abspath(args.model))
+
+    options = ["--input", args.input_kind]
+    if args.text_field:
+        options += ["--text-field", args.text_field]
+    if args.with_tokens:
+        options.append("--with-tokens")
+    threads = args.ner_threads or min(2, int(sc.getConf().get("spark.task.cpus", "1")))
+    options += ["--threads", str(threads)]
+
+    # Raw bytes per line: the text source keeps each line's bytes and the cast to binary does
+    # not decode them. Only "\n" ends a line, as in ner.
+    df = (spark.read.option("lineSep", "\n").text(args.inputs)
+          .select(F.col("value").cast("binary").alias("line"),
+                  F.col("_metadata.file_path").alias("file"),
+                  F.col("_metadata.file_block_start").alias("block")))
+    started = time.time()
+    first = first_lines(df)
+    counted = time.time()
+    records = sc.accumulator(0)
+    failed = sc.accumulator(0)
+    tagged = df.rdd.mapPartitions(make_tagger(os.path.basename(args.ner), os.path.basename(args.model),
+                                              options, first, records, failed))
+    codec = "org.apache.hadoop.io.compress.GzipCodec" if args.compress else None
+    tagged.saveAsTextFile(args.output, compressionCodecClass=codec)
+    print(f"tag_corpus: {records.value} records written to {args.output}, {failed.value} of them failed"
+          + (' (see their "error" lines)' if failed.value else ""), file=sys.stderr)
+    print(f"tag_corpus: {len(first)} file blocks counted in {counted - started:.1f} s, "
+          f"tagged in {time.time() - counted:.1f} s", file=sys.stderr)
+    spark.stop()
+    return 1 if failed.value else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
