@@ -79,14 +79,13 @@ ner_tag_rate() {
     done | sort -n | sed -n 2p
 }
 
-# --- a server, its port read from its "listening" log line; the rest of its log is dropped
+# --- a server, its port read from its "listening" log line. The log goes to a file: through a
+# pipe, a reader that the busy machine does not schedule in time would stall the server.
 start_server() {
-    mkfifo "$work/log.$1"
     "$NER" serve --model "$MODEL" --port 0 "${@:2}" 2> "$work/log.$1" &
     server=$!
-    (grep -m1 '"listening"' > "$work/listening.$1"; cat > /dev/null) < "$work/log.$1" &
     for _ in $(seq 600); do
-        port=$(sed -n 's/.*"port": \([0-9]*\).*/\1/p' "$work/listening.$1" 2> /dev/null || true)
+        port=$(sed -n 's/.*"message": "listening".*"port": \([0-9]*\).*/\1/p' "$work/log.$1" 2> /dev/null || true)
         if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/ready" > /dev/null; then return; fi
         sleep 0.1
     done
