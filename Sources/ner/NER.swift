@@ -16,11 +16,12 @@ struct NER: ParsableCommand {
           ner eval --model model.ner test.txt
           ner tokenize < article.txt
           ner inspect train.txt valid.txt
+          ner serve --port 8080
         """,
         version: NERVersion.string,
         subcommands: [
             TrainCommand.self, EvalCommand.self, TagCommand.self,
-            TokenizeCommand.self, InspectCommand.self, BenchCommand.self,
+            TokenizeCommand.self, InspectCommand.self, BenchCommand.self, ServeCommand.self,
         ]
     )
 

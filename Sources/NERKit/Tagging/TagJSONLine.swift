@@ -30,33 +30,23 @@ enum TagJSONLine {
         for (i, token) in sentence.tokens.enumerated() {
             if !first { out += ", " }
             first = false
-            out += "{\"text\": " + HeaderJSON.quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
-            if i < result.tags.count { out += ", \"tag\": " + HeaderJSON.quoted(result.tags[i]) }
-            out += "}"
+            out += TagJSON.token(token, tag: i < result.tags.count ? result.tags[i] : nil)
         }
     }
 
-    /// Appends the sentence's entity objects, `{"label": ..., "text": ..., "start": ..., "end": ...,
-    /// "token_start": ..., "token_end": ..., "score": ...}`, comma-separated (a comma first unless
-    /// `first`). Token indices are shifted by `tokenBase` (the tokens of earlier sentences of the
-    /// same record).
+    /// Appends the sentence's entity objects (`TagJSON.entity`), comma-separated (a comma first
+    /// unless `first`). Token indices are shifted by `tokenBase` (the tokens of earlier sentences
+    /// of the same record).
     static func entities(_ sentence: TagInputSentence, _ result: TaggedSentence, tokenBase: Int = 0,
                          into out: inout String, first: inout Bool) {
-        for e in result.entities where e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= sentence.tokens.count {
+        for e in result.entities {
+            guard let object = TagJSON.entity(e, in: sentence, tokenOffset: tokenBase) else { continue }
             if !first { out += ", " }
             first = false
-            out += "{\"label\": " + HeaderJSON.quoted(e.label)
-            out += ", \"text\": " + HeaderJSON.quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
-            out += ", \"start\": \(sentence.tokens[e.tokenStart].start), \"end\": \(sentence.tokens[e.tokenEnd - 1].end)"
-            out += ", \"token_start\": \(tokenBase + e.tokenStart), \"token_end\": \(tokenBase + e.tokenEnd)"
-            out += ", \"score\": \(rounded(e.score))}"
+            out += object
         }
     }
 
     /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").
-    static func rounded(_ score: Double) -> String {
-        guard score.isFinite else { return "0.0" }
-        let r = (score * 10_000).rounded() / 10_000
-        return "\(r)"
-    }
+    static func rounded(_ score: Double) -> String { TagJSON.rounded(score) }
 }

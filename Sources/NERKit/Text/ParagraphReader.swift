@@ -58,6 +58,16 @@ public final class ParagraphReader {
         buffer = [UInt8](repeating: 0, count: max(bufferSize, 16))
     }
 
+    /// Reads `bytes` instead of a file: the same paragraphs, offsets and UTF-8 repair as for a
+    /// file holding them, so text that arrives whole (an HTTP request body) is split exactly as
+    /// `ner tag` splits it.
+    public convenience init(bytes: [UInt8], path: String = "<text>", maxParagraphBytes: Int = 1 << 20) {
+        self.init(fileDescriptor: -1, path: path, maxParagraphBytes: maxParagraphBytes, bufferSize: 0)
+        buffer = bytes
+        end = bytes.count
+        atEOF = true
+    }
+
     /// The next paragraph, or nil at the end of the input.
     public func next() throws -> Paragraph? {
         while let (raw, isWholeLine) = try nextLine() {

@@ -1,0 +1,35 @@
+/// The JSON objects for one token and one entity, exactly as `ner tag --format json` writes them
+/// (see `TagJSONLine`). Public so that the HTTP service writes the very same objects rather than
+/// a look-alike that could drift.
+public enum TagJSON {
+    /// `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String { HeaderJSON.quoted(text) }
+
+    /// `{"text": "Teddy", "start": 0, "end": 5, "tag": "B-PER"}`, without `tag` when it is nil.
+    public static func token(_ token: TagInputToken, tag: String?) -> String {
+        var out = "{\"text\": " + quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
+        if let tag { out += ", \"tag\": " + quoted(tag) }
+        return out + "}"
+    }
+
+    /// `{"label": "PER", "text": "Teddy Roosevelt", "start": 0, "end": 15, "token_start": 0,
+    /// "token_end": 2, "score": 0.9731}` for an entity found in `sentence`: `text` is the input's
+    /// own text of the entity's tokens, `start`/`end` their code point offsets, and the token
+    /// indices are shifted by `tokenOffset` (the tokens of earlier sentences, when a caller numbers
+    /// tokens across sentences). Nil when the entity's tokens are not all in the sentence.
+    public static func entity(_ e: TaggedEntity, in sentence: TagInputSentence, tokenOffset: Int = 0) -> String? {
+        guard e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= sentence.tokens.count else { return nil }
+        var out = "{\"label\": " + quoted(e.label)
+        out += ", \"text\": " + quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
+        out += ", \"start\": \(sentence.tokens[e.tokenStart].start), \"end\": \(sentence.tokens[e.tokenEnd - 1].end)"
+        out += ", \"token_start\": \(e.tokenStart + tokenOffset), \"token_end\": \(e.tokenEnd + tokenOffset)"
+        return out + ", \"score\": \(rounded(e.score))}"
+    }
+
+    /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").
+    public static func rounded(_ score: Double) -> String {
+        guard score.isFinite else { return "0.0" }
+        let r = (score * 10_000).rounded() / 10_000
+        return "\(r)"
+    }
+}

@@ -1,0 +1,53 @@
+import Hummingbird
+
+/// An error answered to the client as `{"error": "message"}` with its HTTP status. `kind` is
+/// the short name counted in `ner_errors_total{kind}` and shown in the access log.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var kind: String
+    var message: String
+    /// Extra response headers (Allow, Retry-After).
+    var headers: HTTPFields = [:]
+
+    static func badRequest(_ message: String) -> APIError {
+        APIError(status: .badRequest, kind: "bad_request", message: message)
+    }
+
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(status: .contentTooLarge, kind: "body_too_large",
+                 message: "the request body is larger than the limit of \(limit) bytes (--max-body-bytes)")
+    }
+
+    static func unsupportedMediaType(_ type: String) -> APIError {
+        APIError(status: .unsupportedMediaType, kind: "unsupported_media_type",
+                 message: "unsupported content type '\(type)': send application/json or text/plain (UTF-8)")
+    }
+
+    static func notFound(_ path: String) -> APIError {
+        APIError(status: .notFound, kind: "not_found",
+                 message: "no such path '\(path)': use POST /v1/tag, GET /v1/model, /health, /ready or /metrics")
+    }
+
+    static func methodNotAllowed(_ method: String, path: String, allowed: [String]) -> APIError {
+        var headers = HTTPFields()
+        headers[.allow] = allowed.joined(separator: ", ")
+        return APIError(status: .methodNotAllowed, kind: "method_not_allowed",
+                        message: "\(method) is not allowed on \(path): use \(allowed.joined(separator: " or "))",
+                        headers: headers)
+    }
+
+    static func unavailable(kind: String, _ message: String, retryAfterSeconds: Int) -> APIError {
+        var headers = HTTPFields()
+        headers[.retryAfter] = String(retryAfterSeconds)
+        return APIError(status: .serviceUnavailable, kind: kind, message: message, headers: headers)
+    }
+
+    static func timeout(seconds: Double) -> APIError {
+        APIError(status: .gatewayTimeout, kind: "timeout",
+                 message: "the request was not answered within \(seconds) s (--timeout); the server is overloaded or the text is too long")
+    }
+
+    static func internalError(_ message: String) -> APIError {
+        APIError(status: .internalServerError, kind: "internal", message: message)
+    }
+}

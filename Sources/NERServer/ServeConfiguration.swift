@@ -1,0 +1,56 @@
+/// What `ner serve` is told: the model, where to listen, and the limits that keep memory bounded
+/// and latency predictable under any load. The defaults are the ones `ner serve --help` shows.
+public struct ServeConfiguration: Sendable {
+    /// The model file, loaded once by the batching worker.
+    public var modelPath: String
+    public var host = "127.0.0.1"
+    /// 0 asks the system for a free port; the port bound is logged ("listening").
+    public var port = 8080
+    /// A larger request body is refused with 413 before it is read.
+    public var maxBodyBytes = 1 << 20
+    /// Tokens tagged together in one batch at most: requests that arrive together share one
+    /// forward pass up to this size (a single larger request is tagged alone).
+    public var batchTokens = 4096
+    /// How long the worker, once free, may wait for requests that are being received right now
+    /// to join its batch. Never spent on a request that arrives alone.
+    public var batchWaitSeconds = 0.001
+    /// Requests waiting for the worker at most; more are refused with 503 and Retry-After, so a
+    /// flood costs bounded memory and the requests admitted still meet their deadline.
+    public var maxQueue = 256
+    /// A request not answered within this many seconds of its arrival gets 504.
+    public var requestTimeoutSeconds = 10.0
+    /// Open connections at most; further clients wait in the listen backlog.
+    public var maxConnections = 1024
+    /// Idle keep-alive connections are closed after this many seconds.
+    public var idleTimeoutSeconds = 60.0
+    /// swift-log level name: trace, debug, info, notice, warning, error or critical. Access log
+    /// lines are at info.
+    public var logLevel = "info"
+
+    public init(modelPath: String) {
+        self.modelPath = modelPath
+    }
+
+    /// Every limit that must be positive, checked once before anything starts.
+    public func validate() throws {
+        func positive(_ ok: Bool, _ what: String) throws {
+            if !ok { throw ServeConfigurationError(message: what) }
+        }
+        try positive((0...65535).contains(port), "--port must be between 0 and 65535")
+        try positive(maxBodyBytes > 0, "--max-body-bytes must be positive")
+        try positive(batchTokens > 0, "--batch-tokens must be positive")
+        try positive(batchWaitSeconds >= 0 && batchWaitSeconds <= 1, "--batch-wait-ms must be between 0 and 1000")
+        try positive(maxQueue > 0, "--max-queue must be positive")
+        try positive(requestTimeoutSeconds > 0, "--timeout must be positive")
+        try positive(maxConnections > 0, "--max-connections must be positive")
+        try positive(idleTimeoutSeconds > 0, "--idle-timeout must be positive")
+        try positive(LogLevelName.parse(logLevel) != nil,
+                     "--log-level must be one of trace, debug, info, notice, warning, error, critical")
+    }
+}
+
+/// An unusable `ServeConfiguration` value; the message names the option.
+public struct ServeConfigurationError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,152 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import XCTest
+
+/// A `ner serve` process on a free loopback port (`--port 0`; the port is read from its
+/// "listening" log line), for end-to-end tests with a real HTTP client. It is killed when the
+/// test ends if the test has not stopped it.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    private(set) var port = 0
+    private let condition = NSCondition()
+    private var stderrText = ""
+    private var stderrClosed = false
+
+    /// Starts `ner serve` with `arguments` and waits until it is listening and ready.
+    init(_ arguments: [String], test: XCTestCase, ready: Bool = true) async throws {
+        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.arguments = ["serve", "--port", "0"] + arguments
+        let errPipe = Pipe()
+        process.standardError = errPipe
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let running = process
+        test.addTeardownBlock {
+            if running.isRunning {
+                kill(running.processIdentifier, SIGKILL)
+                running.waitUntilExit()
+            }
+        }
+        let reader = errPipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = reader.availableData
+                condition.lock()
+                if data.isEmpty { stderrClosed = true } else { stderrText += String(decoding: data, as: UTF8.self) }
+                condition.broadcast()
+                condition.unlock()
+                if data.isEmpty { return }
+            }
+        }
+        port = try waitForPort()
+        if ready { try await waitUntilReady() }
+    }
+
+    /// Everything the server wrote to stderr so far (JSON log lines).
+    var stderr: String {
+        condition.lock()
+        defer { condition.unlock() }
+        return stderrText
+    }
+
+    /// The log lines parsed as JSON objects.
+    var logLines: [[String: Any]] {
+        stderr.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+
+    private func waitForPort() throws -> Int {
+        let deadline = Date(timeIntervalSinceNow: 60)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            for line in stderrText.split(separator: "\n") {
+                guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                      object["message"] as? String == "listening", let port = object["port"] as? Int else { continue }
+                return port
+            }
+            if stderrClosed || !condition.wait(until: deadline) {
+                throw NSError(domain: "ServerProcess", code: 1,
+                              userInfo: [NSLocalizedDescriptionKey: "ner serve did not start listening:\n\(stderrText)"])
+            }
+        }
+    }
+
+    /// Polls `/ready` until it answers 200.
+    func waitUntilReady() async throws {
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while Date() < deadline {
+            if let r = try? await get("/ready"), r.status == 200 { return }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        throw NSError(domain: "ServerProcess", code: 2, userInfo: [NSLocalizedDescriptionKey: "ner serve never became ready:\n\(stderr)"])
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: String
+        /// The body parsed as a JSON object (empty if it is not one).
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]) ?? [:] }
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = "application/json",
+                 timeout: Int64 = 120) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let body {
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+        let data = try await response.body.collect(upTo: 64 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: data))
+    }
+
+    func get(_ path: String) async throws -> Reply {
+        try await request(.GET, path)
+    }
+
+    func post(_ path: String = "/v1/tag", json: String) async throws -> Reply {
+        try await request(.POST, path, body: Array(json.utf8))
+    }
+
+    /// POSTs `{"text": text}` (plus `options`, JSON members) and returns the reply.
+    func tag(_ text: String, options: String = "") async throws -> Reply {
+        try await post(json: "{\"text\": \(jsonString(text))\(options.isEmpty ? "" : ", " + options)}")
+    }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// `text` as a JSON string literal.
+func jsonString(_ text: String) -> String {
+    let data = try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])
+    let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
+    return String(array.dropFirst().dropLast())
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:`port` (a plain connect, because an
+/// HTTP client retries refused connections until its deadline).
+func acceptsConnections(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return result == 0
+}

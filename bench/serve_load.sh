@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Load benchmark of `ner serve` on loopback with wrk, bounded in time (about 2.5 minutes):
+#
+#   1. `ner tag --format json` over the benchmark sentences, each its own paragraph: the
+#      tokens/s the service is compared with (best of 3 runs, process start and model load included)
+#   2. `ner serve` with its defaults, one sentence per request (POST /v1/tag {"text": ...}):
+#      requests/s, tokens/s, p50/p99 latency at concurrency 1, 8 and 64 ($RUN_SECONDS each)
+#   3. a soak at concurrency 64 ($SOAK_SECONDS): failed requests, resident memory at its start
+#      and end, peak
+#   4. overload: a server with --max-queue 4 under 256 connections ($OVERLOAD_SECONDS): responses
+#      by status, then one request timed right after, and SIGTERM → exit status
+#
+# The sentences are those of data/sample.txt (split by `ner tag` itself) and of
+# data/name-pairs.tsv. Needs a release build (swift build -c release --product ner), wrk
+# (installed with apt-get when missing) and python3. Other processes on the machine lower the
+# figures: note what else was running.
+#
+#   bench/serve_load.sh
+#   RUN_SECONDS=5 SOAK_SECONDS=20 bench/serve_load.sh     (shorter)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NER=${NER:-.build/release/ner}
+MODEL=${MODEL:-models/default.ner}
+RUN_SECONDS=${RUN_SECONDS:-15}
+SOAK_SECONDS=${SOAK_SECONDS:-60}
+OVERLOAD_SECONDS=${OVERLOAD_SECONDS:-10}
+
+[ -x "$NER" ] || { echo "no $NER: build it first (swift build -c release --product ner)" >&2; exit 1; }
+command -v python3 > /dev/null || { echo "python3 is needed" >&2; exit 1; }
+if ! command -v wrk > /dev/null; then
+    apt-get install -y wrk > /dev/null 2>&1 || { apt-get update > /dev/null && apt-get install -y wrk > /dev/null; }
+fi
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+    if [ -n "$server" ] && kill -0 "$server" 2> /dev/null; then kill -TERM "$server"; wait "$server" || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- the sentences, and their tokens as the server counts them
+{ "$NER" tag --model "$MODEL" --format json < data/sample.txt
+  grep -v '^#' data/name-pairs.tsv | cut -f2 | "$NER" tag --model "$MODEL" --format json
+} | python3 -c '
+import json, sys
+tokens = 0
+with open(sys.argv[1], "w") as out:
+    for line in sys.stdin:
+        s = json.loads(line)
+        out.write(s["text"].replace("\n", " ") + "\n")
+        tokens += len(s["tokens"])
+print(tokens)' "$work/sentences.txt" > "$work/tokens"
+sentences=$(wc -l < "$work/sentences.txt")
+tokens_per_sentence=$(awk -v t="$(cat "$work/tokens")" -v s="$sentences" 'BEGIN { printf "%.2f", t / s }')
+echo "sentences: $sentences ($(cat "$work/tokens") tokens, $tokens_per_sentence per sentence)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- baseline: ner tag over the same sentences, each its own paragraph, repeated
+repeats=$((60000 / sentences))
+for _ in $(seq "$repeats"); do sed 's/$/\n/' "$work/sentences.txt"; done > "$work/paragraphs.txt"
+baseline_tokens=$(( $(cat "$work/tokens") * repeats ))
+best=""
+for _ in 1 2 3; do
+    start=$(date +%s.%N)
+    "$NER" tag --model "$MODEL" --format json < "$work/paragraphs.txt" > /dev/null
+    end=$(date +%s.%N)
+    rate=$(awk -v t="$baseline_tokens" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", t / (b - a) }')
+    if [ -z "$best" ] || [ "$rate" -gt "$best" ]; then best=$rate; fi
+done
+echo "ner tag --format json: $best tokens/s ($((sentences * repeats)) sentences, best of 3)"
+
+# --- a server, its port read from its "listening" log line; the rest of its log is dropped
+start_server() {
+    mkfifo "$work/log.$1"
+    "$NER" serve --model "$MODEL" --port 0 "${@:2}" 2> "$work/log.$1" &
+    server=$!
+    (grep -m1 '"listening"' > "$work/listening.$1"; cat > /dev/null) < "$work/log.$1" &
+    for _ in $(seq 600); do
+        port=$(sed -n 's/.*"port": \([0-9]*\).*/\1/p' "$work/listening.$1" 2> /dev/null || true)
+        if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/ready" > /dev/null; then return; fi
+        sleep 0.1
+    done
+    echo "the server did not become ready" >&2
+    exit 1
+}
+rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }
+peak_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }
+tagged_tokens() { curl -sf "http://127.0.0.1:$port/metrics" | awk '/^ner_tokens_tagged_total / { print $2 }'; }
+
+# wrk's latency in ms from "50%  1.23ms"-style lines.
+latency_ms() {
+    awk -v p="$1" '$1 == p {
+        v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000
+        printf "%.2f", v }' "$2"
+}
+failed() {
+    awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[a-z,]/, " "); n += $3 + $4 + $5 + $6 } END { print n + 0 }' "$1"
+}
+
+# run NAME CONNECTIONS SECONDS: one wrk run, printed as a table row.
+run() {
+    local before after out="$work/wrk.$1"
+    before=$(tagged_tokens)
+    SENTENCES="$work/sentences.txt" timeout $(( $3 + 30 )) \
+        wrk -t1 -c"$2" -d"$3"s --timeout 10s --latency -s bench/serve_load.lua "http://127.0.0.1:$port" > "$out"
+    after=$(tagged_tokens)
+    last_tokens_per_s=$(awk -v a="$before" -v b="$after" -v s="$3" 'BEGIN { printf "%.0f", (b - a) / s }')
+    printf "%-12s %12s %12s %10s %10s %8s\n" "$1" \
+        "$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$out")" "$last_tokens_per_s" \
+        "$(latency_ms 50% "$out")" "$(latency_ms 99% "$out")" "$(failed "$out")"
+}
+
+start_server main
+SENTENCES="$work/sentences.txt" wrk -t1 -c8 -d2s -s bench/serve_load.lua "http://127.0.0.1:$port" > /dev/null  # warm-up
+echo
+printf "%-12s %12s %12s %10s %10s %8s\n" "run" "requests/s" "tokens/s" "p50 ms" "p99 ms" "failed"
+run "c1" 1 "$RUN_SECONDS"
+run "c8" 8 "$RUN_SECONDS"
+run "c64" 64 "$RUN_SECONDS"
+c64_tokens_per_s=$last_tokens_per_s
+rss_start=$(rss_mb)
+( while kill -0 "$server" 2> /dev/null; do rss_mb >> "$work/rss"; echo >> "$work/rss"; sleep 1; done ) &
+sampler=$!
+run "soak c64" 64 "$SOAK_SECONDS"
+rss_end=$(rss_mb)
+kill "$sampler" 2> /dev/null || true
+echo
+echo "resident memory: $rss_start MB at the soak's start, $rss_end MB at its end" \
+     "($(awk -v a="$rss_start" -v b="$rss_end" 'BEGIN { printf "%+.1f%%", (b - a) / a * 100 }')), peak $(peak_mb) MB"
+echo "tokens/s at c64: $(awk -v a="$c64_tokens_per_s" -v b="$best" 'BEGIN { printf "%.0f%%", a / b * 100 }') of ner tag's"
+kill -TERM "$server"
+wait "$server" && status=0 || status=$?
+echo "SIGTERM: exit status $status"
+
+# --- overload: a small queue under many connections
+start_server overload --max-queue 4
+echo
+echo "overload: 256 connections for ${OVERLOAD_SECONDS}s against --max-queue 4"
+SENTENCES="$work/sentences.txt" COUNT_STATUSES=1 timeout $(( OVERLOAD_SECONDS + 30 )) \
+    wrk -t1 -c256 -d"${OVERLOAD_SECONDS}"s --timeout 10s -s bench/serve_load.lua "http://127.0.0.1:$port" > "$work/wrk.overload"
+grep -E '^status|Socket errors|Requests/sec' "$work/wrk.overload" | sed 's/^/  /'
+after=$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' -H 'Content-Type: application/json' \
+        -d '{"text": "Angela Merkel met Emmanuel Macron in Berlin."}' "http://127.0.0.1:$port/v1/tag")
+echo "  right after: $after; server $(kill -0 "$server" 2> /dev/null && echo running || echo GONE)"
+kill -TERM "$server"
+wait "$server" && status=0 || status=$?
+server=""
+echo "  SIGTERM: exit status $status"
