@@ -7,8 +7,9 @@ import Logging
 ///     {"time": "2025-01-31T12:00:00.123Z", "level": "info", "message": "request", "method": "POST",
 ///      "path": "/v1/tag", "status": 200, "ms": 0.84, "texts": 1, "tokens": 9, "hb.request.id": "..."}
 ///
-/// Metadata values that are numbers are written as JSON numbers. Lines are written whole with
-/// one `write` each, so lines from different threads never interleave.
+/// Metadata values that are numbers are written as JSON numbers; a key given twice (handler and
+/// event) is written once, the event's value winning. Lines are written whole with one `write`
+/// each, so lines from different threads never interleave.
 struct JSONLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
@@ -24,17 +25,27 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var line = "{\"time\": \"" + Self.timestamp() + "\", \"level\": \"" + event.level.rawValue + "\", \"message\": "
-        line += Self.quoted(event.message.description)
-        var all = metadata
-        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let extra = event.metadata { all.merge(extra) { $1 } }
-        for (key, value) in all.sorted(by: { $0.key < $1.key }) {
-            line += ", " + Self.quoted(key) + ": " + Self.json(value)
+        // Written byte by byte into one buffer: this runs once per request.
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        out += Array("{\"time\": \"".utf8)
+        Self.appendTimestamp(&out)
+        out += Array("\", \"level\": \"".utf8)
+        out += Array(event.level.rawValue.utf8)
+        out += Array("\", \"message\": ".utf8)
+        Self.appendQuoted(event.message.description, to: &out)
+        var entries = Array(metadata)
+        if let provided = metadataProvider?.get() { entries += provided }
+        if let extra = event.metadata { entries += extra }
+        entries.sort { $0.key < $1.key }
+        for (i, entry) in entries.enumerated() where i + 1 == entries.count || entries[i + 1].key != entry.key {
+            out += [0x2C, 0x20]  // ", "
+            Self.appendQuoted(entry.key, to: &out)
+            out += [0x3A, 0x20]  // ": "
+            Self.appendJSON(entry.value, to: &out)
         }
-        line += "}\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
+        out += [0x7D, 0x0A]  // "}\n"
+        out.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {
@@ -46,55 +57,82 @@ struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static func json(_ value: Logger.Metadata.Value) -> String {
+    private static func appendJSON(_ value: Logger.Metadata.Value, to out: inout [UInt8]) {
         switch value {
         case .string(let s):
-            return quoted(s)
+            appendQuoted(s, to: &out)
         case .stringConvertible(let v):
-            if v is any BinaryInteger { return v.description }
-            if let d = v as? Double { return d.isFinite ? d.description : quoted(d.description) }
-            return quoted(v.description)
+            if let n = v as? Int {
+                out += Array(String(n).utf8)
+            } else if let d = v as? Double, d.isFinite {
+                out += Array(d.description.utf8)
+            } else if v is any BinaryInteger {
+                out += Array(v.description.utf8)
+            } else {
+                appendQuoted(v.description, to: &out)
+            }
         case .array(let items):
-            return "[" + items.map(json).joined(separator: ", ") + "]"
+            out.append(0x5B)
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += [0x2C, 0x20] }
+                appendJSON(item, to: &out)
+            }
+            out.append(0x5D)
         case .dictionary(let entries):
-            return "{" + entries.sorted(by: { $0.key < $1.key }).map { quoted($0.key) + ": " + json($0.value) }
-                .joined(separator: ", ") + "}"
+            out.append(0x7B)
+            for (i, entry) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { out += [0x2C, 0x20] }
+                appendQuoted(entry.key, to: &out)
+                out += [0x3A, 0x20]
+                appendJSON(entry.value, to: &out)
+            }
+            out.append(0x7D)
         }
     }
 
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    /// `text` as a JSON string literal; most texts need no escape and are copied as they are.
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x09: out += [0x5C, 0x74]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(0x22)
     }
 
     /// UTC, milliseconds: "2025-01-31T12:00:00.123Z".
-    private static func timestamp() -> String {
+    private static func appendTimestamp(_ out: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = now.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = Int(now.tv_nsec / 1_000_000)
-        let millis = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(millis)Z"
+        func digits(_ n: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = n
+            while divisor > 0 {
+                out.append(UInt8(0x30 + rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4); out.append(0x2D)
+        digits(Int(parts.tm_mon) + 1, 2); out.append(0x2D)
+        digits(Int(parts.tm_mday), 2); out.append(0x54)
+        digits(Int(parts.tm_hour), 2); out.append(0x3A)
+        digits(Int(parts.tm_min), 2); out.append(0x3A)
+        digits(Int(parts.tm_sec), 2); out.append(0x2E)
+        digits(Int(now.tv_nsec / 1_000_000), 3); out.append(0x5A)
     }
 }
 

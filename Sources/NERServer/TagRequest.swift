@@ -3,18 +3,19 @@ import NERKit
 
 /// The id a client gave a text, echoed back with its result: a string or an integer, written
 /// back as it came.
-enum TextID: Decodable, Equatable, Sendable {
+enum TextID: Equatable, Sendable {
     case string(String)
     case integer(Int)
 
-    init(from decoder: Decoder) throws {
-        let value = try decoder.singleValueContainer()
-        if let s = try? value.decode(String.self) {
+    /// The id in member or element `value` of `object`, or nil if it is neither a string nor an
+    /// integer.
+    init?(_ value: JSONObjectLine.Member, in object: JSONObjectLine) {
+        if let s = object.string(value) {
             self = .string(s)
-        } else if let n = try? value.decode(Int.self) {
+        } else if value.kind == "a number", let n = Int(object.text(value.valueRange)) {
             self = .integer(n)
         } else {
-            throw APIError.badRequest("an id must be a string or an integer")
+            return nil
         }
     }
 
@@ -69,42 +70,78 @@ struct TagRequest: Equatable {
         return request
     }
 
+    /// Reads the JSON body with the reader of `ner tag --input jsonl` (`JSONObjectLine`): the same
+    /// grammar, the same unescaping (an unpaired surrogate escape becomes U+FFFD, one code point,
+    /// as in Python), errors with byte offsets.
     private static func parseJSON(_ body: [UInt8]) throws -> TagRequest {
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             throw APIError.badRequest("the body is empty: send {\"text\": \"...\"} or {\"texts\": [\"...\", ...]}")
         }
-        let decoded: JSONBody
-        do {
-            decoded = try JSONDecoder().decode(JSONBody.self, from: Data(body))
-        } catch let error as APIError {
-            throw error
-        } catch let error as DecodingError {
-            throw APIError.badRequest(Self.describe(error, body: body))
-        } catch {
-            throw APIError.badRequest("malformed JSON: \(error)")
+        let object: JSONObjectLine
+        do throws(JSONObjectLine.Problem) {
+            object = try JSONObjectLine(body)
+        } catch .notAnObject(let kind, _) {
+            throw APIError.badRequest("the body must be a JSON object such as {\"text\": \"...\"}, not \(kind)")
+        } catch .syntax(let offset, let message) {
+            throw APIError.badRequest("malformed JSON at byte \(offset + 1): \(message)")
+        } catch .invalidUTF8(let offset) {
+            throw APIError.badRequest("the body is not valid UTF-8: invalid byte at offset \(offset)")
         }
-        return decoded.request
-    }
-
-    /// A JSONDecoder error in a few words: where the JSON breaks. JSONDecoder only says that the
-    /// data is not valid JSON; JSONSerialization says where, so the body is read again with it
-    /// (on this error path only).
-    private static func describe(_ error: DecodingError, body: [UInt8]) -> String {
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            do {
-                _ = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
-            } catch {
-                if let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
-                    return "malformed JSON: " + detail
-                }
+        var seen = Set<String>()
+        for member in object.members {
+            guard fields.contains(member.key) else {
+                throw APIError.badRequest("unknown field '\(member.key)': known fields are \(fields.joined(separator: ", "))")
             }
-            return "malformed JSON: " + context.debugDescription
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
-             .keyNotFound(_, let context):
-            return "malformed JSON: " + context.debugDescription
-        @unknown default:
-            return "malformed JSON"
+            guard seen.insert(member.key).inserted else { throw APIError.badRequest("field '\(member.key)' appears twice") }
+        }
+        func field(_ name: String) -> JSONObjectLine.Member? { object.members(named: name).first }
+        func wrong(_ name: String, _ expected: String, _ member: JSONObjectLine.Member, item: Int? = nil) -> APIError {
+            APIError.badRequest("'\(name)' must be \(expected)" + (item.map { " (item \($0) is not)" } ?? ", not \(member.kind)"))
+        }
+        func string(_ name: String) throws -> String? {
+            guard let member = field(name) else { return nil }
+            guard let value = object.string(member) else { throw wrong(name, "a string", member) }
+            return value
+        }
+        func list<T>(_ name: String, _ expected: String, _ read: (JSONObjectLine.Member) -> T?) throws -> [T]? {
+            guard let member = field(name) else { return nil }
+            guard let elements = object.elements(member) else { throw wrong(name, expected, member) }
+            return try elements.enumerated().map { i, element in
+                guard let value = read(element) else { throw wrong(name, expected, member, item: i) }
+                return value
+            }
+        }
+
+        let text = try string("text")
+        let texts = try list("texts", "an array of strings") { object.string($0) }
+        var id: TextID?
+        if let member = field("id") {
+            guard let value = TextID(member, in: object) else { throw wrong("id", "a string or an integer", member) }
+            id = value
+        }
+        let ids = try list("ids", "an array of strings or integers") { TextID($0, in: object) }
+        var tokens = false
+        if let member = field("tokens") {
+            guard member.kind == "a boolean" else { throw wrong("tokens", "true or false", member) }
+            tokens = object.text(member.valueRange) == "true"
+        }
+        let scheme = try string("scheme").map(Self.scheme)
+
+        switch (text, texts) {
+        case (nil, nil):
+            throw APIError.badRequest("missing field 'text' (or 'texts', a list of texts)")
+        case (.some, .some):
+            throw APIError.badRequest("give either 'text' or 'texts', not both")
+        case (let text?, nil):
+            if ids != nil { throw APIError.badRequest("'ids' goes with 'texts'; with 'text' use 'id'") }
+            return TagRequest(texts: [Text(id: id, text: text)], single: true, tokens: tokens, scheme: scheme)
+        case (nil, let texts?):
+            if id != nil { throw APIError.badRequest("'id' goes with 'text'; with 'texts' use 'ids'") }
+            if let ids, ids.count != texts.count {
+                throw APIError.badRequest("'ids' has \(ids.count) items but 'texts' has \(texts.count)")
+            }
+            let list = texts.enumerated().map { i, t in Text(id: ids?[i], text: t) }
+            return TagRequest(texts: list, single: false, tokens: tokens, scheme: scheme)
         }
     }
 
@@ -167,71 +204,5 @@ struct TagRequest: Equatable {
                 self = .json
             }
         }
-    }
-}
-
-/// The JSON body's fields, each checked with a message naming it.
-private struct JSONBody: Decodable {
-    var request: TagRequest
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: Decoder) throws {
-        let c: KeyedDecodingContainer<Key>
-        do {
-            c = try decoder.container(keyedBy: Key.self)
-        } catch {
-            throw APIError.badRequest("the body must be a JSON object such as {\"text\": \"...\"}")
-        }
-        for key in c.allKeys where !TagRequest.fields.contains(key.stringValue) {
-            throw APIError.badRequest("unknown field '\(key.stringValue)': known fields are \(TagRequest.fields.joined(separator: ", "))")
-        }
-        func field<T: Decodable>(_ name: String, _ type: T.Type, _ expected: String) throws -> T? {
-            let key = Key(stringValue: name)
-            guard c.contains(key) else { return nil }
-            if (try? c.decodeNil(forKey: key)) == true { throw APIError.badRequest("'\(name)' must be \(expected), not null") }
-            do {
-                return try c.decode(T.self, forKey: key)
-            } catch let error as APIError {
-                throw APIError.badRequest("'\(name)': \(error.message)")
-            } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-                let item = context.codingPath.count > 1 ? context.codingPath.last?.intValue : nil
-                throw APIError.badRequest("'\(name)' must be \(expected)" + (item.map { " (item \($0) is not)" } ?? ""))
-            } catch is DecodingError {
-                throw APIError.badRequest("'\(name)' must be \(expected)")
-            } catch {
-                // JSONDecoder's own parse errors (an unpaired "\ud800" escape, say) surface here.
-                throw APIError.badRequest("'\(name)' holds malformed JSON, such as an invalid \\u escape")
-            }
-        }
-        let text = try field("text", String.self, "a string")
-        let texts = try field("texts", [String].self, "an array of strings")
-        let id = try field("id", TextID.self, "a string or an integer")
-        let ids = try field("ids", [TextID].self, "an array of strings or integers")
-        let tokens = try field("tokens", Bool.self, "true or false")
-        let scheme = try field("scheme", String.self, "a string (iob1, iob2 or bioes)").map(TagRequest.scheme)
-
-        var list: [TagRequest.Text]
-        switch (text, texts) {
-        case (nil, nil):
-            throw APIError.badRequest("missing field 'text' (or 'texts', a list of texts)")
-        case (.some, .some):
-            throw APIError.badRequest("give either 'text' or 'texts', not both")
-        case (let text?, nil):
-            if ids != nil { throw APIError.badRequest("'ids' goes with 'texts'; with 'text' use 'id'") }
-            list = [TagRequest.Text(id: id, text: text)]
-        case (nil, let texts?):
-            if id != nil { throw APIError.badRequest("'id' goes with 'text'; with 'texts' use 'ids'") }
-            if let ids, ids.count != texts.count {
-                throw APIError.badRequest("'ids' has \(ids.count) items but 'texts' has \(texts.count)")
-            }
-            list = texts.enumerated().map { i, t in TagRequest.Text(id: ids?[i], text: t) }
-        }
-        request = TagRequest(texts: list, single: text != nil, tokens: tokens ?? false, scheme: scheme)
     }
 }

@@ -30,7 +30,7 @@ struct ServeCommand: ParsableCommand {
             $ curl -s localhost:8080/v1/tag \\
                 -d '{"text": "Teddy Roosevelt was a great President."}'
             {"entities": [{"label": "PER", "text": "Teddy Roosevelt", "start": 0,
-              "end": 15, "token_start": 0, "token_end": 2, "score": 0.6485}]}
+              "end": 15, "token_start": 0, "token_end": 2, "score": 0.9986}]}
 
         BATCHING
           One worker owns the model. Whenever it is free it tags everything
