@@ -162,7 +162,8 @@ final class EvalCommandTests: XCTestCase {
         let target = url.deletingLastPathComponent().appendingPathComponent("no-such-dir/errors.txt").path
         let result = try runNER(["eval", "--predictions", url.path, "--errors-file", target])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("\(target): cannot write"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("\(target): cannot "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("No such file or directory"), result.stderr)
     }
 
     func testEmptyFile() throws {

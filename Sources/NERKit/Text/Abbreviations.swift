@@ -75,8 +75,14 @@ enum Abbreviations {
     static func kind(_ text: ScalarText, _ start: Int, _ end: Int) -> AbbreviationKind? {
         guard start < end else { return nil }
         let first = text.nextCluster(start)
-        if first == end && (text.cls(start) == CharClass.upper || text.letterCase == .lower && text.cls(start) == CharClass.lower) {
-            return .initial  // J. F. Kennedy, and j. f. kennedy in lowercase text
+        if first == end && text.cls(start) == CharClass.upper {
+            return .initial  // J. F. Kennedy
+        }
+        // In lowercase text "j. f. kennedy": a single letter is an initial when a word follows
+        // ("plan b." at the end stays a letter and a full stop).
+        if first == end && text.letterCase == .lower && text.cls(start) == CharClass.lower
+            && text.cls(end + 1) == CharClass.space && CharClass.isLetter(text.cls(end + 2)) {
+            return .initial
         }
         if isLetterDotPattern(text, start, end) { return .canEnd }
         if end - start > 12 { return nil }
