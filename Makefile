@@ -35,7 +35,7 @@ fuzz: deps
 
 # The concurrent code (the two LSTM directions, the tag stream's reader thread, the server's
 # batching) under ThreadSanitizer, and everything under AddressSanitizer.
-SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagCommand|TagRecordCommand|BoundedQueue
+SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagCommand|TagRecordCommand|BoundedQueue|ServeCommand
 sanitize: deps
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 	swift test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing --filter '$(SANITIZE_FILTER)'
