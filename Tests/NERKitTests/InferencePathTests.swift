@@ -132,6 +132,38 @@ final class InferencePathTests: XCTestCase {
         }
     }
 
+    /// A sentence's emission scores are the same bits whatever sentences share its batch: the
+    /// output of `ner tag` over a file must not change when the file is split (GNU parallel,
+    /// Spark) or its sentences are batched differently. 40 sentences of 1 to 12 words, so that
+    /// the products' row counts pass through whole and partial blocks at every step.
+    func testScoresDoNotDependOnTheOtherSentencesOfTheBatch() {
+        let (m, _) = model(hidden: 12)
+        m.prepareForInference()
+        let vocabulary = ["Maria", "Lopez", "flew", "to", "Lisbon", "on", "Monday", ".", "The", "Zorblat",
+                          "Institute", "said", "so", "Quiet", "Yes", "Ships", "left", "Port", "Ellen", "Anna"]
+        var rng = SeededRandom(seed: 21)
+        let sentences: [[String]] = (0..<40).map { i in
+            (0..<(1 + i * 7 % 12)).map { _ in vocabulary[Int(rng.next() % UInt64(vocabulary.count))] }
+        }
+        var surfaces = SurfaceTable()
+        let encoded = sentences.map { m.encoder.encode($0, surfaces: &surfaces)! }
+        let batch = Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
+        _ = m.predict(batch)
+        let together = m.lastEmissions(batch), B = batch.layout.batch, K = m.tagCount
+        for (column, index) in batch.order.enumerated() {
+            var alone = SurfaceTable()
+            let one = Batch([m.encoder.encode(sentences[index], surfaces: &alone)!], indices: [0], surfaces: alone)
+            _ = m.predict(one)
+            let single = m.lastEmissions(one)
+            for t in 0..<sentences[index].count {
+                for k in 0..<K where together[(t * B + column) * K + k].bitPattern != single[t * K + k].bitPattern {
+                    XCTFail("sentence \(index), word \(t), tag \(k): \(together[(t * B + column) * K + k]) in the batch, \(single[t * K + k]) alone")
+                    return
+                }
+            }
+        }
+    }
+
     /// Viterbi against brute force over every tag sequence, with random emissions and
     /// transitions (K = 9 tags: SIMD columns and a scalar tail), including forbidden moves.
     func testViterbiFindsTheHighestScoringPath() {

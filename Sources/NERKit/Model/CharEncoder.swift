@@ -66,7 +66,7 @@ public final class CharCNN: CharEncoder {
         }
         let y = conv.reserve(positions * F)
         for r in 0..<positions { (y + r * F).update(from: bias.value, count: F) }
-        BLAS.gemm(transB: true, m: positions, n: F, k: K, im, weight.value, beta: 1, y)
+        BLAS.gemmRows(m: positions, n: F, k: K, im, weight.value, transB: true, accumulate: true, y)
         let out = output.reserve(words.count * F)
         if argmax.count < words.count * F { argmax = [Int32](repeating: 0, count: words.count * F) }
         var row = 0

@@ -258,7 +258,7 @@ public final class TaggerModel {
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        BLAS.gemm(transB: true, m: rows, n: K, k: O, h, outWeight.value, beta: 1, e)
+        BLAS.gemmRows(m: rows, n: K, k: O, h, outWeight.value, transB: true, accumulate: true, e)
         return e
     }
 
@@ -278,7 +278,7 @@ public final class TaggerModel {
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        BLAS.gemm(transB: true, m: rows, n: K, k: O, h, outWeight.value, beta: 1, e)
+        BLAS.gemmRows(m: rows, n: K, k: O, h, outWeight.value, transB: true, accumulate: true, e)
         return e
     }
 
