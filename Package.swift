@@ -37,9 +37,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The matrix products of inference (see NERKit's RowsProduct).
+        .target(name: "CKernels"),
         .target(
             name: "NERKit",
-            dependencies: ["CUTF8Proc", "CBLAS", "CZlib"],
+            dependencies: ["CUTF8Proc", "CBLAS", "CZlib", "CKernels"],
             swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
         ),
         .target(

@@ -30,45 +30,6 @@ public enum BLAS {
             beta, c, Int32(ldc ?? n))
     }
 
-    /// The rows per product of `gemmRows`.
-    static let rowBlock = 16
-
-    /// C[m×n] = A[m×k] · op(B) (row-major; op(B) is B[k×n], or Bᵀ for B[n×k] when `transB`), C
-    /// overwritten or, with `accumulate`, added to: the products of inference.
-    ///
-    /// Computed in blocks of exactly 16 rows, the last one padded with zero rows, so that a
-    /// row's result is the same bits whatever rows are multiplied with it. OpenBLAS chooses its
-    /// kernel, and with it the order in which a dot product's terms are summed, by the shape of
-    /// the product; with the row count left free, a sentence's scores changed in the last bit
-    /// with the sentences batched beside it, and `ner tag` over a file split in parts (GNU
-    /// parallel, Spark) did not write the bytes of one run over the whole file. Blocks of 16
-    /// rows also take OpenBLAS's unpacked kernel, which skips repacking B on every call.
-    @inline(__always)
-    public static func gemmRows(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int? = nil,
-                                _ b: UnsafePointer<Float>, transB: Bool = false, accumulate: Bool = false,
-                                _ c: UnsafeMutablePointer<Float>) {
-        let lda = lda ?? k, block = rowBlock, beta: Float = accumulate ? 1 : 0
-        let whole = m / block * block
-        var r = 0
-        while r < whole {
-            gemm(transB: transB, m: block, n: n, k: k, a + r * lda, lda: lda, b, beta: beta, c + r * n)
-            r += block
-        }
-        let tail = m - whole
-        if tail == 0 { return }
-        let a16 = UnsafeMutablePointer<Float>.allocate(capacity: block * k)
-        let c16 = UnsafeMutablePointer<Float>.allocate(capacity: block * n)
-        defer { a16.deallocate(); c16.deallocate() }
-        for i in 0..<tail { (a16 + i * k).update(from: a + (whole + i) * lda, count: k) }
-        (a16 + tail * k).update(repeating: 0, count: (block - tail) * k)
-        if accumulate {
-            c16.update(from: c + whole * n, count: tail * n)
-            (c16 + tail * n).update(repeating: 0, count: (block - tail) * n)
-        }
-        gemm(transB: transB, m: block, n: n, k: k, a16, lda: k, b, beta: beta, c16)
-        (c + whole * n).update(from: c16, count: tail * n)
-    }
-
     /// The number of threads OpenBLAS uses for one product.
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))

@@ -22,6 +22,7 @@ public final class CharCNN: CharEncoder {
 
     private let windows = FloatBuffer()   // im2col: [positions × width·charDim]
     private let conv = FloatBuffer()      // [positions × filters]
+    private let packedWeight = PackedMatrix()  // the filters packed for RowsProduct
     private let dConv = FloatBuffer()
     private let dWindows = FloatBuffer()
     public let output = FloatBuffer()
@@ -66,7 +67,8 @@ public final class CharCNN: CharEncoder {
         }
         let y = conv.reserve(positions * F)
         for r in 0..<positions { (y + r * F).update(from: bias.value, count: F) }
-        BLAS.gemmRows(m: positions, n: F, k: K, im, weight.value, transB: true, accumulate: true, y)
+        packedWeight.pack(transposeOf: weight.value, rows: K, columns: F)
+        RowsProduct.multiply(m: positions, im, packedWeight, accumulate: true, y)
         let out = output.reserve(words.count * F)
         if argmax.count < words.count * F { argmax = [Int32](repeating: 0, count: words.count * F) }
         var row = 0

@@ -70,8 +70,8 @@ public final class LSTMLayer {
     /// Wxᵀ [D × 4H] and Whᵀ [H × 4H]: in this layout OpenBLAS multiplies small batches without
     /// repacking the weights on every call (its "direct" kernel), 1.4–4× faster for the few
     /// rows of one recurrent step. Kept from `prepareForInference()`, else rebuilt per call.
-    private let inferWxT = FloatBuffer()
-    private let inferWhT = FloatBuffer()
+    private let inferWx = PackedMatrix()
+    private let inferWh = PackedMatrix()
     private var inferWeightsReady = false
     private var inferRows: [UnsafePointer<Float>] = []  // row → its input projection
 
@@ -222,12 +222,9 @@ extension LSTMLayer {
     public func discardInferenceWeights() { inferWeightsReady = false }
 
     private func transposeWeights() {
-        let G = 4 * hiddenSize, D = inputSize, H = hiddenSize
-        let a = inferWxT.reserve(D * G), b = inferWhT.reserve(H * G)
-        for r in 0..<G {
-            for k in 0..<D { a[k * G + r] = wx.value[r * D + k] }
-            for k in 0..<H { b[k * G + r] = wh.value[r * H + k] }
-        }
+        let G = 4 * hiddenSize
+        inferWx.pack(transposeOf: wx.value, rows: inputSize, columns: G)
+        inferWh.pack(transposeOf: wh.value, rows: hiddenSize, columns: G)
     }
 
     /// The forward pass for tagging only: keeps no activations for `backward`, only the running
@@ -236,8 +233,8 @@ extension LSTMLayer {
     /// left within its own length (row (n−1−t)·B + b at step t), so the backward direction of a
     /// BiLSTM needs no reversed copy of its input. Padding rows of `out` are not written.
     /// Gives the same numbers as `forward` up to float rounding: (x·Wxᵀ + b) + h·Whᵀ is summed
-    /// in the same order and the gates use the same functions, but OpenBLAS may order the dot
-    /// products' terms differently for the transposed weights.
+    /// in the same order and the gates use the same functions, but the products are
+    /// `RowsProduct`'s (each row the same bits in any batch), not OpenBLAS's.
     public func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout, reversed: Bool,
                       into out: UnsafeMutablePointer<Float>, outStride: Int) {
         let G = 4 * hiddenSize, rows = layout.rows
@@ -257,7 +254,7 @@ extension LSTMLayer {
     /// bias: the part of the gates `infer(projectedRows:…)` takes precomputed.
     public func inputProjection(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         if !inferWeightsReady { transposeWeights() }
-        BLAS.gemmRows(m: rows, n: 4 * hiddenSize, k: inputSize, x, inferWxT.pointer, out)
+        RowsProduct.multiply(m: rows, x, inferWx, out)
     }
 
     /// `infer` with the input projection given: `zx[r]` points to row r's x·Wxᵀ (4H floats, as
@@ -271,7 +268,6 @@ extension LSTMLayer {
         // scalar tails; the padding lanes stay finite and are never read back.
         let Hp = (H + 7) / 8 * 8
         if !inferWeightsReady { transposeWeights() }
-        let whT = inferWhT.pointer
         let rec = inferRecurrent.reserve(B * G)
         let h = inferHidden.zeroed(B * Hp)
         let c = inferCell.zeroed(B * Hp)
@@ -279,7 +275,7 @@ extension LSTMLayer {
         let lengths = layout.lengths
         for t in 0..<layout.steps {
             let n = layout.active[t]
-            if t > 0 { BLAS.gemmRows(m: n, n: G, k: H, h, lda: Hp, whT, rec) }
+            if t > 0 { RowsProduct.multiply(m: n, h, lda: Hp, inferWh, rec) }
             for b in 0..<n {
                 let row = reversed ? (lengths[b] - 1 - t) * B + b : t * B + b
                 LSTMKernels.inferCell(zx[row], t > 0 ? rec + b * G : nil, bias.value, z,

@@ -25,6 +25,8 @@ public final class TaggerModel {
     /// Between stacked layers: the dropped-out input of layer l+1, its mask and gradient.
     private var between: [(x: FloatBuffer, mask: FloatBuffer, dx: FloatBuffer)] = []
     private let emissions = FloatBuffer(), dEmissions = FloatBuffer()
+    /// The output weights packed for `RowsProduct` (repacked per call: 17 × 400 floats).
+    private let inferOutWeight = PackedMatrix()
     private let dChars = FloatBuffer()
     // Inference with spelling projections (see `predict(_:charVectors:projections:)`).
     private let missProjections = FloatBuffer()
@@ -258,7 +260,8 @@ public final class TaggerModel {
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        BLAS.gemmRows(m: rows, n: K, k: O, h, outWeight.value, transB: true, accumulate: true, e)
+        inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K)
+        RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
         return e
     }
 
@@ -278,7 +281,8 @@ public final class TaggerModel {
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        BLAS.gemmRows(m: rows, n: K, k: O, h, outWeight.value, transB: true, accumulate: true, e)
+        inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K)
+        RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
         return e
     }
 

@@ -1,0 +1,46 @@
+import CKernels
+
+/// A matrix B[k×n] laid out for `RowsProduct` (strips of 16 columns, k × 16 floats each): packed
+/// once, multiplied by many row blocks.
+final class PackedMatrix {
+    private let storage = FloatBuffer()
+    private(set) var rows = 0, columns = 0
+
+    /// Packs B[k×n], row-major with rows `ldb` apart (default n).
+    func pack(_ b: UnsafePointer<Float>, rows k: Int, columns n: Int, ldb: Int? = nil) {
+        let p = storage.reserve(max(1, ner_packed_floats(k, n)))
+        ner_pack(k, n, b, ldb ?? n, p)
+        rows = k; columns = n
+    }
+
+    /// Packs B = Tᵀ, given T[n×k] row-major with rows `ldt` apart (default k): a weight matrix
+    /// stored output-major, as the layers keep them.
+    func pack(transposeOf t: UnsafePointer<Float>, rows k: Int, columns n: Int, ldt: Int? = nil) {
+        let p = storage.reserve(max(1, ner_packed_floats(k, n)))
+        ner_pack_transposed(k, n, t, ldt ?? k, p)
+        rows = k; columns = n
+    }
+
+    var pointer: UnsafePointer<Float> { UnsafePointer(storage.pointer) }
+}
+
+/// The matrix products of inference: C[m×n] = A[m×k] · B with B packed (`PackedMatrix`, k×n), C
+/// overwritten or, with `accumulate`, added to.
+///
+/// Not OpenBLAS: OpenBLAS picks its kernel, and with it the order in which a dot product's terms
+/// are summed, by the shape of the product and a row's position in it, so a sentence's scores
+/// changed in the last bit with the sentences batched beside it, and `ner tag` over a file split
+/// in parts (GNU parallel, Spark) did not write the bytes of one run over the whole file. The C
+/// kernel (`CKernels`, AVX2 and FMA chosen at run time) computes every row with the same
+/// instructions in the same order, and reads weights packed once instead of repacking them on
+/// every call.
+enum RowsProduct {
+    static func multiply(m: Int, _ a: UnsafePointer<Float>, lda: Int? = nil, _ b: PackedMatrix,
+                         accumulate: Bool = false, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
+        if m == 0 || b.columns == 0 { return }
+        ner_rows_product(m, b.columns, b.rows, a, lda ?? b.rows, b.pointer, c, ldc ?? b.columns, accumulate ? 1 : 0)
+    }
+
+    /// Which kernel runs: "avx2-fma" or "portable".
+    static var kernel: String { String(cString: ner_rows_product_kernel()) }
+}

@@ -1,0 +1,51 @@
+import XCTest
+@testable import NERKit
+
+/// The inference products (`RowsProduct`, C kernel): each row's result is the same bits whatever
+/// rows are multiplied with it, and close to a double-precision reference.
+final class RowsProductTests: XCTestCase {
+    func testRowsAreTheSameBitsAloneAndInAnyBatch() {
+        var rng = SeededRandom(seed: 5)
+        // The default model's shapes (gates 800 of input 88 and hidden 200, 17 tags of 400, 30
+        // filters of 90) and small ones whose column count is not a multiple of 16.
+        for (n, k) in [(800, 200), (800, 88), (17, 400), (30, 90), (48, 12), (5, 3)] {
+            let b = (0..<(n * k)).map { _ in rng.uniform(1) }
+            let packed = PackedMatrix()
+            b.withUnsafeBufferPointer { packed.pack(transposeOf: $0.baseAddress!, rows: k, columns: n) }
+            for m in [1, 5, 6, 7, 17, 40] {
+                let a = (0..<(m * k)).map { _ in rng.uniform(1) }
+                var all = [Float](repeating: .nan, count: m * n)
+                all.withUnsafeMutableBufferPointer { RowsProduct.multiply(m: m, a, packed, $0.baseAddress!) }
+                for r in 0..<m {
+                    var one = [Float](repeating: .nan, count: n)
+                    Array(a[(r * k)..<((r + 1) * k)]).withUnsafeBufferPointer { ar in
+                        one.withUnsafeMutableBufferPointer { RowsProduct.multiply(m: 1, ar.baseAddress!, packed, $0.baseAddress!) }
+                    }
+                    for j in 0..<n {
+                        XCTAssertEqual(one[j].bitPattern, all[r * n + j].bitPattern, "n \(n) k \(k) m \(m): row \(r) column \(j)")
+                        var reference = 0.0, magnitude = 0.0
+                        for p in 0..<k {
+                            reference += Double(a[r * k + p]) * Double(b[j * k + p])
+                            magnitude += abs(Double(a[r * k + p]) * Double(b[j * k + p]))
+                        }
+                        // k roundings of a running sum: at most k ulps of the sum of magnitudes.
+                        let bound = Double(k) * Double(Float.ulpOfOne) * max(magnitude, 1e-30)
+                        XCTAssertLessThanOrEqual(abs(Double(all[r * n + j]) - reference), bound, "n \(n) k \(k) row \(r) column \(j)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testAccumulateAddsToC() {
+        let b: [Float] = [1, 2, 3, 4, 5, 6]  // B = [[1, 2, 3], [4, 5, 6]], k 2, n 3
+        let packed = PackedMatrix()
+        b.withUnsafeBufferPointer { packed.pack($0.baseAddress!, rows: 2, columns: 3) }
+        let a: [Float] = [1, 1, 2, 0]
+        var c: [Float] = [10, 20, 30, 40, 50, 60]
+        c.withUnsafeMutableBufferPointer { RowsProduct.multiply(m: 2, a, packed, accumulate: true, $0.baseAddress!) }
+        XCTAssertEqual(c, [15, 27, 39, 42, 54, 66])
+        c.withUnsafeMutableBufferPointer { RowsProduct.multiply(m: 2, a, packed, $0.baseAddress!) }
+        XCTAssertEqual(c, [5, 7, 9, 2, 4, 6])
+    }
+}
