@@ -55,6 +55,8 @@ def parse_args(argv):
     p.add_argument("--ner-threads", type=int, choices=[1, 2],
                    help="threads per ner process (default: spark.task.cpus, at most 2)")
     p.add_argument("--compress", action="store_true", help="gzip the output part files")
+    p.add_argument("--count-pass", action="store_true",
+                   help="number lines with a counting pass over the input even for local files")
     p.add_argument("--master", help="Spark master when run with plain python (spark-submit sets it)")
     return p.parse_args(argv)
 
@@ -70,7 +72,8 @@ def first_lines(df):
 
     Spark splits a large file into blocks read by different tasks; a task's ner process numbers
     its lines from --first-line, so error lines name the line of the whole file. This costs one
-    extra pass over the input that only counts lines (fast next to tagging)."""
+    extra pass over the input that only counts lines; used for inputs not on the local file
+    system."""
     counts = df.groupBy("file", "block").count().collect()
     by_file = {}
     for row in counts:
@@ -84,6 +87,26 @@ def first_lines(df):
     return first
 
 
+def local_first_line(uri, block):
+    """The file line number of the first line a task reads from the block starting at byte
+    `block` of a file: URI, counted on the task's machine by reading the file up to there (Spark
+    needs file: inputs on every machine). A block after the first starts with the line after
+    the first newline at or after byte block - 1 (the line in progress belongs to the block
+    before): its number is 2 + the newlines before byte block - 1."""
+    if block == 0:
+        return 1
+    lines = 2
+    with open(display_name(uri), "rb") as f:
+        remaining = block - 1
+        while remaining > 0:
+            chunk = f.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return lines
+
+
 def make_tagger(ner_name, model_name, options, first, records, failed):
     """The function each task runs over its rows: one ner process per run of rows from the same
     file block, fed from a thread while this one reads the answers, so memory stays bounded."""
@@ -93,8 +116,9 @@ def make_tagger(ner_name, model_name, options, first, records, failed):
         mode = os.stat(ner).st_mode
         if not mode & stat.S_IXUSR:
             os.chmod(ner, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        line = first[(file, block)] if first is not None else local_first_line(file, block)
         command = [ner, "tag", "--model", SparkFiles.get(model_name), *options,
-                   "--first-line", str(first[(file, block)]), "--stdin-name", display_name(file)]
+                   "--first-line", str(line), "--stdin-name", display_name(file)]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         sent = [0]
         problems = []
@@ -175,7 +199,11 @@ def main(argv):
                   F.col("_metadata.file_path").alias("file"),
                   F.col("_metadata.file_block_start").alias("block")))
     started = time.time()
-    first = first_lines(df)
+    # Line numbers of the blocks' first lines: for files on the local file system each task
+    # counts them itself (a read of the file up to its block, far cheaper than a Spark job);
+    # otherwise (HDFS, S3, ...) one counting pass over the input first.
+    local = all(urlparse(p).scheme in ("", "file") for p in args.inputs)
+    first = None if local and not args.count_pass else first_lines(df)
     counted = time.time()
     records = sc.accumulator(0)
     failed = sc.accumulator(0)
@@ -185,8 +213,9 @@ def main(argv):
     tagged.saveAsTextFile(args.output, compressionCodecClass=codec)
     print(f"tag_corpus: {records.value} records written to {args.output}, {failed.value} of them failed"
           + (' (see their "error" lines)' if failed.value else ""), file=sys.stderr)
-    print(f"tag_corpus: {len(first)} file blocks counted in {counted - started:.1f} s, "
-          f"tagged in {time.time() - counted:.1f} s", file=sys.stderr)
+    counting = ("line numbers counted by each task (local files)" if first is None
+                else f"{len(first)} file blocks counted in {counted - started:.1f} s")
+    print(f"tag_corpus: {counting}, tagged in {time.time() - counted:.1f} s", file=sys.stderr)
     spark.stop()
     return 1 if failed.value else 0
 

@@ -76,6 +76,15 @@ check "spark output identical to the single run" cmp "$work/single.jsonl" "$work
 check "spark job reports 6 failed records" grep -q "6 of them failed" "$work/spark.log"
 [ "$spark_status" -le 1 ] || tail -30 "$work/spark.log" >&2
 
+# The same with line numbers from a counting pass (the way for inputs not on the local disk).
+spark_status=0
+PYSPARK_PYTHON="$venv/bin/python" "$venv/bin/python" examples/spark/tag_corpus.py --master 'local[2]' --count-pass \
+  --ner "$NER" --model "$model" --partitions 4 --output "$work/spark-count-out" "$corpus" \
+  > "$work/spark-count.log" 2>&1 || spark_status=$?
+cat "$work/spark-count-out"/part-* > "$work/spark-count.jsonl" 2>/dev/null || true
+check "spark job with a counting pass: identical to the single run" cmp "$work/single.jsonl" "$work/spark-count.jsonl"
+[ "$spark_status" -le 1 ] || tail -30 "$work/spark-count.log" >&2
+
 # GNU parallel, 2 jobs of 50 lines at a time, output in input order.
 t=$SECONDS
 parallel_status=0
