@@ -11,12 +11,14 @@ demo: build
 	.build/release/ner tag < data/sample.txt
 
 # The end-to-end tests that need release speed (100 MB inputs) run the release binary; then
-# the Spark and GNU parallel paths, and a short run of every fuzz target.
+# the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
+# (Examples/TagSentence), and a short run of every fuzz target.
 test: deps
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
 	bash tests/spark/run_spark_test.sh
+	bash scripts/example_package.sh
 	bash scripts/fuzz.sh 10
 
 # The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,

@@ -41,8 +41,7 @@ let package = Package(
         .target(name: "CKernels"),
         .target(
             name: "NERKit",
-            dependencies: ["CUTF8Proc", "CBLAS", "CZlib", "CKernels"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+            dependencies: ["CUTF8Proc", "CBLAS", "CZlib", "CKernels"]
         ),
         .target(
             name: "NERServer",
