@@ -33,6 +33,38 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
     }
 
+    /// SIGTERM, then a second SIGTERM (which exits at once, possibly in the middle of writing the
+    /// model or the checkpoint), at several moments: the files left are always loadable.
+    func testDoubleSIGTERMDuringSavesLeavesLoadableFiles() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        for (round, delay) in [0.0, 0.013, 0.031, 0.057, 0.11].enumerated() {
+            let process = Process()
+            process.executableURL = productsDirectory.appendingPathComponent("ner")
+            process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "500",
+                                 "--patience", "500", "--hidden", "8", "--word-dim", "8", "--threads", "1", "--average", "0"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(120)
+            while !FileManager.default.fileExists(atPath: out + ".checkpoint") && Date() < deadline && process.isRunning {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            Thread.sleep(forTimeInterval: 0.2 + delay)
+            kill(process.processIdentifier, SIGTERM)
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            XCTAssertNotEqual(process.terminationStatus, 0, "round \(round)")
+            XCTAssertEqual(process.terminationReason, .exit, "round \(round): a signal killed it")
+            let eval = try runNER(["eval", "--model", out, sample])
+            XCTAssertEqual(eval.status, 0, "round \(round): \(eval.stderr)")
+            XCTAssertTrue(eval.stdout.hasPrefix("processed 447 tokens"), eval.stdout)
+            let resumed = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "1",
+                                      "--hidden", "8", "--word-dim", "8", "--threads", "1", "--average", "0", "--resume"])
+            XCTAssertEqual(resumed.status, 0, "round \(round): \(resumed.stderr)")
+        }
+    }
+
     func testSIGINTSavesACheckpointAndSaysHowToResume() throws {
         let dir = try temporaryDirectory(self)
         let out = dir.appendingPathComponent("m.ner").path
