@@ -19,27 +19,14 @@ enum { STRIP = 16, ROWS = 6 };
 
 long ner_packed_floats(long k, long n) { return k * ((n + STRIP - 1) / STRIP * STRIP); }
 
-void ner_pack(long k, long n, const float *b, long ldb, float *packed) {
+void ner_pack(long k, long n, const float *b, long row_stride, long column_stride, float *packed) {
     const long strips = (n + STRIP - 1) / STRIP;
     for (long s = 0; s < strips; s++) {
         float *dst = packed + s * k * STRIP;
         for (long p = 0; p < k; p++) {
             for (long j = 0; j < STRIP; j++) {
                 const long col = s * STRIP + j;
-                dst[p * STRIP + j] = col < n ? b[p * ldb + col] : 0.0f;
-            }
-        }
-    }
-}
-
-void ner_pack_transposed(long k, long n, const float *t, long ldt, float *packed) {
-    const long strips = (n + STRIP - 1) / STRIP;
-    for (long s = 0; s < strips; s++) {
-        float *dst = packed + s * k * STRIP;
-        for (long p = 0; p < k; p++) {
-            for (long j = 0; j < STRIP; j++) {
-                const long col = s * STRIP + j;
-                dst[p * STRIP + j] = col < n ? t[col * ldt + p] : 0.0f;
+                dst[p * STRIP + j] = col < n ? b[p * row_stride + col * column_stride] : 0.0f;
             }
         }
     }
@@ -64,8 +51,9 @@ static void portable_strip(long rows, long k, const float *a, long lda, const fl
 }
 
 #ifdef NER_X86
-// Up to ROWS rows by one strip, accumulators in registers over all of k.
-__attribute__((target("avx2,fma")))
+// Up to ROWS rows by one strip, accumulators in registers over all of k. Always inlined, so
+// that the call with the constant ROWS gets a fully unrolled row loop.
+__attribute__((target("avx2,fma"), always_inline))
 static inline void avx2_strip(long rows, long k, const float *a, long lda, const float *strip,
                               float *out, int accumulate) {
     __m256 acc[ROWS][2];
@@ -73,29 +61,25 @@ static inline void avx2_strip(long rows, long k, const float *a, long lda, const
         acc[r][0] = accumulate ? _mm256_loadu_ps(out + r * STRIP) : _mm256_setzero_ps();
         acc[r][1] = accumulate ? _mm256_loadu_ps(out + r * STRIP + 8) : _mm256_setzero_ps();
     }
-    if (rows == ROWS) {
-        for (long p = 0; p < k; p++) {
-            const __m256 b0 = _mm256_loadu_ps(strip + p * STRIP), b1 = _mm256_loadu_ps(strip + p * STRIP + 8);
-            for (int r = 0; r < ROWS; r++) {
-                const __m256 x = _mm256_broadcast_ss(a + r * lda + p);
-                acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
-                acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
-            }
-        }
-    } else {
-        for (long p = 0; p < k; p++) {
-            const __m256 b0 = _mm256_loadu_ps(strip + p * STRIP), b1 = _mm256_loadu_ps(strip + p * STRIP + 8);
-            for (long r = 0; r < rows; r++) {
-                const __m256 x = _mm256_broadcast_ss(a + r * lda + p);
-                acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
-                acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
-            }
+    for (long p = 0; p < k; p++) {
+        const __m256 b0 = _mm256_loadu_ps(strip + p * STRIP), b1 = _mm256_loadu_ps(strip + p * STRIP + 8);
+        for (long r = 0; r < rows; r++) {
+            const __m256 x = _mm256_broadcast_ss(a + r * lda + p);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
         }
     }
     for (long r = 0; r < rows; r++) {
         _mm256_storeu_ps(out + r * STRIP, acc[r][0]);
         _mm256_storeu_ps(out + r * STRIP + 8, acc[r][1]);
     }
+}
+
+// The entry point with the AVX2 target: the full blocks get the ROWS-specialised inline copy.
+__attribute__((target("avx2,fma")))
+static void avx2_block(long rows, long k, const float *a, long lda, const float *strip, float *out, int accumulate) {
+    if (rows == ROWS) avx2_strip(ROWS, k, a, lda, strip, out, accumulate);
+    else avx2_strip(rows, k, a, lda, strip, out, accumulate);
 }
 
 static int has_avx2(void) {
@@ -129,18 +113,11 @@ void ner_rows_product(long m, long n, long k, const float *a, long lda, const fl
                     for (long j = width; j < STRIP; j++) tile[i * STRIP + j] = 0;
                 }
 #ifdef NER_X86
-            if (vector) avx2_strip(rows, k, a + r * lda, lda, strip, tile, accumulate);
+            if (vector) avx2_block(rows, k, a + r * lda, lda, strip, tile, accumulate);
             else
 #endif
                 portable_strip(rows, k, a + r * lda, lda, strip, tile, accumulate);
             for (long i = 0; i < rows; i++) memcpy(c + (r + i) * ldc + j0, tile + i * STRIP, (size_t)width * sizeof(float));
         }
     }
-}
-
-const char *ner_rows_product_kernel(void) {
-#ifdef NER_X86
-    if (has_avx2()) return "avx2-fma";
-#endif
-    return "portable";
 }

@@ -4,12 +4,10 @@
 /// Floats needed by `ner_pack` for a k×n matrix: k rows of n rounded up to a multiple of 16.
 long ner_packed_floats(long k, long n);
 
-/// Packs B[k×n] (row-major, rows `ldb` apart) for `ner_rows_product`: in strips of 16 columns,
-/// each strip k × 16 consecutive floats, zero past column n.
-void ner_pack(long k, long n, const float *b, long ldb, float *packed);
-
-/// The same for Bᵀ given as its transpose T[n×k] (rows `ldt` apart): packs B = Tᵀ.
-void ner_pack_transposed(long k, long n, const float *t, long ldt, float *packed);
+/// Packs B[k×n], element (p, j) at b[p·row_stride + j·column_stride] (so a row-major B or one
+/// given as its transpose), for `ner_rows_product`: in strips of 16 columns, each strip k × 16
+/// consecutive floats, zero past column n.
+void ner_pack(long k, long n, const float *b, long row_stride, long column_stride, float *packed);
 
 /// C[m×n] = A[m×k] · B[k×n] with B packed by `ner_pack` (row-major; C's rows `ldc` apart, A's
 /// `lda`), added to C when `accumulate` is non-zero. Every element of C is the same sequence of
@@ -18,8 +16,5 @@ void ner_pack_transposed(long k, long n, const float *t, long ldt, float *packed
 /// otherwise.
 void ner_rows_product(long m, long n, long k, const float *a, long lda, const float *packed,
                       float *c, long ldc, int accumulate);
-
-/// Which implementation `ner_rows_product` uses: "avx2-fma" or "portable".
-const char *ner_rows_product_kernel(void);
 
 #endif

@@ -9,7 +9,7 @@ final class PackedMatrix {
     /// Packs B[k×n], row-major with rows `ldb` apart (default n).
     func pack(_ b: UnsafePointer<Float>, rows k: Int, columns n: Int, ldb: Int? = nil) {
         let p = storage.reserve(max(1, ner_packed_floats(k, n)))
-        ner_pack(k, n, b, ldb ?? n, p)
+        ner_pack(k, n, b, ldb ?? n, 1, p)
         rows = k; columns = n
     }
 
@@ -17,7 +17,7 @@ final class PackedMatrix {
     /// stored output-major, as the layers keep them.
     func pack(transposeOf t: UnsafePointer<Float>, rows k: Int, columns n: Int, ldt: Int? = nil) {
         let p = storage.reserve(max(1, ner_packed_floats(k, n)))
-        ner_pack_transposed(k, n, t, ldt ?? k, p)
+        ner_pack(k, n, t, 1, ldt ?? k, p)
         rows = k; columns = n
     }
 
@@ -40,7 +40,4 @@ enum RowsProduct {
         if m == 0 || b.columns == 0 { return }
         ner_rows_product(m, b.columns, b.rows, a, lda ?? b.rows, b.pointer, c, ldc ?? b.columns, accumulate ? 1 : 0)
     }
-
-    /// Which kernel runs: "avx2-fma" or "portable".
-    static var kernel: String { String(cString: ner_rows_product_kernel()) }
 }
