@@ -4,21 +4,32 @@ import XCTest
 final class TrainCommandTests: XCTestCase {
     let sample = repositoryRoot.appendingPathComponent("data/sample.conll").path
 
-    /// `kill -9` in the middle of training leaves the last saved model loadable: files are
-    /// replaced by rename, never rewritten in place.
-    func testKillDuringTrainingLeavesALoadableModel() throws {
-        let dir = try temporaryDirectory(self)
-        let out = dir.appendingPathComponent("m.ner").path
+    /// A tiny training run of 500 epochs writing `out`, started in the background (stderr dropped).
+    func startLongTraining(_ out: String) throws -> Process {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("ner")
         process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "500",
                              "--patience", "500", "--hidden", "8", "--word-dim", "8", "--threads", "1", "--average", "0"]
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return process
+    }
+
+    /// Waits (at most 2 minutes) until `path` exists or `process` has ended.
+    func waitUntilWritten(_ path: String, by process: Process) {
         let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: out + ".checkpoint") && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.05)
+        while !FileManager.default.fileExists(atPath: path) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.01)
         }
+    }
+
+    /// `kill -9` in the middle of training leaves the last saved model loadable: files are
+    /// replaced by rename, never rewritten in place.
+    func testKillDuringTrainingLeavesALoadableModel() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let process = try startLongTraining(out)
+        waitUntilWritten(out + ".checkpoint", by: process)
         // Let it overwrite the files a few more times, then kill it at an arbitrary moment.
         Thread.sleep(forTimeInterval: 0.7)
         kill(process.processIdentifier, SIGKILL)
@@ -39,16 +50,8 @@ final class TrainCommandTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let out = dir.appendingPathComponent("m.ner").path
         for (round, delay) in [0.0, 0.013, 0.031, 0.057, 0.11].enumerated() {
-            let process = Process()
-            process.executableURL = productsDirectory.appendingPathComponent("ner")
-            process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "500",
-                                 "--patience", "500", "--hidden", "8", "--word-dim", "8", "--threads", "1", "--average", "0"]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(120)
-            while !FileManager.default.fileExists(atPath: out + ".checkpoint") && Date() < deadline && process.isRunning {
-                Thread.sleep(forTimeInterval: 0.01)
-            }
+            let process = try startLongTraining(out)
+            waitUntilWritten(out + ".checkpoint", by: process)
             Thread.sleep(forTimeInterval: 0.2 + delay)
             kill(process.processIdentifier, SIGTERM)
             Thread.sleep(forTimeInterval: delay)
