@@ -67,9 +67,8 @@ public final class LSTMLayer {
     private let inferHidden = FloatBuffer()     // [batch × Hp]
     private let inferCell = FloatBuffer()       // [batch × Hp], Hp = H rounded up to 8
     private let inferGates = FloatBuffer()      // [4 × Hp] one step's gates
-    /// Wxᵀ [D × 4H] and Whᵀ [H × 4H]: in this layout OpenBLAS multiplies small batches without
-    /// repacking the weights on every call (its "direct" kernel), 1.4–4× faster for the few
-    /// rows of one recurrent step. Kept from `prepareForInference()`, else rebuilt per call.
+    /// Wxᵀ [D × 4H] and Whᵀ [H × 4H] packed for `RowsProduct`, so no product of a recurrent
+    /// step repacks them. Kept from `prepareForInference()`, else rebuilt per call.
     private let inferWx = PackedMatrix()
     private let inferWh = PackedMatrix()
     private var inferWeightsReady = false
@@ -214,14 +213,14 @@ extension LSTMLayer {
     /// every call. Call when the weights are final (a loaded model); after any change to the
     /// weights call it again or `discardInferenceWeights()`.
     public func prepareForInference() {
-        transposeWeights()
+        packWeights()
         inferWeightsReady = true
     }
 
     /// Makes `infer` read the current weights again (after training changed them).
     public func discardInferenceWeights() { inferWeightsReady = false }
 
-    private func transposeWeights() {
+    private func packWeights() {
         let G = 4 * hiddenSize
         inferWx.pack(transposeOf: wx.value, rows: inputSize, columns: G)
         inferWh.pack(transposeOf: wh.value, rows: hiddenSize, columns: G)
@@ -253,7 +252,7 @@ extension LSTMLayer {
     /// x·Wxᵀ for `rows` rows of x ([rows × inputSize]) into `out` ([rows × 4H]), without the
     /// bias: the part of the gates `infer(projectedRows:…)` takes precomputed.
     public func inputProjection(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
-        if !inferWeightsReady { transposeWeights() }
+        if !inferWeightsReady { packWeights() }
         RowsProduct.multiply(m: rows, x, inferWx, out)
     }
 
@@ -267,7 +266,7 @@ extension LSTMLayer {
         // Gate blocks and states padded to whole SIMD vectors, so the activations run without
         // scalar tails; the padding lanes stay finite and are never read back.
         let Hp = (H + 7) / 8 * 8
-        if !inferWeightsReady { transposeWeights() }
+        if !inferWeightsReady { packWeights() }
         let rec = inferRecurrent.reserve(B * G)
         let h = inferHidden.zeroed(B * Hp)
         let c = inferCell.zeroed(B * Hp)
