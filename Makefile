@@ -1,5 +1,5 @@
 # Quick start: `make demo` (install, release build, run ner on an example), `make test`.
-.PHONY: deps build demo test test-spark bench-jsonl fuzz sanitize clean
+.PHONY: deps build demo test test-spark bench-jsonl fuzz sanitize man install uninstall clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,8 @@ test: deps
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
 	bash tests/spark/run_spark_test.sh
 	bash scripts/example_package.sh
+	bash tests/install/run_install_test.sh
+	bash tests/report/run_report_test.sh
 	bash scripts/fuzz.sh 10
 
 # The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,
@@ -43,6 +45,35 @@ sanitize: deps
 	swift test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing --filter '$(SANITIZE_FILTER)'
 	swift build --build-tests --sanitize=address --scratch-path .build-asan
 	swift test --skip-build --sanitize=address --scratch-path .build-asan --disable-swift-testing
+
+# Man pages (ner.1, ner.tag.1, ...) in .build/man, from the command definitions.
+man: build
+	bash scripts/man_pages.sh
+
+# make install PREFIX=/usr/local (or DESTDIR=... for packaging): the binary, the default model and
+# its card in PREFIX/share/ner (where the installed ner finds it without NER_MODEL), the man
+# pages and the bash, zsh and fish completions. make uninstall removes exactly these.
+PREFIX ?= /usr/local
+DESTDIR ?=
+bindir = $(DESTDIR)$(PREFIX)/bin
+sharedir = $(DESTDIR)$(PREFIX)/share
+install: man
+	install -d "$(bindir)" "$(sharedir)/ner" "$(sharedir)/man/man1" "$(sharedir)/bash-completion/completions" \
+	  "$(sharedir)/zsh/site-functions" "$(sharedir)/fish/vendor_completions.d"
+	install -m 755 .build/release/ner "$(bindir)/ner"
+	install -m 644 models/default.ner "$(sharedir)/ner/default.ner"
+	install -m 644 models/README.md "$(sharedir)/ner/MODEL_CARD.md"
+	install -m 644 .build/man/*.1 "$(sharedir)/man/man1/"
+	.build/release/ner --generate-completion-script bash > "$(sharedir)/bash-completion/completions/ner"
+	.build/release/ner --generate-completion-script zsh > "$(sharedir)/zsh/site-functions/_ner"
+	.build/release/ner --generate-completion-script fish > "$(sharedir)/fish/vendor_completions.d/ner.fish"
+
+uninstall:
+	rm -f "$(bindir)/ner" "$(sharedir)/ner/default.ner" "$(sharedir)/ner/MODEL_CARD.md"
+	rm -f "$(sharedir)/man/man1/ner.1" "$(sharedir)/man/man1/"ner.*.1
+	rm -f "$(sharedir)/bash-completion/completions/ner" "$(sharedir)/zsh/site-functions/_ner" \
+	  "$(sharedir)/fish/vendor_completions.d/ner.fish"
+	-rmdir "$(sharedir)/ner" 2>/dev/null
 
 clean:
 	rm -rf .build

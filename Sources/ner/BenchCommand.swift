@@ -7,33 +7,36 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training and tagging speed, latency, load time and memory.",
         discussion: """
-        Trains a throwaway model of the default architecture (that of `ner train` without
-        options) on --train for a fixed number of batches, first with 1 and then with 2 threads,
-        and reports training tokens per second. Warm-up batches come first and are not timed.
-        Then the model (or --model) is saved and loaded to time the load, and the sentences of
+        Trains a throwaway model of the default architecture (that of `ner train` without \
+        options) on --train for a fixed number of batches, first with 1 and then with 2 threads, \
+        and reports training tokens per second. Warm-up batches come first and are not timed. \
+        Then the model (or --model) is saved and loaded to time the load, and the sentences of \
         --dev (or of --train) are tagged:
 
-          tag, batched          all sentences in batches of 32, with and without entity scores
-          latency               the first 2000 sentences one call each: p50, p90, p99 in ms
-          tag raw text          each document's tokens joined by spaces into a paragraph, then
-                                tokenized, split into sentences and tagged, as `ner tag` does
-          model load            median of 5 loads of the model file
-          memory                peak resident set size of the whole run (getrusage)
+        Tag, batched: all sentences in batches of 32, with and without entity scores.
+        Latency: the first 2000 sentences one call each: p50, p90, p99 in ms.
+        Tag raw text: each document's tokens joined by spaces into a paragraph, then tokenized, \
+        split into sentences and tagged, as `ner tag` does.
+        Model load: median of 5 loads of the model file.
+        Memory: peak resident set size of the whole run (getrusage).
 
-        Rates count tokens; for raw text, the tokens the tokenizer found. Tagging passes repeat
-        until half a second has passed; like `ner tag` on a long input, the tagger keeps what
-        it computed per distinct spelling (bounded: features, character vectors, first-layer
-        projections), so later passes are faster than the first. On two or more cores the two
-        LSTM directions of a batch run in parallel. Nothing is written besides a temporary model
-        file, which is removed. Progress goes to stderr, the report to stdout. Other processes
-        competing for the CPU lower the numbers: benchmark an idle machine and a release build
-        (`swift build -c release`); a debug build is many times slower and is warned about.
+        Rates count tokens; for raw text, the tokens the tokenizer found. Tagging passes repeat \
+        until half a second has passed; like `ner tag` on a long input, the tagger keeps what it \
+        computed per distinct spelling (bounded: features, character vectors, first-layer \
+        projections), so later passes are faster than the first. On two or more cores the two \
+        LSTM directions of a batch run in parallel.
+
+        Nothing is written besides a temporary model file, which is removed. Progress goes to \
+        stderr, the report to stdout. Other processes competing for the CPU lower the numbers: \
+        benchmark an idle machine and a release build (`swift build -c release`); a debug build \
+        is many times slower and is warned about.
 
         EXAMPLES
-          ner bench --train train.txt --dev test.txt
-          ner bench --train train.txt --dev test.txt --model model.ner --json > bench.json
-          ner bench --train train.txt --threads 2 --batches 100
-          ner bench --train train.txt --embeddings glove.6B.100d.txt.gz --seconds 30
+          $ ner bench --train train.txt --dev test.txt
+          $ ner bench --train train.txt --dev test.txt --model model.ner \\
+              --json > bench.json
+          $ ner bench --train train.txt --threads 2 --batches 100
+          $ ner bench --train train.txt --embeddings glove.6B.100d.txt.gz --seconds 30
         """
     )
 
@@ -75,7 +78,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if MachineInfo.buildConfiguration == "debug" {
-            printError("warning: this is a debug build of ner; its numbers are many times lower than a release build's (swift build -c release)")
+            Diagnostics.warning("this is a debug build of ner; its numbers are many times lower than a release build's (swift build -c release)")
         }
         var config = BenchmarkConfig(trainPath: train)
         config.devPath = dev

@@ -12,52 +12,47 @@ struct EvalCommand: ParsableCommand {
         abstract: "Tag gold files with a model (or read predicted tags) and score them as conlleval does.",
         discussion: """
         DESCRIPTION
-          With --model (or the default model under models/) and gold-annotated
-          column files (token first, tag last unless --token-column and
-          --tag-column say otherwise), tags the files and scores the tags
-          against the gold ones.
+        With --model (or the default model under models/) and gold-annotated column files \
+        (token first, tag last unless --token-column and --tag-column say otherwise), tags the \
+        files and scores the tags against the gold ones.
 
-          With --predictions, reads files in the layout of the CoNLL shared
-          tasks' conlleval script: one token per line, columns separated by
-          spaces or tabs, the last two columns being the gold tag and the
-          predicted tag (the first column, when there are three or more, is
-          the word). Blank lines, -DOCSTART- and -X- lines separate sentences.
-          All files are scored together, as if concatenated; '-' reads stdin.
+        With --predictions, reads files in the layout of the CoNLL shared tasks' conlleval \
+        script: one token per line, columns separated by spaces or tabs, the last two columns \
+        being the gold tag and the predicted tag (the first column, when there are three or more, \
+        is the word). Blank lines, -DOCSTART- and -X- lines separate sentences. All files are \
+        scored together, as if concatenated; '-' reads stdin.
 
-          An entity is correct when its type and both boundaries match a gold
-          entity. Entities are read with conlleval's rules: an I- tag after O
-          or after another type starts an entity, a type change ends one, B-
-          after B- gives two. IOB1 and IOB2 files get conlleval's numbers to
-          the last printed digit, except that -DOCSTART- lines are not counted
-          as tokens. Sentences tagged in BIOES (E-, S-) are converted to IOB2
-          before entities are counted, because conlleval misreads consecutive
-          S- entities; token accuracy compares the tags as written.
+        An entity is correct when its type and both boundaries match a gold entity. Entities are \
+        read with conlleval's rules: an I- tag after O or after another type starts an entity, a \
+        type change ends one, B- after B- gives two. IOB1 and IOB2 files get conlleval's numbers \
+        to the last printed digit, except that -DOCSTART- lines are not counted as tokens. \
+        Sentences tagged in BIOES (E-, S-) are converted to IOB2 before entities are counted, \
+        because conlleval misreads consecutive S- entities; token accuracy compares the tags as \
+        written.
 
-          The report is conlleval's own: tokens and entities ("phrases") in
-          the gold tags, entities found in the predictions and how many are
-          correct, then token accuracy and entity precision, recall and F1
-          (FB1) in percent, overall and per type; each type line ends with the
-          number of entities predicted for that type.
+        The report is conlleval's own: tokens and entities ("phrases") in the gold tags, \
+        entities found in the predictions and how many are correct, then token accuracy and \
+        entity precision, recall and F1 (FB1) in percent, overall and per type; each type line \
+        ends with the number of entities predicted for that type.
 
-          --errors adds counts of span errors by kind: wrong type (same
-          boundaries), wrong boundary (overlapping, same type), both
-          (overlapping, other type), missed (no overlapping prediction) and
-          spurious (no overlapping gold entity), and a matrix of gold type
-          against predicted type, O meaning no entity.
+        --errors adds counts of span errors by kind: wrong type (same boundaries), wrong \
+        boundary (overlapping, same type), both (overlapping, other type), missed (no \
+        overlapping prediction) and spurious (no overlapping gold entity), and a matrix of gold \
+        type against predicted type, O meaning no entity.
 
         ERRORS
-          A tag other than O or B-, I-, E-, S- followed by a type, or a line
-          with a different number of columns than the first token line, stops
-          the command with 'file:line: message' on stderr and exit status 1.
+        A tag other than O or B-, I-, E-, S- followed by a type, or a line with a different \
+        number of columns than the first token line, stops the command with \
+        'file:line: error: message' on stderr and exit status 1.
 
         EXAMPLES
-          ner eval test.txt                      (tag with the default model, then score)
-          ner eval --model model.ner valid.txt test.txt
-          ner eval --recase lower test.txt       (the same text all in lower case)
-          ner eval --predictions output.txt
-          ner eval --predictions dev.txt test.txt --format json
-          ner eval --predictions output.txt --errors --errors-file errors.txt
-          paste -d' ' gold.txt predicted-tags.txt | ner eval --predictions -
+          $ ner eval test.txt                 # tag with the default model, then score
+          $ ner eval --model model.ner valid.txt test.txt
+          $ ner eval --recase lower test.txt  # the same text all in lower case
+          $ ner eval --predictions output.txt
+          $ ner eval --predictions dev.txt test.txt --format json
+          $ ner eval --predictions output.txt --errors --errors-file errors.txt
+          $ paste -d' ' gold.txt predicted-tags.txt | ner eval --predictions -
         """
     )
 
@@ -107,22 +102,10 @@ struct EvalCommand: ParsableCommand {
         let collecting = errors || errorsFile != nil
         var evaluator = ConllEvaluator(collectingErrors: collecting)
         if predictions.isEmpty {
-            let tagger = try Tagger(path: model ?? Tagger.defaultModelPath())
-            for path in files {
-                // Predictions are written in the gold file's own scheme, so token accuracy
-                // compares like with like.
-                let corpus = try LabeledCorpus.load(path, columns: corpus.columns)
-                if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
-                                                               known: Set(tagger.entityTypes)) {
-                    printError("ner eval: " + warning)
-                }
-                let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
-                let tagged = tagger.tag(tokens, scheme: corpus.scheme, scores: false)
-                for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {
-                    evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: words,
-                                  location: "\(path):\(sentence.firstLine ?? 0)")
-                }
-            }
+            let tagger = try Tagger(path: model ?? DefaultModel.path())
+            evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, recase: recase,
+                                                        collectingErrors: collecting,
+                                                        warn: Diagnostics.warning)
         }
         for path in predictions {
             let reader = path == "-"
@@ -153,4 +136,4 @@ struct EvalCommand: ParsableCommand {
     }
 }
 
-extension Recasing: ExpressibleByArgument {}
+

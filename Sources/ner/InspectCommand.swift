@@ -26,9 +26,9 @@ struct InspectCommand: ParsableCommand {
         0 when every file can be used, 1 when a file has errors.
 
         EXAMPLES
-          ner inspect train.txt valid.txt test.txt
-          ner inspect --token-column 1 --tag-column 2 germeval-train.tsv
-          ner inspect --json train.txt > train-report.json
+          $ ner inspect train.txt valid.txt test.txt
+          $ ner inspect --token-column 1 --tag-column 2 germeval-train.tsv
+          $ ner inspect --json train.txt > train-report.json
         """
     )
 
@@ -48,7 +48,6 @@ struct InspectCommand: ParsableCommand {
         var reports: [CorpusReport] = []
         var trainingTokens: Set<String>?
         let out = FileHandleOutputStream(.standardOutput)
-        let err = FileHandleOutputStream(.standardError)
         for (index, path) in files.enumerated() {
             let result = CorpusReport.inspect(
                 path: path, columns: corpus.columns,
@@ -58,12 +57,11 @@ struct InspectCommand: ParsableCommand {
             if index == 0 && result.report.sentences > 0 { trainingTokens = result.tokens }
             let report = result.report
             reports.append(report)
-            for problem in report.errors { err.write("\(problem)\n") }
-            if report.moreErrors > 0 { err.write("\(path): \(report.moreErrors) more errors not shown\n") }
+            for problem in report.errors { Diagnostics.error(NERError(path: problem.path, line: problem.line, problem.message)) }
+            if report.moreErrors > 0 { Diagnostics.error(NERError(path: path, "\(report.moreErrors) more errors not shown")) }
             for problem in report.warnings {
-                err.write("\(NERError(path: problem.path, line: problem.line, "warning: " + problem.message))\n")
+                Diagnostics.warning(NERError(path: problem.path, line: problem.line, problem.message))
             }
-            err.flush()
             if !json {
                 if index > 0 { out.write("\n") }
                 out.write(Self.text(report))
@@ -83,24 +81,24 @@ struct InspectCommand: ParsableCommand {
     /// The human-readable report of one file.
     static func text(_ report: CorpusReport) -> String {
         let errorCount = report.errors.count + report.moreErrors
-        let errorsLine = ("errors", errorCount == 0 ? "none" : "\(count(errorCount)) (listed on standard error)")
+        let errorsLine = ("errors", errorCount == 0 ? "none" : "\(NumberText.grouped(errorCount)) (listed on standard error)")
         if report.sentences == 0 && report.hasErrors {
             return "\(report.path)\n  \(errorsLine.0)  \(errorsLine.1)\n"
         }
         var lines: [(String, String)] = [
             ("tag scheme", report.scheme.displayName),
-            ("documents", count(report.documents)),
-            ("sentences", count(report.sentences)),
-            ("tokens", count(report.tokens)),
-            ("entities", count(report.entityTotal)),
+            ("documents", NumberText.grouped(report.documents)),
+            ("sentences", NumberText.grouped(report.sentences)),
+            ("tokens", NumberText.grouped(report.tokens)),
+            ("entities", NumberText.grouped(report.entityTotal)),
         ]
         let byCount = report.entities.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        for (type, n) in byCount { lines.append(("  " + type, count(n))) }
+        for (type, n) in byCount { lines.append(("  " + type, NumberText.grouped(n))) }
         if let longest = report.longestSentence {
-            lines.append(("longest sentence", "\(count(longest.tokens)) tokens (line \(longest.line))"))
+            lines.append(("longest sentence", "\(NumberText.grouped(longest.tokens)) tokens (line \(longest.line))"))
         }
         if let unknown = report.unknownTokens {
-            lines.append(("not in training", "\(count(unknown.count)) tokens (\(String(format: "%.1f", unknown.percent))%) "
+            lines.append(("not in training", "\(NumberText.grouped(unknown.count)) tokens (\(String(format: "%.1f", unknown.percent))%) "
                             + "never occur in \(unknown.trainingPath)"))
         }
         lines.append(errorsLine)
@@ -111,16 +109,5 @@ struct InspectCommand: ParsableCommand {
             text += "  " + label + String(repeating: " ", count: width - label.count + 2) + value + "\n"
         }
         return text
-    }
-
-    /// 14041 → "14,041": corpus sizes are compared with published tables, which use separators.
-    static func count(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return out
     }
 }

@@ -11,29 +11,44 @@ struct NER: ParsableCommand {
         ner finds names of people, organisations, locations and other entities in text.
 
         EXAMPLES
-          echo "Teddy Roosevelt was a great President." | ner tag
-          ner train --train train.txt --dev valid.txt --output model.ner
-          ner eval --model model.ner test.txt
-          ner tokenize < article.txt
-          ner inspect train.txt valid.txt
-          ner serve --port 8080
+          $ echo "Teddy Roosevelt was a great President." | ner tag
+          $ ner train --train train.txt --dev valid.txt --output model.ner
+          $ ner eval --model model.ner test.txt
+          $ ner tokenize < article.txt
+          $ ner inspect train.txt valid.txt
+          $ ner serve --port 8080
+          $ ner report --gold test.txt model.ner > report.html
+
+        DIAGNOSTICS
+        Errors and warnings go to standard error as 'path:line: error: message' or \
+        'path:line: warning: message' ('ner: error: message' when there is no file to point \
+        at); usage errors are ArgumentParser's 'Error: ...' with the usage.
+
+        EXIT STATUS
+        0 success; 1 an input or runtime error; 64 a usage error; 130 interrupted by Ctrl-C \
+        (SIGINT), 143 terminated (SIGTERM).
+
+        FILES
+        The default model: $NER_MODEL, else PREFIX/share/ner/default.ner for ner installed in \
+        PREFIX/bin (make install PREFIX=...), else models/default.ner of the repository ner \
+        was built in.
         """,
         version: NERVersion.string,
         subcommands: [
             TrainCommand.self, EvalCommand.self, TagCommand.self,
-            TokenizeCommand.self, InspectCommand.self, BenchCommand.self, ServeCommand.self,
+            TokenizeCommand.self, InspectCommand.self, BenchCommand.self, ServeCommand.self, ReportCommand.self,
         ]
     )
 
-    /// Errors from NERKit are printed as they are (`path:line: message`) with exit status 1;
-    /// everything else goes through ArgumentParser (usage errors exit with 64).
+    /// Errors from NERKit are printed by `Diagnostics` (`path:line: error: message`) with exit
+    /// status 1; everything else goes through ArgumentParser (usage errors exit with 64).
     static func main() {
         selectOpenBLASKernels()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as NERError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            Diagnostics.error(error)
             Foundation.exit(1)
         } catch {
             exit(withError: error)

@@ -8,60 +8,56 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve the tagger over HTTP: JSON in, entities out, requests batched together.",
         discussion: """
         DESCRIPTION
-          Loads the model once and answers HTTP/1.1 requests (JSON, UTF-8):
+        Loads the model once and answers HTTP/1.1 requests (JSON, UTF-8):
 
-            POST /v1/tag    {"text": "..."} or {"texts": ["...", ...]}, or a
-                            text/plain body; options: "id" / "ids" (echoed
-                            back), "tokens": true (tokens, tags, sentences),
-                            "scheme": "iob1" | "iob2" | "bioes"
-            GET /v1/model   labels, tag scheme, configuration and provenance
-                            (training files, epochs, dev F1) of the model
-            GET /health     200 while the process runs
-            GET /ready      200 once the model is loaded; 503 while loading or
-                            shutting down
-            GET /metrics    Prometheus metrics: requests, latency histogram,
-                            tokens tagged, batch sizes, queue depth, errors
+        POST /v1/tag: {"text": "..."} or {"texts": ["...", ...]}, or a text/plain body; \
+        options: "id" / "ids" (echoed back), "tokens": true (tokens, tags, sentences), \
+        "scheme": "iob1" | "iob2" | "bioes".
+        GET /v1/model: labels, tag scheme, configuration and provenance (training files, epochs, \
+        dev F1) of the model.
+        GET /health: 200 while the process runs.
+        GET /ready: 200 once the model is loaded; 503 while loading or shutting down.
+        GET /metrics: Prometheus metrics: requests, latency histogram, tokens tagged, batch \
+        sizes, queue depth, errors.
 
-          Each text is split into sentences and tokens as 'ner tag' does, and
-          its entities are the objects of 'ner tag --format json' (label,
-          text, start, end, token_start, token_end, score; code point
-          offsets into the text; tokens numbered across the whole text):
+        Each text is split into sentences and tokens as 'ner tag' does, and its entities are the \
+        objects of 'ner tag --format json' (label, text, start, end, token_start, token_end, \
+        score; code point offsets into the text; tokens numbered across the whole text):
 
-            $ curl -s localhost:8080/v1/tag \\
-                -d '{"text": "Teddy Roosevelt was a great President."}'
-            {"entities": [{"label": "PER", "text": "Teddy Roosevelt", "start": 0,
-              "end": 15, "token_start": 0, "token_end": 2, "score": 0.9986}]}
+          $ curl -s localhost:8080/v1/tag \\
+              -d '{"text": "Teddy Roosevelt was a great President."}'
+          {"entities": [{"label": "PER", "text": "Teddy Roosevelt",
+                         "start": 0, "end": 15, "token_start": 0,
+                         "token_end": 2, "score": 0.9986}]}
 
         BATCHING
-          One worker owns the model. Whenever it is free it tags everything
-          waiting in one batched pass (up to --batch-tokens), so requests that
-          arrive together are tagged together and a lone request is tagged at
-          once. While requests are still being received it may wait up to
-          --batch-wait-ms for them to join.
+        One worker owns the model. Whenever it is free it tags everything waiting in one batched \
+        pass (up to --batch-tokens), so requests that arrive together are tagged together and a \
+        lone request is tagged at once. While requests are still being received it may wait up \
+        to --batch-wait-ms for them to join.
 
         ERRORS
-          Every error is a JSON body {"error": "..."}: 400 malformed JSON,
-          missing or wrong fields, invalid UTF-8; 404 unknown path; 405 wrong
-          method; 413 body over --max-body-bytes; 415 other content types;
-          503 with Retry-After when --max-queue requests are waiting or the
-          model is not loaded yet; 504 after --timeout seconds.
+        Every error is a JSON body {"error": "..."}: 400 malformed JSON, missing or wrong \
+        fields, invalid UTF-8; 404 unknown path; 405 wrong method; 413 body over \
+        --max-body-bytes; 415 other content types; 503 with Retry-After when --max-queue \
+        requests are waiting or the model is not loaded yet; 504 after --timeout seconds.
 
         LOGS AND SHUTDOWN
-          Logs are JSON lines on stderr, one per request at level info; the
-          line {"message": "listening", "port": ...} gives the port bound
-          (--port 0 picks a free one). SIGTERM or SIGINT stops accepting
-          connections, answers the requests in flight, and exits 0.
+        Logs are JSON lines on stderr, one per request at level info; the line \
+        {"message": "listening", "port": ...} gives the port bound (--port 0 picks a free one). \
+        SIGTERM or SIGINT stops accepting connections, answers the requests in flight, and \
+        exits 0.
 
         EXAMPLES
-          ner serve
-          ner serve --model model.ner --host 0.0.0.0 --port 9000
-          ner serve --port 0 --max-queue 64 --timeout 2 --log-level warning
-          curl -s localhost:8080/v1/tag -H 'Content-Type: text/plain' \\
-               --data-binary @article.txt
+          $ ner serve
+          $ ner serve --model model.ner --host 0.0.0.0 --port 9000
+          $ ner serve --port 0 --max-queue 64 --timeout 2 --log-level warning
+          $ curl -s localhost:8080/v1/tag -H 'Content-Type: text/plain' \\
+              --data-binary @article.txt
         """
     )
 
-    @Option(help: ArgumentHelp("The model file (default: $NER_MODEL or models/default.ner).", valueName: "file"))
+    @Option(help: ArgumentHelp("The model file (default: $NER_MODEL, else the default model installed with ner).", valueName: "file"))
     var model: String?
 
     @Option(help: "Address to listen on.")
@@ -93,8 +89,8 @@ struct ServeCommand: ParsableCommand {
     var idleTimeout = 60.0
 
     @Option(name: .customLong("log-level"),
-            help: ArgumentHelp("trace, debug, info (one line per request), notice, warning, error or critical.", valueName: "level"))
-    var logLevel = "info"
+            help: ArgumentHelp("Least severe log messages written (info: one line per request).", valueName: "level"))
+    var logLevel = LogLevelOption.info
 
     func makeConfiguration(modelPath: String) -> ServeConfiguration {
         var c = ServeConfiguration(modelPath: modelPath)
@@ -107,7 +103,7 @@ struct ServeCommand: ParsableCommand {
         c.requestTimeoutSeconds = timeout
         c.maxConnections = maxConnections
         c.idleTimeoutSeconds = idleTimeout
-        c.logLevel = logLevel
+        c.logLevel = logLevel.rawValue
         return c
     }
 
@@ -120,6 +116,6 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try TagServer.run(makeConfiguration(modelPath: model ?? Tagger.defaultModelPath()))
+        try TagServer.run(makeConfiguration(modelPath: model ?? DefaultModel.path()))
     }
 }

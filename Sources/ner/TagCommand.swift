@@ -2,139 +2,129 @@ import ArgumentParser
 import Foundation
 import NERKit
 
-extension TagOutputFormat: ExpressibleByArgument {}
-
 struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag",
         abstract: "Find named entities in text: text on stdin, entities on stdout.",
         discussion: """
         DESCRIPTION
-          Reads standard input, or the files given, and writes the entities the
-          model finds. Output starts before the input ends: sentences are tagged
-          as they arrive (in batches when input comes faster than it can be
-          tagged) and the output keeps the input's order. On a terminal, each
-          line is answered when you press Enter.
+        Reads standard input, or the files given, and writes the entities the model finds. \
+        Output starts before the input ends: sentences are tagged as they arrive (in batches when \
+        input comes faster than it can be tagged) and the output keeps the input's order. On a \
+        terminal, each line is answered when you press Enter.
 
         INPUT (--input)
-          text    Raw UTF-8 text (the default), split into sentences and tokens
-                  as 'ner tokenize' shows. A blank line always ends a sentence.
-                  Invalid UTF-8 is replaced with U+FFFD and reported once on
-                  stderr.
-          tokens  One sentence per line, tokens separated by spaces or tabs.
-                  Blank lines are skipped.
-          conll   Column files (CoNLL-2003 and the like): one token per line,
-                  blank lines between sentences, with or without gold tags.
-                  --token-column picks the token column. Gzip is accepted,
-                  also on standard input; a sentence is tagged as soon as
-                  its closing blank line arrives.
-          jsonl   JSON Lines: each line one JSON object, a document whose
-                  text is its "text" field (--text-field picks another).
-                  See RECORD INPUT.
-          lines   One plain-text document per line. See RECORD INPUT.
+        --input text: raw UTF-8 text (the default), split into sentences and tokens as \
+        'ner tokenize' shows. A blank line always ends a sentence. Invalid UTF-8 is replaced with \
+        U+FFFD and reported once on stderr.
+        --input tokens: one sentence per line, tokens separated by spaces or tabs. Blank lines \
+        are skipped.
+        --input conll: column files (CoNLL-2003 and the like): one token per line, blank lines \
+        between sentences, with or without gold tags. --token-column picks the token column. \
+        Gzip is accepted, also on standard input; a sentence is tagged as soon as its closing \
+        blank line arrives.
+        --input jsonl: JSON Lines, each line one JSON object, a document whose text is its \
+        "text" field (--text-field picks another). See RECORD INPUT.
+        --input lines: one plain-text document per line. See RECORD INPUT.
 
         RECORD INPUT (--input jsonl, --input lines)
-          Exactly one output line per input line, in input order, so the
-          output lines up with the input (Spark's rdd.pipe, parallel --pipe
-          --keep-order). Each document's text is split into sentences and
-          tokens as with --input text (a blank line inside it ends a
-          sentence); the sentences of many records are tagged in one batch.
-          The output is always JSON Lines:
-            jsonl   the input object exactly as it came (key order, numbers,
-                    spacing, escapes), with "entities" added after its last
-                    field:
-                      {"id": 7, "text": "Teddy Roosevelt spoke.",
-                       "entities": [{"label": "PER", "text": "Teddy Roosevelt",
-                                     "start": 0, "end": 15, "token_start": 0,
-                                     "token_end": 2, "score": 0.9731}]}
-                    An object that already has "entities" (ner's own output
-                    fed back in) gets that value replaced where it stands.
-            lines   {"line": 3, "entities": [...]}, with "file" first when
-                    reading files.
-          Entity start/end are Unicode code point offsets into the record's
-          text (Python str indices: text[start:end] is the entity);
-          token_start/token_end count the record's tokens across its
-          sentences. --with-tokens adds "sentences" ([{"start", "end",
-          "token_start", "token_end"}]) and "tokens" ([{"text", "start",
-          "end", "tag"}]) before "entities" (replacing fields of those names).
-          Blank lines (empty or only whitespace) give empty output lines.
-          A line that cannot be tagged gives an error line instead:
-            {"line": 17, "error": "invalid JSON at byte 9: expected ':'
-             after the key"}
-          ("file" first when reading files or with --stdin-name; "record":
-          the line's JSON when it is valid JSON but not a usable object, so
-          its id comes along). Causes: invalid UTF-8, invalid JSON, not a
-          JSON object, no text field, a text field that is not a string, a
-          text field (or a field ner writes) present twice. The run goes
-          on; at the end the number of failed records and the first failure
-          ('path:line: message') go to stderr.
-          --first-line N numbers the lines from N and --stdin-name NAME
-          names standard input, for a chunk cut from a bigger file. Gzip
-          input is accepted, also on standard input. A huge record is
-          read, tagged and written a paragraph at a time.
+        Exactly one output line per input line, in input order, so the output lines up with the \
+        input (Spark's rdd.pipe, parallel --pipe --keep-order). Each document's text is split \
+        into sentences and tokens as with --input text (a blank line inside it ends a sentence); \
+        the sentences of many records are tagged in one batch. The output is always JSON Lines.
+
+        --input jsonl writes the input object exactly as it came (key order, numbers, spacing, \
+        escapes), with "entities" added after its last field:
+          {"id": 7, "text": "Teddy Roosevelt spoke.",
+           "entities": [{"label": "PER", "text": "Teddy Roosevelt",
+                         "start": 0, "end": 15, "token_start": 0,
+                         "token_end": 2, "score": 0.9731}]}
+        An object that already has "entities" (ner's own output fed back in) gets that value \
+        replaced where it stands.
+
+        --input lines writes {"line": 3, "entities": [...]}, with "file" first when reading \
+        files.
+
+        Entity start/end are Unicode code point offsets into the record's text (Python str \
+        indices: text[start:end] is the entity); token_start/token_end count the record's tokens \
+        across its sentences. --with-tokens adds "sentences" \
+        ([{"start", "end", "token_start", "token_end"}]) and "tokens" \
+        ([{"text", "start", "end", "tag"}]) before "entities" (replacing fields of those names). \
+        Blank lines (empty or only whitespace) give empty output lines.
+
+        A line that cannot be tagged gives an error line instead:
+          {"line": 17,
+           "error": "invalid JSON at byte 9: expected ':' after the key"}
+        The error line has "file" first when reading files or with --stdin-name, and "record", \
+        the line's JSON, when that is valid JSON but not a usable object, so its id comes along. \
+        Causes: invalid UTF-8, invalid JSON, not a JSON object, no text field, a text field that \
+        is not a string, a text field (or a field ner writes) present twice. The run goes on; at \
+        the end the number of failed records and the first failure ('path:line: message') go to \
+        stderr.
+
+        --first-line N numbers the lines from N and --stdin-name NAME names standard input, for \
+        a chunk cut from a bigger file. Gzip input is accepted, also on standard input. A huge \
+        record is read, tagged and written a paragraph at a time.
 
         OUTPUT (--format)
-          inline  One sentence per line, entities in brackets; the default for
-                  text and tokens input:
-                    [PER Teddy Roosevelt] was a great President .
-          conll   token<TAB>tag per line, a blank line after each sentence.
-                  For --input conll (where it is the default) each original
-                  line is written back with the predicted tag appended as a
-                  new last column, ready for 'ner eval --predictions'.
-          json    One JSON object per sentence and line (JSON Lines):
-                    {"text": "...", "start": 0, "end": 38,
-                     "tokens": [{"text": "Teddy", "start": 0, "end": 5,
-                                 "tag": "B-PER"}, ...],
-                     "entities": [{"label": "PER", "text": "Teddy Roosevelt",
-                                   "start": 0, "end": 15, "token_start": 0,
-                                   "token_end": 2, "score": 0.9731}]}
-                  start/end are Unicode code point offsets, end exclusive
-                  (Python str indices). For text input they count from the
-                  start of the input (of each file): input[start:end] is the
-                  text, line breaks included. For tokens and conll input they
-                  count within "text", the sentence's tokens joined by single
-                  spaces, and a "line" field gives the sentence's first line.
-                  With input files, a "file" field comes first. token_end is
-                  exclusive; score is the model's probability of exactly that
-                  entity, to 4 decimals.
-          html    One self-contained HTML page with the entities highlighted
-                  by type and a legend. Text input keeps its line breaks and
-                  spacing.
+        --format inline: one sentence per line, entities in brackets; the default for text and \
+        tokens input:
+          [PER Teddy Roosevelt] was a great President .
 
-          Tags use the tag scheme of the model's training data unless --scheme
-          says otherwise. inline and conll show tokens in Unicode NFC form
-          (what the model reads); json and html show the input as it was.
-          Empty input gives no output.
+        --format conll: token<TAB>tag per line, a blank line after each sentence. For \
+        --input conll (where it is the default) each original line is written back with the \
+        predicted tag appended as a new last column, ready for 'ner eval --predictions'.
+
+        --format json: one JSON object per sentence and line (JSON Lines):
+          {"text": "...", "start": 0, "end": 38,
+           "tokens": [{"text": "Teddy", "start": 0, "end": 5,
+                       "tag": "B-PER"}, ...],
+           "entities": [{"label": "PER", "text": "Teddy Roosevelt",
+                         "start": 0, "end": 15, "token_start": 0,
+                         "token_end": 2, "score": 0.9731}]}
+        Here start/end are Unicode code point offsets, end exclusive (Python str indices). For \
+        text input they count from the start of the input (of each file): input[start:end] is \
+        the text, line breaks included. For tokens and conll input they count within "text", \
+        the sentence's tokens joined by single spaces, and a "line" field gives the sentence's \
+        first line. With input files, a "file" field comes first. token_end is exclusive; score \
+        is the model's probability of exactly that entity, to 4 decimals.
+
+        --format html: one self-contained HTML page with the entities highlighted by type and a \
+        legend. Text input keeps its line breaks and spacing.
+
+        Tags use the tag scheme of the model's training data unless --scheme says otherwise. \
+        inline and conll show tokens in Unicode NFC form (what the model reads); json and html \
+        show the input as it was. Empty input gives no output.
 
         EXIT STATUS
-          0 when everything was tagged; 1 when the model or an input cannot
-          be read (message on stderr), or, for --input jsonl and lines, when
-          any record failed and got an error line (all other records are
-          still tagged and written); 64 for a usage error.
+        0 when everything was tagged; 1 when the model or an input cannot be read (message on \
+        stderr), or, for --input jsonl and lines, when any record failed and got an error line \
+        (all other records are still tagged and written); 64 for a usage error.
 
         MODEL
-          Without --model, ner uses $NER_MODEL, else models/default.ner beside
-          the ner repository or in the current directory. A missing or
-          damaged model is reported as 'path: message', exit status 1.
+        Without --model, ner uses $NER_MODEL, else the default model installed with it \
+        (PREFIX/share/ner/default.ner for ner in PREFIX/bin), else models/default.ner beside \
+        the ner repository or in the current directory. A missing or damaged model is \
+        reported as 'path: error: message', exit status 1.
 
         EXAMPLES
-          echo "Teddy Roosevelt was a great President." | ner tag
-            [PER Teddy Roosevelt] was a great President .
-          ner tag --model model.ner --format json < article.txt > article.jsonl
-          ner tag --format html article.txt > article.html
-          ner tag --input tokens --format conll < sentences.txt
-          ner tag --input conll --model model.ner test.txt > predicted.txt
-          ner eval --predictions predicted.txt
-          ner tag --format json < article.txt | jq -r '.entities[].text'
-          ner tag --input jsonl < docs.jsonl > tagged.jsonl
-          ner tag --input jsonl --text-field body --with-tokens docs.jsonl.gz
-          parallel --pipe -N 10000 --keep-order -j2 \\
+          $ echo "Teddy Roosevelt was a great President." | ner tag
+          [PER Teddy Roosevelt] was a great President .
+          $ ner tag --model model.ner --format json < article.txt > article.jsonl
+          $ ner tag --format html article.txt > article.html
+          $ ner tag --input tokens --format conll < sentences.txt
+          $ ner tag --input conll --model model.ner test.txt > predicted.txt
+          $ ner eval --predictions predicted.txt
+          $ ner tag --format json < article.txt | jq -r '.entities[].text'
+          $ ner tag --input jsonl < docs.jsonl > tagged.jsonl
+          $ ner tag --input jsonl --text-field body --with-tokens docs.jsonl.gz
+          $ parallel --pipe -N 10000 --keep-order -j2 \\
             'ner tag --input jsonl --threads 1 --first-line $(( ({#}-1)*10000+1 ))' \\
             < docs.jsonl > tagged.jsonl
         """
     )
 
-    @Option(help: ArgumentHelp("The model file (default: $NER_MODEL or models/default.ner).", valueName: "file"))
+    @Option(help: ArgumentHelp("The model file (default: $NER_MODEL, else the default model installed with ner).", valueName: "file"))
     var model: String?
 
     @Option(help: "Input kind: text, tokens (one sentence per line), conll (column files), jsonl (one JSON object per line) or lines (one document per line).")
@@ -143,8 +133,8 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline).")
     var format: TagOutputFormat?
 
-    @Option(help: "Tag scheme of the output tags: iob1, iob2, bioes or bilou (default: the model's training data's).")
-    var scheme: String?
+    @Option(help: "Tag scheme of the output tags (default: the model's training data's).")
+    var scheme: TagScheme?
 
     @Option(name: .customLong("token-column"), parsing: .unconditional,
             help: ArgumentHelp("With --input conll, the column holding the tokens: 0 is the first (default), -1 the last.",
@@ -176,9 +166,6 @@ struct TagCommand: ParsableCommand {
     var files: [String] = []
 
     func validate() throws {
-        if let scheme, TagScheme(name: scheme) == nil {
-            throw ValidationError("unknown tag scheme '\(scheme)': use iob1, iob2, bioes or bilou")
-        }
         if tokenColumn != nil && input != .conll {
             throw ValidationError("--token-column needs --input conll")
         }
@@ -220,7 +207,7 @@ struct TagCommand: ParsableCommand {
                 throw NERError(path: path, FileManager.default.fileExists(atPath: path) ? "cannot open for reading" : "no such file")
             }
         }
-        let tagger = try Tagger(path: model ?? Tagger.defaultModelPath())
+        let tagger = try Tagger(path: model ?? DefaultModel.path())
         if let threads { tagger.model.parallel = threads > 1 }
         let stdout = FileHandleOutputStream(FileHandle.standardOutput)
         guard let inputFormat = input.sentenceFormat else {
@@ -235,28 +222,27 @@ struct TagCommand: ParsableCommand {
             { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
         }
         try TagStream().run(
-            inputs: inputs, tagger: tagger, scheme: scheme.flatMap(TagScheme.init(name:)), formatter: &formatter,
+            inputs: inputs, tagger: tagger, scheme: scheme, formatter: &formatter,
             write: { text in
                 guard !text.isEmpty else { return }
                 stdout.write(text)
                 try stdout.check(name: "standard output")
             },
-            warn: { FileHandle.standardError.write(Data("ner tag: warning: \($0)\n".utf8)) })
+            warn: Diagnostics.warning)
     }
 
     /// `--input jsonl`/`lines`: one line out per line in; bad records become error lines, are
     /// counted on stderr at the end and make the exit status 1.
     private func tagRecords(paths: [String?], tagger: Tagger, stdout: FileHandleOutputStream) throws {
         let summary = try TagRecordStream().run(
-            paths: paths, options: recordOptions, tagger: tagger, scheme: scheme.flatMap(TagScheme.init(name:)),
+            paths: paths, options: recordOptions, tagger: tagger, scheme: scheme,
             write: { text in
                 stdout.write(text)
                 try stdout.check(name: "standard output")
             })
         guard summary.failed > 0 else { return }
         let first = summary.firstFailure.map { "; the first: \($0)" } ?? ""
-        FileHandle.standardError.write(Data(
-            "ner tag: \(summary.failed) of \(summary.records) records failed and have an \"error\" line\(first)\n".utf8))
+        Diagnostics.error("\(summary.failed) of \(summary.records) records failed and have an \"error\" line\(first)")
         throw ExitCode(1)
     }
 }

@@ -21,11 +21,11 @@ struct TokenizeCommand: ParsableCommand {
         standard error.
 
         EXAMPLES
-          echo "Mr. Smith went to Washington. He arrived on Jan. 5." | ner tokenize
-            Mr. Smith went to Washington .
-            He arrived on Jan. 5 .
-          ner tokenize --format conll < article.txt
-          ner tokenize --format conll --offsets < article.txt
+          $ echo "Mr. Smith went to Washington. He arrived on Jan. 5." | ner tokenize
+          Mr. Smith went to Washington .
+          He arrived on Jan. 5 .
+          $ ner tokenize --format conll < article.txt
+          $ ner tokenize --format conll --offsets < article.txt
         """
     )
 
@@ -52,8 +52,7 @@ struct TokenizeCommand: ParsableCommand {
         var warned = false
         while let paragraph = try reader.next() {
             if !warned, let line = reader.firstInvalidLine {
-                FileHandle.standardError.write(Data(
-                    "ner tokenize: warning: <stdin>:\(line): invalid UTF-8, replaced with U+FFFD\n".utf8))
+                Diagnostics.warning(NERError(path: "<stdin>", line: line, "invalid UTF-8, replaced with U+FFFD"))
                 warned = true
             }
             var out = ""

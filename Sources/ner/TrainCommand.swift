@@ -7,42 +7,40 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a BiLSTM-CRF tagger on CoNLL-format files.",
         discussion: """
-        Reads column files (token first, tag last by default; IOB1, IOB2 or BIOES
-        tags, detected), trains in BIOES, and after every epoch scores the dev set
-        with conlleval's rules. The model with the best dev F1 is written to
-        --output (the user's tag scheme is kept for writing tags back); per-epoch
-        metrics go to OUTPUT.metrics.jsonl and a checkpoint to OUTPUT.checkpoint
-        after every epoch. Ctrl-C saves a checkpoint and exits; --resume continues
-        from it with the same results as an uninterrupted run.
+        Reads column files (token first, tag last by default; IOB1, IOB2 or BIOES tags, \
+        detected), trains in BIOES, and after every epoch scores the dev set with conlleval's \
+        rules. The model with the best dev F1 is written to --output (the user's tag scheme is \
+        kept for writing tags back); per-epoch metrics go to OUTPUT.metrics.jsonl and a \
+        checkpoint to OUTPUT.checkpoint after every epoch. Ctrl-C saves a checkpoint and exits; \
+        --resume continues from it with the same results as an uninterrupted run.
 
-        The model: word embeddings looked up by the case-folded word (digits read
-        as 0), a casing feature, a character CNN (or BiLSTM), dropout, a BiLSTM,
-        dropout, a linear layer and a CRF. Adam with gradient clipping; the saved
-        weights are a moving average of the trained ones.
+        The model: word embeddings looked up by the case-folded word (digits read as 0), a \
+        casing feature, a character CNN (or BiLSTM), dropout, a BiLSTM, dropout, a linear layer \
+        and a CRF. Adam with gradient clipping; the saved weights are a moving average of the \
+        trained ones.
 
         CASE AUGMENTATION
-          Text that is all lowercase (chat, transcripts, queries), ALL CAPS
-          (headlines) or Title Cased defeats a model that learnt to find names
-          by their capital letters. --case-augment recases each training
-          sentence, drawn anew every epoch, with the given probabilities
-          (lower=P,upper=P,title=P; the rest stay as written), so the model
-          learns to read context; the epoch costs what it did. With
-          --case-augment-copy the draws are made on an added copy of the
-          data, so the sentences as written are seen every epoch too (twice
-          the cost). --case-copies
-          adds fixed recased copies of the training data instead (Mayhew et
-          al. 2019 used a lowercased copy), multiplying the cost of an epoch.
-          With either, dev is also scored lowercased, uppercased and
-          title-cased, and the model kept is the one with the best mean of the
-          four F1 scores. --fold-char-case lets only the casing feature see
-          letter case. 'ner eval --recase lower|upper|title' measures any model
-          on recased gold files.
+        Text that is all lowercase (chat, transcripts, queries), ALL CAPS (headlines) or Title \
+        Cased defeats a model that learnt to find names by their capital letters. --case-augment \
+        recases each training sentence, drawn anew every epoch, with the given probabilities \
+        (lower=P,upper=P,title=P; the rest stay as written), so the model learns to read \
+        context; the epoch costs what it did. With --case-augment-copy the draws are made on an \
+        added copy of the data, so the sentences as written are seen every epoch too (twice the \
+        cost).
+
+        --case-copies adds fixed recased copies of the training data instead (Mayhew et al. 2019 \
+        used a lowercased copy), multiplying the cost of an epoch. With either, dev is also \
+        scored lowercased, uppercased and title-cased, and the model kept is the one with the \
+        best mean of the four F1 scores.
+
+        --fold-char-case lets only the casing feature see letter case. \
+        'ner eval --recase lower|upper|title' measures any model on recased gold files.
 
         EXAMPLES
-          ner train --train train.txt --dev valid.txt --output model.ner
-          ner train --train train.txt --dev valid.txt \\
-                    --embeddings glove.6B.50d.txt.gz --output model.ner
-          ner train --train train.txt --dev valid.txt --output model.ner --resume
+          $ ner train --train train.txt --dev valid.txt --output model.ner
+          $ ner train --train train.txt --dev valid.txt \\
+              --embeddings glove.6B.50d.txt.gz --output model.ner
+          $ ner train --train train.txt --dev valid.txt --output model.ner --resume
         """
     )
 
@@ -70,11 +68,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Maximum number of epochs.") var epochs: Int = 50
     @Option(help: "Stop after this many epochs without a better dev F1.") var patience: Int = 5
     @Option(name: .customLong("batch-size"), help: "Sentences per minibatch.") var batchSize: Int = 10
-    @Option(help: "sgd (with momentum 0.9 and decay) or adam.") var optimizer: String = "adam"
+    @Option(help: "The optimizer: sgd (with momentum 0.9 and decay) or adam.") var optimizer: OptimizerKind = .adam
     @Option(help: "Learning rate (default: 0.015 for sgd, 0.001 for adam).") var lr: Float?
     @Option(name: .customLong("lr-decay"), help: "SGD learning-rate decay: lr / (1 + decay · epoch).") var lrDecay: Float = 0.05
     @Option(help: "Clip the gradient's global norm to this (0: off).") var clip: Float = 5
-    @Option(name: .customLong("char-encoder"), help: "Character encoder: cnn, lstm or none.") var charEncoder: String = "cnn"
+    @Option(name: .customLong("char-encoder"), help: "Character encoder.") var charEncoder: ModelConfig.CharEncoderKind = .cnn
     @Flag(name: .customLong("no-crf"), help: "Per-token softmax instead of a CRF.") var noCRF = false
     @Flag(name: .customLong("no-backward"), help: "Only the left-to-right LSTM (for comparison).") var noBackward = false
     @Option(help: "LSTM hidden units per direction.") var hidden: Int = 100
@@ -84,6 +82,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("word-dim"), help: "Word embedding size without --embeddings.") var wordDim: Int = 100
     @Option(help: "Dropout on embeddings and BiLSTM output.") var dropout: Float = 0.5
     @Option(name: .customLong("unk-replace"), help: "Probability of replacing a word seen once by the unknown word.") var unkReplace: Float = 0.5
+    @Option(name: .customLong("word-dropout"), help: "Probability of replacing any training word by the unknown word (the characters and the context still show it).") var wordDropout: Float = 0
     @Option(help: "Decay of the moving average of the weights that is evaluated and saved (0: off).") var average: Float = 0.999
     @Option(name: .customLong("case-augment"), help: ArgumentHelp("Recase training sentences, drawn anew per sentence and epoch, with these probabilities (lower=P,upper=P,title=P; none: off).", valueName: "spec"))
     var caseAugment: String = "none"
@@ -102,8 +101,6 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if train.isEmpty { throw ValidationError("give at least one --train FILE") }
-        if OptimizerKind(rawValue: optimizer) == nil { throw ValidationError("--optimizer must be sgd or adam") }
-        if ModelConfig.CharEncoderKind(rawValue: charEncoder) == nil { throw ValidationError("--char-encoder must be cnn, lstm or none") }
         do { _ = try CaseAugmentation.parseProbabilities(caseAugment) } catch { throw ValidationError("--case-augment \(error)") }
         do { _ = try CaseAugmentation.parseCopies(caseCopies) } catch { throw ValidationError("--case-copies \(error)") }
         if caseAugmentCopy && caseAugment == "none" { throw ValidationError("--case-augment-copy needs --case-augment") }
@@ -132,6 +129,7 @@ struct TrainCommand: ParsableCommand {
         try check("dropout", dropout, 0...1, openAtTop: true)
         try check("average", average, 0...1, openAtTop: true)
         try check("unk-replace", unkReplace, 0...1)
+        try check("word-dropout", wordDropout, 0...1, openAtTop: true)
     }
 
     func run() throws {
@@ -146,8 +144,9 @@ struct TrainCommand: ParsableCommand {
         config.columns = corpus.columns
         config.resume = resume
         config.singletonUnknownRate = unkReplace
+        config.wordUnknownRate = wordDropout
         config.keepLastEpoch = keepLast
-        config.model.charEncoder = ModelConfig.CharEncoderKind(rawValue: charEncoder)!
+        config.model.charEncoder = charEncoder
         (config.model.charDim, config.model.charHidden) = ModelConfig.charDefaults(config.model.charEncoder)
         config.model.crf = !noCRF
         config.model.bidirectional = !noBackward
@@ -160,7 +159,7 @@ struct TrainCommand: ParsableCommand {
         config.model.foldCharCase = foldCharCase
         var t = TrainingOptions()
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
-        t.optimizer = OptimizerKind(rawValue: optimizer)!
+        t.optimizer = optimizer
         t.learningRate = lr; t.learningRateDecay = lrDecay; t.clipNorm = clip
         t.seed = seed; t.threads = threads; t.averageDecay = average
         var augmentation = try CaseAugmentation.parseProbabilities(caseAugment)
@@ -171,10 +170,13 @@ struct TrainCommand: ParsableCommand {
 
         Interrupt.install()
         var bar = ProgressBar()
-        let run = TrainingRun(config: config) { message in
+        let run = TrainingRun(config: config, log: { message in
             bar.clear()
             printError(message)
-        }
+        }, warn: { warning in
+            bar.clear()
+            Diagnostics.warning(warning)
+        })
         let summary = try run.run(progress: { bar.update($0) }, shouldStop: { Interrupt.requested != 0 })
         bar.clear()
         switch summary.stop {

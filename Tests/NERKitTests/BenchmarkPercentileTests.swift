@@ -75,10 +75,10 @@ final class BenchmarkPercentileTests: XCTestCase {
     }
 
     func testThousandsAreGrouped() {
-        XCTAssertEqual(BenchmarkResult.grouped(0), "0")
-        XCTAssertEqual(BenchmarkResult.grouped(999), "999")
-        XCTAssertEqual(BenchmarkResult.grouped(1000), "1,000")
-        XCTAssertEqual(BenchmarkResult.grouped(1_234_567), "1,234,567")
-        XCTAssertEqual(BenchmarkResult.grouped(-12345), "-12,345")
+        XCTAssertEqual(NumberText.grouped(0), "0")
+        XCTAssertEqual(NumberText.grouped(999), "999")
+        XCTAssertEqual(NumberText.grouped(1000), "1,000")
+        XCTAssertEqual(NumberText.grouped(1_234_567), "1,234,567")
+        XCTAssertEqual(NumberText.grouped(-12345), "-12,345")
     }
 }

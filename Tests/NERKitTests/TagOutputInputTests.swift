@@ -17,9 +17,9 @@ final class TagOutputInputTests: XCTestCase {
         var sentences: [TagInputSentence] = [], warnings: [String] = []
         while let s = try input.next() {
             sentences.append(s)
-            if let w = input.takeWarning() { warnings.append(w) }
+            if let w = input.takeWarning() { warnings.append(w.description) }
         }
-        if let w = input.takeWarning() { warnings.append(w) }
+        if let w = input.takeWarning() { warnings.append(w.description) }
         return (sentences, warnings)
     }
 

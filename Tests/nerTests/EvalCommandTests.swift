@@ -150,7 +150,7 @@ final class EvalCommandTests: XCTestCase {
         let columns = try write("Anna NNP B-PER B-PER\nKeller I-PER I-PER\n", "columns.txt")
         let second = try runNER(["eval", "--predictions", columns.path])
         XCTAssertEqual(second.status, 1)
-        XCTAssertEqual(second.stderr, "\(columns.path):2: found 3 columns, expected 4 as on line 1\n")
+        XCTAssertEqual(second.stderr, "\(columns.path):2: error: found 3 columns, expected 4 as on line 1\n")
 
         let missing = try runNER(["eval", "--predictions", url.path + ".missing"])
         XCTAssertEqual(missing.status, 1)
@@ -162,7 +162,7 @@ final class EvalCommandTests: XCTestCase {
         let target = url.deletingLastPathComponent().appendingPathComponent("no-such-dir/errors.txt").path
         let result = try runNER(["eval", "--predictions", url.path, "--errors-file", target])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("\(target): cannot "), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("\(target): error: cannot "), result.stderr)
         XCTAssertTrue(result.stderr.contains("No such file or directory"), result.stderr)
     }
 

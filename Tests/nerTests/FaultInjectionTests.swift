@@ -64,7 +64,7 @@ final class FaultInjectionTests: XCTestCase {
         let target = dir.appendingPathComponent("m.ner").path
         let r = try runNER(["train", "--train", sample, "--output", target] + tiny)
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("\(target): cannot write the model: directory \(dir.path) is not writable"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(target): error: cannot write the model: directory \(dir.path) is not writable"), r.stderr)
         let model = try TinyModel.path()
         let e = try runNER(["eval", "--model", model, sample, "--errors-file", dir.appendingPathComponent("errors.txt").path])
         XCTAssertEqual(e.status, 1)

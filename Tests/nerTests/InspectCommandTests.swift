@@ -120,7 +120,7 @@ final class InspectCommandTests: XCTestCase {
         // A column that does not exist.
         let missing = try runNER(["inspect", "--tag-column", "7", path])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.hasPrefix("\(path):2: tag column 7 does not exist: the line has 4 columns"), missing.stderr)
+        XCTAssertTrue(missing.stderr.hasPrefix("\(path):2: error: tag column 7 does not exist: the line has 4 columns"), missing.stderr)
     }
 
     func testSchemeDetectionAndInvalidSequenceWarning() throws {

@@ -23,11 +23,16 @@ var repositoryRoot: URL {
 }
 
 /// Runs `ner` with arguments and optional stdin; returns status and both outputs. With
-/// `stdoutPath`, standard output goes to that file instead (`/dev/full` for a full disk).
-func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil, stdoutPath: String? = nil) throws -> ProcessResult {
+/// `stdoutPath`, standard output goes to that file instead (`/dev/full` for a full disk). With
+/// `environment`, those variables are set (or replaced) in the environment `ner` inherits.
+func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil, stdoutPath: String? = nil,
+            environment: [String: String]? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("ner")
     process.arguments = arguments
+    if let environment {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     if let dir = currentDirectory { process.currentDirectoryURL = dir }
     let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
     if let stdoutPath {

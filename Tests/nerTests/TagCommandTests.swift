@@ -242,7 +242,7 @@ final class TagCommandTests: XCTestCase {
         for mode in ["text", "tokens"] {
             let r = try tag(["--input", mode, "--format", "json"], input)
             XCTAssertEqual(r.status, 0)
-            XCTAssertEqual(r.stderr, "ner tag: warning: <stdin>:1: invalid UTF-8, replaced with U+FFFD\n")
+            XCTAssertEqual(r.stderr, "<stdin>:1: warning: invalid UTF-8, replaced with U+FFFD\n")
             let objects = try jsonLines(r.stdout)
             XCTAssertEqual(objects.count, 2)
             XCTAssertTrue((objects.first?["text"] as? String)?.contains("\u{FFFD}") == true)
@@ -260,7 +260,7 @@ final class TagCommandTests: XCTestCase {
         let r = try runNER(["tag", "--model", path], stdin: Data(Self.text.utf8))
         XCTAssertEqual(r.status, 1, file: file, line: line)
         XCTAssertEqual(r.stdout, "", file: file, line: line)
-        XCTAssertTrue(r.stderr.hasPrefix(path + ": "), r.stderr, file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix(path + ": error: "), r.stderr, file: file, line: line)
         XCTAssertEqual(r.stderr.filter { $0 == "\n" }.count, 1, "one line: \(r.stderr)", file: file, line: line)
         XCTAssertFalse(r.stderr.contains("Fatal error"), file: file, line: line)
     }

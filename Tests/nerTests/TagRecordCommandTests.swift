@@ -129,7 +129,7 @@ final class TagRecordCommandTests: XCTestCase {
         input.append(Data((good + "\n").utf8))
         let r = try tag(["--input", "jsonl"], input)
         XCTAssertEqual(r.status, 1, "records failed")
-        XCTAssertEqual(r.stderr, "ner tag: \(bad.count) of \(bad.count * 2 + 1) records failed and have an \"error\" line; "
+        XCTAssertEqual(r.stderr, "ner: error: \(bad.count) of \(bad.count * 2 + 1) records failed and have an \"error\" line; "
                        + "the first: <stdin>:2: invalid JSON at byte 30: unexpected end of the line\n")
         let out = lines(r.stdout)
         XCTAssertEqual(out.count, bad.count * 2 + 1, "one line out per line in")

@@ -66,7 +66,7 @@ final class TokenizeCommandTests: XCTestCase {
         let r = try runNER(["tokenize"], stdin: input)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "Good line .\nBad \u{FFFD} \u{FFFD} here .\nMore \u{FFFD} bad .\n")
-        XCTAssertEqual(r.stderr, "ner tokenize: warning: <stdin>:2: invalid UTF-8, replaced with U+FFFD\n")
+        XCTAssertEqual(r.stderr, "<stdin>:2: warning: invalid UTF-8, replaced with U+FFFD\n")
     }
 
     func testEmptyInputPrintsNothing() throws {

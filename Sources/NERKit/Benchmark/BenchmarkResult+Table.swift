@@ -10,8 +10,8 @@ extension BenchmarkResult {
         let about: [(String, String)] = [
             ("CPU", "\(m.cpu), \(m.cores) core\(m.cores == 1 ? "" : "s") available, OpenBLAS threads \(m.blasThreads)"),
             ("OS", m.os),
-            ("training data", "\(data.trainPath) (\(Self.grouped(data.trainSentences)) sentences, \(Self.grouped(data.trainTokens)) tokens)"),
-            ("tagged data", "\(data.tagPath) (\(Self.grouped(data.tagSentences)) sentences, \(Self.grouped(data.tagTokens)) tokens, \(Self.grouped(data.textParagraphs)) paragraphs as text)"),
+            ("training data", "\(data.trainPath) (\(NumberText.grouped(data.trainSentences)) sentences, \(NumberText.grouped(data.trainTokens)) tokens)"),
+            ("tagged data", "\(data.tagPath) (\(NumberText.grouped(data.tagSentences)) sentences, \(NumberText.grouped(data.tagTokens)) tokens, \(NumberText.grouped(data.textParagraphs)) paragraphs as text)"),
             ("tagging model", data.modelPath ?? "throwaway model of the default architecture, trained here"),
         ]
         lines += Self.aligned(about)
@@ -20,7 +20,7 @@ extension BenchmarkResult {
         var rows: [(String, String)] = []
         for s in training {
             rows.append(("train, \(s.threads) thread\(s.threads == 1 ? "" : "s")",
-                         "\(Self.rate(s.tokensPerSecond))   (\(s.batches) batches of \(settings.batchSize) sentences after \(settings.warmupBatches) warm-up, \(Self.grouped(s.tokens)) tokens in \(String(format: "%.1f", s.seconds)) s)"))
+                         "\(Self.rate(s.tokensPerSecond))   (\(s.batches) batches of \(settings.batchSize) sentences after \(settings.warmupBatches) warm-up, \(NumberText.grouped(s.tokens)) tokens in \(String(format: "%.1f", s.seconds)) s)"))
         }
         rows.append(("tag, batched, with scores", "\(Self.rate(tagTokensPerSecond))   (batches of \(settings.tagBatchSize) sentences)"))
         rows.append(("tag, batched, without scores", Self.rate(tagTokensPerSecondWithoutScores)))
@@ -42,18 +42,7 @@ extension BenchmarkResult {
     }
 
     private static func rate(_ tokensPerSecond: Double) -> String {
-        grouped(Int(tokensPerSecond.rounded())).leftPadded(to: 9) + " tokens/s"
-    }
-
-    /// 1234567 → "1,234,567".
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
+        NumberText.grouped(Int(tokensPerSecond.rounded())).leftPadded(to: 9) + " tokens/s"
     }
 }
 

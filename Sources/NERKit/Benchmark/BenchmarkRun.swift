@@ -102,7 +102,7 @@ public final class BenchmarkRun {
         if let path = config.modelPath {
             loadPath = path
         } else {
-            guard let model = throwaway else { throw NERError("ner bench: give at least one thread count") }
+            guard let model = throwaway else { throw NERError("give at least one thread count") }
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ner-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             temporary = dir

@@ -65,9 +65,9 @@ extension ParsedTag {
 
     /// A warning for gold entity types a model cannot predict (nil when there are none): such
     /// entities can only be missed, which a bare F1 would not explain.
-    public static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> String? {
+    public static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> NERError? {
         let unknown = gold.subtracting(known).sorted()
         guard !unknown.isEmpty else { return nil }
-        return "\(path): warning: entity types the model does not know: \(unknown.joined(separator: ", ")) (it knows \(known.sorted().joined(separator: ", "))); their entities can only count as missed"
+        return NERError(path: path, "entity types the model does not know: \(unknown.joined(separator: ", ")) (it knows \(known.sorted().joined(separator: ", "))); their entities can only count as missed")
     }
 }

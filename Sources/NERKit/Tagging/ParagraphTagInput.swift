@@ -36,5 +36,5 @@ class ParagraphTagInput: TagInput {
         return pending[pendingIndex - 1]
     }
 
-    final func takeWarning() -> String? { invalidUTF8Warning(reader, alreadyWarned: &warned) }
+    final func takeWarning() -> NERError? { invalidUTF8Warning(reader, alreadyWarned: &warned) }
 }

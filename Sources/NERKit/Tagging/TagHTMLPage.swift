@@ -14,7 +14,7 @@ struct TagHTMLPage {
     func header() -> String {
         var legend = ""
         for type in entityTypes {
-            legend += "<mark style=\"background:\(Self.color(for: type))\" data-label=\"\(Self.escape(type))\"></mark> "
+            legend += "<mark style=\"background:\(Self.color(for: type))\" data-label=\"\(HTMLText.escape(type))\"></mark> "
         }
         return """
         <!DOCTYPE html>
@@ -44,10 +44,10 @@ struct TagHTMLPage {
         var out = ""
         if sentence.afterBlankLine && wroteSentence { out += "\n" }
         wroteSentence = true
-        out += Self.escape(sentence.before)
+        out += HTMLText.escape(sentence.before)
         let bytes = Array(sentence.text.utf8)
         func text(_ from: Int, _ to: Int) -> String {
-            from < to ? Self.escape(String(decoding: bytes[from..<to], as: UTF8.self)) : ""
+            from < to ? HTMLText.escape(String(decoding: bytes[from..<to], as: UTF8.self)) : ""
         }
         let tokens = sentence.tokens
         var entities = result.entities.filter { $0.tokenStart >= 0 && $0.tokenStart < $0.tokenEnd && $0.tokenEnd <= tokens.count }
@@ -60,8 +60,8 @@ struct TagHTMLPage {
             if let e = entity, e.tokenStart == k {
                 let from = tokens[k].utf8Range.lowerBound, to = tokens[e.tokenEnd - 1].utf8Range.upperBound
                 out += text(position, from)
-                out += "<mark style=\"background:\(Self.color(for: e.label))\" data-label=\"\(Self.escape(e.label))\""
-                out += " title=\"\(Self.escape(e.label)) \(TagJSONLine.rounded(e.score))\">"
+                out += "<mark style=\"background:\(Self.color(for: e.label))\" data-label=\"\(HTMLText.escape(e.label))\""
+                out += " title=\"\(HTMLText.escape(e.label)) \(TagJSONLine.rounded(e.score))\">"
                 out += text(from, to) + "</mark>"
                 position = to
                 k = e.tokenEnd
@@ -71,33 +71,12 @@ struct TagHTMLPage {
             }
         }
         out += text(position, bytes.count)
-        out += Self.escape(sentence.after)
+        out += HTMLText.escape(sentence.after)
         return out
     }
 
     func footer() -> String {
         "</div>\n</body>\n</html>\n"
-    }
-
-    /// Text safe inside HTML elements and double-quoted attributes. NUL, which HTML parsers
-    /// drop or reject, becomes U+FFFD.
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0 })
-        else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\0": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     /// The background colour of an entity type: fixed for the CoNLL types, otherwise a light

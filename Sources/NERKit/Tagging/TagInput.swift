@@ -15,11 +15,11 @@ public protocol TagInput: AnyObject {
     /// The next sentence, or nil at the end of the input.
     func next() throws -> TagInputSentence?
     /// A warning about the input seen since the last call (invalid UTF-8), reported once.
-    func takeWarning() -> String?
+    func takeWarning() -> NERError?
 }
 
 extension TagInput {
-    public func takeWarning() -> String? { nil }
+    public func takeWarning() -> NERError? { nil }
 }
 
 /// Opens the `TagInput` for one file (or standard input, when `path` is nil).
@@ -55,8 +55,8 @@ public enum TagInputOpener {
 }
 
 /// The once-per-input warning about invalid UTF-8 that `ParagraphReader` repaired.
-func invalidUTF8Warning(_ reader: ParagraphReader, alreadyWarned: inout Bool) -> String? {
+func invalidUTF8Warning(_ reader: ParagraphReader, alreadyWarned: inout Bool) -> NERError? {
     guard !alreadyWarned, let line = reader.firstInvalidLine else { return nil }
     alreadyWarned = true
-    return "\(reader.path):\(line): invalid UTF-8, replaced with U+FFFD"
+    return NERError(path: reader.path, line: line, "invalid UTF-8, replaced with U+FFFD")
 }

@@ -17,7 +17,7 @@ public struct TagStream {
 
     private enum Item {
         case sentence(TagInputSentence)
-        case warning(String)
+        case warning(NERError)
         case failure(Error)
         case end
     }
@@ -28,7 +28,7 @@ public struct TagStream {
     /// far is closed off (`formatter.finish()`); an error thrown by `write` (a full disk) stops
     /// it at once.
     public func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?,
-                    formatter: inout TagOutputFormatter, write: (String) throws -> Void, warn: (String) -> Void) throws {
+                    formatter: inout TagOutputFormatter, write: (String) throws -> Void, warn: (NERError) -> Void) throws {
         let queue = BoundedQueue<Item>(capacity: readAheadTokens)
         let reader = Thread {
             for open in inputs {

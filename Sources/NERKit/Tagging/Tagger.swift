@@ -99,27 +99,4 @@ public final class Tagger {
         }
         return result
     }
-
-    /// Where `ner` looks for its default model when none is given, in order: `$NER_MODEL`, then
-    /// `models/default.ner` beside the repository the binary was built in, then in the current
-    /// directory.
-    public static func defaultModelCandidates(executable: String = CommandLine.arguments[0]) -> [String] {
-        var list: [String] = []
-        if let env = ProcessInfo.processInfo.environment["NER_MODEL"], !env.isEmpty { list.append(env) }
-        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
-        // .build/<triple>/release/ner or .build/release/ner → repository root.
-        var dir = exe.deletingLastPathComponent()
-        for _ in 0..<4 {
-            list.append(dir.appendingPathComponent("models/default.ner").path)
-            dir = dir.deletingLastPathComponent()
-        }
-        list.append(FileManager.default.currentDirectoryPath + "/models/default.ner")
-        return list
-    }
-
-    public static func defaultModelPath() throws -> String {
-        let candidates = defaultModelCandidates()
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
-        throw NERError("no model given and no default model found (looked for \(candidates.first ?? "models/default.ner")); pass --model FILE or set NER_MODEL")
-    }
 }

@@ -57,6 +57,9 @@ public final class Trainer {
     /// Probability of replacing a training word seen once by the unknown word (Lample et al.),
     /// so that the unknown vector is trained.
     public var singletonUnknownRate: Float = 0.5
+    /// Probability of replacing any training word by the unknown word (word dropout), so that
+    /// the tag is learnt from the characters and the context too, not from the word alone.
+    public var wordUnknownRate: Float = 0
 
     private let train: [EncodedSentence]
     private let surfaces: SurfaceTable
@@ -175,12 +178,15 @@ public final class Trainer {
                         singleton[Int(id)] && rng.uniform() < singletonUnknownRate
                     }
                 }
+                if wordUnknownRate > 0 {
+                    batch.replaceWords(unknown: model.encoder.words.unknownId) { _ in rng.uniform() < wordUnknownRate }
+                }
                 let loss = model.loss(batch, rng: &rng)
                 let gradientNorm = Optimizer.clipGradients(model.parameters, maxNorm: options.clipNorm)
                 // One NaN would spread through Adam into every weight; stop before the update,
                 // so the saved best model and the last checkpoint stay as they were.
                 guard loss.isFinite, gradientNorm.isFinite else {
-                    throw NERError("ner train: training diverged: non-finite \(loss.isFinite ? "gradient" : "loss") in epoch \(epoch), batch \(bi + 1) of \(batches.count); the best model and the last checkpoint written so far are unchanged (try a lower --lr or --clip)")
+                    throw NERError("training diverged: non-finite \(loss.isFinite ? "gradient" : "loss") in epoch \(epoch), batch \(bi + 1) of \(batches.count); the best model and the last checkpoint written so far are unchanged (try a lower --lr or --clip)")
                 }
                 if let average {
                     average.beginStep()

@@ -17,6 +17,7 @@ public struct TrainingRunConfig: Sendable {
     public var halfPrecisionEmbeddings = true
     public var freezeEmbeddings = false
     public var singletonUnknownRate: Float = 0.5
+    public var wordUnknownRate: Float = 0
     /// Write the model of every epoch, so the last one is kept, instead of the one with the best
     /// dev F1: for a final model trained on train and dev for an epoch count chosen on dev.
     public var keepLastEpoch = false
@@ -31,10 +32,14 @@ public struct TrainingRunConfig: Sendable {
 public final class TrainingRun {
     public let config: TrainingRunConfig
     private let log: (String) -> Void
+    private let warn: (NERError) -> Void
 
-    public init(config: TrainingRunConfig, log: @escaping (String) -> Void) {
+    /// `log` receives progress lines; `warn` warnings about the input (by default logged as
+    /// `path: warning: message`).
+    public init(config: TrainingRunConfig, log: @escaping (String) -> Void, warn: ((NERError) -> Void)? = nil) {
         self.config = config
         self.log = log
+        self.warn = warn ?? { w in log((w.path.map { "\($0): " } ?? "") + "warning: " + w.message) }
     }
 
     public struct Summary: Sendable {
@@ -58,7 +63,7 @@ public final class TrainingRun {
         }
         var corpora: [LabeledCorpus] = []
         for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, columns: config.columns)) }
-        guard let first = corpora.first else { throw NERError("ner train: no training file given (--train FILE)") }
+        guard let first = corpora.first else { throw NERError("no training file given (--train FILE)") }
         let scheme = first.scheme
         var trainSentences = corpora.flatMap(\.sentences)
         var trainTags = corpora.flatMap(\.bioesTags)
@@ -148,7 +153,7 @@ public final class TrainingRun {
         }
         let knownTypes = ParsedTag.entityTypes(of: model.encoder.tags.items.map { [$0] })
         if let warning = ParsedTag.unknownTypesWarning(path: config.devPath ?? "dev", gold: ParsedTag.entityTypes(of: devTags), known: knownTypes) {
-            log(warning)
+            warn(warning)
         }
         provenance.trainFiles = Dictionary(uniqueKeysWithValues: config.trainPaths.map { ($0, LabeledCorpus.checksum($0)) })
         if let d = config.devPath { provenance.devFiles = [d: LabeledCorpus.checksum(d)] }
@@ -196,6 +201,7 @@ public final class TrainingRun {
                               dev: dev, devSurfaces: devSurfaces, devGold: devTags,
                               recasedTrain: recasedTrain, recasedDev: recasedDev, originalCount: originalCount)
         trainer.singletonUnknownRate = config.singletonUnknownRate
+        trainer.wordUnknownRate = config.wordUnknownRate
         if let s = resumedState {
             trainer.state = s
             try trainer.optimizer.restore(optimizerState)

@@ -1,0 +1,26 @@
+/// Tags gold-annotated files with a model and scores the predictions against the gold tags: the
+/// loop behind `ner eval FILE...` and `ner report --gold`.
+public enum GoldFileEvaluation {
+    /// Scores `tagger` on every file. Predictions are written in each gold file's own tag scheme,
+    /// so token accuracy compares like with like. With `recase`, every token is recased before
+    /// tagging (gold tags unchanged). `warn` receives gold entity types the model does not know.
+    public static func evaluate(_ tagger: Tagger, files: [String], columns: CoNLLColumns = CoNLLColumns(),
+                                recase: Recasing? = nil, collectingErrors: Bool = false,
+                                warn: (NERError) -> Void = { _ in }) throws -> ConllEvaluator {
+        var evaluator = ConllEvaluator(collectingErrors: collectingErrors)
+        for path in files {
+            let corpus = try LabeledCorpus.load(path, columns: columns)
+            if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
+                                                           known: Set(tagger.entityTypes)) {
+                warn(warning)
+            }
+            let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
+            let tagged = tagger.tag(tokens, scheme: corpus.scheme, scores: false)
+            for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {
+                evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: words,
+                              location: "\(path):\(sentence.firstLine ?? 0)")
+            }
+        }
+        return evaluator
+    }
+}
