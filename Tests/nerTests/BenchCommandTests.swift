@@ -40,7 +40,7 @@ final class BenchCommandTests: XCTestCase {
     func testMissingAndBadFilesExitWithOne() throws {
         let missing = try runNER(["bench", "--train", "/nonexistent/train.txt", "--batches", "1"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.contains("/nonexistent/train.txt: no such file"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/train.txt: error: no such file"), missing.stderr)
 
         let bad = try temporaryDirectory(self).appendingPathComponent("bad.conll")
         try Data("Ines B-PER\nsang sideways\n".utf8).write(to: bad)

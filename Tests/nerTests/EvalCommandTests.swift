@@ -145,7 +145,7 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stdout, "")
         XCTAssertEqual(result.stderr,
-                       "\(url.path):2: malformed predicted tag 'PER': expected O or B-, I-, E-, S- followed by a type\n")
+                       "\(url.path):2: error: malformed predicted tag 'PER': expected O or B-, I-, E-, S- followed by a type\n")
 
         let columns = try write("Anna NNP B-PER B-PER\nKeller I-PER I-PER\n", "columns.txt")
         let second = try runNER(["eval", "--predictions", columns.path])
@@ -154,7 +154,7 @@ final class EvalCommandTests: XCTestCase {
 
         let missing = try runNER(["eval", "--predictions", url.path + ".missing"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertEqual(missing.stderr, "\(url.path).missing: no such file\n")
+        XCTAssertEqual(missing.stderr, "\(url.path).missing: error: no such file\n")
     }
 
     func testUnwritableErrorsFile() throws {
@@ -176,7 +176,7 @@ final class EvalCommandTests: XCTestCase {
     func testMissingModelIsAOneLineError() throws {
         let result = try runNER(["eval", "--model", "/nonexistent/model.ner", "test.txt"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.stderr, "/nonexistent/model.ner: no such file\n")
+        XCTAssertEqual(result.stderr, "/nonexistent/model.ner: error: no such file\n")
     }
 
     func testTagsWithAModelAndScoresAgainstGold() throws {

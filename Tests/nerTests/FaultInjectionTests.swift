@@ -56,7 +56,7 @@ final class FaultInjectionTests: XCTestCase {
         let text = String(repeating: "Anna Berg met Carl Olsen in Oslo on Monday. ", count: 20_000)
         let r = try runNER(["tokenize"], stdin: Data(text.utf8), stdoutPath: out.path)
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("standard output: cannot write: No space left on device"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("standard output: error: cannot write: No space left on device"), r.stderr)
     }
 
     func testReadOnlyOutputDirectoryFailsBeforeTrainingAndTagging() throws {

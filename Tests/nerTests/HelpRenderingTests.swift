@@ -10,7 +10,7 @@ import XCTest
 /// unwrapped rendering (COLUMNS=10000), where each line of the source text is one line.
 final class HelpRenderingTests: XCTestCase {
     /// Subcommands `ner --help` must list (in this order); any others it lists are tested too.
-    static let knownSubcommands = ["train", "eval", "tag", "tokenize", "inspect", "bench", "serve"]
+    static let knownSubcommands = ["train", "eval", "tag", "tokenize", "inspect", "bench", "serve", "report"]
     static let widths = [80, 60]
     static let wide = 10_000
 

@@ -67,8 +67,8 @@ final class InspectCommandTests: XCTestCase {
         let result = try runNER(["inspect", bad])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr, """
-        \(bad):4: invalid tag "B_LOC": expected O, or B-, I-, E- or S- followed by an entity type (like B-PER)
-        \(bad):8: found 3 columns but line 7, the sentence's first, has 2: "is O extra"
+        \(bad):4: error: invalid tag "B_LOC": expected O, or B-, I-, E- or S- followed by an entity type (like B-PER)
+        \(bad):8: error: found 3 columns but line 7, the sentence's first, has 2: "is O extra"
 
         """)
         // The good sentences are still counted.
@@ -79,7 +79,7 @@ final class InspectCommandTests: XCTestCase {
     func testMissingFileIsAnError() throws {
         let result = try runNER(["inspect", "/nonexistent/train.txt"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.stderr, "/nonexistent/train.txt: no such file\n")
+        XCTAssertEqual(result.stderr, "/nonexistent/train.txt: error: no such file\n")
     }
 
     func testTokensNotInTheTrainingFile() throws {

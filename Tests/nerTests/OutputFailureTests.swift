@@ -9,7 +9,7 @@ final class OutputFailureTests: XCTestCase {
 
     private func assertReportsFullDisk(_ result: ProcessResult, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(result.status, 1, result.stderr, file: file, line: line)
-        XCTAssertTrue(result.stderr.contains("standard output: cannot write: No space left on device"), result.stderr, file: file, line: line)
+        XCTAssertTrue(result.stderr.contains("standard output: error: cannot write: No space left on device"), result.stderr, file: file, line: line)
     }
 
     func testTagTokenizeEvalAndInspectReportAFullDisk() throws {

@@ -353,7 +353,7 @@ final class TagCommandTests: XCTestCase {
         XCTAssertEqual(objects.map { $0["start"] as? Int }, [0, 0], "offsets count from each file's start")
         let missing = try runNER(["tag", "--model", try model(), a.path, dir.appendingPathComponent("no.txt").path])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertEqual(missing.stderr, dir.appendingPathComponent("no.txt").path + ": no such file\n")
+        XCTAssertEqual(missing.stderr, dir.appendingPathComponent("no.txt").path + ": error: no such file\n")
         XCTAssertEqual(missing.stdout, "", "files are checked before anything is tagged")
     }
 

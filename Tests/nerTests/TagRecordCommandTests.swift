@@ -369,7 +369,7 @@ final class TagRecordCommandTests: XCTestCase {
         let r = try runNER(["tag", "--model", model, "--input", "jsonl"], stdin: Data("{\"text\": \"Lakemoor\"}\n".utf8),
                            stdoutPath: "/dev/full")
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("standard output: cannot write: No space left on device"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("standard output: error: cannot write: No space left on device"), r.stderr)
     }
 
     func testGzipInput() throws {

@@ -113,6 +113,6 @@ extension TrainCommandTests {
     func testUnwritableOutputFailsBeforeTraining() throws {
         let r = try runNER(["train", "--train", sample, "--output", "/nonexistent/dir/m.ner"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.stderr, "/nonexistent/dir/m.ner: cannot write the model: no directory /nonexistent/dir\n")
+        XCTAssertEqual(r.stderr, "/nonexistent/dir/m.ner: error: cannot write the model: no directory /nonexistent/dir\n")
     }
 }
