@@ -13,7 +13,7 @@ mkdir -p $work
 "$ner" train --train $data/train.txt --dev $data/valid.txt --embeddings ../shared/embeddings/glove.6B.50d.txt.gz \
   --epochs "$epochs" --patience 100 --seed 1 --output "$work/conll-train.ner"
 "$ner" report --gold $data/valid.txt --output "$work/report.html" "$work/conll-train.ner"
-chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,1950 \
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,1760 \
   --screenshot="$work/report.png" "file://$PWD/$work/report.html" 2>/dev/null
 mv "$work/report.png" docs/report.png
 rm -f "$work/report.html"

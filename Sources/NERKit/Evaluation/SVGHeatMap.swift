@@ -15,10 +15,11 @@ struct SVGHeatMap {
     func svg() -> String {
         let cell = 54.0, left = 110.0, top = 70.0
         let n = Double(labels.count)
-        let width = left + n * cell + 20, height = top + n * cell + 20
+        // Wide enough for the title too (about 8 px a character at 14 px).
+        let width = max(left + n * cell + 20, Double(title.count) * 8 + 24), height = top + n * cell + 20
         let maximum = labels.flatMap { r in labels.map { c in count(r, c) } }.max() ?? 0
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVGLineChart.f(width))\" height=\"\(SVGLineChart.f(height))\" viewBox=\"0 0 \(SVGLineChart.f(width)) \(SVGLineChart.f(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">\n"
-        out += "<text x=\"\(SVGLineChart.f(left + n * cell / 2))\" y=\"18\" text-anchor=\"middle\" class=\"title\">\(HTMLText.escape(title))</text>\n"
+        out += "<text x=\"\(SVGLineChart.f(width / 2))\" y=\"18\" text-anchor=\"middle\" class=\"title\">\(HTMLText.escape(title))</text>\n"
         out += "<text x=\"\(SVGLineChart.f(left + n * cell / 2))\" y=\"38\" text-anchor=\"middle\" class=\"axis-label\">\(HTMLText.escape(columnTitle))</text>\n"
         out += "<text x=\"10\" y=\"\(SVGLineChart.f(top - 8))\" class=\"axis-label\">\(HTMLText.escape(rowTitle))</text>\n"
         for (j, label) in labels.enumerated() {
@@ -35,7 +36,7 @@ struct SVGHeatMap {
                 let fill = Self.color(strength)
                 let text = isBlank ? "-" : String(value)
                 out += "<rect x=\"\(SVGLineChart.f(x))\" y=\"\(SVGLineChart.f(y))\" width=\"\(SVGLineChart.f(cell - 2))\" height=\"\(SVGLineChart.f(cell - 2))\" fill=\"\(fill)\"><title>gold \(HTMLText.escape(row)), predicted \(HTMLText.escape(column)): \(text)</title></rect>"
-                out += "<text x=\"\(SVGLineChart.f(x + cell / 2 - 1))\" y=\"\(SVGLineChart.f(y + cell / 2 + 4))\" text-anchor=\"middle\" class=\"cell\" fill=\"\(strength > 0.55 ? "#fff" : "#222")\">\(text)</text>\n"
+                out += "<text x=\"\(SVGLineChart.f(x + cell / 2 - 1))\" y=\"\(SVGLineChart.f(y + cell / 2 + 4))\" text-anchor=\"middle\" class=\"cell\" style=\"fill:\(strength > 0.55 ? "#fff" : "#222")\">\(text)</text>\n"
             }
         }
         out += "</svg>\n"

@@ -17,7 +17,7 @@ struct SVGLineChart {
     var series: [Series]
     /// A vertical line at this x, labelled.
     var marker: (x: Double, label: String)? = nil
-    var width = 480.0
+    var width = 440.0
     var height = 320.0
 
     private let left = 56.0, right = 16.0, top = 34.0, bottom = 64.0
