@@ -12,11 +12,14 @@ final class BenchCommandTests: XCTestCase {
         let train = try XCTUnwrap(object["train_tokens_per_s"] as? [String: Double])
         XCTAssertEqual(Set(train.keys), ["1", "2"])
         XCTAssertTrue(train.values.allSatisfy { $0 > 0 })
-        for key in ["tag_tokens_per_s", "tag_text_tokens_per_s", "load_s", "peak_rss_mb"] {
+        for key in ["tag_cold_tokens_per_s", "tag_tokens_per_s", "tag_text_tokens_per_s", "load_s", "peak_rss_mb"] {
             XCTAssertGreaterThan(try XCTUnwrap(object[key] as? Double, key), 0, key)
         }
         let latency = try XCTUnwrap(object["latency_ms"] as? [String: Double])
         for key in ["p50", "p90", "p99"] { XCTAssertGreaterThan(try XCTUnwrap(latency[key], key), 0, key) }
+        // Without --model the default model is the one that tags.
+        let data = try XCTUnwrap(object["data"] as? [String: Any])
+        XCTAssertTrue((data["model_path"] as? String)?.hasSuffix("models/default.ner") ?? false, "\(data)")
         let machine = try XCTUnwrap(object["machine"] as? [String: Any])
         XCTAssertNotNil(machine["cpu"] as? String)
         XCTAssertGreaterThan(try XCTUnwrap(machine["cores"] as? Int), 0)
@@ -31,7 +34,13 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("train, 1 thread "), result.stdout)
         XCTAssertFalse(result.stdout.contains("2 threads"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("tagging model   \(model)"), result.stdout)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("tagging model ") && $0.hasSuffix(" \(model)") }, result.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("training model ") && $0.contains("throwaway") }, result.stdout)
+        // The cold first pass is reported first, before the warm figures.
+        let cold = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("tag, first pass, cold ") }, result.stdout)
+        let warm = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("tag, batched, with scores, warm ") }, result.stdout)
+        XCTAssertLessThan(cold, warm)
         for label in ["tag, batched, with scores", "tag raw text", "latency, one sentence", "model load", "memory"] {
             XCTAssertTrue(result.stdout.contains(label), label)
         }

@@ -7,7 +7,12 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var trainTokensPerSecond: [String: Double]
     /// The details behind `trainTokensPerSecond`, in the order measured.
     public var training: [TrainingSpeed]
-    /// Batched tagging of tokenised sentences with entity scores (what `ner tag --format json` does).
+    /// The first pass of a freshly loaded model over the tagged sentences, without entity scores
+    /// (what `ner tag --input tokens --format conll` does): nothing cached per spelling yet, so
+    /// this is the rate a user tagging new text gets.
+    public var tagColdTokensPerSecond: Double
+    /// Batched tagging of tokenised sentences with entity scores (what `ner tag --format json`
+    /// does), passes repeated with warm per-spelling caches.
     public var tagTokensPerSecond: Double
     /// The same without entity scores (no forward-backward pass).
     public var tagTokensPerSecondWithoutScores: Double
@@ -26,6 +31,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case trainTokensPerSecond = "train_tokens_per_s"
         case training
+        case tagColdTokensPerSecond = "tag_cold_tokens_per_s"
         case tagTokensPerSecond = "tag_tokens_per_s"
         case tagTokensPerSecondWithoutScores = "tag_tokens_per_s_no_scores"
         case tagTextTokensPerSecond = "tag_text_tokens_per_s"
