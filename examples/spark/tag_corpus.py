@@ -37,7 +37,7 @@ from pyspark import SparkFiles
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-FAILED = re.compile(rb"ner tag: (\d+) of (\d+) records failed")
+FAILED = re.compile(rb"ner: error: (\d+) of (\d+) records failed")
 
 
 def parse_args(argv):

@@ -55,7 +55,7 @@ check() {  # check NAME COMMAND...: runs a check, counts it
 status=0
 "$NER" tag --model "$model" --input jsonl "$corpus" > "$work/single.jsonl" 2> "$work/single.err" || status=$?
 check "single run exits 1 (some records failed)" test "$status" -eq 1
-check "single run reports the count" grep -q "ner tag: 6 of 406 records failed" "$work/single.err"
+check "single run reports the count" grep -q "ner: error: 6 of 406 records failed" "$work/single.err"
 python3 tests/spark/check_output.py "$corpus" "$work/single.jsonl" "$work/bad.txt" > "$work/check.txt" 2>&1 \
   && check "single run: one line per line, error lines exactly for the malformed records, all others tagged" true \
   || { cat "$work/check.txt" >&2; check "single run output" false; }
