@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-/// Faults a real run meets: a full disk while the model is saved, a read-only output directory.
+/// Faults a real run meets: a full disk while the model is saved, a read-only output directory,
+/// an input file removed or truncated while it is read.
 /// The full disk is a tmpfs just too small for a second model file, mounted for the test (root
 /// only: CI runs as root; elsewhere the test is skipped).
 final class FaultInjectionTests: XCTestCase {
@@ -70,4 +71,67 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(e.status, 1)
         XCTAssertTrue(e.stderr.contains(dir.appendingPathComponent("errors.txt").path), e.stderr)
     }
+
+    /// A file that disappears while `ner tag` reads it. Removed: the open descriptor keeps the
+    /// data, so every record is still tagged and the run succeeds. Truncated: the records before
+    /// the cut are tagged in order, a line cut in two is an error record, and the run ends with
+    /// exit status 0 or 1, never a signal or a hang.
+    func testInputFileRemovedOrTruncatedWhileBeingRead() throws {
+        let model = try TinyModel.path()
+        let dir = try temporaryDirectory(self)
+        let count = 10_000
+        var text = ""
+        for i in 0..<count { text += "{\"id\": \(i), \"text\": \"Anna Berg met Carl Olsen in Oslo on Monday.\"}\n" }
+        for mode in ["remove", "truncate"] {
+            let input = dir.appendingPathComponent("in-\(mode).jsonl")
+            try text.write(to: input, atomically: false, encoding: .utf8)
+            let output = dir.appendingPathComponent("out-\(mode).jsonl")
+            let errors = dir.appendingPathComponent("err-\(mode).txt")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            let process = Process()
+            process.executableURL = productsDirectory.appendingPathComponent("ner")
+            process.arguments = ["tag", "--model", model, "--input", "jsonl", "--threads", "1", input.path]
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = try FileHandle(forWritingTo: errors)
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            // Once output has begun the file is open and partly read.
+            let deadline = Date().addingTimeInterval(120)
+            while process.isRunning && Date() < deadline,
+                  ((try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0) == 0 {
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            XCTAssertTrue(process.isRunning, "\(mode): the run ended before the file could be changed; make the input longer")
+            if mode == "remove" {
+                try FileManager.default.removeItem(at: input)
+            } else {
+                XCTAssertEqual(truncate(input.path, off_t(text.utf8.count / 2 + 7)), 0)
+            }
+            process.waitUntilExit()
+            let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            XCTAssertEqual(process.terminationReason, .exit, "\(mode): \(stderr)")
+            let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            var ids: [Int] = []
+            for line in lines {
+                let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+                if let id = object["id"] as? Int {
+                    XCTAssertNotNil(object["entities"], String(line))
+                    ids.append(id)
+                } else {
+                    XCTAssertNotNil(object["error"], String(line))
+                }
+            }
+            if mode == "remove" {
+                XCTAssertEqual(process.terminationStatus, 0, stderr)
+                XCTAssertEqual(ids, Array(0..<count), "every record tagged, in order")
+            } else {
+                XCTAssertTrue([0, 1].contains(process.terminationStatus), stderr)
+                XCTAssertEqual(ids, Array(0..<ids.count), "the records before the cut, in order")
+                XCTAssertGreaterThan(ids.count, 0)
+                XCTAssertLessThan(lines.count, count, "nothing past the cut")
+            }
+        }
+    }
 }
+
