@@ -24,10 +24,10 @@ struct ModelInfo: Sendable {
         func encoded<T: Encodable>(_ value: T) -> String {
             (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
         }
-        var out = "{\"labels\": [" + labels.map(TagJSON.quoted).joined(separator: ", ") + "]"
-        out += ", \"tag_scheme\": " + TagJSON.quoted(scheme.rawValue)
-        out += ", \"tags\": [" + tagger.model.encoder.tags.items.map(TagJSON.quoted).joined(separator: ", ") + "]"
-        out += ", \"path\": " + TagJSON.quoted(tagger.path)
+        var out = "{\"labels\": [" + labels.map(JSONText.quoted).joined(separator: ", ") + "]"
+        out += ", \"tag_scheme\": " + JSONText.quoted(scheme.rawValue)
+        out += ", \"tags\": [" + tagger.model.encoder.tags.items.map(JSONText.quoted).joined(separator: ", ") + "]"
+        out += ", \"path\": " + JSONText.quoted(tagger.path)
         out += ", \"config\": " + encoded(tagger.model.config)
         out += ", \"provenance\": " + encoded(tagger.provenance)
         json = out + "}"

@@ -21,7 +21,7 @@ enum TextID: Equatable, Sendable {
 
     var json: String {
         switch self {
-        case .string(let s): return TagJSON.quoted(s)
+        case .string(let s): return JSONText.quoted(s)
         case .integer(let n): return String(n)
         }
     }

@@ -169,7 +169,7 @@ struct TagServerResponder: HTTPResponder {
     }
 
     static func errorResponse(_ error: APIError) -> Response {
-        var response = json(error.status, "{\"error\": " + TagJSON.quoted(error.message) + "}\n")
+        var response = json(error.status, "{\"error\": " + JSONText.quoted(error.message) + "}\n")
         for field in error.headers { response.headers.append(field) }
         return response
     }

@@ -348,6 +348,6 @@ final class EvaluationConllevalTests: XCTestCase {
             "PER": {"precision": 100.00, "recall": 100.00, "f1": 100.00, "found": 1, "gold": 1, "correct": 1}}}
 
             """)
-        XCTAssertEqual(HeaderJSON.quoted("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"")
+        XCTAssertEqual(JSONText.quoted("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\u0001\"")
     }
 }

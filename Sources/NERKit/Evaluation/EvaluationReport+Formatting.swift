@@ -50,7 +50,7 @@ extension EvaluationReport {
         ]
         let types = sortedTypes.map { type -> String in
             let c = perType[type] ?? EvaluationCounts()
-            return "\(HeaderJSON.quoted(type)): {\"precision\": \(fixed(c.precision)), \"recall\": \(fixed(c.recall)), "
+            return "\(JSONText.quoted(type)): {\"precision\": \(fixed(c.precision)), \"recall\": \(fixed(c.recall)), "
                 + "\"f1\": \(fixed(c.f1)), \"found\": \(c.found), \"gold\": \(c.gold), \"correct\": \(c.correct)}"
         }
         members.append("\"per_type\": {" + types.joined(separator: ", ") + "}")

@@ -60,13 +60,13 @@ extension SpanErrorAnalysis {
     /// Counts by kind and the confusion matrix as JSON object members.
     func jsonMembers() -> String {
         let kinds = SpanErrorKind.allCases.map {
-            "\(HeaderJSON.quoted($0.rawValue.replacingOccurrences(of: " ", with: "_"))): \(countsByKind[$0] ?? 0)"
+            "\(JSONText.quoted($0.rawValue.replacingOccurrences(of: " ", with: "_"))): \(countsByKind[$0] ?? 0)"
         }
         let labels = confusionLabels
         let rows = labels.compactMap { gold -> String? in
             guard let row = confusion[gold] else { return nil }
-            let cells = labels.compactMap { p in row[p].map { "\(HeaderJSON.quoted(p)): \($0)" } }
-            return "\(HeaderJSON.quoted(gold)): {" + cells.joined(separator: ", ") + "}"
+            let cells = labels.compactMap { p in row[p].map { "\(JSONText.quoted(p)): \($0)" } }
+            return "\(JSONText.quoted(gold)): {" + cells.joined(separator: ", ") + "}"
         }
         return "\"errors\": {" + kinds.joined(separator: ", ") + ", \"total\": \(totalErrors), "
             + "\"confusion\": {" + rows.joined(separator: ", ") + "}}"

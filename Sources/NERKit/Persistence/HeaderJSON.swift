@@ -1,4 +1,4 @@
-/// A strict, small JSON reader and string writer for safetensors headers. Our own rather than
+/// A strict, small JSON reader for safetensors headers. Our own rather than
 /// Foundation's so that every malformed header (bad syntax, duplicate keys, deep nesting, invalid
 /// UTF-8) becomes a clear message instead of a bridging surprise or a stack overflow, and so that
 /// integers stay exact.
@@ -37,28 +37,6 @@ indirect enum HeaderJSON {
         case .bool: return "a boolean"
         case .null: return "null"
         }
-    }
-
-    /// `text` as a JSON string literal, quotes included.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 
     struct SyntaxError: Error {
@@ -128,7 +106,7 @@ indirect enum HeaderJSON {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw fail("expected a string key") }
                 let key = try string()
-                guard seen.insert(key).inserted else { throw fail("duplicate key \(HeaderJSON.quoted(key))") }
+                guard seen.insert(key).inserted else { throw fail("duplicate key \(JSONText.quoted(key))") }
                 skipWhitespace()
                 try expect(UInt8(ascii: ":"))
                 skipWhitespace()

@@ -159,7 +159,7 @@ public enum SafeTensorsFile {
 
     /// Index of the first of the eight checksum digits in the header bytes as this writer lays them out.
     static func checksumLocation(in header: ArraySlice<UInt8>) -> Int? {
-        let pattern = Array("\(HeaderJSON.quoted(checksumKey)):\"".utf8)
+        let pattern = Array("\(JSONText.quoted(checksumKey)):\"".utf8)
         guard header.count >= pattern.count + 9 else { return nil }
         var i = header.startIndex
         while i + pattern.count + 9 <= header.endIndex {
@@ -177,13 +177,13 @@ public enum SafeTensorsFile {
         var all = metadata
         all[versionKey] = String(containerVersion)
         all[checksumKey] = checksumPlaceholder
-        let meta = all.sorted { $0.key < $1.key }.map { "\(HeaderJSON.quoted($0.key)):\(HeaderJSON.quoted($0.value))" }
+        let meta = all.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }
         var items = ["\"__metadata__\":{\(meta.joined(separator: ","))}"]
         var offset = 0
         for t in tensors {
             let size = t.floats.count * t.dtype.byteSize
             let shape = t.shape.map(String.init).joined(separator: ",")
-            items.append("\(HeaderJSON.quoted(t.name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
+            items.append("\(JSONText.quoted(t.name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }
         return "{\(items.joined(separator: ","))}"

@@ -2,13 +2,10 @@
 /// (see `TagJSONLine`). Public so that the HTTP service writes the very same objects rather than
 /// a look-alike that could drift.
 public enum TagJSON {
-    /// `text` as a JSON string literal, quotes included.
-    public static func quoted(_ text: String) -> String { HeaderJSON.quoted(text) }
-
     /// `{"text": "Teddy", "start": 0, "end": 5, "tag": "B-PER"}`, without `tag` when it is nil.
     public static func token(_ token: TagInputToken, tag: String?) -> String {
-        var out = "{\"text\": " + quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
-        if let tag { out += ", \"tag\": " + quoted(tag) }
+        var out = "{\"text\": " + JSONText.quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
+        if let tag { out += ", \"tag\": " + JSONText.quoted(tag) }
         return out + "}"
     }
 
@@ -19,8 +16,8 @@ public enum TagJSON {
     /// tokens across sentences). Nil when the entity's tokens are not all in the sentence.
     public static func entity(_ e: TaggedEntity, in sentence: TagInputSentence, tokenOffset: Int = 0) -> String? {
         guard e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= sentence.tokens.count else { return nil }
-        var out = "{\"label\": " + quoted(e.label)
-        out += ", \"text\": " + quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
+        var out = "{\"label\": " + JSONText.quoted(e.label)
+        out += ", \"text\": " + JSONText.quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
         out += ", \"start\": \(sentence.tokens[e.tokenStart].start), \"end\": \(sentence.tokens[e.tokenEnd - 1].end)"
         out += ", \"token_start\": \(e.tokenStart + tokenOffset), \"token_end\": \(e.tokenEnd + tokenOffset)"
         return out + ", \"score\": \(rounded(e.score))}"

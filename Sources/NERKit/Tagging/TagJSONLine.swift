@@ -12,9 +12,9 @@
 enum TagJSONLine {
     static func line(_ sentence: TagInputSentence, _ result: TaggedSentence) -> String {
         var out = "{"
-        if let file = sentence.file { out += "\"file\": " + HeaderJSON.quoted(file) + ", " }
+        if let file = sentence.file { out += "\"file\": " + JSONText.quoted(file) + ", " }
         if let line = sentence.line { out += "\"line\": \(line), " }
-        out += "\"text\": " + HeaderJSON.quoted(sentence.text)
+        out += "\"text\": " + JSONText.quoted(sentence.text)
         out += ", \"start\": \(sentence.start), \"end\": \(sentence.end), \"tokens\": ["
         var first = true
         tokens(sentence, result, into: &out, first: &first)

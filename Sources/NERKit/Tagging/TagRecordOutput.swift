@@ -80,7 +80,7 @@ struct TagRecordOutput {
             return "\n"
         case .failed(let message, let echo):
             var out = "{" + position()
-            out += ", \"error\": " + HeaderJSON.quoted(message)
+            out += ", \"error\": " + JSONText.quoted(message)
             if let echo { out += ", \"record\": " + echo }
             return out + "}\n"
         case .document(let object):
@@ -101,7 +101,7 @@ struct TagRecordOutput {
 
     /// `"file": ..., "line": N`, or just the line for unnamed standard input.
     private func position() -> String {
-        (record.file.map { "\"file\": " + HeaderJSON.quoted($0) + ", " } ?? "") + "\"line\": \(record.line)"
+        (record.file.map { "\"file\": " + JSONText.quoted($0) + ", " } ?? "") + "\"line\": \(record.line)"
     }
 
     /// The object's own bytes with each field's value replaced if the object has that key, and

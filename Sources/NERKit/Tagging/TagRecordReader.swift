@@ -79,9 +79,9 @@ final class TagRecordReader {
             return failed(error.description, echo: nil)
         }
         let echo = object.text(object.objectRange)
-        let field = HeaderJSON.quoted(textField)
+        let field = JSONText.quoted(textField)
         for name in options.writtenFields where object.members(named: name).count > 1 {
-            return failed("the \(HeaderJSON.quoted(name)) field appears more than once", echo: echo)
+            return failed("the \(JSONText.quoted(name)) field appears more than once", echo: echo)
         }
         let found = object.members(named: textField)
         guard let member = found.first else { return failed("no \(field) field", echo: echo) }
