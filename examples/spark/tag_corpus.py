@@ -58,6 +58,9 @@ def parse_args(argv):
     p.add_argument("--count-pass", action="store_true",
                    help="number lines with a counting pass over the input even for local files")
     p.add_argument("--master", help="Spark master when run with plain python (spark-submit sets it)")
+    p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+                   help="a Spark setting for the session, repeatable; when run with plain python these also "
+                        "reach the JVM's start (with spark-submit, pass them to spark-submit)")
     return p.parse_args(argv)
 
 
@@ -126,8 +129,10 @@ def make_tagger(ner_name, model_name, options, first, records, failed):
 
         def feed():
             try:
+                write = process.stdin.write
                 for row in rows:
-                    process.stdin.write(bytes(row["line"]) + b"\n")
+                    write(row[0])  # the line's bytes (the first column)
+                    write(b"\n")
                     sent[0] += 1
                 process.stdin.close()
             except BaseException as e:  # a broken pipe if ner died: reported below
@@ -144,7 +149,8 @@ def make_tagger(ner_name, model_name, options, first, records, failed):
             received += 1
             if line != b"\n":
                 nonblank += 1
-            yield line.rstrip(b"\n").decode("utf-8")
+            # Bytes, not str: saveAsTextFile writes bytes as they are (ner writes only UTF-8).
+            yield line[:-1] if line.endswith(b"\n") else line
         status = process.wait()
         for t in threads:
             t.join()
@@ -160,10 +166,36 @@ def make_tagger(ner_name, model_name, options, first, records, failed):
             failed.add(int(match.group(1)))
 
     def tag_partition(rows):
-        for (file, block), group in itertools.groupby(rows, key=lambda r: (r["file"], r["block"])):
+        for (file, block), group in itertools.groupby(rows, key=lambda r: (r[1], r[2])):  # file, block
             yield from run_ner(file, block, group)
 
     return tag_partition
+
+
+# Settings for a job whose Python process starts the Spark JVM itself (plain `python
+# tag_corpus.py`), unless given with --conf. The JVM only moves lines between files and ner
+# processes, so its optimising JIT compiler (C2) buys nothing here, while compiling Spark's start
+# and first job with it costs some 8 CPU-seconds, which on two cores is taken from the ner
+# workers: the client compiler alone (TieredStopAtLevel=1) and no web UI bring the fixed cost of
+# a trivial job from 20 to 12 CPU-seconds (bench/jsonl_bench.sh measures the whole job). Under
+# spark-submit the driver JVM is already running when this script starts: pass
+# --driver-java-options -XX:TieredStopAtLevel=1 there for the same effect in local mode.
+LAUNCH_DEFAULTS = {
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
+    "spark.ui.enabled": "false",
+}
+
+
+def session_settings(conf):
+    """The --conf KEY=VALUE settings, over LAUNCH_DEFAULTS when this process starts the JVM
+    (spark-submit, which has started it, tells its Python driver the gateway's port)."""
+    settings = {} if "PYSPARK_GATEWAY_PORT" in os.environ else dict(LAUNCH_DEFAULTS)
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            sys.exit(f"--conf {item!r}: expected KEY=VALUE")
+        settings[key] = value
+    return settings
 
 
 def main(argv):
@@ -171,6 +203,8 @@ def main(argv):
     builder = SparkSession.builder.appName("ner tag_corpus")
     if args.master:
         builder = builder.master(args.master)
+    for key, value in session_settings(args.conf).items():
+        builder = builder.config(key, value)
     spark = builder.getOrCreate()
     sc = spark.sparkContext
     # Tagging costs far more than reading, so even a small input is split across all cores:
