@@ -1,5 +1,5 @@
 # Quick start: `make demo` (install, release build, run ner on an example), `make test`.
-.PHONY: deps build demo test test-spark bench-jsonl fuzz sanitize man install uninstall clean
+.PHONY: deps build demo test test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -12,13 +12,14 @@ demo: build
 
 # The end-to-end tests that need release speed (100 MB inputs) run the release binary; then
 # the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
-# (Examples/TagSentence), and a short run of every fuzz target.
+# (Examples/TagSentence), NERKit's DocC documentation, and a short run of every fuzz target.
 test: deps
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
 	bash tests/spark/run_spark_test.sh
 	bash scripts/example_package.sh
+	swift package generate-documentation --target NERKit --warnings-as-errors
 	bash tests/install/run_install_test.sh
 	bash tests/report/run_report_test.sh
 	bash scripts/fuzz.sh 10
@@ -31,6 +32,15 @@ test-spark: deps
 # Throughput of one process, GNU parallel and Spark on CoNLL-2003 as JSON lines (needs ../shared).
 bench-jsonl: build
 	bash bench/jsonl_bench.sh
+
+# ner next to a PyTorch BiLSTM-CRF and spaCy on the same sentences, one run (needs ../shared;
+# creates .venv-peers with torch and spacy).
+bench-peers: build
+	bash bench/peers/run.sh
+
+# NERKit's documentation (DocC): .build/plugins/Swift-DocC/outputs/NERKit.doccarchive
+docs:
+	swift package generate-documentation --target NERKit --warnings-as-errors
 
 # libFuzzer over every reader of user input: make fuzz FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 60

@@ -1,4 +1,4 @@
 /// The version of `ner`, written into model files as provenance.
-public enum NERVersion {
-    public static let string = "0.1.0"
+package enum NERVersion {
+    package static let string = "0.1.0"
 }

@@ -44,6 +44,10 @@ struct NER: ParsableCommand {
     /// status 1; everything else goes through ArgumentParser (usage errors exit with 64).
     static func main() {
         selectOpenBLASKernels()
+        // Process-wide settings are the program's, not the library's: OpenBLAS on one thread,
+        // since the two LSTM directions already take both cores and its threads do not pay off
+        // at these matrix sizes.
+        BLAS.setThreads(1)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -2,7 +2,7 @@ import Foundation
 
 extension BenchmarkResult {
     /// The human-readable report: what ran where, then one aligned line per measurement.
-    public var table: String {
+    package var table: String {
         var lines: [String] = []
         let m = machine
         lines.append("ner \(m.nerVersion) benchmark (\(m.build) build)")

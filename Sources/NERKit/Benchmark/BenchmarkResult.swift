@@ -2,31 +2,31 @@ import Foundation
 
 /// Everything `ner bench` measured. Encoded as JSON with snake_case keys; rates are tokens per
 /// second, latencies milliseconds, load time seconds, memory megabytes.
-public struct BenchmarkResult: Codable, Equatable, Sendable {
+package struct BenchmarkResult: Codable, Equatable, Sendable {
     /// Training tokens per second keyed by thread count ("1", "2").
-    public var trainTokensPerSecond: [String: Double]
+    package var trainTokensPerSecond: [String: Double]
     /// The details behind `trainTokensPerSecond`, in the order measured.
-    public var training: [TrainingSpeed]
+    package var training: [TrainingSpeed]
     /// The first pass of a freshly loaded model over the tagged sentences, without entity scores
     /// (what `ner tag --input tokens --format conll` does): nothing cached per spelling yet, so
     /// this is the rate a user tagging new text gets.
-    public var tagColdTokensPerSecond: Double
+    package var tagColdTokensPerSecond: Double
     /// Batched tagging of tokenised sentences with entity scores (what `ner tag --format json`
     /// does), passes repeated with warm per-spelling caches.
-    public var tagTokensPerSecond: Double
+    package var tagTokensPerSecond: Double
     /// The same without entity scores (no forward-backward pass).
-    public var tagTokensPerSecondWithoutScores: Double
+    package var tagTokensPerSecondWithoutScores: Double
     /// Raw text: tokenizing, sentence splitting and tagging with scores.
-    public var tagTextTokensPerSecond: Double
+    package var tagTextTokensPerSecond: Double
     /// One sentence per call.
-    public var latency: LatencySummary
+    package var latency: LatencySummary
     /// Median time to load the model file into a ready `Tagger`.
-    public var loadSeconds: Double
-    public var peakResidentMB: Double
-    public var currentResidentMB: Double?
-    public var machine: MachineInfo
-    public var data: BenchmarkData
-    public var settings: BenchmarkSettings
+    package var loadSeconds: Double
+    package var peakResidentMB: Double
+    package var currentResidentMB: Double?
+    package var machine: MachineInfo
+    package var data: BenchmarkData
+    package var settings: BenchmarkSettings
 
     enum CodingKeys: String, CodingKey {
         case trainTokensPerSecond = "train_tokens_per_s"
@@ -43,7 +43,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     }
 
     /// One JSON object, keys sorted, indented.
-    public var jsonString: String {
+    package var jsonString: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Every number is finite by construction (rates of zero time are 0), so this cannot fail.
@@ -53,18 +53,18 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
 }
 
 /// What the benchmark ran on.
-public struct BenchmarkData: Codable, Equatable, Sendable {
-    public var trainPath: String
-    public var trainSentences: Int
-    public var trainTokens: Int
+package struct BenchmarkData: Codable, Equatable, Sendable {
+    package var trainPath: String
+    package var trainSentences: Int
+    package var trainTokens: Int
     /// The file whose sentences were tagged (--dev, or the training file).
-    public var tagPath: String
-    public var tagSentences: Int
-    public var tagTokens: Int
+    package var tagPath: String
+    package var tagSentences: Int
+    package var tagTokens: Int
     /// Paragraphs of raw text made from the tagged file.
-    public var textParagraphs: Int
+    package var textParagraphs: Int
     /// The model that tagged; nil for the throwaway model trained by the benchmark.
-    public var modelPath: String?
+    package var modelPath: String?
 
     enum CodingKeys: String, CodingKey {
         case trainPath = "train_path", trainSentences = "train_sentences", trainTokens = "train_tokens"
@@ -74,13 +74,13 @@ public struct BenchmarkData: Codable, Equatable, Sendable {
 }
 
 /// How much was measured.
-public struct BenchmarkSettings: Codable, Equatable, Sendable {
-    public var batches: Int
-    public var warmupBatches: Int
-    public var batchSize: Int
-    public var tagBatchSize: Int
-    public var latencySentences: Int
-    public var loadRepeats: Int
+package struct BenchmarkSettings: Codable, Equatable, Sendable {
+    package var batches: Int
+    package var warmupBatches: Int
+    package var batchSize: Int
+    package var tagBatchSize: Int
+    package var latencySentences: Int
+    package var loadRepeats: Int
 
     enum CodingKeys: String, CodingKey {
         case batches, batchSize = "batch_size", warmupBatches = "warmup_batches", tagBatchSize = "tag_batch_size"

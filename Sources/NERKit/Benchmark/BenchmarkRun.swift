@@ -1,46 +1,46 @@
 import Foundation
 
 /// What `ner bench` was asked to measure.
-public struct BenchmarkConfig: Sendable {
-    public var trainPath: String
+package struct BenchmarkConfig: Sendable {
+    package var trainPath: String
     /// Sentences to tag (default: the training file's).
-    public var devPath: String?
+    package var devPath: String?
     /// A model to load and tag with (default: the throwaway model trained here).
-    public var modelPath: String?
-    public var embeddingsPath: String?
+    package var modelPath: String?
+    package var embeddingsPath: String?
     /// Thread counts to train with, one measurement each.
-    public var threads = [1, 2]
+    package var threads = [1, 2]
     /// Timed training batches per thread count.
-    public var batches = 300
+    package var batches = 300
     /// Untimed batches before the timed ones (caches, allocator, branch predictors warm up).
-    public var warmupBatches = 20
+    package var warmupBatches = 20
     /// Stop a training measurement after this many timed seconds even before `batches`.
-    public var maxTrainSeconds: Double?
-    public var latencySentences = 2000
-    public var tagBatchSize = 32
-    public var loadRepeats = 5
+    package var maxTrainSeconds: Double?
+    package var latencySentences = 2000
+    package var tagBatchSize = 32
+    package var loadRepeats = 5
     /// Tagging passes repeat until this much time has passed, so small files still give stable rates.
-    public var minimumTagSeconds = 0.5
-    public var columns = CoNLLColumns()
+    package var minimumTagSeconds = 0.5
+    package var columns = CoNLLColumns()
     /// The architecture and training options of the throwaway model: the defaults of `ner train`.
-    public var model = ModelConfig()
-    public var training = TrainingOptions()
+    package var model = ModelConfig()
+    package var training = TrainingOptions()
 
-    public init(trainPath: String) { self.trainPath = trainPath }
+    package init(trainPath: String) { self.trainPath = trainPath }
 }
 
 /// Measures training and tagging speed, latency, load time and memory in one run.
-public final class BenchmarkRun {
-    public let config: BenchmarkConfig
+package final class BenchmarkRun {
+    package let config: BenchmarkConfig
     private let log: (String) -> Void
 
     /// `log` receives a line as each stage starts (the run takes a while).
-    public init(config: BenchmarkConfig, log: @escaping (String) -> Void = { _ in }) {
+    package init(config: BenchmarkConfig, log: @escaping (String) -> Void = { _ in }) {
         self.config = config
         self.log = log
     }
 
-    public func run() throws -> BenchmarkResult {
+    package func run() throws -> BenchmarkResult {
         let corpus = try LabeledCorpus.load(config.trainPath, columns: config.columns)
         let trainTokens = corpus.sentences.map(\.tokens)
         let trainTags = corpus.bioesTags

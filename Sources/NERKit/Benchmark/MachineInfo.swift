@@ -1,17 +1,17 @@
 import Foundation
 
 /// What a benchmark ran on, so numbers from different machines and builds are not confused.
-public struct MachineInfo: Codable, Equatable, Sendable {
+package struct MachineInfo: Codable, Equatable, Sendable {
     /// The CPU's "model name" from /proc/cpuinfo ("unknown" where there is none).
-    public var cpu: String
+    package var cpu: String
     /// Cores available to this process.
-    public var cores: Int
+    package var cores: Int
     /// Threads OpenBLAS uses for one product during the measurements.
-    public var blasThreads: Int
-    public var nerVersion: String
+    package var blasThreads: Int
+    package var nerVersion: String
     /// "release" or "debug": debug builds are many times slower and not worth comparing.
-    public var build: String
-    public var os: String
+    package var build: String
+    package var os: String
 
     enum CodingKeys: String, CodingKey {
         case cpu, cores, os
@@ -20,13 +20,13 @@ public struct MachineInfo: Codable, Equatable, Sendable {
         case build
     }
 
-    public static var current: MachineInfo {
+    package static var current: MachineInfo {
         MachineInfo(cpu: cpuModel(), cores: ProcessInfo.processInfo.activeProcessorCount, blasThreads: BLAS.threads,
                     nerVersion: NERVersion.string, build: buildConfiguration,
                     os: ProcessInfo.processInfo.operatingSystemVersionString)
     }
 
-    public static var buildConfiguration: String {
+    package static var buildConfiguration: String {
         #if DEBUG
         return "debug"
         #else
@@ -35,7 +35,7 @@ public struct MachineInfo: Codable, Equatable, Sendable {
     }
 
     /// The first "model name" line of `cpuinfo` (the text of /proc/cpuinfo by default).
-    public static func cpuModel(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> String {
+    package static func cpuModel(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> String {
         guard let cpuinfo else { return "unknown" }
         for line in cpuinfo.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)

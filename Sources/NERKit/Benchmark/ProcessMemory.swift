@@ -1,9 +1,9 @@
 import Foundation
 
 /// The resident memory of this process, as the operating system counts it.
-public enum ProcessMemory {
+package enum ProcessMemory {
     /// The largest resident set size so far (getrusage `ru_maxrss`), in megabytes (2^20 bytes).
-    public static var peakResidentMB: Double {
+    package static var peakResidentMB: Double {
         var usage = rusage()
         #if os(Linux)
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
@@ -16,7 +16,7 @@ public enum ProcessMemory {
 
     /// The resident set size now (second field of /proc/self/statm, in pages), in megabytes;
     /// nil where /proc is not available.
-    public static var currentResidentMB: Double? {
+    package static var currentResidentMB: Double? {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count >= 2, let pages = Double(fields[1]) else { return nil }

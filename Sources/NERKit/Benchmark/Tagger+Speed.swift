@@ -3,7 +3,7 @@ import Foundation
 extension Tagger {
     /// Tokens per second of `tag` over all of `sentences` in batches of `batchSize`; whole passes
     /// are repeated until `minimumSeconds` have passed (at least one pass).
-    public func measureThroughput(_ sentences: [[String]], scores: Bool, batchSize: Int = 32, minimumSeconds: Double = 0) -> Double {
+    package func measureThroughput(_ sentences: [[String]], scores: Bool, batchSize: Int = 32, minimumSeconds: Double = 0) -> Double {
         let tokensPerPass = sentences.reduce(0) { $0 + $1.count }
         var tokens = 0, entities = 0
         let start = monotonicSeconds()
@@ -19,7 +19,7 @@ extension Tagger {
 
     /// The time of tagging each sentence alone (with entity scores), as a service answering one
     /// request at a time would.
-    public func measureLatency(_ sentences: [[String]]) -> LatencySummary {
+    package func measureLatency(_ sentences: [[String]]) -> LatencySummary {
         var samples: [Double] = []
         samples.reserveCapacity(sentences.count)
         var entities = 0
@@ -35,7 +35,7 @@ extension Tagger {
     /// Tokens per second from raw text to entities: each paragraph is tokenized, split into
     /// sentences and tagged (with scores) in one call. Tokens are those the tokenizer found.
     /// Whole passes are repeated until `minimumSeconds` have passed (at least one pass).
-    public func measureTextThroughput(_ paragraphs: [String], batchSize: Int = 32, minimumSeconds: Double = 0) -> Double {
+    package func measureTextThroughput(_ paragraphs: [String], batchSize: Int = 32, minimumSeconds: Double = 0) -> Double {
         let tokenizer = Tokenizer()
         var tokens = 0, entities = 0
         let start = monotonicSeconds()
@@ -55,7 +55,7 @@ extension Tagger {
     /// Raw text made from tokenised sentences: the tokens of each document (sentences after a
     /// `-DOCSTART-` line) joined with spaces into one paragraph. Files without document markers
     /// are cut every `sentencesPerParagraph` sentences instead.
-    public static func paragraphs(of sentences: [CoNLLSentence], sentencesPerParagraph: Int = 20) -> [String] {
+    package static func paragraphs(of sentences: [CoNLLSentence], sentencesPerParagraph: Int = 20) -> [String] {
         let hasDocuments = sentences.contains { $0.startsDocument }
         var paragraphs: [String] = []
         var current: [String] = [], count = 0

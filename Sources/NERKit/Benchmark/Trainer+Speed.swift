@@ -1,15 +1,15 @@
 import Foundation
 
 /// Training throughput of one configuration: what `ner train` would do per second.
-public struct TrainingSpeed: Codable, Equatable, Sendable {
-    public var threads: Int
+package struct TrainingSpeed: Codable, Equatable, Sendable {
+    package var threads: Int
     /// Batches timed (after the warm-up).
-    public var batches: Int
-    public var tokens: Int
-    public var seconds: Double
-    public var tokensPerSecond: Double
+    package var batches: Int
+    package var tokens: Int
+    package var seconds: Double
+    package var tokensPerSecond: Double
 
-    public init(threads: Int, batches: Int, tokens: Int, seconds: Double) {
+    package init(threads: Int, batches: Int, tokens: Int, seconds: Double) {
         self.threads = threads
         self.batches = batches
         self.tokens = tokens
@@ -34,7 +34,7 @@ extension Trainer {
     /// (batch schedule, word dropout, loss, clipping, optimizer step). Time spent scoring the dev
     /// set at an epoch's end is not counted; give the trainer large `epochs` and `patience` so
     /// small corpora keep going for the whole measurement.
-    public func measureSpeed(warmup: Int, batches: Int, maxSeconds: Double? = nil) throws -> TrainingSpeed {
+    package func measureSpeed(warmup: Int, batches: Int, maxSeconds: Double? = nil) throws -> TrainingSpeed {
         var done = 0, timedBatches = 0, timedTokens = 0
         var timedSeconds = 0.0
         var mark = monotonicSeconds()

@@ -10,12 +10,12 @@
 /// Every problem is a `NERError` naming the file and line. After such an error `next()` resumes
 /// with the following sentence, so a caller can report all the problems of a file (after an error
 /// reading the file itself, such as corrupt gzip data, `next()` returns nil).
-public final class CoNLLReader {
-    public let path: String
-    public let columns: CoNLLColumns
-    public let requireTags: Bool
+package final class CoNLLReader {
+    package let path: String
+    package let columns: CoNLLColumns
+    package let requireTags: Bool
     /// How many `-DOCSTART-` lines have been read so far.
-    public private(set) var documentCount = 0
+    package private(set) var documentCount = 0
 
     private let reader: LineReader
     private var atFileStart = true
@@ -25,7 +25,7 @@ public final class CoNLLReader {
 
     /// Opens `path` (plain or gzip). With `requireTags: false` the tag column is not read, for
     /// files of tokens to be tagged.
-    public init(path: String, columns: CoNLLColumns = .init(), requireTags: Bool = true) throws {
+    package init(path: String, columns: CoNLLColumns = .init(), requireTags: Bool = true) throws {
         self.path = path
         self.columns = columns
         self.requireTags = requireTags
@@ -33,7 +33,7 @@ public final class CoNLLReader {
     }
 
     /// Reads a whole file into memory (for dev/test sets and tests; stream large files with `next()`).
-    public static func readAll(path: String, columns: CoNLLColumns = .init(), requireTags: Bool = true) throws -> [CoNLLSentence] {
+    package static func readAll(path: String, columns: CoNLLColumns = .init(), requireTags: Bool = true) throws -> [CoNLLSentence] {
         let reader = try CoNLLReader(path: path, columns: columns, requireTags: requireTags)
         var sentences: [CoNLLSentence] = []
         while let s = try reader.next() { sentences.append(s) }
@@ -41,7 +41,7 @@ public final class CoNLLReader {
     }
 
     /// The next sentence, or nil at the end of the file.
-    public func next() throws -> CoNLLSentence? {
+    package func next() throws -> CoNLLSentence? {
         if readFailed { return nil }
         while true {
             var block: [(number: Int, bytes: [UInt8])] = []

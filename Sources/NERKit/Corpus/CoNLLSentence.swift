@@ -11,27 +11,27 @@ public struct CoNLLColumns: Sendable, Equatable {
     }
 
     /// The 0-based index `index` names in a line of `count` columns, or nil if there is no such column.
-    public static func resolve(_ index: Int, count: Int) -> Int? {
+    package static func resolve(_ index: Int, count: Int) -> Int? {
         let resolved = index < 0 ? count + index : index
         return resolved >= 0 && resolved < count ? resolved : nil
     }
 }
 
 /// One sentence of a column file, with what is needed to write it back unchanged plus predictions.
-public struct CoNLLSentence: Sendable, Equatable {
-    public var tokens: [String]
+package struct CoNLLSentence: Sendable, Equatable {
+    package var tokens: [String]
     /// The gold tags; empty when read with `requireTags: false`.
-    public var tags: [String]
+    package var tags: [String]
     /// The original lines of the tokens (without line terminator), for writing back.
-    public var lines: [String]
+    package var lines: [String]
     /// The 1-based line number of each token.
-    public var lineNumbers: [Int]
+    package var lineNumbers: [Int]
     /// True for the first sentence after a `-DOCSTART-` line.
-    public var startsDocument: Bool
+    package var startsDocument: Bool
     /// The `-DOCSTART-` line itself when `startsDocument` is true, to write it back as it was.
-    public var documentLine: String?
+    package var documentLine: String?
     /// Comment lines (`#` and text) that came with this sentence; they are not tokens.
-    public var comments: [String]
+    package var comments: [String]
 
     public init(tokens: [String], tags: [String] = [], lines: [String]? = nil, lineNumbers: [Int] = [],
                 startsDocument: Bool = false, documentLine: String? = nil, comments: [String] = []) {
@@ -45,5 +45,5 @@ public struct CoNLLSentence: Sendable, Equatable {
     }
 
     /// The line of the first token, where messages about the whole sentence point.
-    public var firstLine: Int? { lineNumbers.first }
+    package var firstLine: Int? { lineNumbers.first }
 }

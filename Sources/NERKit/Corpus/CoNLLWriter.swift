@@ -7,20 +7,20 @@ import Foundation
 /// followed by a blank line. A `-DOCSTART-` line is written before the sentence that starts its
 /// document, with `O` appended so every line has the same number of columns, then a blank line.
 /// Comment lines are written back unchanged.
-public struct CoNLLWriter<Output: TextOutputStream> {
-    public var output: Output
+package struct CoNLLWriter<Output: TextOutputStream> {
+    package var output: Output
 
-    public init(to output: Output) {
+    package init(to output: Output) {
         self.output = output
     }
 
     /// Writes one sentence; `predicted` must have one tag per token.
-    public mutating func write(_ sentence: CoNLLSentence, predicted: [String]) throws {
+    package mutating func write(_ sentence: CoNLLSentence, predicted: [String]) throws {
         output.write(try Self.format(sentence, predicted: predicted))
     }
 
     /// The text `write` produces for one sentence.
-    public static func format(_ sentence: CoNLLSentence, predicted: [String]) throws -> String {
+    package static func format(_ sentence: CoNLLSentence, predicted: [String]) throws -> String {
         guard predicted.count == sentence.lines.count else {
             let at = sentence.firstLine.map { " (the sentence at line \($0))" } ?? ""
             throw NERError("\(predicted.count) predicted tags for \(sentence.lines.count) tokens\(at)")

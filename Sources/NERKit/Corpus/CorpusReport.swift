@@ -1,68 +1,68 @@
 /// What a user checks about a corpus before training on it: its tag scheme, size, entity counts,
 /// and every problem in it. Built by streaming through the file once (`CorpusReport.inspect`).
-public struct CorpusReport: Sendable, Codable, Equatable {
+package struct CorpusReport: Sendable, Codable, Equatable {
     /// A `path:line: message` problem (an error, or a warning that does not stop training).
-    public struct Problem: Sendable, Codable, Equatable, CustomStringConvertible {
-        public var path: String
-        public var line: Int?
-        public var message: String
+    package struct Problem: Sendable, Codable, Equatable, CustomStringConvertible {
+        package var path: String
+        package var line: Int?
+        package var message: String
 
-        public init(_ error: NERError, path: String) {
+        package init(_ error: NERError, path: String) {
             self.path = error.path ?? path
             self.line = error.line
             self.message = error.message
         }
 
-        public init(path: String, line: Int?, message: String) {
+        package init(path: String, line: Int?, message: String) {
             self.path = path
             self.line = line
             self.message = message
         }
 
-        public var description: String {
+        package var description: String {
             NERError(path: path, line: line, message).description
         }
     }
 
-    public struct LongestSentence: Sendable, Codable, Equatable {
-        public var tokens: Int
+    package struct LongestSentence: Sendable, Codable, Equatable {
+        package var tokens: Int
         /// Line of its first token.
-        public var line: Int
+        package var line: Int
     }
 
     /// Tokens of this file whose string never occurs in the training file.
-    public struct UnknownTokens: Sendable, Codable, Equatable {
-        public var trainingPath: String
-        public var count: Int
-        public var percent: Double
+    package struct UnknownTokens: Sendable, Codable, Equatable {
+        package var trainingPath: String
+        package var count: Int
+        package var percent: Double
     }
 
-    public var path: String
-    public var scheme: TagScheme
+    package var path: String
+    package var scheme: TagScheme
     /// Number of `-DOCSTART-` lines.
-    public var documents = 0
-    public var sentences = 0
-    public var tokens = 0
+    package var documents = 0
+    package var sentences = 0
+    package var tokens = 0
     /// Entity spans per type, read as the detected scheme's spans.
-    public var entities: [String: Int] = [:]
-    public var longestSentence: LongestSentence?
-    public var unknownTokens: UnknownTokens?
+    package var entities: [String: Int] = [:]
+    package var longestSentence: LongestSentence?
+    package var unknownTokens: UnknownTokens?
     /// Errors: the file cannot be used as it is.
-    public var errors: [Problem] = []
+    package var errors: [Problem] = []
     /// Errors beyond the first `maximumStoredErrors`, counted but not kept.
-    public var moreErrors = 0
+    package var moreErrors = 0
     /// Warnings: the file can be read, but something is probably not what the user meant.
-    public var warnings: [Problem] = []
+    package var warnings: [Problem] = []
 
-    public var entityTotal: Int { entities.values.reduce(0, +) }
-    public var hasErrors: Bool { !errors.isEmpty || moreErrors > 0 }
+    package var entityTotal: Int { entities.values.reduce(0, +) }
+    package var hasErrors: Bool { !errors.isEmpty || moreErrors > 0 }
 
-    public static let maximumStoredErrors = 1000
+    package static let maximumStoredErrors = 1000
 
     /// Reads the whole file at `path` and reports on it. `trainingTokens`, when given, are the
     /// token strings of the training file (named `trainingPath`), to count unknown tokens.
     /// `collectTokens` returns this file's token strings, for use as `trainingTokens` later.
-    public static func inspect(path: String, columns: CoNLLColumns = .init(),
+    package static func inspect(path: String, columns: CoNLLColumns = .init(),
                                trainingPath: String? = nil, trainingTokens: Set<String>? = nil,
                                collectTokens: Bool = false) -> (report: CorpusReport, tokens: Set<String>) {
         var report = CorpusReport(path: path, scheme: .iob2)

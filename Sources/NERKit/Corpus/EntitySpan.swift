@@ -1,28 +1,28 @@
 /// One entity mention: tokens `start..<end` of a sentence, of one type. Spans are what the tag
 /// schemes encode, so converting between schemes is "read spans, write spans".
-public struct EntitySpan: Sendable, Hashable {
-    public var type: String
-    public var start: Int
+package struct EntitySpan: Sendable, Hashable {
+    package var type: String
+    package var start: Int
     /// One past the last token.
-    public var end: Int
+    package var end: Int
 
-    public init(type: String, start: Int, end: Int) {
+    package init(type: String, start: Int, end: Int) {
         self.type = type
         self.start = start
         self.end = end
     }
 
-    public var range: Range<Int> { start..<end }
+    package var range: Range<Int> { start..<end }
 
     /// Reads the spans of a tag sequence in any of IOB1, IOB2 or BIOES, the way conlleval does:
     /// `B-` and `S-` always start a span, `I-`/`E-` continue the open span of the same type and
     /// otherwise start a new one (so an `I-` after `O` in IOB2 starts a span), `E-`/`S-` close it.
     /// Strings that are not valid tags are read as `O` (readers reject them before this point).
-    public static func spans(in tags: [String]) -> [EntitySpan] {
+    package static func spans(in tags: [String]) -> [EntitySpan] {
         spans(in: tags.map { ParsedTag($0) ?? .outside })
     }
 
-    public static func spans(in tags: [ParsedTag]) -> [EntitySpan] {
+    package static func spans(in tags: [ParsedTag]) -> [EntitySpan] {
         var result: [EntitySpan] = []
         var open: EntitySpan?
         func close(at end: Int) {
@@ -54,12 +54,12 @@ public struct EntitySpan: Sendable, Hashable {
 
 extension EntitySpan: CustomStringConvertible {
     /// Number of tokens covered.
-    public var length: Int { end - start }
+    package var length: Int { end - start }
 
     /// Whether the two spans share at least one token.
-    public func overlaps(_ other: EntitySpan) -> Bool {
+    package func overlaps(_ other: EntitySpan) -> Bool {
         start < other.end && other.start < end
     }
 
-    public var description: String { "\(type)[\(start),\(end))" }
+    package var description: String { "\(type)[\(start),\(end))" }
 }

@@ -1,26 +1,26 @@
 /// The position part of a named-entity tag: Beginning, Inside, End, Single, or Outside (`O`).
-public enum TagPrefix: Character, Sendable, Hashable, CaseIterable {
+package enum TagPrefix: Character, Sendable, Hashable, CaseIterable {
     case b = "B", i = "I", e = "E", s = "S", o = "O"
 }
 
 /// A tag split into its position prefix and entity type (`B-PER` → `.b`, `"PER"`; `O` → `.o`, `""`).
 /// Every reader, converter and evaluator goes through this one parser so they agree on what a
 /// valid tag is.
-public struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
-    public var prefix: TagPrefix
+package struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
+    package var prefix: TagPrefix
     /// The entity type; empty exactly when `prefix == .o`.
-    public var type: String
+    package var type: String
 
-    public static let outside = ParsedTag(prefix: .o, type: "")
+    package static let outside = ParsedTag(prefix: .o, type: "")
 
-    public init(prefix: TagPrefix, type: String) {
+    package init(prefix: TagPrefix, type: String) {
         self.prefix = prefix
         self.type = prefix == .o ? "" : type
     }
 
     /// Parses `O`, or `B-`, `I-`, `E-`, `S-` followed by a non-empty type. BILOU's `U-` and `L-`
     /// are read as `S-` and `E-` (same meaning). Anything else is nil.
-    public init?(_ s: String) {
+    package init?(_ s: String) {
         if s == "O" {
             self = .outside
             return
@@ -42,22 +42,22 @@ public struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
         self.init(prefix: p, type: type)
     }
 
-    public var isOutside: Bool { prefix == .o }
+    package var isOutside: Bool { prefix == .o }
 
     /// The tag as written in files: `O` or `B-PER`.
-    public var description: String {
+    package var description: String {
         prefix == .o ? "O" : "\(prefix.rawValue)-\(type)"
     }
 
     /// The error message for a string that is not a valid tag, shared by every command that reads tags.
-    public static func invalidMessage(for tag: String) -> String {
+    package static func invalidMessage(for tag: String) -> String {
         "invalid tag \"\(tag)\": expected O, or B-, I-, E- or S- followed by an entity type (like B-PER)"
     }
 }
 
 extension ParsedTag {
     /// The entity types (B-X, I-X, ... → X) used in `sentences` of tags; unparsable tags are skipped.
-    public static func entityTypes<S: Sequence>(of sentences: S) -> Set<String> where S.Element == [String] {
+    package static func entityTypes<S: Sequence>(of sentences: S) -> Set<String> where S.Element == [String] {
         var types = Set<String>()
         for tags in sentences { for t in tags { if let p = ParsedTag(t), !p.isOutside { types.insert(p.type) } } }
         return types
@@ -65,7 +65,7 @@ extension ParsedTag {
 
     /// A warning for gold entity types a model cannot predict (nil when there are none): such
     /// entities can only be missed, which a bare F1 would not explain.
-    public static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> NERError? {
+    package static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> NERError? {
         let unknown = gold.subtracting(known).sorted()
         guard !unknown.isEmpty else { return nil }
         return NERError(path: path, "entity types the model does not know: \(unknown.joined(separator: ", ")) (it knows \(known.sorted().joined(separator: ", "))); their entities can only count as missed")

@@ -27,7 +27,7 @@ public enum TagScheme: String, Sendable, CaseIterable, Codable {
     /// does; IOB1 if some span
     /// starts with `I-` and `B-` appears only right after a span of the same type; otherwise IOB2
     /// (also for sequences with no entities at all).
-    public static func detect<S: Sequence>(_ tagSequences: S) -> TagScheme where S.Element == [String] {
+    package static func detect<S: Sequence>(_ tagSequences: S) -> TagScheme where S.Element == [String] {
         var detector = TagSchemeDetector()
         for tags in tagSequences { detector.add(tags) }
         return detector.scheme
@@ -42,7 +42,7 @@ public enum TagScheme: String, Sendable, CaseIterable, Codable {
     }
 
     /// Writes spans as tags of this scheme for a sentence of `count` tokens.
-    public func tags(for spans: [EntitySpan], count: Int) -> [String] {
+    package func tags(for spans: [EntitySpan], count: Int) -> [String] {
         var out = [String](repeating: "O", count: count)
         var previous: EntitySpan?
         for span in spans where span.start >= 0 && span.end <= count && span.start < span.end {
@@ -80,21 +80,21 @@ public enum TagScheme: String, Sendable, CaseIterable, Codable {
 
 /// Accumulates the evidence `TagScheme.detect` uses one sentence at a time, so a large corpus can
 /// be classified while streaming through it.
-public struct TagSchemeDetector: Sendable {
+package struct TagSchemeDetector: Sendable {
     private var sawEndOrSingle = false
     private var sawSpanStartingWithI = false
     private var sawSpanStartingWithB = false
 
-    public init() {}
+    package init() {}
 
     private var sawUnitOrLast = false
 
-    public mutating func add(_ tags: [String]) {
+    package mutating func add(_ tags: [String]) {
         if !sawUnitOrLast { sawUnitOrLast = tags.contains { $0.hasPrefix("U-") || $0.hasPrefix("L-") } }
         add(parsed: tags.map { ParsedTag($0) ?? .outside })
     }
 
-    public mutating func add(parsed tags: [ParsedTag]) {
+    package mutating func add(parsed tags: [ParsedTag]) {
         var previous = ParsedTag.outside
         for tag in tags {
             let continuesSameType = !previous.isOutside && previous.type == tag.type
@@ -108,7 +108,7 @@ public struct TagSchemeDetector: Sendable {
         }
     }
 
-    public var scheme: TagScheme {
+    package var scheme: TagScheme {
         if sawUnitOrLast { return .bilou }
         if sawEndOrSingle { return .bioes }
         if sawSpanStartingWithI && !sawSpanStartingWithB { return .iob1 }

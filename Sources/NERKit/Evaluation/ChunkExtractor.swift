@@ -2,8 +2,8 @@
 /// report are the ones conlleval counts: an `I-` after `O` or after another type opens an
 /// entity, a change of type closes one, `B-` after `B-` gives two entities. Sequences using
 /// `E-`/`S-` (BIOES, IOE) are first rewritten as IOB2, as `ConllEvaluator` scores them.
-public enum ChunkExtractor {
-    public static func spans(_ tags: [String]) -> [EntitySpan] {
+package enum ChunkExtractor {
+    package static func spans(_ tags: [String]) -> [EntitySpan] {
         var table = TagTable()
         let ids = tags.map { table.id(of: $0) }
         let parsed = ids.map { table.tags[Int($0)] }

@@ -6,7 +6,7 @@
 ///
 /// Tags are parsed once per distinct string and scored as small integers, so scoring a dev set
 /// after each training epoch costs little.
-public struct ConllEvaluator {
+package struct ConllEvaluator {
     private var table = TagTable()
     private var tokens = 0
     private var correctTags = 0
@@ -26,17 +26,17 @@ public struct ConllEvaluator {
     private var converted: [ConllTag] = []
 
     /// The span errors found so far when created with `collectingErrors: true`.
-    public private(set) var errorAnalysis: SpanErrorAnalysis?
+    package private(set) var errorAnalysis: SpanErrorAnalysis?
 
     /// With `collectingErrors`, every sentence's entities are also compared for `--errors`
     /// (slower; training leaves it off).
-    public init(collectingErrors: Bool = false) {
+    package init(collectingErrors: Bool = false) {
         errorAnalysis = collectingErrors ? SpanErrorAnalysis() : nil
     }
 
     /// Scores one sentence. `gold` and `predicted` must have the same length; `tokens` and
     /// `location` (e.g. `file:line`) are only used to show errors.
-    public mutating func add(gold: [String], predicted: [String], tokens: [String]? = nil, location: String? = nil) {
+    package mutating func add(gold: [String], predicted: [String], tokens: [String]? = nil, location: String? = nil) {
         precondition(gold.count == predicted.count, "gold and predicted tag counts differ")
         goldIDs.removeAll(keepingCapacity: true)
         predictedIDs.removeAll(keepingCapacity: true)
@@ -69,7 +69,7 @@ public struct ConllEvaluator {
     }
 
     /// The counts so far.
-    public var report: EvaluationReport {
+    package var report: EvaluationReport {
         var overall = self.overall
         var correctByType = self.correctByType
         if inCorrect {

@@ -3,7 +3,7 @@ import Foundation
 extension EvaluationReport {
     /// The report exactly as conlleval prints it, byte for byte: the totals line, the overall
     /// line (left out, as conlleval does, when there are no tokens), one line per type.
-    public func conllevalText() -> String {
+    package func conllevalText() -> String {
         var text = "processed \(tokens) tokens with \(overall.gold) phrases; "
             + "found: \(overall.found) phrases; correct: \(overall.correct).\n"
         if tokens > 0 {
@@ -25,13 +25,13 @@ extension EvaluationReport {
 
     /// The same figures as one JSON object for scripts; percentages rounded to two decimals
     /// as in the text report, counts exact. Ends with a newline.
-    public func json() -> String {
+    package func json() -> String {
         "{" + jsonMembers() + "}\n"
     }
 
     /// The report with an `errors` member added: counts by kind (keys with `_` for spaces),
     /// `total`, and `confusion` {goldType: {predictedType: count}}, `O` meaning no entity.
-    public func json(with errors: SpanErrorAnalysis) -> String {
+    package func json(with errors: SpanErrorAnalysis) -> String {
         "{" + jsonMembers() + ", " + errors.jsonMembers() + "}\n"
     }
 

@@ -1,10 +1,17 @@
 /// Tags gold-annotated files with a model and scores the predictions against the gold tags: the
 /// loop behind `ner eval FILE...` and `ner report --gold`.
 public enum GoldFileEvaluation {
+    /// Tags the gold files (CoNLL columns: the token first, the gold tag last) with `tagger` and
+    /// scores the entities with conlleval's rules: what `ner eval --model M FILE...` prints.
+    /// Throws a ``NERError`` naming the file and line of malformed input.
+    public static func score(_ tagger: Tagger, files: [String]) throws -> EvaluationReport {
+        try evaluate(tagger, files: files).report
+    }
+
     /// Scores `tagger` on every file. Predictions are written in each gold file's own tag scheme,
     /// so token accuracy compares like with like. With `recase`, every token is recased before
     /// tagging (gold tags unchanged). `warn` receives gold entity types the model does not know.
-    public static func evaluate(_ tagger: Tagger, files: [String], columns: CoNLLColumns = CoNLLColumns(),
+    package static func evaluate(_ tagger: Tagger, files: [String], columns: CoNLLColumns = CoNLLColumns(),
                                 recase: Recasing? = nil, collectingErrors: Bool = false,
                                 warn: (NERError) -> Void = { _ in }) throws -> ConllEvaluator {
         var evaluator = ConllEvaluator(collectingErrors: collectingErrors)

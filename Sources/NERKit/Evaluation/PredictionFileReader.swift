@@ -1,10 +1,10 @@
 /// One sentence of a predictions file: its words (when the file has a word column), the gold
 /// tags and the predicted tags, and the line its first token is on.
-public struct PredictionSentence: Hashable, Sendable {
-    public var tokens: [String]?
-    public var gold: [String]
-    public var predicted: [String]
-    public var line: Int
+package struct PredictionSentence: Hashable, Sendable {
+    package var tokens: [String]?
+    package var gold: [String]
+    package var predicted: [String]
+    package var line: Int
 }
 
 /// Reads the layout conlleval reads: one token per line, columns separated by spaces or tabs,
@@ -15,20 +15,20 @@ public struct PredictionSentence: Hashable, Sendable {
 ///
 /// Unlike conlleval, a `-DOCSTART-` line is not counted as a token, so token counts and
 /// accuracy are over the text's tokens only.
-public final class PredictionFileReader {
+package final class PredictionFileReader {
     private let reader: LineReader
     /// The name used in error messages.
-    public let displayPath: String
+    package let displayPath: String
     private var expectedColumns: Int? = nil
     private var firstTokenLine = 0
 
-    public init(path: String, displayPath: String? = nil) throws {
+    package init(path: String, displayPath: String? = nil) throws {
         reader = try LineReader(path: path)
         self.displayPath = displayPath ?? path
     }
 
     /// The next sentence, or nil at the end of the file.
-    public func next() throws -> PredictionSentence? {
+    package func next() throws -> PredictionSentence? {
         var sentence = PredictionSentence(tokens: nil, gold: [], predicted: [], line: 0)
         var words: [String] = []
         while let bytes = try readLine() {

@@ -1,6 +1,6 @@
 extension SpanErrorAnalysis {
     /// Entity types in the confusion matrix, in conlleval's (byte) order, `O` last.
-    public var confusionLabels: [String] {
+    package var confusionLabels: [String] {
         var types = Set(confusion.keys)
         for row in confusion.values { types.formUnion(row.keys) }
         types.remove(Self.noEntity)
@@ -9,7 +9,7 @@ extension SpanErrorAnalysis {
 
     /// The table printed after the report by `ner eval --errors`: errors by kind, then the
     /// type confusion matrix (the O/O cell is meaningless and shown as `-`).
-    public func summaryText() -> String {
+    package func summaryText() -> String {
         var text = "\nspan errors by kind:\n"
         for kind in SpanErrorKind.allCases {
             text += "  " + pad(kind.rawValue, 16) + padLeft(String(countsByKind[kind] ?? 0), 8) + "\n"
@@ -39,7 +39,7 @@ extension SpanErrorAnalysis {
     /// Every error with its sentence, for `ner eval --errors-file`: kind and location, the
     /// gold and the predicted entity (tokens numbered from 1), and the sentence as annotated
     /// and as predicted with entities in `[TYPE ...]` brackets.
-    public func errorsText() -> String {
+    package func errorsText() -> String {
         var text = "# \(totalErrors) span error\(totalErrors == 1 ? "" : "s"). Each gives its kind and where its sentence starts,\n"
             + "# the gold and the predicted entity (tokens numbered from 1), and the sentence as annotated\n"
             + "# (gold) and as predicted, with entities in [TYPE ...] brackets.\n"

@@ -1,5 +1,5 @@
 /// What went wrong with one entity, so a user can see which mistakes a model makes.
-public enum SpanErrorKind: String, CaseIterable, Sendable {
+package enum SpanErrorKind: String, CaseIterable, Sendable {
     /// Predicted with exactly the gold boundaries but another type.
     case wrongType = "wrong type"
     /// Predicted with the gold type, overlapping the gold entity with other boundaries.
@@ -14,50 +14,50 @@ public enum SpanErrorKind: String, CaseIterable, Sendable {
 
 /// One span error: the gold entity (nil when spurious), the predicted entity (nil when missed)
 /// and the sentence they are in (an index into `SpanErrorAnalysis.sentences`).
-public struct SpanError: Hashable, Sendable {
-    public var kind: SpanErrorKind
-    public var gold: EntitySpan?
-    public var predicted: EntitySpan?
-    public var sentence: Int
+package struct SpanError: Hashable, Sendable {
+    package var kind: SpanErrorKind
+    package var gold: EntitySpan?
+    package var predicted: EntitySpan?
+    package var sentence: Int
 
     /// The entity the error is about: the gold one, or the predicted one when spurious.
-    public var anchor: EntitySpan {
+    package var anchor: EntitySpan {
         gold ?? predicted ?? EntitySpan(type: "", start: 0, end: 0)
     }
 }
 
 /// A sentence that has at least one error, kept so errors can be shown in context.
-public struct AnalyzedSentence: Hashable, Sendable {
+package struct AnalyzedSentence: Hashable, Sendable {
     /// The words, or nil when the input had none (only the two tag columns).
-    public var tokens: [String]?
+    package var tokens: [String]?
     /// Number of tokens.
-    public var length: Int
-    public var gold: [EntitySpan]
-    public var predicted: [EntitySpan]
+    package var length: Int
+    package var gold: [EntitySpan]
+    package var predicted: [EntitySpan]
     /// Where the sentence came from, e.g. `file:line`.
-    public var location: String?
+    package var location: String?
 }
 
 /// Sorts the entities that were not predicted exactly into kinds of error, and counts which
 /// gold type was predicted as which type. Every predicted entity that is not correct is one
 /// error (paired with the overlapping gold entity that fits it best: same boundaries, then same
 /// type, then largest overlap); every gold entity no prediction touches is one `missed` error.
-public struct SpanErrorAnalysis: Sendable {
+package struct SpanErrorAnalysis: Sendable {
     /// Label for "no entity": the confusion row of spurious entities, the column of missed ones.
-    public static let noEntity = "O"
+    package static let noEntity = "O"
 
-    public private(set) var errors: [SpanError] = []
-    public private(set) var sentences: [AnalyzedSentence] = []
-    public private(set) var countsByKind: [SpanErrorKind: Int] = [:]
+    package private(set) var errors: [SpanError] = []
+    package private(set) var sentences: [AnalyzedSentence] = []
+    package private(set) var countsByKind: [SpanErrorKind: Int] = [:]
     /// confusion[goldType][predictedType]: correct entities, errors that pair a gold and a
     /// predicted entity, spurious entities (gold `O`) and missed ones (predicted `O`).
-    public private(set) var confusion: [String: [String: Int]] = [:]
+    package private(set) var confusion: [String: [String: Int]] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Adds one sentence's gold and predicted entities; `length` is its number of tokens
     /// (by default that of `tokens`, or up to the last entity).
-    public mutating func add(gold: [EntitySpan], predicted: [EntitySpan], length: Int? = nil,
+    package mutating func add(gold: [EntitySpan], predicted: [EntitySpan], length: Int? = nil,
                              tokens: [String]? = nil, location: String? = nil) {
         let goldSet = Set(gold)
         var found: [SpanError] = []
@@ -106,5 +106,5 @@ public struct SpanErrorAnalysis: Sendable {
     }
 
     /// Number of errors of all kinds.
-    public var totalErrors: Int { errors.count }
+    package var totalErrors: Int { errors.count }
 }

@@ -4,15 +4,15 @@ import Foundation
 /// no script, no network): what the model is and how it was trained (its provenance), the
 /// learning curves of its metrics file, and, given gold files, its scores per type and the type
 /// confusion matrix as a heat map.
-public struct TrainingReport {
+package struct TrainingReport {
     /// Scores of the model on gold files.
-    public struct GoldScores {
-        public var files: [String]
-        public var report: EvaluationReport
-        public var errors: SpanErrorAnalysis?
-        public var recase: Recasing?
+    package struct GoldScores {
+        package var files: [String]
+        package var report: EvaluationReport
+        package var errors: SpanErrorAnalysis?
+        package var recase: Recasing?
 
-        public init(files: [String], report: EvaluationReport, errors: SpanErrorAnalysis?, recase: Recasing? = nil) {
+        package init(files: [String], report: EvaluationReport, errors: SpanErrorAnalysis?, recase: Recasing? = nil) {
             self.files = files
             self.report = report
             self.errors = errors
@@ -20,15 +20,15 @@ public struct TrainingReport {
         }
     }
 
-    public var modelPath: String
-    public var tagger: Tagger
+    package var modelPath: String
+    package var tagger: Tagger
     /// The epochs of the metrics file (empty when there is none).
-    public var history: [EpochMetrics]
+    package var history: [EpochMetrics]
     /// Where the history was read from, or looked for.
-    public var metricsPath: String?
-    public var gold: [GoldScores]
+    package var metricsPath: String?
+    package var gold: [GoldScores]
 
-    public init(modelPath: String, tagger: Tagger, history: [EpochMetrics], metricsPath: String?, gold: [GoldScores] = []) {
+    package init(modelPath: String, tagger: Tagger, history: [EpochMetrics], metricsPath: String?, gold: [GoldScores] = []) {
         self.modelPath = modelPath
         self.tagger = tagger
         self.history = history
@@ -38,7 +38,7 @@ public struct TrainingReport {
 
     /// Reads the metrics file `ner train` writes beside a model (`MODEL.metrics.jsonl`): one
     /// `EpochMetrics` JSON object per line. Errors name the file and line.
-    public static func readMetrics(_ path: String) throws -> [EpochMetrics] {
+    package static func readMetrics(_ path: String) throws -> [EpochMetrics] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NERError(path: path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
         }
@@ -54,7 +54,7 @@ public struct TrainingReport {
         return epochs
     }
 
-    public func html() -> String {
+    package func html() -> String {
         var out = """
         <!DOCTYPE html>
         <html lang="en">

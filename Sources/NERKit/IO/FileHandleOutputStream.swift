@@ -10,14 +10,14 @@ import Glibc
 /// `failure` and later writes are dropped; `check(name:)` turns it into an error naming the
 /// output, so no command exits 0 after losing output. Foundation's `FileHandle.write(_:)`
 /// would trap on such an error instead.
-public final class FileHandleOutputStream: TextOutputStream {
+package final class FileHandleOutputStream: TextOutputStream {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private let capacity: Int
     /// The `strerror` text of the first failed write, if any.
-    public private(set) var failure: String?
+    package private(set) var failure: String?
 
-    public init(_ handle: FileHandle, bufferSize: Int = 1 << 16) {
+    package init(_ handle: FileHandle, bufferSize: Int = 1 << 16) {
         self.descriptor = handle.fileDescriptor
         self.capacity = bufferSize
         buffer.reserveCapacity(bufferSize)
@@ -25,14 +25,14 @@ public final class FileHandleOutputStream: TextOutputStream {
 
     deinit { flush() }
 
-    public func write(_ string: String) {
+    package func write(_ string: String) {
         buffer.append(contentsOf: string.utf8)
         if buffer.count >= capacity { flush() }
     }
 
     /// Writes out the buffer. A closed pipe (`ner tag | head`) ends the process by SIGPIPE as
     /// for any Unix filter; other errors are recorded in `failure`.
-    public func flush() {
+    package func flush() {
         defer { buffer.removeAll(keepingCapacity: true) }
         guard !buffer.isEmpty, failure == nil else { return }
         buffer.withUnsafeBytes { bytes in
@@ -50,7 +50,7 @@ public final class FileHandleOutputStream: TextOutputStream {
     }
 
     /// Flushes, then throws if any write failed: "`name`: cannot write: No space left on device".
-    public func check(name: String) throws {
+    package func check(name: String) throws {
         flush()
         if let failure { throw NERError(path: name, "cannot write: \(failure)") }
     }

@@ -1,8 +1,8 @@
 /// JSON string literals for everything ner writes as JSON (tag output, eval reports, model file
 /// headers, the HTTP service): one writer, so every output escapes alike.
-public enum JSONText {
+package enum JSONText {
     /// `text` as a JSON string literal, quotes included.
-    public static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -6,10 +6,10 @@ import Foundation
 /// bytes without its terminator (`\n` or `\r\n`), so callers decide how to validate the
 /// encoding. Plain input is read with read(2), so from a pipe or terminal each line is returned
 /// as soon as it arrives rather than when a block of input has filled up.
-public final class LineReader {
-    public let path: String
+package final class LineReader {
+    package let path: String
     /// 1-based number of the line last returned by `next()`.
-    public private(set) var lineNumber = 0
+    package private(set) var lineNumber = 0
 
     private let fd: Int32
     /// Decompressed (or plain) bytes; lines are cut from `start..<end`.
@@ -24,7 +24,7 @@ public final class LineReader {
 
     private enum Format { case unknown, plain, gzip }
 
-    public init(path: String, bufferSize: Int = 1 << 16) throws {
+    package init(path: String, bufferSize: Int = 1 << 16) throws {
         self.path = path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -44,7 +44,7 @@ public final class LineReader {
     }
 
     /// The next line's bytes, or nil at the end of the file.
-    public func next() throws -> [UInt8]? {
+    package func next() throws -> [UInt8]? {
         while true {
             if let nl = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
                 var lineEnd = nl

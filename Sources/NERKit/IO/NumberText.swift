@@ -1,8 +1,8 @@
 /// Numbers as the reports print them.
-public enum NumberText {
+package enum NumberText {
     /// 1234567 → "1,234,567": sizes and rates are compared with published tables, which use
     /// separators.
-    public static func grouped(_ n: Int) -> String {
+    package static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {

@@ -3,10 +3,10 @@
 /// bytes the user has, and it wants the position for the error line. Checks what
 /// `String(validating:)` checks — no overlong forms, no surrogates, nothing past U+10FFFF, no
 /// truncated sequence — without building a string.
-public enum UTF8Validation {
+package enum UTF8Validation {
     /// The index of the first byte of the first invalid sequence in `bytes`, or nil if all of it
     /// is valid UTF-8.
-    public static func firstInvalidIndex<C: RandomAccessCollection>(_ bytes: C) -> C.Index? where C.Element == UInt8 {
+    package static func firstInvalidIndex<C: RandomAccessCollection>(_ bytes: C) -> C.Index? where C.Element == UInt8 {
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i != end {

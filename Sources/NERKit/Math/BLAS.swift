@@ -2,11 +2,11 @@ import CBLAS
 import Foundation
 
 /// Row-major single-precision matrix products through OpenBLAS.
-public enum BLAS {
+package enum BLAS {
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, with op(A) m×k and op(B) k×n, all row-major.
     /// `lda`, `ldb`, `ldc` default to the packed row lengths.
     @inline(__always)
-    public static func gemm(
+    package static func gemm(
         transA: Bool = false, transB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1,
@@ -31,14 +31,14 @@ public enum BLAS {
     }
 
     /// The number of threads OpenBLAS uses for one product.
-    public static func setThreads(_ n: Int) {
+    package static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
     }
 
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    package static var threads: Int { Int(openblas_get_num_threads()) }
 
     /// The CPU kernel set OpenBLAS chose at load time (e.g. "Haswell", "SkylakeX").
-    public static var coreName: String {
+    package static var coreName: String {
         guard let p = openblas_get_corename() else { return "unknown" }
         return String(cString: p)
     }
@@ -47,7 +47,7 @@ public enum BLAS {
     /// SSE3 "Prescott" kernels, which run this model's products about 1.5× slower. Returns the
     /// kernel set the CPU supports when OpenBLAS picked a weaker one, nil otherwise; OpenBLAS
     /// reads `OPENBLAS_CORETYPE` only when it loads, so the caller must re-exec to apply it.
-    public static func betterCoreType(cpuinfo: String? = nil) -> String? {
+    package static func betterCoreType(cpuinfo: String? = nil) -> String? {
         let info = cpuinfo ?? ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
         guard let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
         let flags = Set(flagsLine.split(separator: " ").map(String.init))

@@ -1,11 +1,11 @@
 /// Vectorised exp, sigmoid and tanh over contiguous Float buffers: the LSTM gates spend most of
 /// their time here, and libm's scalar `expf`/`tanhf` cost several times more than these SIMD
 /// versions. Accuracy is a few ulp (Cephes-style range reduction and a degree-6 polynomial).
-public enum VectorMath {
-    public typealias V = SIMD8<Float>
+package enum VectorMath {
+    package typealias V = SIMD8<Float>
 
     @inline(__always)
-    public static func exp(_ x: V) -> V {
+    package static func exp(_ x: V) -> V {
         // exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n ln 2 ∈ [−ln2/2, ln2/2].
         let lo = V(repeating: -87.3), hi = V(repeating: 88.3)
         var clamped = x.replacing(with: lo, where: x .< lo)
@@ -32,31 +32,31 @@ public enum VectorMath {
     }
 
     @inline(__always)
-    public static func sigmoid(_ x: V) -> V {
+    package static func sigmoid(_ x: V) -> V {
         V(repeating: 1) / (V(repeating: 1) + exp(-x))
     }
 
     @inline(__always)
-    public static func tanh(_ x: V) -> V {
+    package static func tanh(_ x: V) -> V {
         // tanh(x) = 1 − 2 / (exp(2x) + 1); exact at the extremes, a few ulp of 1 near 0.
         V(repeating: 1) - V(repeating: 2) / (exp(x + x) + V(repeating: 1))
     }
 
     @inline(__always)
-    public static func sigmoid(_ x: Float) -> Float { sigmoid(V(repeating: x))[0] }
+    package static func sigmoid(_ x: Float) -> Float { sigmoid(V(repeating: x))[0] }
 
     @inline(__always)
-    public static func tanh(_ x: Float) -> Float { tanh(V(repeating: x))[0] }
+    package static func tanh(_ x: Float) -> Float { tanh(V(repeating: x))[0] }
 
     /// p[i] = σ(p[i]) for i < n.
     @inline(__always)
-    public static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    package static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
         apply(p, n, sigmoid)
     }
 
     /// p[i] = tanh(p[i]) for i < n.
     @inline(__always)
-    public static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    package static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
         apply(p, n, tanh)
     }
 

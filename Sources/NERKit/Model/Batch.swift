@@ -1,24 +1,24 @@
 /// A sentence turned into ids once, when the corpus is loaded, so that no string work happens
 /// while training. `surfaces` index a `SurfaceTable`: distinct spellings, whose characters the
 /// character encoder reads once per batch however often the word occurs.
-public struct EncodedSentence: Sendable {
-    public var words: [Int32]
-    public var casings: [Int32]
-    public var surfaces: [Int32]
+package struct EncodedSentence: Sendable {
+    package var words: [Int32]
+    package var casings: [Int32]
+    package var surfaces: [Int32]
     /// Gold tag ids (BIOES), empty when unknown.
-    public var tags: [Int32]
+    package var tags: [Int32]
 
-    public var count: Int { words.count }
+    package var count: Int { words.count }
 }
 
 /// Distinct token spellings and their character ids.
-public struct SurfaceTable: Sendable {
-    public private(set) var chars: [[Int32]] = []
+package struct SurfaceTable: Sendable {
+    package private(set) var chars: [[Int32]] = []
     private var ids: [String: Int32] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func id(of token: String, charIds: (String) -> [Int32]) -> Int32 {
+    package mutating func id(of token: String, charIds: (String) -> [Int32]) -> Int32 {
         if let id = ids[token] { return id }
         let id = Int32(chars.count)
         chars.append(charIds(token))
@@ -26,24 +26,24 @@ public struct SurfaceTable: Sendable {
         return id
     }
 
-    public var count: Int { chars.count }
+    package var count: Int { chars.count }
 }
 
 /// A minibatch in the packed time-major layout (see `SequenceLayout`), sentences longest first.
-public struct Batch {
-    public let layout: SequenceLayout
+package struct Batch {
+    package let layout: SequenceLayout
     /// Index (into the caller's sentence array) of each batch column.
-    public let order: [Int]
-    public internal(set) var words: [Int32]  // [rows], -1 in padding
-    public let casings: [Int32]    // [rows], -1 in padding
+    package let order: [Int]
+    package internal(set) var words: [Int32]  // [rows], -1 in padding
+    package let casings: [Int32]    // [rows], -1 in padding
     /// For each row, the index of its spelling among `uniqueChars` (-1 in padding).
-    public let uniqueIndex: [Int32]
+    package let uniqueIndex: [Int32]
     /// The characters of each distinct spelling in the batch.
-    public let uniqueChars: [[Int32]]
-    public let tags: [[Int32]]     // per column, empty when unknown
-    public var tokenCount: Int { layout.lengths.reduce(0, +) }
+    package let uniqueChars: [[Int32]]
+    package let tags: [[Int32]]     // per column, empty when unknown
+    package var tokenCount: Int { layout.lengths.reduce(0, +) }
 
-    public init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
+    package init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
         self.init(sentences, indices: indices, distinctSpellingsOf: surfaces)
     }
 
@@ -51,7 +51,7 @@ public struct Batch {
     /// of the caller's `SurfaceTable` (see `TaggerModel.predict(_:charVectors:)`):
     /// `uniqueIndex` holds each token's surface id itself and `uniqueChars` is empty, so
     /// building it takes no per-batch dictionary of spellings.
-    public init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {
+    package init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {
         self.init(sentences, indices: indices, distinctSpellingsOf: nil)
     }
 

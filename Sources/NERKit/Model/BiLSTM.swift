@@ -4,14 +4,14 @@ import Foundation
 /// concatenated per position: [h→(t), h←(t)]. The backward LSTM reads each sequence reversed
 /// within its own length, so both directions run on the same packed layout; the two directions
 /// are independent and run on two threads when `parallel` is set.
-public final class BiLSTM {
-    public let forwardLSTM: LSTMLayer
-    public let backwardLSTM: LSTMLayer?
-    public var hiddenSize: Int { forwardLSTM.hiddenSize }
-    public var outputSize: Int { hiddenSize * (backwardLSTM == nil ? 1 : 2) }
-    public var parallel = false
+package final class BiLSTM {
+    package let forwardLSTM: LSTMLayer
+    package let backwardLSTM: LSTMLayer?
+    package var hiddenSize: Int { forwardLSTM.hiddenSize }
+    package var outputSize: Int { hiddenSize * (backwardLSTM == nil ? 1 : 2) }
+    package var parallel = false
 
-    public let output = FloatBuffer()        // [rows × outputSize]
+    package let output = FloatBuffer()        // [rows × outputSize]
     private let reversedInput = FloatBuffer()
     private let dForward = FloatBuffer()
     private let dBackward = FloatBuffer()
@@ -21,20 +21,20 @@ public final class BiLSTM {
 
     /// `bidirectional: false` keeps only the left-to-right LSTM (for the ablation that shows
     /// what the backward pass buys).
-    public init(name: String, inputSize: Int, hiddenSize: Int, bidirectional: Bool = true) {
+    package init(name: String, inputSize: Int, hiddenSize: Int, bidirectional: Bool = true) {
         forwardLSTM = LSTMLayer(name: "\(name).forward", inputSize: inputSize, hiddenSize: hiddenSize)
         backwardLSTM = bidirectional ? LSTMLayer(name: "\(name).backward", inputSize: inputSize, hiddenSize: hiddenSize) : nil
     }
 
-    public var parameters: [Parameter] { forwardLSTM.parameters + (backwardLSTM?.parameters ?? []) }
+    package var parameters: [Parameter] { forwardLSTM.parameters + (backwardLSTM?.parameters ?? []) }
 
-    public func initialize(_ rng: inout SeededRandom) {
+    package func initialize(_ rng: inout SeededRandom) {
         forwardLSTM.initialize(&rng)
         backwardLSTM?.initialize(&rng)
     }
 
     @discardableResult
-    public func forward(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+    package func forward(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
         self.layout = layout
         let D = forwardLSTM.inputSize, H = hiddenSize, O = outputSize, rows = layout.rows
         let out = output.reserve(rows * O)
@@ -66,7 +66,7 @@ public final class BiLSTM {
 
     /// Back-propagates `dOutput` ([rows × outputSize]) and writes the input gradient into `dInput`
     /// (overwriting it), if given.
-    public func backward(_ dOutput: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?) {
+    package func backward(_ dOutput: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?) {
         let D = forwardLSTM.inputSize, H = hiddenSize, O = outputSize, rows = layout.rows
         let df = dForward.reserve(rows * H)
         for r in 0..<rows { (df + r * H).update(from: dOutput + r * O, count: H) }
@@ -92,7 +92,7 @@ public final class BiLSTM {
     }
 
     /// See `LSTMLayer.prepareForInference`.
-    public func prepareForInference() {
+    package func prepareForInference() {
         forwardLSTM.prepareForInference()
         backwardLSTM?.prepareForInference()
     }
@@ -101,14 +101,14 @@ public final class BiLSTM {
     /// directly and write their halves of `output`; nothing is kept for `backward`. Same
     /// numbers as `forward`.
     @discardableResult
-    public func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+    package func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
         inferBoth(layout, { lstm, reversed, out, stride in lstm.infer(x, layout: layout, reversed: reversed, into: out, outStride: stride) })
     }
 
     /// `infer` with each direction's input projection given per row (see
     /// `LSTMLayer.infer(projectedRows:…)`); `backward` is ignored without a backward LSTM.
     @discardableResult
-    public func infer(projectedForward forward: UnsafePointer<UnsafePointer<Float>>,
+    package func infer(projectedForward forward: UnsafePointer<UnsafePointer<Float>>,
                       projectedBackward backward: UnsafePointer<UnsafePointer<Float>>,
                       layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
         inferBoth(layout, { lstm, reversed, out, stride in

@@ -5,15 +5,15 @@ import Foundation
 /// Σ transition(yₜ₋₁, yₜ) + end(yₙ); training minimises log Z − score(gold) computed by the
 /// forward algorithm. Transitions the tag scheme forbids (O → I-PER, B-PER → E-LOC) get a fixed
 /// score of −10⁴ and no gradient, so Viterbi never produces them.
-public final class CRF {
-    public let tagCount: Int
-    public let transitions: Parameter  // [K × K], from row to column
-    public let start: Parameter        // [K]
-    public let end: Parameter          // [K]
+package final class CRF {
+    package let tagCount: Int
+    package let transitions: Parameter  // [K × K], from row to column
+    package let start: Parameter        // [K]
+    package let end: Parameter          // [K]
     /// allowed[i*K+j]: may tag j follow tag i; allowedStart/End likewise.
-    public let allowed: [Bool]
-    public let allowedStart: [Bool]
-    public let allowedEnd: [Bool]
+    package let allowed: [Bool]
+    package let allowedStart: [Bool]
+    package let allowedEnd: [Bool]
     static let forbidden: Float = -10_000
 
     // Forward-backward in scaled probability space (Rabiner's scaling): one exp per tag and
@@ -25,7 +25,7 @@ public final class CRF {
     private var expT: [Float] = []      // [K×K] exp(transition − max)
     private var expEnd: [Float] = []
 
-    public init(tags: [String]) {
+    package init(tags: [String]) {
         let K = tags.count
         tagCount = K
         transitions = Parameter("crf.transitions", shape: [K, K])
@@ -43,15 +43,15 @@ public final class CRF {
         applyConstraints()
     }
 
-    public var parameters: [Parameter] { [transitions, start, end] }
+    package var parameters: [Parameter] { [transitions, start, end] }
 
-    public func initialize() {
+    package func initialize() {
         transitions.fill(0); start.fill(0); end.fill(0)
         applyConstraints()
     }
 
     /// Pins forbidden scores (after loading or an optimiser step) and clears their gradients.
-    public func applyConstraints() {
+    package func applyConstraints() {
         let K = tagCount
         for i in 0..<K * K where !allowed[i] { transitions.value[i] = CRF.forbidden; transitions.grad[i] = 0 }
         for i in 0..<K {
@@ -161,7 +161,7 @@ public final class CRF {
     /// The negative log-likelihood of `gold` for one sentence, with emissions `e` (n rows,
     /// `stride` floats apart). Writes ∂loss/∂e · scale into `dE` and adds the transition
     /// gradients (times `scale`) into the parameters.
-    public func loss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, gold: [Int32],
+    package func loss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, gold: [Int32],
                      dEmissions dE: UnsafeMutablePointer<Float>, scale factor: Float) -> Float {
         let K = tagCount
         if n == 0 { return 0 }
@@ -226,7 +226,7 @@ public final class CRF {
     private var expTMax: Float = 0
 
     /// The highest-scoring tag sequence (Viterbi). Ties go to the lowest previous tag.
-    public func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
+    package func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
         let K = tagCount
         if n == 0 { return [] }
         if viterbiScore.count != K { viterbiScore = [Float](repeating: 0, count: K); viterbiNext = viterbiScore }
@@ -282,7 +282,7 @@ public final class CRF {
     /// The probability, under the model, that positions `from..<to` carry exactly the tags of
     /// `path` there (from the scaled forward and backward probabilities): the confidence of one
     /// predicted entity.
-    public func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
+    package func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
                                   path: [Int32], spans: [(Int, Int)]) -> [Double] {
         if spans.isEmpty || n == 0 { return [] }
         let K = tagCount

@@ -1,22 +1,22 @@
 /// A lookup table: row `id` of `table` is the vector of item `id`. Gradients go only to the rows
 /// a batch used (the table is a sparse parameter).
-public final class Embedding {
-    public let table: Parameter
-    public var dimension: Int { table.shape[1] }
-    public var count: Int { table.shape[0] }
+package final class Embedding {
+    package let table: Parameter
+    package var dimension: Int { table.shape[1] }
+    package var count: Int { table.shape[0] }
 
-    public init(name: String, count: Int, dimension: Int) {
+    package init(name: String, count: Int, dimension: Int) {
         table = Parameter(name, shape: [count, dimension], sparseRows: true)
     }
 
-    public func initialize(_ rng: inout SeededRandom, limit: Float? = nil) {
+    package func initialize(_ rng: inout SeededRandom, limit: Float? = nil) {
         table.initUniform(limit ?? (3 / Float(dimension)).squareRoot(), &rng)
     }
 
     /// Copies the vector of `ids[r]` into row r of `out` (row stride `stride`, starting at
     /// column `offset`); ids below 0 give a zero vector (padding).
     @inline(__always)
-    public func gather(_ ids: UnsafePointer<Int32>, count n: Int, into out: UnsafeMutablePointer<Float>, stride: Int, offset: Int = 0) {
+    package func gather(_ ids: UnsafePointer<Int32>, count n: Int, into out: UnsafeMutablePointer<Float>, stride: Int, offset: Int = 0) {
         let d = dimension
         for r in 0..<n {
             let dst = out + r * stride + offset
@@ -28,7 +28,7 @@ public final class Embedding {
 
     /// Adds row r of `dOut` (columns offset ..< offset+d) to the gradient of `ids[r]`.
     @inline(__always)
-    public func scatter(_ ids: UnsafePointer<Int32>, count n: Int, from dOut: UnsafePointer<Float>, stride: Int, offset: Int = 0) {
+    package func scatter(_ ids: UnsafePointer<Int32>, count n: Int, from dOut: UnsafePointer<Float>, stride: Int, offset: Int = 0) {
         let d = dimension
         if table.frozen { return }
         for r in 0..<n {

@@ -1,26 +1,26 @@
 /// Maps tokens to the ids the model reads: the word key's id, the casing class, and the
 /// spelling's characters. Owns the word, character and tag vocabularies.
-public struct FeatureEncoder: Sendable {
-    public var words: Vocabulary
-    public var chars: Vocabulary
+package struct FeatureEncoder: Sendable {
+    package var words: Vocabulary
+    package var chars: Vocabulary
     /// BIOES tags; the tag vocabulary has no padding or unknown entries.
-    public var tags: Vocabulary
+    package var tags: Vocabulary
     /// Characters are looked up case-folded (`ModelConfig.foldCharCase`).
-    public var foldCharCase = false
+    package var foldCharCase = false
 
-    public init(words: Vocabulary, chars: Vocabulary, tags: Vocabulary) {
+    package init(words: Vocabulary, chars: Vocabulary, tags: Vocabulary) {
         self.words = words
         self.chars = chars
         self.tags = tags
     }
 
-    public func charIds(_ token: String) -> [Int32] {
+    package func charIds(_ token: String) -> [Int32] {
         (foldCharCase ? WordKey.casefold(token) : token).unicodeScalars.map { chars.lookup(String($0)) }
     }
 
     /// Encodes one sentence; `tags` (BIOES strings) may be empty. Unknown tags are an error the
     /// caller reports with its file position, so they are returned as nil.
-    public func encode(_ tokens: [String], tags tagStrings: [String] = [], surfaces: inout SurfaceTable) -> EncodedSentence? {
+    package func encode(_ tokens: [String], tags tagStrings: [String] = [], surfaces: inout SurfaceTable) -> EncodedSentence? {
         var s = EncodedSentence(words: [], casings: [], surfaces: [], tags: [])
         s.words.reserveCapacity(tokens.count)
         for tok in tokens {

@@ -63,7 +63,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     /// The character encoder sizes of the papers: Lample et al. (BiLSTM 25+25 over 25-d
     /// characters), Ma and Hovy (30 filters of width 3 over 30-d characters).
-    public static func charDefaults(_ kind: CharEncoderKind) -> (dim: Int, hidden: Int) {
+    package static func charDefaults(_ kind: CharEncoderKind) -> (dim: Int, hidden: Int) {
         switch kind {
         case .lstm: return (25, 25)
         case .cnn: return (30, 30)

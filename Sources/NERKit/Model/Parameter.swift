@@ -1,23 +1,23 @@
 /// A trainable tensor with its gradient. Embedding tables are `sparseRows`: a batch touches a
 /// few hundred of their rows, so the backward pass records which rows it wrote and the optimiser
 /// updates only those instead of sweeping the whole table.
-public final class Parameter {
-    public let name: String
-    public let shape: [Int]
-    public let count: Int
-    public let value: UnsafeMutablePointer<Float>
-    public let grad: UnsafeMutablePointer<Float>
-    public let sparseRows: Bool
+package final class Parameter {
+    package let name: String
+    package let shape: [Int]
+    package let count: Int
+    package let value: UnsafeMutablePointer<Float>
+    package let grad: UnsafeMutablePointer<Float>
+    package let sparseRows: Bool
     /// When frozen the optimiser leaves the value alone (e.g. fixed pretrained vectors).
-    public var frozen = false
+    package var frozen = false
     /// Rows with a gradient in the current batch (sparse parameters only).
-    public private(set) var touchedRows: [Int32] = []
+    package private(set) var touchedRows: [Int32] = []
     private var touchedMark: [Bool]
 
-    public var rowSize: Int { shape.count > 1 ? shape[1...].reduce(1, *) : 1 }
-    public var rows: Int { shape.first ?? 1 }
+    package var rowSize: Int { shape.count > 1 ? shape[1...].reduce(1, *) : 1 }
+    package var rows: Int { shape.first ?? 1 }
 
-    public init(_ name: String, shape: [Int], sparseRows: Bool = false) {
+    package init(_ name: String, shape: [Int], sparseRows: Bool = false) {
         self.name = name
         self.shape = shape
         self.count = shape.reduce(1, *)
@@ -36,14 +36,14 @@ public final class Parameter {
 
     /// Marks a row of a sparse parameter as having a gradient in this batch.
     @inline(__always)
-    public func touch(_ row: Int32) {
+    package func touch(_ row: Int32) {
         if !touchedMark[Int(row)] {
             touchedMark[Int(row)] = true
             touchedRows.append(row)
         }
     }
 
-    public func zeroGrad() {
+    package func zeroGrad() {
         if sparseRows {
             let r = rowSize
             for row in touchedRows {
@@ -57,21 +57,21 @@ public final class Parameter {
     }
 
     /// Fills the value uniformly in [-limit, limit).
-    public func initUniform(_ limit: Float, _ rng: inout SeededRandom) {
+    package func initUniform(_ limit: Float, _ rng: inout SeededRandom) {
         for i in 0..<count { value[i] = rng.uniform(limit) }
     }
 
-    public func fill(_ x: Float) { value.update(repeating: x, count: count) }
+    package func fill(_ x: Float) { value.update(repeating: x, count: count) }
 
-    public var values: [Float] { Array(UnsafeBufferPointer(start: value, count: count)) }
+    package var values: [Float] { Array(UnsafeBufferPointer(start: value, count: count)) }
 
-    public func setValues(_ v: [Float]) {
+    package func setValues(_ v: [Float]) {
         precondition(v.count == count, "parameter \(name): \(v.count) values for \(count)")
         v.withUnsafeBufferPointer { value.update(from: $0.baseAddress!, count: count) }
     }
 
     /// Σ grad² over the parts of the gradient that may be non-zero.
-    public func gradSquaredNorm() -> Double {
+    package func gradSquaredNorm() -> Double {
         var s: Double = 0
         if sparseRows {
             let r = rowSize
@@ -85,7 +85,7 @@ public final class Parameter {
         return s
     }
 
-    public func scaleGrad(_ f: Float) {
+    package func scaleGrad(_ f: Float) {
         if sparseRows {
             let r = rowSize
             for row in touchedRows {

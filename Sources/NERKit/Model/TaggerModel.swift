@@ -4,21 +4,21 @@ import Foundation
 /// dropout → BiLSTM (→ dropout → BiLSTM …) → dropout → linear layer to tag scores → CRF (or
 /// per-token softmax).
 /// `loss` runs the forward and backward passes of a batch; `predict` only the forward pass.
-public final class TaggerModel {
-    public let config: ModelConfig
-    public let encoder: FeatureEncoder
-    public let wordEmbedding: Embedding
-    public let casingEmbedding: Embedding?
-    public let charEncoder: CharEncoder?
+package final class TaggerModel {
+    package let config: ModelConfig
+    package let encoder: FeatureEncoder
+    package let wordEmbedding: Embedding
+    package let casingEmbedding: Embedding?
+    package let charEncoder: CharEncoder?
     /// The stacked BiLSTM layers; `bilstm` is the last.
-    public let lstmLayers: [BiLSTM]
-    public var bilstm: BiLSTM { lstmLayers[lstmLayers.count - 1] }
-    public let outWeight: Parameter   // [K × O]
-    public let outBias: Parameter     // [K]
-    public let crf: CRF?
+    package let lstmLayers: [BiLSTM]
+    package var bilstm: BiLSTM { lstmLayers[lstmLayers.count - 1] }
+    package let outWeight: Parameter   // [K × O]
+    package let outBias: Parameter     // [K]
+    package let crf: CRF?
 
-    public var tagCount: Int { encoder.tags.count }
-    public var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
+    package var tagCount: Int { encoder.tags.count }
+    package var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
 
     private let x = FloatBuffer(), xMask = FloatBuffer(), dx = FloatBuffer()
     private let hidden = FloatBuffer(), hMask = FloatBuffer(), dHidden = FloatBuffer()
@@ -33,7 +33,7 @@ public final class TaggerModel {
     private var missRows: [Int] = [], missSpellings: [Int32] = []
     private var projectedForwardRows: [UnsafePointer<Float>] = [], projectedBackwardRows: [UnsafePointer<Float>] = []
 
-    public init(config: ModelConfig, encoder: FeatureEncoder) {
+    package init(config: ModelConfig, encoder: FeatureEncoder) {
         self.config = config
         var encoder = encoder
         encoder.foldCharCase = config.foldCharCase
@@ -58,7 +58,7 @@ public final class TaggerModel {
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
     }
 
-    public var parameters: [Parameter] {
+    package var parameters: [Parameter] {
         var p = [wordEmbedding.table]
         if let c = casingEmbedding { p.append(c.table) }
         if let c = charEncoder { p += c.parameters }
@@ -68,7 +68,7 @@ public final class TaggerModel {
         return p
     }
 
-    public func initialize(seed: UInt64) {
+    package func initialize(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
         wordEmbedding.initialize(&rng)
         casingEmbedding?.initialize(&rng)
@@ -81,7 +81,7 @@ public final class TaggerModel {
     }
 
     /// Use two threads for the two LSTM directions.
-    public var parallel: Bool {
+    package var parallel: Bool {
         get { bilstm.parallel }
         set { for l in lstmLayers { l.parallel = newValue } }
     }
@@ -159,7 +159,7 @@ public final class TaggerModel {
     /// Precomputes what `predict` derives from the weights (transposed LSTM weights), for a
     /// model whose weights no longer change, such as one loaded for tagging. Without it
     /// `predict` derives them on every call. Call again after changing the weights.
-    public func prepareForInference() {
+    package func prepareForInference() {
         for l in lstmLayers { l.prepareForInference() }
     }
 
@@ -291,7 +291,7 @@ public final class TaggerModel {
     /// Forward and backward pass over a batch with gold tags. Adds the gradients of the mean
     /// loss over the batch's sentences to the parameters and returns the summed loss.
     @discardableResult
-    public func loss(_ batch: Batch, dropout: Float? = nil, rng: inout SeededRandom) -> Float {
+    package func loss(_ batch: Batch, dropout: Float? = nil, rng: inout SeededRandom) -> Float {
         let p = dropout ?? config.dropout
         let rows = batch.layout.rows, B = batch.layout.batch, K = tagCount, O = bilstm.outputSize, D = inputSize
         let e = scores(batch, dropout: p, rng: &rng)
@@ -364,7 +364,7 @@ public final class TaggerModel {
 
     /// The best tag ids for each sentence of the batch, in the batch's column order, with the
     /// emission scores kept for `spanProbabilities`.
-    public func predict(_ batch: Batch) -> [[Int32]] {
+    package func predict(_ batch: Batch) -> [[Int32]] {
         decode(batch, inferScores(batch))
     }
 
@@ -372,7 +372,7 @@ public final class TaggerModel {
     /// `charVectors` ([spellings × charEncoder.outputSize]) is the vector of row r's spelling,
     /// as `charEncoder.forward` gives it. Lets a tagger encode each spelling once, not once
     /// per batch. Ignored without a character encoder.
-    public func predict(_ batch: Batch, charVectors: UnsafePointer<Float>) -> [[Int32]] {
+    package func predict(_ batch: Batch, charVectors: UnsafePointer<Float>) -> [[Int32]] {
         decode(batch, inferScores(batch, charVectors: charVectors))
     }
 
@@ -384,7 +384,7 @@ public final class TaggerModel {
     /// first layer's multiplications — is computed once, not once per token. The batch must
     /// come from `Batch(surfaceRowsOf:indices:)`, and the model's weights must not change
     /// while `projections` is in use.
-    public func predict(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections: SpellingProjections) -> [[Int32]] {
+    package func predict(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections: SpellingProjections) -> [[Int32]] {
         precondition(charEncoder == nil || charVectors != nil, "predict: character vectors needed")
         precondition(projections.width == 4 * lstmLayers[0].hiddenSize && projections.directions == (lstmLayers[0].backwardLSTM == nil ? 1 : 2),
                      "predict: projections made for another model")
@@ -394,9 +394,9 @@ public final class TaggerModel {
     /// The first BiLSTM layer's input projections (x·Wxᵀ per direction, no bias) of spellings
     /// 0 ..< capacity, filled in as a tagger meets them. Ties spelling ids to rows: clear it
     /// (`removeAll`) when the ids are reassigned.
-    public final class SpellingProjections {
+    package final class SpellingProjections {
         /// Spellings with an id below this are kept.
-        public let capacity: Int
+        package let capacity: Int
         let directions: Int
         /// Floats per direction (4H).
         let width: Int
@@ -405,7 +405,7 @@ public final class TaggerModel {
         var ready: [Bool]
         /// Scratch for one batch: the miss slot of a spelling, or -1.
         var slot: [Int32]
-        public private(set) var count = 0
+        package private(set) var count = 0
 
         init(capacity: Int, directions: Int, width: Int) {
             self.capacity = max(0, capacity)
@@ -418,7 +418,7 @@ public final class TaggerModel {
 
         deinit { values.deallocate() }
 
-        public func removeAll() {
+        package func removeAll() {
             if count > 0 { ready = [Bool](repeating: false, count: capacity) }
             count = 0
         }
@@ -431,7 +431,7 @@ public final class TaggerModel {
 
     /// Projections for this model's first BiLSTM layer, as many spellings as fit in
     /// `maxBytes` (24 MB: about 7,800 spellings for the default 100+100 units).
-    public func makeSpellingProjections(maxBytes: Int = 24 << 20) -> SpellingProjections {
+    package func makeSpellingProjections(maxBytes: Int = 24 << 20) -> SpellingProjections {
         let first = lstmLayers[0], directions = first.backwardLSTM == nil ? 1 : 2, width = 4 * first.hiddenSize
         return SpellingProjections(capacity: maxBytes / (directions * width * MemoryLayout<Float>.size),
                                    directions: directions, width: width)
@@ -475,7 +475,7 @@ public final class TaggerModel {
     /// After `predict`: the probability of each span (token range) of column `b` carrying the
     /// predicted tags, from the CRF's forward-backward scores (or the product of the softmax
     /// probabilities without a CRF).
-    public func spanProbabilities(_ batch: Batch, column b: Int, path: [Int32], spans: [(Int, Int)]) -> [Double] {
+    package func spanProbabilities(_ batch: Batch, column b: Int, path: [Int32], spans: [(Int, Int)]) -> [Double] {
         let B = batch.layout.batch, K = tagCount, n = batch.layout.lengths[b]
         let e = emissions.pointer + b * K
         if let crf { return crf.spanProbabilities(emissions: e, count: n, stride: B * K, path: path, spans: spans) }
@@ -493,7 +493,7 @@ public final class TaggerModel {
 extension TaggerModel {
     /// Predicts tag ids for many sentences, batching them by length internally; the result
     /// follows the input order.
-    public func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
+    package func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
         var result = [[Int32]](repeating: [], count: sentences.count)
         let order = sentences.indices.sorted { sentences[$0].count > sentences[$1].count }
         var i = 0

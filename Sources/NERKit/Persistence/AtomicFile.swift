@@ -11,20 +11,20 @@ import Darwin
 /// A crash or `kill -9` at any moment therefore leaves either the old file or the complete new
 /// one under the target name, never a partial file. (A crash may leave a stale hidden
 /// `.name.tmp-PID-N` file next to the target; it is never read.)
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    package static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { try $0.write(bytes) }
     }
 
     /// Writes `text` as UTF-8 to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
+    package static func write(_ text: String, to path: String) throws {
         try write(Array(text.utf8), to: path)
     }
 
     /// Streams the new contents of `path` through `body`. If `body` throws, the temporary file is
     /// removed, the target is left untouched and the error is rethrown.
-    public static func write(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
+    package static func write(to path: String, _ body: (AtomicFileWriter) throws -> Void) throws {
         let writer = try AtomicFileWriter(target: path)
         do {
             try body(writer)
@@ -37,14 +37,14 @@ public enum AtomicFile {
 }
 
 /// The temporary file behind an atomic write; obtained from `AtomicFile.write(to:_:)`.
-public final class AtomicFileWriter {
+package final class AtomicFileWriter {
     /// The file that will be replaced on commit.
-    public let target: String
+    package let target: String
     /// The hidden temporary file the bytes go to until commit.
-    public let temporaryPath: String
+    package let temporaryPath: String
     private var fd: Int32
     /// Number of bytes written so far.
-    public private(set) var bytesWritten = 0
+    package private(set) var bytesWritten = 0
 
     private static let counter = Counter()
 
@@ -67,7 +67,7 @@ public final class AtomicFileWriter {
     }
 
     /// Appends raw bytes.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw NERError(path: target, "write after the file was closed") }
         guard var p = bytes.baseAddress else { return }
         var left = bytes.count
@@ -84,12 +84,12 @@ public final class AtomicFileWriter {
     }
 
     /// Appends bytes.
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
     /// Appends UTF-8 text.
-    public func write(_ text: String) throws {
+    package func write(_ text: String) throws {
         var text = text
         try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
     }

@@ -3,29 +3,29 @@ import Foundation
 /// A trained tagger on disk: the weights as safetensors tensors (named like the parameters),
 /// and in the metadata the model's shape, its vocabularies, the user's tag scheme and where the
 /// model came from. `save` replaces the file atomically; `load` validates everything.
-public enum ModelFile {
-    public static let formatName = "ner-bilstm-crf"
-    public static let formatVersion = "1"
+package enum ModelFile {
+    package static let formatName = "ner-bilstm-crf"
+    package static let formatVersion = "1"
 
     /// What a model file says about how it was made.
-    public struct Provenance: Codable, Equatable, Sendable {
-        public var nerVersion = NERVersion.string
-        public var created = ""
-        public var trainFiles: [String: String] = [:]   // path → crc32
-        public var devFiles: [String: String] = [:]
-        public var embeddings: String? = nil
-        public var epochs = 0
-        public var bestEpoch = 0
-        public var devF1: Double = 0
+    package struct Provenance: Codable, Equatable, Sendable {
+        package var nerVersion = NERVersion.string
+        package var created = ""
+        package var trainFiles: [String: String] = [:]   // path → crc32
+        package var devFiles: [String: String] = [:]
+        package var embeddings: String? = nil
+        package var epochs = 0
+        package var bestEpoch = 0
+        package var devF1: Double = 0
         /// Dev F1 of each recasing of the dev set, for models trained with case augmentation.
-        public var devRecasedF1: [String: Double]? = nil
-        public var training: TrainingOptions? = nil
-        public init() {}
+        package var devRecasedF1: [String: Double]? = nil
+        package var training: TrainingOptions? = nil
+        package init() {}
     }
 
     /// Saves `model`. `scheme` is the tag scheme of the user's data, used when writing tags back.
     /// Word embeddings are stored in half precision when `halfEmbeddings` is set.
-    public static func save(_ model: TaggerModel, scheme: TagScheme, provenance: Provenance, to path: String,
+    package static func save(_ model: TaggerModel, scheme: TagScheme, provenance: Provenance, to path: String,
                             halfEmbeddings: Bool = false, extraTensors: [StoredTensor] = [], extraMetadata: [String: String] = [:]) throws {
         var tensors: [StoredTensor] = model.parameters.map { p in
             let half = halfEmbeddings && p === model.wordEmbedding.table
@@ -44,15 +44,15 @@ public enum ModelFile {
         try SafeTensorsFile.write(tensors, metadata: meta, to: path)
     }
 
-    public struct Loaded {
-        public var model: TaggerModel
-        public var scheme: TagScheme
-        public var provenance: Provenance
-        public var tensors: [String: StoredTensor]
-        public var metadata: [String: String]
+    package struct Loaded {
+        package var model: TaggerModel
+        package var scheme: TagScheme
+        package var provenance: Provenance
+        package var tensors: [String: StoredTensor]
+        package var metadata: [String: String]
     }
 
-    public static func load(_ path: String) throws -> Loaded {
+    package static func load(_ path: String) throws -> Loaded {
         let (tensors, meta) = try SafeTensorsFile.read(path)
         func need(_ key: String) throws -> String {
             guard let v = meta[key] else { throw NERError(path: path, "not a ner model: metadata lacks '\(key)'") }

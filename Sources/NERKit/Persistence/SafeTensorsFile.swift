@@ -8,13 +8,13 @@
 /// string-to-string map. Two metadata keys are reserved: `container_version` and `file_crc32`, the
 /// CRC-32 of the whole file computed with those eight hex digits read as `0`s, so any damaged byte,
 /// in the header or the data, is reported on load. Files are replaced atomically.
-public enum SafeTensorsFile {
+package enum SafeTensorsFile {
     /// Metadata key holding the version of this container layout.
-    public static let versionKey = "container_version"
+    package static let versionKey = "container_version"
     /// Metadata key holding the file's CRC-32 as eight lowercase hex digits.
-    public static let checksumKey = "file_crc32"
+    package static let checksumKey = "file_crc32"
     /// The container version written, and the newest one read.
-    public static let containerVersion = 1
+    package static let containerVersion = 1
     /// Headers longer than this are rejected as corrupt (the format's reference reader uses the same limit).
     static let maxHeaderLength = 100_000_000
 
@@ -22,7 +22,7 @@ public enum SafeTensorsFile {
 
     /// Writes `tensors` (in this order) and `metadata` to `path`, replacing any existing file atomically.
     /// F16 tensors are rounded to half precision (nearest, ties to even); I32 tensors must hold integers.
-    public static func write(_ tensors: [StoredTensor], metadata: [String: String], to path: String) throws {
+    package static func write(_ tensors: [StoredTensor], metadata: [String: String], to path: String) throws {
         for key in [versionKey, checksumKey] where metadata[key] != nil {
             throw NERError(path: path, "cannot save: metadata key '\(key)' is reserved for the file format")
         }
@@ -71,7 +71,7 @@ public enum SafeTensorsFile {
     /// Reads and fully validates a model file. The returned metadata excludes the reserved keys.
     /// Any damage (truncation, bad header, inconsistent offsets, trailing bytes, checksum
     /// mismatch) throws a `NERError` naming the file.
-    public static func read(_ path: String) throws -> (tensors: [String: StoredTensor], metadata: [String: String]) {
+    package static func read(_ path: String) throws -> (tensors: [String: StoredTensor], metadata: [String: String]) {
         let bytes = try WholeFile.read(path)
         return try bytes.withUnsafeBytes { try decode($0, path: path) }
     }

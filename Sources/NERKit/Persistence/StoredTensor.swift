@@ -1,14 +1,14 @@
 /// One named tensor as kept in a model file. Values are always handed around as `Float`;
 /// `dtype` only decides how they are stored on disk (F16 halves the size, I32 holds integers).
-public struct StoredTensor: Sendable, Equatable {
-    public var name: String
-    public var dtype: TensorDType
+package struct StoredTensor: Sendable, Equatable {
+    package var name: String
+    package var dtype: TensorDType
     /// Dimensions, outermost first; `[]` is a scalar holding one value.
-    public var shape: [Int]
+    package var shape: [Int]
     /// The values in row-major order: F16 decoded to `Float`, I32 converted to `Float`.
-    public var floats: [Float]
+    package var floats: [Float]
 
-    public init(name: String, dtype: TensorDType = .f32, shape: [Int], floats: [Float]) {
+    package init(name: String, dtype: TensorDType = .f32, shape: [Int], floats: [Float]) {
         self.name = name
         self.dtype = dtype
         self.shape = shape

@@ -5,7 +5,7 @@ extension Tagger {
     /// so that no model batch holds more than `maxPaddedTokens` positions including padding
     /// (one long sentence among short ones would otherwise pad 31 others to its length).
     /// Pieces are joined in BIOES, where a boundary cannot merge two entities, then converted.
-    public func tagWithBoundedMemory(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true,
+    package func tagWithBoundedMemory(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true,
                                      maxPieceTokens: Int = 1000, maxPaddedTokens: Int = 4096,
                                      maxBatch: Int = 32) -> [TaggedSentence] {
         let limit = max(1, maxPieceTokens)

@@ -3,7 +3,7 @@ extension JSONObjectLine {
     /// `string(_:)` reads string elements); nil when the member is not an array. The line was
     /// validated when it was read, so this only finds where each top-level element starts and
     /// ends (the HTTP service reads `"texts": [...]` and `"ids": [...]` this way).
-    public func elements(_ member: Member) -> [Member]? {
+    package func elements(_ member: Member) -> [Member]? {
         guard member.kind == "an array" else { return nil }
         let inside = (member.valueRange.lowerBound + 1)..<(member.valueRange.upperBound - 1)
         var elements: [Member] = []

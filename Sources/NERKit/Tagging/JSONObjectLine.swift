@@ -4,31 +4,31 @@
 /// write the record back byte for byte with its entities spliced in, so numbers, key order,
 /// spacing and escapes stay exactly as they came (a parse-and-print round trip would round
 /// 1e400, reorder keys or re-escape strings).
-public struct JSONObjectLine {
+package struct JSONObjectLine {
     /// A top-level member of the object.
-    public struct Member: Equatable {
+    package struct Member: Equatable {
         /// The key, unescaped.
-        public var key: String
+        package var key: String
         /// The value's bytes in the line (a string keeps its quotes).
-        public var valueRange: Range<Int>
+        package var valueRange: Range<Int>
         /// What the value is: "a string", "a number", "an object", ...
-        public var kind: String
+        package var kind: String
     }
 
     /// The line as read, without its line terminator.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// From the object's `{` through its `}` (surrounding whitespace excluded).
-    public let objectRange: Range<Int>
-    public let members: [Member]
+    package let objectRange: Range<Int>
+    package let members: [Member]
 
     /// Why a line is not a JSON object. `offset` is a 0-based byte offset into the line.
-    public enum Problem: Error, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Equatable, CustomStringConvertible {
         case invalidUTF8(offset: Int)
         case syntax(offset: Int, message: String)
         /// Valid JSON of another kind; `range` is the value (to echo it).
         case notAnObject(kind: String, range: Range<Int>)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .invalidUTF8(let offset): return "invalid UTF-8 at byte \(offset + 1)"
             case .syntax(let offset, let message): return "invalid JSON at byte \(offset + 1): \(message)"
@@ -38,7 +38,7 @@ public struct JSONObjectLine {
     }
 
     /// Reads `bytes` (one line, no terminator) as one JSON object with only whitespace around it.
-    public init(_ bytes: [UInt8]) throws(Problem) {
+    package init(_ bytes: [UInt8]) throws(Problem) {
         if let bad = UTF8Validation.firstInvalidIndex(bytes) { throw .invalidUTF8(offset: bad) }
         var scanner = JSONScanner(bytes: bytes)
         let (range, members) = try scanner.scanDocument()
@@ -51,20 +51,20 @@ public struct JSONObjectLine {
     }
 
     /// The members named `key` (JSON allows a key twice; callers decide what that means).
-    public func members(named key: String) -> [Member] {
+    package func members(named key: String) -> [Member] {
         members.filter { $0.key == key }
     }
 
     /// The unescaped text of a string member, or nil if the member is not a string. An escaped
     /// lone surrogate (`"\ud800"`, which JSON's grammar allows) becomes U+FFFD: one code point, as
     /// in Python, so offsets into the text still agree with Python's `str`.
-    public func string(_ member: Member) -> String? {
+    package func string(_ member: Member) -> String? {
         guard member.kind == "a string" else { return nil }
         return JSONScanner.unescape(bytes[(member.valueRange.lowerBound + 1)..<(member.valueRange.upperBound - 1)])
     }
 
     /// The bytes of `range` as a string (the line is valid UTF-8).
-    public func text(_ range: Range<Int>) -> String {
+    package func text(_ range: Range<Int>) -> String {
         String(decoding: bytes[range], as: UTF8.self)
     }
 }

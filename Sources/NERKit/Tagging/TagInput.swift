@@ -1,7 +1,7 @@
 import Foundation
 
 /// How `ner tag` reads its input.
-public enum TagInputFormat: String, Sendable, CaseIterable {
+package enum TagInputFormat: String, Sendable, CaseIterable {
     /// Raw text, split into sentences and tokens by `Tokenizer`.
     case text
     /// One sentence per line, tokens separated by spaces or tabs.
@@ -11,7 +11,7 @@ public enum TagInputFormat: String, Sendable, CaseIterable {
 }
 
 /// A source of sentences to tag, read in input order.
-public protocol TagInput: AnyObject {
+package protocol TagInput: AnyObject {
     /// The next sentence, or nil at the end of the input.
     func next() throws -> TagInputSentence?
     /// A warning about the input seen since the last call (invalid UTF-8), reported once.
@@ -19,15 +19,15 @@ public protocol TagInput: AnyObject {
 }
 
 extension TagInput {
-    public func takeWarning() -> NERError? { nil }
+    package func takeWarning() -> NERError? { nil }
 }
 
 /// Opens the `TagInput` for one file (or standard input, when `path` is nil).
-public enum TagInputOpener {
+package enum TagInputOpener {
     /// `interactive`: each line of text input is tagged as soon as it ends (for a terminal)
     /// instead of at the end of its paragraph. Column files from standard input go through the
     /// same reader as files (`LineReader`), which hands over each line as soon as it arrives.
-    public static func open(_ format: TagInputFormat, path: String?, columns: CoNLLColumns = .init(),
+    package static func open(_ format: TagInputFormat, path: String?, columns: CoNLLColumns = .init(),
                             interactive: Bool = false) throws -> TagInput {
         switch format {
         case .conll:

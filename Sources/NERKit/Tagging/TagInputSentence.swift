@@ -1,17 +1,17 @@
 /// One token of a sentence to tag: how it appeared in the input, the spelling the model sees,
 /// and where it is.
-public struct TagInputToken: Sendable, Equatable {
+package struct TagInputToken: Sendable, Equatable {
     /// The token as written in the input.
-    public var text: String
+    package var text: String
     /// Its NFC form: what the model reads.
-    public var normalized: String
+    package var normalized: String
     /// Unicode scalar offsets (Python `str` indices, end exclusive) of the token in the input
     /// (text input) or in its sentence's `text` (token and CoNLL input).
-    public var start: Int, end: Int
+    package var start: Int, end: Int
     /// UTF-8 byte range of the token inside its sentence's `text`, for slicing it cheaply.
-    public var utf8Range: Range<Int>
+    package var utf8Range: Range<Int>
 
-    public init(text: String, normalized: String, start: Int, end: Int, utf8Range: Range<Int>) {
+    package init(text: String, normalized: String, start: Int, end: Int, utf8Range: Range<Int>) {
         self.text = text
         self.normalized = normalized
         self.start = start
@@ -23,27 +23,27 @@ public struct TagInputToken: Sendable, Equatable {
 /// A sentence read by `ner tag`, carrying what every output format needs to show it against the
 /// input: its text with the original spacing, token offsets, the surrounding text (so an HTML
 /// page can reproduce the input's layout) and, for column files, the original lines.
-public struct TagInputSentence: Sendable, Equatable {
-    public var tokens: [TagInputToken]
+package struct TagInputSentence: Sendable, Equatable {
+    package var tokens: [TagInputToken]
     /// The input text from the first token's start to the last token's end. For token and CoNLL
     /// input there is no original spacing: the tokens joined by single spaces.
-    public var text: String
+    package var text: String
     /// Scalar offset of `text` (0 for token and CoNLL input, where offsets are into `text`).
-    public var start: Int
+    package var start: Int
     /// Input text between the previous sentence of the paragraph (or the paragraph start) and
     /// this one, and after this one when it ends its paragraph (line breaks included).
-    public var before: String
-    public var after: String
+    package var before: String
+    package var after: String
     /// True when blank lines (a paragraph break) separate this sentence from the previous one.
-    public var afterBlankLine: Bool
+    package var afterBlankLine: Bool
     /// The input file, or nil for standard input.
-    public var file: String?
+    package var file: String?
     /// 1-based line of the first token, for line-based input (tokens, CoNLL).
-    public var line: Int?
+    package var line: Int?
     /// The sentence as read from a column file, to write it back with a tag column added.
-    public var conll: CoNLLSentence?
+    package var conll: CoNLLSentence?
 
-    public init(tokens: [TagInputToken], text: String, start: Int, before: String = "", after: String = "",
+    package init(tokens: [TagInputToken], text: String, start: Int, before: String = "", after: String = "",
                 afterBlankLine: Bool = false, file: String? = nil, line: Int? = nil, conll: CoNLLSentence? = nil) {
         self.tokens = tokens
         self.text = text
@@ -57,13 +57,13 @@ public struct TagInputSentence: Sendable, Equatable {
     }
 
     /// Scalar offset just past the sentence's text.
-    public var end: Int { tokens.last?.end ?? start }
+    package var end: Int { tokens.last?.end ?? start }
 
     /// The spellings the model reads.
-    public var modelTokens: [String] { tokens.map(\.normalized) }
+    package var modelTokens: [String] { tokens.map(\.normalized) }
 
     /// The exact input text of tokens `tokenStart..<tokenEnd`, original spacing included.
-    public func text(tokens range: Range<Int>) -> String {
+    package func text(tokens range: Range<Int>) -> String {
         guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= tokens.count else { return "" }
         let utf8 = text.utf8
         let from = utf8.index(utf8.startIndex, offsetBy: tokens[range.lowerBound].utf8Range.lowerBound)
@@ -73,7 +73,7 @@ public struct TagInputSentence: Sendable, Equatable {
 
     /// A sentence given as tokens without original spacing: the text is the tokens joined by
     /// single spaces and offsets count from its start.
-    public static func joining(_ words: [String], file: String? = nil, line: Int? = nil,
+    package static func joining(_ words: [String], file: String? = nil, line: Int? = nil,
                                conll: CoNLLSentence? = nil) -> TagInputSentence {
         var tokens: [TagInputToken] = []
         tokens.reserveCapacity(words.count)

@@ -1,9 +1,9 @@
 /// The JSON objects for one token and one entity, exactly as `ner tag --format json` writes them
-/// (see `TagJSONLine`). Public so that the HTTP service writes the very same objects rather than
-/// a look-alike that could drift.
-public enum TagJSON {
+/// (see `TagJSONLine`), so that the HTTP service writes the very same objects rather than a
+/// look-alike that could drift. The entity's fields are those of `TagInputSentence.textEntity`.
+package enum TagJSON {
     /// `{"text": "Teddy", "start": 0, "end": 5, "tag": "B-PER"}`, without `tag` when it is nil.
-    public static func token(_ token: TagInputToken, tag: String?) -> String {
+    package static func token(_ token: TagInputToken, tag: String?) -> String {
         var out = "{\"text\": " + JSONText.quoted(token.text) + ", \"start\": \(token.start), \"end\": \(token.end)"
         if let tag { out += ", \"tag\": " + JSONText.quoted(tag) }
         return out + "}"
@@ -14,17 +14,17 @@ public enum TagJSON {
     /// own text of the entity's tokens, `start`/`end` their code point offsets, and the token
     /// indices are shifted by `tokenOffset` (the tokens of earlier sentences, when a caller numbers
     /// tokens across sentences). Nil when the entity's tokens are not all in the sentence.
-    public static func entity(_ e: TaggedEntity, in sentence: TagInputSentence, tokenOffset: Int = 0) -> String? {
-        guard e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= sentence.tokens.count else { return nil }
-        var out = "{\"label\": " + JSONText.quoted(e.label)
-        out += ", \"text\": " + JSONText.quoted(sentence.text(tokens: e.tokenStart..<e.tokenEnd))
-        out += ", \"start\": \(sentence.tokens[e.tokenStart].start), \"end\": \(sentence.tokens[e.tokenEnd - 1].end)"
-        out += ", \"token_start\": \(e.tokenStart + tokenOffset), \"token_end\": \(e.tokenEnd + tokenOffset)"
-        return out + ", \"score\": \(rounded(e.score))}"
+    package static func entity(_ e: TaggedEntity, in sentence: TagInputSentence, tokenOffset: Int = 0) -> String? {
+        guard let entity = sentence.textEntity(e) else { return nil }
+        var out = "{\"label\": " + JSONText.quoted(entity.label)
+        out += ", \"text\": " + JSONText.quoted(entity.text)
+        out += ", \"start\": \(entity.start), \"end\": \(entity.end)"
+        out += ", \"token_start\": \(entity.tokenStart + tokenOffset), \"token_end\": \(entity.tokenEnd + tokenOffset)"
+        return out + ", \"score\": \(rounded(entity.score))}"
     }
 
     /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").
-    public static func rounded(_ score: Double) -> String {
+    package static func rounded(_ score: Double) -> String {
         guard score.isFinite else { return "0.0" }
         let r = (score * 10_000).rounded() / 10_000
         return "\(r)"

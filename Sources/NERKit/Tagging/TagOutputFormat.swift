@@ -1,5 +1,5 @@
 /// How `ner tag` writes what it found.
-public enum TagOutputFormat: String, Sendable, CaseIterable {
+package enum TagOutputFormat: String, Sendable, CaseIterable {
     /// `token<TAB>tag` per line and a blank line after each sentence; for column-file input, the
     /// original lines with the predicted tag appended.
     case conll
@@ -12,30 +12,30 @@ public enum TagOutputFormat: String, Sendable, CaseIterable {
 
     /// What a user most likely wants for each kind of input: readable lines for text and
     /// tokens, and the same column layout back for column files.
-    public static func defaultFormat(for input: TagInputFormat) -> TagOutputFormat {
+    package static func defaultFormat(for input: TagInputFormat) -> TagOutputFormat {
         input == .conll ? .conll : .inline
     }
 
     /// Whether the format shows entity probabilities (worth computing only then).
-    public var showsScores: Bool { self == .json || self == .html }
+    package var showsScores: Bool { self == .json || self == .html }
 }
 
 /// Turns tagged sentences into the text of one output format, in input order. Formats with a
 /// frame (HTML) open it with the first sentence and close it in `finish()`, so empty input gives
 /// no output at all.
-public struct TagOutputFormatter {
-    public let format: TagOutputFormat
+package struct TagOutputFormatter {
+    package let format: TagOutputFormat
     private var html: TagHTMLPage
     private var opened = false
 
     /// `entityTypes` (the model's) make the HTML legend.
-    public init(format: TagOutputFormat, entityTypes: [String] = []) {
+    package init(format: TagOutputFormat, entityTypes: [String] = []) {
         self.format = format
         html = TagHTMLPage(entityTypes: entityTypes)
     }
 
     /// The output for one sentence and the tagger's result for it.
-    public mutating func format(_ sentence: TagInputSentence, _ result: TaggedSentence) throws -> String {
+    package mutating func format(_ sentence: TagInputSentence, _ result: TaggedSentence) throws -> String {
         var out = ""
         if !opened {
             opened = true
@@ -62,7 +62,7 @@ public struct TagOutputFormatter {
     }
 
     /// What ends the output (the end of the HTML page), or "" if nothing was written.
-    public mutating func finish() -> String {
+    package mutating func finish() -> String {
         guard opened, format == .html else { return "" }
         return html.footer()
     }

@@ -2,8 +2,8 @@
 /// one output line per input line, in input order: the contract that lets Spark's `rdd.pipe`, a
 /// `mapPartitions` subprocess or `parallel --pipe --keep-order` put the output back next to the
 /// input line by line.
-public struct TagRecordOptions: Equatable, Sendable {
-    public enum Format: Equatable, Sendable {
+package struct TagRecordOptions: Equatable, Sendable {
+    package enum Format: Equatable, Sendable {
         /// Each line a JSON object whose string field `textField` is the document. The object is
         /// written back as it came, with "entities" added.
         case jsonl(textField: String)
@@ -11,16 +11,16 @@ public struct TagRecordOptions: Equatable, Sendable {
         case lines
     }
 
-    public var format: Format
+    package var format: Format
     /// Also write each record's "sentences" and "tokens" (with their tags).
-    public var withTokens = false
+    package var withTokens = false
     /// The number of the first input line, for a chunk cut from a bigger input, so error lines
     /// and messages name the line of the whole input.
-    public var firstLine = 1
+    package var firstLine = 1
     /// A name for standard input in error lines and messages, as if it were that file.
-    public var stdinName: String?
+    package var stdinName: String?
 
-    public init(format: Format, withTokens: Bool = false, firstLine: Int = 1, stdinName: String? = nil) {
+    package init(format: Format, withTokens: Bool = false, firstLine: Int = 1, stdinName: String? = nil) {
         self.format = format
         self.withTokens = withTokens
         self.firstLine = firstLine
@@ -29,7 +29,7 @@ public struct TagRecordOptions: Equatable, Sendable {
 
     /// The fields `ner tag` writes into a JSON-lines record, in the order it writes them. A record
     /// that already has one (ner's own output fed back in) gets it replaced where it stands.
-    public var writtenFields: [String] {
+    package var writtenFields: [String] {
         withTokens ? ["sentences", "tokens", "entities"] : ["entities"]
     }
 }

@@ -7,81 +7,53 @@ import Foundation
 /// `maxTokens` tokens of whatever records are ready), so short documents are tagged as fast as
 /// running text; output is flushed after every batch, so it starts before the input ends. A
 /// huge record comes in parts (a paragraph at a time) and only its output so far is kept.
-public struct TagRecordStream {
-    public var maxSentences = 256
-    public var maxTokens = 4000
+package struct TagRecordStream {
+    package var maxSentences = 256
+    package var maxTokens = 4000
     /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagWithBoundedMemory`).
-    public var maxSentenceTokens = 1000
+    package var maxSentenceTokens = 1000
     /// How much the reader may read ahead of the tagger, in tokens (see `TagRecordPart.weight`).
-    public var readAheadTokens = 50_000
+    package var readAheadTokens = 50_000
 
-    public init() {}
+    package init() {}
 
     /// What a run saw: records (non-blank lines), how many failed, and the first failure as
     /// `path:line: message`.
-    public struct Summary: Equatable, Sendable {
-        public var records = 0
-        public var failed = 0
-        public var firstFailure: String?
-    }
-
-    private enum Item {
-        case part(TagRecordPart)
-        case failure(Error)
-        case end
+    package struct Summary: Equatable, Sendable {
+        package var records = 0
+        package var failed = 0
+        package var firstFailure: String?
     }
 
     /// Reads every path in order (nil: standard input), tags and writes every record. `write`
     /// gets each batch's lines (and must flush them); an error it throws (a full disk) stops the
     /// run at once. Bad records become error lines and are counted in the summary; an input that
     /// cannot be read stops the run with its error, after the lines before it are written.
-    public func run(paths: [String?], options: TagRecordOptions, tagger: Tagger, scheme: TagScheme?,
+    package func run(paths: [String?], options: TagRecordOptions, tagger: Tagger, scheme: TagScheme?,
                     write: (String) throws -> Void) throws -> Summary {
-        let queue = BoundedQueue<Item>(capacity: readAheadTokens)
-        let reader = Thread {
+        let reader = ReadAhead<TagRecordPart>(capacity: readAheadTokens) { put in
             for path in paths {
-                do {
-                    let input = try TagRecordReader(path: path, options: options)
-                    var accepted = true
-                    while try input.next({ part in
-                        accepted = queue.put(.part(part), weight: part.weight)
-                        return accepted
-                    }) {}
-                    guard accepted else { return }
-                } catch {
-                    queue.put(.failure(error))
-                    return
-                }
+                let input = try TagRecordReader(path: path, options: options)
+                var accepted = true
+                while try input.next({ part in
+                    accepted = put(part, part.weight)
+                    return accepted
+                }) {}
+                guard accepted else { return }
             }
-            queue.put(.end)
         }
-        reader.stackSize = 8 << 20
-        reader.start()
-        defer { queue.close() }
 
         var summary = Summary()
         var failure: Error?
         var finished = false
         var current: TagRecordOutput?
         while !finished {
-            var batch: [TagRecordPart] = []
-            var sentences = 0, tokens = 0
-            var item: Item? = queue.take()
-            while let next = item {
-                switch next {
-                case .part(let part):
-                    batch.append(part)
-                    sentences += part.sentences.count
-                    for s in part.sentences { tokens += s.tokens.count }
-                case .failure(let e):
-                    failure = e
-                    finished = true
-                case .end:
-                    finished = true
-                }
-                if finished || sentences >= maxSentences || tokens >= maxTokens { break }
-                item = queue.poll()
+            let read = reader.nextBatch(maxCount: maxSentences, maxTokens: maxTokens) { part in
+                (part.sentences.count, part.sentences.reduce(0) { $0 + $1.tokens.count })
             }
+            failure = read.failure
+            finished = read.ended
+            let batch = read.elements
             let all = batch.flatMap(\.sentences)
             let results = all.isEmpty ? [] : tagger.tagWithBoundedMemory(
                 all.map(\.modelTokens), scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens)

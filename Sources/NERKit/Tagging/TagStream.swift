@@ -5,21 +5,20 @@ import Foundation
 /// whatever the reader has ready, up to `maxSentences` sentences or `maxTokens` tokens, so piped
 /// input is tagged in efficient batches while interactive input (nothing more ready) is answered
 /// sentence by sentence. Output is flushed after every batch, so it starts before the input ends.
-public struct TagStream {
-    public var maxSentences = 256
-    public var maxTokens = 4000
+package struct TagStream {
+    package var maxSentences = 256
+    package var maxTokens = 4000
     /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagWithBoundedMemory`).
-    public var maxSentenceTokens = 1000
+    package var maxSentenceTokens = 1000
     /// How many tokens the reader may read ahead of the tagger (each sentence counts at least 1).
-    public var readAheadTokens = 50_000
+    package var readAheadTokens = 50_000
 
-    public init() {}
+    package init() {}
 
-    private enum Item {
+    /// What the reader passes on: a sentence, or a warning about the input to give in order.
+    private enum Read {
         case sentence(TagInputSentence)
         case warning(NERError)
-        case failure(Error)
-        case end
     }
 
     /// Reads every input in order (opening each only when its turn comes), tags and formats it.
@@ -27,51 +26,35 @@ public struct TagStream {
     /// The first input or format error stops the run and is rethrown after the output written so
     /// far is closed off (`formatter.finish()`); an error thrown by `write` (a full disk) stops
     /// it at once.
-    public func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?,
+    package func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?,
                     formatter: inout TagOutputFormatter, write: (String) throws -> Void, warn: (NERError) -> Void) throws {
-        let queue = BoundedQueue<Item>(capacity: readAheadTokens)
-        let reader = Thread {
+        let reader = ReadAhead<Read>(capacity: readAheadTokens) { put in
             for open in inputs {
-                do {
-                    let input = try open()
-                    while let sentence = try input.next() {
-                        if let w = input.takeWarning() { guard queue.put(.warning(w)) else { return } }
-                        guard queue.put(.sentence(sentence), weight: sentence.tokens.count) else { return }
-                    }
-                    if let w = input.takeWarning() { guard queue.put(.warning(w)) else { return } }
-                } catch {
-                    queue.put(.failure(error))
-                    return
+                let input = try open()
+                while let sentence = try input.next() {
+                    if let w = input.takeWarning() { guard put(.warning(w), 1) else { return } }
+                    guard put(.sentence(sentence), sentence.tokens.count) else { return }
                 }
+                if let w = input.takeWarning() { guard put(.warning(w), 1) else { return } }
             }
-            queue.put(.end)
         }
-        reader.stackSize = 8 << 20
-        reader.start()
-        defer { queue.close() }
 
         let scores = formatter.format.showsScores
         var failure: Error?
         var finished = false
         while !finished {
+            let read = reader.nextBatch(maxCount: maxSentences, maxTokens: maxTokens) { item in
+                if case .sentence(let s) = item { return (1, s.tokens.count) }
+                return (0, 0)
+            }
+            failure = read.failure
+            finished = read.ended
             var batch: [TagInputSentence] = []
-            var tokens = 0
-            var item: Item? = queue.take()
-            while let current = item {
-                switch current {
-                case .sentence(let s):
-                    batch.append(s)
-                    tokens += s.tokens.count
-                case .warning(let w):
-                    warn(w)
-                case .failure(let e):
-                    failure = e
-                    finished = true
-                case .end:
-                    finished = true
+            for item in read.elements {
+                switch item {
+                case .sentence(let s): batch.append(s)
+                case .warning(let w): warn(w)
                 }
-                if finished || batch.count >= maxSentences || tokens >= maxTokens { break }
-                item = queue.poll()
             }
             if batch.isEmpty { continue }
             let results = tagger.tagWithBoundedMemory(batch.map(\.modelTokens), scheme: scheme, scores: scores,

@@ -7,21 +7,35 @@ public struct TaggedEntity: Sendable, Equatable {
     public var tokenEnd: Int
     /// The model's probability for exactly this entity (CRF forward-backward marginal).
     public var score: Double
+
+    public init(label: String, tokenStart: Int, tokenEnd: Int, score: Double) {
+        self.label = label
+        self.tokenStart = tokenStart
+        self.tokenEnd = tokenEnd
+        self.score = score
+    }
 }
 
+/// A tokenised sentence, tagged: one tag per token and the entities as token ranges.
 public struct TaggedSentence: Sendable, Equatable {
     /// One tag per token, in the requested scheme.
     public var tags: [String]
     public var entities: [TaggedEntity]
+
+    public init(tags: [String], entities: [TaggedEntity]) {
+        self.tags = tags
+        self.entities = entities
+    }
 }
 
-/// A loaded model ready to tag tokenised sentences. Not safe to use from two threads at once
-/// (the model reuses its buffers); create one per thread.
+/// A loaded model ready to tag raw text (``tag(text:)``) or tokenised sentences
+/// (``tag(_:scheme:scores:batchSize:)``). Not safe to use from two threads at once (the model
+/// reuses its buffers); create one per thread.
 public final class Tagger {
-    public let model: TaggerModel
+    package let model: TaggerModel
     /// The scheme of the data the model was trained on: what `tag` writes by default.
     public let scheme: TagScheme
-    public let provenance: ModelFile.Provenance
+    package let provenance: ModelFile.Provenance
     public let path: String
     /// Features of the spellings seen so far (bounded), so repeated words are encoded once.
     let features = TokenFeatureCache()
@@ -37,16 +51,16 @@ public final class Tagger {
         provenance = loaded.provenance
         self.path = path
         // The two LSTM directions of a batch on two cores (from BiLSTM.parallelInferenceMinimumRows
-        // positions on; work-stealing, so a busy machine costs nothing extra). OpenBLAS stays on
-        // one thread: its products here are too small to split.
+        // positions on; work-stealing, so a busy machine costs nothing extra). Inference does its
+        // products in CKernels, not OpenBLAS, so OpenBLAS's thread count (the program's choice)
+        // does not matter here.
         model.parallel = ProcessInfo.processInfo.activeProcessorCount > 1
         model.prepareForInference()
         charVectorsAreCached = true
         features.projections = model.makeSpellingProjections()
-        BLAS.setThreads(1)
     }
 
-    public init(model: TaggerModel, scheme: TagScheme) {
+    package init(model: TaggerModel, scheme: TagScheme) {
         self.model = model
         self.scheme = scheme
         provenance = ModelFile.Provenance()

@@ -3,7 +3,7 @@ extension TagInputOpener {
     /// that text: paragraphs at blank lines, the tokenizer's sentences and tokens, code point
     /// offsets from the start of `text`. For callers that get text whole (the HTTP service), so
     /// that they tag and report it exactly as `ner tag` does.
-    public static func sentences(ofText text: String) -> [TagInputSentence] {
+    package static func sentences(ofText text: String) -> [TagInputSentence] {
         let input = TextTagInput(ParagraphReader(bytes: Array(text.utf8)), file: nil, closing: nil)
         var sentences: [TagInputSentence] = []
         // Reading from memory cannot fail; an error would only mean no more sentences.

@@ -2,17 +2,17 @@ import Foundation
 
 /// A paragraph of input text and where it starts in the whole input, so tokens found in it can
 /// be reported with offsets from the start of the input.
-public struct Paragraph: Equatable, Sendable {
+package struct Paragraph: Equatable, Sendable {
     /// The paragraph's lines, line terminators included (valid UTF-8).
-    public var text: String
+    package var text: String
     /// Unicode scalar offset of `text` in the whole (decoded) input.
-    public var scalarBase: Int
+    package var scalarBase: Int
     /// UTF-8 byte offset of `text` in the whole (decoded) input.
-    public var byteBase: Int
+    package var byteBase: Int
     /// 1-based number of the paragraph's first line.
-    public var firstLine: Int
+    package var firstLine: Int
 
-    public init(text: String, scalarBase: Int, byteBase: Int, firstLine: Int) {
+    package init(text: String, scalarBase: Int, byteBase: Int, firstLine: Int) {
         self.text = text
         self.scalarBase = scalarBase
         self.byteBase = byteBase
@@ -30,11 +30,11 @@ public struct Paragraph: Equatable, Sendable {
 /// Invalid UTF-8 is replaced with U+FFFD (never a crash); `firstInvalidLine` tells where it was
 /// first seen so the caller can warn once. Offsets refer to the input as decoded, which is the
 /// input itself when it is valid UTF-8.
-public final class ParagraphReader {
+package final class ParagraphReader {
     /// Name used in error messages.
-    public let path: String
+    package let path: String
     /// 1-based line of the first invalid UTF-8 seen so far, if any.
-    public private(set) var firstInvalidLine: Int?
+    package private(set) var firstInvalidLine: Int?
 
     private let fileDescriptor: Int32
     private let maxParagraphBytes: Int
@@ -49,7 +49,7 @@ public final class ParagraphReader {
     private var paragraph: [UInt8] = []
     private var paragraphScalarBase = 0, paragraphByteBase = 0, paragraphFirstLine = 0
 
-    public init(fileDescriptor: Int32 = 0, path: String = "<stdin>", maxParagraphBytes: Int = 1 << 20,
+    package init(fileDescriptor: Int32 = 0, path: String = "<stdin>", maxParagraphBytes: Int = 1 << 20,
                 maxLineBytes: Int = 1 << 20, bufferSize: Int = 1 << 16) {
         self.maxLineBytes = max(16, maxLineBytes)
         self.fileDescriptor = fileDescriptor
@@ -61,7 +61,7 @@ public final class ParagraphReader {
     /// Reads `bytes` instead of a file: the same paragraphs, offsets and UTF-8 repair as for a
     /// file holding them, so text that arrives whole (an HTTP request body) is split exactly as
     /// `ner tag` splits it.
-    public convenience init(bytes: [UInt8], path: String = "<text>", maxParagraphBytes: Int = 1 << 20) {
+    package convenience init(bytes: [UInt8], path: String = "<text>", maxParagraphBytes: Int = 1 << 20) {
         self.init(fileDescriptor: -1, path: path, maxParagraphBytes: maxParagraphBytes, bufferSize: 0)
         buffer = bytes
         end = bytes.count
@@ -69,7 +69,7 @@ public final class ParagraphReader {
     }
 
     /// The next paragraph, or nil at the end of the input.
-    public func next() throws -> Paragraph? {
+    package func next() throws -> Paragraph? {
         while let (raw, isWholeLine) = try nextLine() {
             if !midLine { lineNumber += 1 }
             midLine = !isWholeLine && !(raw.last == 0x0A)

@@ -11,7 +11,7 @@ public enum Recasing: String, CaseIterable, Codable, Sendable {
     /// upper case, the rest lower ("McDonald" → "Mcdonald", as title-casing tools do).
     case title
 
-    public func apply(_ token: String) -> String {
+    package func apply(_ token: String) -> String {
         switch self {
         case .lower: return token.lowercased()
         case .upper: return token.uppercased()
@@ -25,5 +25,5 @@ public enum Recasing: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    public func apply(_ tokens: [String]) -> [String] { tokens.map(apply) }
+    package func apply(_ tokens: [String]) -> [String] { tokens.map(apply) }
 }

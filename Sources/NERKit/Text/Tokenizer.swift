@@ -6,17 +6,17 @@
 ///
 /// Offsets count Unicode scalars (as Python indexes a `str`) and UTF-8 bytes, end exclusive. The
 /// `scalarBase`/`byteBase` variants add a base, for text that arrives paragraph by paragraph.
-public struct Tokenizer: Sendable {
-    public init() {}
+package struct Tokenizer: Sendable {
+    package init() {}
 
     /// The tokens of `text`, without sentence splitting.
-    public func tokenize(_ text: String) -> [TextToken] {
+    package func tokenize(_ text: String) -> [TextToken] {
         tokenize(text, scalarBase: 0, byteBase: 0)
     }
 
     /// The tokens of `text`, with offsets counted from `scalarBase` and `byteBase` (the position
     /// of `text` in a larger input).
-    public func tokenize(_ text: String, scalarBase: Int, byteBase: Int) -> [TextToken] {
+    package func tokenize(_ text: String, scalarBase: Int, byteBase: Int) -> [TextToken] {
         var copy = text
         return copy.withUTF8 { utf8 in
             let decoded = ScalarText(utf8: utf8)
@@ -26,12 +26,12 @@ public struct Tokenizer: Sendable {
     }
 
     /// The sentences of `text`, each with its tokens.
-    public func sentences(_ text: String) -> [TextSentence] {
+    package func sentences(_ text: String) -> [TextSentence] {
         sentences(text, scalarBase: 0, byteBase: 0)
     }
 
     /// The sentences of `text`, with offsets counted from `scalarBase` and `byteBase`.
-    public func sentences(_ text: String, scalarBase: Int, byteBase: Int) -> [TextSentence] {
+    package func sentences(_ text: String, scalarBase: Int, byteBase: Int) -> [TextSentence] {
         var copy = text
         return copy.withUTF8 { utf8 in
             let decoded = ScalarText(utf8: utf8)

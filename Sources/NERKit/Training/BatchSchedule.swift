@@ -1,8 +1,8 @@
 /// The order in which an epoch visits the training data: sentences are grouped into batches of
 /// similar length (little padding, one GEMM size per step), and the batches are shuffled. The
 /// schedule is a pure function of the seed and the epoch, so a resumed run replays it exactly.
-public enum BatchSchedule {
-    public static func batches(lengths: [Int], batchSize: Int, seed: UInt64, epoch: Int) -> [[Int]] {
+package enum BatchSchedule {
+    package static func batches(lengths: [Int], batchSize: Int, seed: UInt64, epoch: Int) -> [[Int]] {
         var rng = SeededRandom(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch))
         // Shuffle first so that sentences of equal length land in different batches each epoch.
         var indices = Array(lengths.indices)

@@ -44,9 +44,9 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
     public static let none = CaseAugmentation()
 
     public var isEnabled: Bool { sampling || !copies.isEmpty }
-    public var sampling: Bool { lower + upper + title > 0 }
+    package var sampling: Bool { lower + upper + title > 0 }
 
-    public func probability(_ r: Recasing) -> Float {
+    package func probability(_ r: Recasing) -> Float {
         switch r {
         case .lower: return lower
         case .upper: return upper
@@ -55,7 +55,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
     }
 
     /// Parses `lower=0.3,upper=0.2,title=0.1` (any subset; `none` for no sampling).
-    public static func parseProbabilities(_ text: String) throws -> CaseAugmentation {
+    package static func parseProbabilities(_ text: String) throws -> CaseAugmentation {
         var a = CaseAugmentation()
         if text == "none" || text.isEmpty { return a }
         for part in text.split(separator: ",") {
@@ -79,7 +79,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
     }
 
     /// Parses `lower,upper` (or `none`).
-    public static func parseCopies(_ text: String) throws -> [Recasing] {
+    package static func parseCopies(_ text: String) throws -> [Recasing] {
         if text == "none" || text.isEmpty { return [] }
         var out: [Recasing] = []
         for part in text.split(separator: ",") {
@@ -91,7 +91,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
         return out
     }
 
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         if sampling {
             parts.append((drawnCopy ? "a copy drawn with " : "") + Recasing.allCases.filter { probability($0) > 0 }
@@ -103,7 +103,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
 
     /// The casing of sentence `index` in `epoch`: nil for as written. A hash of seed, epoch and
     /// index, so the draw needs no state and a resumed run draws what an uninterrupted one would.
-    public func draw(seed: UInt64, epoch: Int, index: Int) -> Recasing? {
+    package func draw(seed: UInt64, epoch: Int, index: Int) -> Recasing? {
         guard sampling else { return nil }
         var z = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &* 0xBF58_476D_1CE4_E5B9 &+ UInt64(index) &* 0x94D0_49BB_1331_11EB
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,37 +1,37 @@
 import Foundation
 
 /// One line of the metrics file: what an epoch did.
-public struct EpochMetrics: Codable, Equatable, Sendable {
+package struct EpochMetrics: Codable, Equatable, Sendable {
     public var epoch: Int
     public var loss: Double
-    public var learningRate: Float
-    public var seconds: Double
-    public var trainTokensPerSecond: Double
-    public var devPrecision: Double
-    public var devRecall: Double
-    public var devF1: Double
+    package var learningRate: Float
+    package var seconds: Double
+    package var trainTokensPerSecond: Double
+    package var devPrecision: Double
+    package var devRecall: Double
+    package var devF1: Double
     /// With case augmentation: dev F1 of each recasing of the dev set, and the mean of these and
     /// `devF1`, by which the best model is chosen.
-    public var devRecasedF1: [String: Double]? = nil
-    public var selectionF1: Double? = nil
-    public var best: Bool
+    package var devRecasedF1: [String: Double]? = nil
+    package var selectionF1: Double? = nil
+    package var best: Bool
 }
 
 /// Where a training run stands; saved in every checkpoint so that `--resume` continues exactly.
-public struct TrainingState: Codable, Equatable, Sendable {
+package struct TrainingState: Codable, Equatable, Sendable {
     /// Epochs completed.
-    public var epoch = 0
+    package var epoch = 0
     /// Batches of the current epoch (epoch + 1) already done, when interrupted mid-epoch.
-    public var batchesDone = 0
-    public var epochLoss: Double = 0
-    public var epochTokens = 0
-    public var epochSeconds: Double = 0
-    public var rngState: UInt64 = 0
-    public var bestF1: Double = -1
-    public var bestEpoch = 0
-    public var epochsWithoutGain = 0
-    public var history: [EpochMetrics] = []
-    public init() {}
+    package var batchesDone = 0
+    package var epochLoss: Double = 0
+    package var epochTokens = 0
+    package var epochSeconds: Double = 0
+    package var rngState: UInt64 = 0
+    package var bestF1: Double = -1
+    package var bestEpoch = 0
+    package var epochsWithoutGain = 0
+    package var history: [EpochMetrics] = []
+    package init() {}
 }
 
 /// Live progress inside an epoch, for the progress bar.
@@ -48,18 +48,18 @@ public struct TrainingProgress: Sendable {
 /// Runs epochs of minibatch training with early stopping on dev F1. The caller supplies what
 /// happens around it (saving the best model, checkpoints, printing) through callbacks, so this
 /// type holds only the loop.
-public final class Trainer {
-    public let model: TaggerModel
-    public let options: TrainingOptions
-    public let optimizer: Optimizer
-    public let average: WeightAverage?
-    public var state = TrainingState()
+package final class Trainer {
+    package let model: TaggerModel
+    package let options: TrainingOptions
+    package let optimizer: Optimizer
+    package let average: WeightAverage?
+    package var state = TrainingState()
     /// Probability of replacing a training word seen once by the unknown word (Lample et al.),
     /// so that the unknown vector is trained.
-    public var singletonUnknownRate: Float = 0.5
+    package var singletonUnknownRate: Float = 0.5
     /// Probability of replacing any training word by the unknown word (word dropout), so that
     /// the tag is learnt from the characters and the context too, not from the word alone.
-    public var wordUnknownRate: Float = 0
+    package var wordUnknownRate: Float = 0
 
     private let train: [EncodedSentence]
     private let surfaces: SurfaceTable
@@ -77,7 +77,7 @@ public final class Trainer {
     /// `originalCount` is how many of the first training sentences are the data as read (the
     /// rest being copies of them for case augmentation): words seen once are counted there, and
     /// a drawn copy (`CaseAugmentation.drawnCopy`) recases only the sentences after them.
-    public init(model: TaggerModel, options: TrainingOptions, train: [EncodedSentence], surfaces: SurfaceTable,
+    package init(model: TaggerModel, options: TrainingOptions, train: [EncodedSentence], surfaces: SurfaceTable,
                 dev: [EncodedSentence], devSurfaces: SurfaceTable, devGold: [[String]],
                 recasedTrain: [Recasing: [EncodedSentence]] = [:], recasedDev: [Recasing: [EncodedSentence]] = [:],
                 originalCount: Int? = nil) {
@@ -102,24 +102,24 @@ public final class Trainer {
     }
 
     private func configureThreads() {
-        // Two kinds of parallelism would fight: with 2+ threads the LSTM directions run side by
-        // side and OpenBLAS stays single-threaded (its threads do not pay off at these sizes).
+        // With 2+ threads the LSTM directions run side by side. OpenBLAS's own threads would
+        // fight them: a program that trains sets OpenBLAS to one thread (the CLI does; the
+        // library sets no process-wide state).
         model.parallel = options.threads > 1
-        BLAS.setThreads(1)
     }
 
     /// Runs `body` with the weights that are evaluated and saved in place (the averaged ones
     /// when averaging is on).
-    public func withFinalWeights<T>(_ body: () throws -> T) rethrows -> T {
+    package func withFinalWeights<T>(_ body: () throws -> T) rethrows -> T {
         if let average { return try average.withAveragedWeights(body) }
         return try body()
     }
 
     /// Scores the model on the dev set (conlleval rules, BIOES read as IOB2).
-    public func evaluateDev() -> EvaluationReport { evaluate(dev) }
+    package func evaluateDev() -> EvaluationReport { evaluate(dev) }
 
     /// Dev F1 of every recasing of the dev set given at init.
-    public func evaluateRecasedDev() -> [Recasing: Double] {
+    package func evaluateRecasedDev() -> [Recasing: Double] {
         recasedDev.mapValues { evaluate($0).f1 }
     }
 
@@ -133,12 +133,12 @@ public final class Trainer {
         return evaluator.report
     }
 
-    public enum StopReason: Equatable, Sendable { case finished, earlyStopped, interrupted }
+    package enum StopReason: Equatable, Sendable { case finished, earlyStopped, interrupted }
 
     /// Trains until `options.epochs`, early stopping, or `shouldStop()` turns true (checked between
     /// batches). `onEpoch(metrics)` runs after each epoch's dev evaluation (save the best model
     /// there); `checkpoint()` runs after each epoch and on interruption.
-    public func run(progress: (TrainingProgress) -> Void,
+    package func run(progress: (TrainingProgress) -> Void,
                     onEpoch: (EpochMetrics) throws -> Void,
                     checkpoint: () throws -> Void,
                     shouldStop: () -> Bool) throws -> StopReason {

@@ -2,24 +2,24 @@ import CZlib
 import Foundation
 
 /// A corpus read whole for training or evaluation, with the tag scheme its tags use.
-public struct LabeledCorpus: Sendable {
-    public var path: String
-    public var sentences: [CoNLLSentence]
-    public var scheme: TagScheme
+package struct LabeledCorpus: Sendable {
+    package var path: String
+    package var sentences: [CoNLLSentence]
+    package var scheme: TagScheme
 
-    public static func load(_ path: String, columns: CoNLLColumns = .init()) throws -> LabeledCorpus {
+    package static func load(_ path: String, columns: CoNLLColumns = .init()) throws -> LabeledCorpus {
         let sentences = try CoNLLReader.readAll(path: path, columns: columns).filter { !$0.tokens.isEmpty }
         if sentences.isEmpty { throw NERError(path: path, "no sentences found") }
         return LabeledCorpus(path: path, sentences: sentences, scheme: TagScheme.detect(sentences.map(\.tags)))
     }
 
     /// The tags of each sentence in BIOES, the scheme the model is trained in.
-    public var bioesTags: [[String]] { sentences.map { scheme.convert($0.tags, to: .bioes) } }
+    package var bioesTags: [[String]] { sentences.map { scheme.convert($0.tags, to: .bioes) } }
 
-    public var tokenCount: Int { sentences.reduce(0) { $0 + $1.tokens.count } }
+    package var tokenCount: Int { sentences.reduce(0) { $0 + $1.tokens.count } }
 
     /// CRC-32 of the file's bytes, as provenance.
-    public static func checksum(_ path: String) -> String {
+    package static func checksum(_ path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
         let crc = data.withUnsafeBytes { p in crc32(0, p.bindMemory(to: UInt8.self).baseAddress, uInt(p.count)) }
         return String(format: "%08x", UInt32(crc))
@@ -37,9 +37,9 @@ public struct VocabularyOptions: Codable, Equatable, Sendable {
 }
 
 /// Builds vocabularies from training data (and pretrained vectors) and creates a fresh model.
-public enum ModelBuilder {
+package enum ModelBuilder {
     /// The BIOES tag set for the entity types of `corpora`: O, then B/I/E/S for each type.
-    public static func tagVocabulary(types: Set<String>) -> Vocabulary {
+    package static func tagVocabulary(types: Set<String>) -> Vocabulary {
         var v = Vocabulary(specials: false)
         v.add("O")
         for t in types.sorted() { for p in ["B", "I", "E", "S"] { v.add("\(p)-\(t)") } }
@@ -50,7 +50,7 @@ public enum ModelBuilder {
     /// the words they cover, and the number of words so covered.
     /// `charTexts` are more spellings whose characters the character vocabulary must hold
     /// (the recased variants of the training data).
-    public static func makeModel(config: ModelConfig, train: [[String]], trainTags: [[String]], extraWords: [[String]],
+    package static func makeModel(config: ModelConfig, train: [[String]], trainTags: [[String]], extraWords: [[String]],
                                  charTexts: [[String]] = [],
                                  pretrained: PretrainedVectors?, vocabulary: VocabularyOptions, seed: UInt64) -> (TaggerModel, covered: Int) {
         var words = VocabularyBuilder(), chars = VocabularyBuilder()
@@ -93,7 +93,7 @@ public enum ModelBuilder {
     }
 
     /// Words that are not in the model's vocabulary: (unknown tokens, all tokens).
-    public static func unknownRate(_ model: TaggerModel, _ sentences: [[String]]) -> (Int, Int) {
+    package static func unknownRate(_ model: TaggerModel, _ sentences: [[String]]) -> (Int, Int) {
         var unknown = 0, total = 0
         for s in sentences { for t in s { total += 1; if model.encoder.words.id(WordKey.normalize(t)) == nil { unknown += 1 } } }
         return (unknown, total)

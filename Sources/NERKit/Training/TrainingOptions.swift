@@ -20,9 +20,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
-    public var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
+    package var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
 
-    public func learningRate(epoch: Int) -> Float {
+    package func learningRate(epoch: Int) -> Float {
         optimizer == .sgd ? effectiveLearningRate / (1 + learningRateDecay * Float(epoch - 1)) : effectiveLearningRate
     }
 }

@@ -23,8 +23,8 @@ public struct TrainingRunConfig: Sendable {
     public var keepLastEpoch = false
     public init() {}
 
-    public var checkpointPath: String { output + ".checkpoint" }
-    public var metricsPath: String { output + ".metrics.jsonl" }
+    package var checkpointPath: String { output + ".checkpoint" }
+    package var metricsPath: String { output + ".metrics.jsonl" }
 }
 
 /// Reads the data, builds (or resumes) the model and drives the `Trainer`, saving the best
@@ -43,7 +43,7 @@ public final class TrainingRun {
     }
 
     public struct Summary: Sendable {
-        public var stop: Trainer.StopReason
+        package var stop: Trainer.StopReason
         public var epochs: Int
         public var bestEpoch: Int
         public var bestDevF1: Double

@@ -9,19 +9,19 @@ import Foundation
 /// integers is taken as that header). Some files have words containing spaces; the last
 /// `dimension` fields of a line are the values and everything before them is the word, unless
 /// the field just before them is itself a number, which means the line has too many values.
-public struct PretrainedVectors: Sendable {
-    public let dimension: Int
+package struct PretrainedVectors: Sendable {
+    package let dimension: Int
     /// The stored words in file order. Changing it re-indexes `index(of:)`.
-    public var words: [String] {
+    package var words: [String] {
         didSet { indexByWord = PretrainedVectors.makeIndex(words) }
     }
     /// `words.count × dimension` values, row-major: row `i` is the vector of `words[i]`.
-    public var vectors: [Float]
+    package var vectors: [Float]
     private var indexByWord: [String: Int]
 
     /// Vectors built in memory. `vectors` must hold `words.count × dimension` values; if a word
     /// repeats, `index(of:)` finds its first row.
-    public init(dimension: Int, words: [String], vectors: [Float]) throws {
+    package init(dimension: Int, words: [String], vectors: [Float]) throws {
         guard dimension > 0 else { throw NERError("pretrained vectors need a positive dimension, got \(dimension)") }
         guard vectors.count == words.count * dimension else {
             throw NERError("pretrained vectors: \(words.count) words of dimension \(dimension) need \(words.count * dimension) values, got \(vectors.count)")
@@ -33,12 +33,12 @@ public struct PretrainedVectors: Sendable {
     }
 
     /// The row of `word`, or nil if it was not stored. Exact, case-sensitive match.
-    public func index(of word: String) -> Int? {
+    package func index(of word: String) -> Int? {
         indexByWord[word]
     }
 
     /// The vector in row `index`.
-    public func vector(at index: Int) -> ArraySlice<Float> {
+    package func vector(at index: Int) -> ArraySlice<Float> {
         vectors[index * dimension..<(index + 1) * dimension]
     }
 
@@ -53,7 +53,7 @@ public struct PretrainedVectors: Sendable {
     /// without holding 400k vectors. Every line is still checked: a malformed line, a repeated
     /// stored word, an empty file or a word2vec header that disagrees with the file is a
     /// `NERError` naming the file and line.
-    public static func load(path: String, keep: (String, Int) -> Bool = { _, _ in true }) throws -> PretrainedVectors {
+    package static func load(path: String, keep: (String, Int) -> Bool = { _, _ in true }) throws -> PretrainedVectors {
         let reader = try LineReader(path: path)
         var dimension = 0
         var declaredCount: Int?

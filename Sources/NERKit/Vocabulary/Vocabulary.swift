@@ -3,16 +3,16 @@ import Foundation
 /// A bijection between strings and dense ids. Word and character vocabularies reserve id 0 for
 /// padding and id 1 for unknown strings; the tag vocabulary has no specials, because every tag
 /// the model can emit must be a real tag.
-public struct Vocabulary: Sendable, Equatable {
-    public static let padding = "<pad>"
-    public static let unknown = "<unk>"
+package struct Vocabulary: Sendable, Equatable {
+    package static let padding = "<pad>"
+    package static let unknown = "<unk>"
 
-    public private(set) var items: [String]
+    package private(set) var items: [String]
     private var ids: [String: Int32]
     /// True when ids 0 and 1 are `<pad>` and `<unk>`.
-    public let hasSpecials: Bool
+    package let hasSpecials: Bool
 
-    public init(specials: Bool) {
+    package init(specials: Bool) {
         hasSpecials = specials
         items = []
         ids = [:]
@@ -23,7 +23,7 @@ public struct Vocabulary: Sendable, Equatable {
     }
 
     /// Restores a vocabulary from its items (as saved in a model file).
-    public init(items: [String], specials: Bool) throws {
+    package init(items: [String], specials: Bool) throws {
         self.init(specials: false)
         for item in items {
             if ids[item] != nil { throw NERError("vocabulary lists '\(item)' twice") }
@@ -41,12 +41,12 @@ public struct Vocabulary: Sendable, Equatable {
         self.hasSpecials = specials
     }
 
-    public var count: Int { items.count }
-    public var paddingId: Int32 { 0 }
-    public var unknownId: Int32 { 1 }
+    package var count: Int { items.count }
+    package var paddingId: Int32 { 0 }
+    package var unknownId: Int32 { 1 }
 
     @discardableResult
-    public mutating func add(_ item: String) -> Int32 {
+    package mutating func add(_ item: String) -> Int32 {
         if let id = ids[item] { return id }
         let id = Int32(items.count)
         items.append(item)
@@ -54,25 +54,25 @@ public struct Vocabulary: Sendable, Equatable {
         return id
     }
 
-    public func contains(_ item: String) -> Bool { ids[item] != nil }
+    package func contains(_ item: String) -> Bool { ids[item] != nil }
 
     /// The id of `item`, or nil when it is not in the vocabulary.
-    public func id(_ item: String) -> Int32? { ids[item] }
+    package func id(_ item: String) -> Int32? { ids[item] }
 
     /// The id of `item`, or the unknown id (only for vocabularies with specials).
-    public func lookup(_ item: String) -> Int32 { ids[item] ?? (hasSpecials ? unknownId : -1) }
+    package func lookup(_ item: String) -> Int32 { ids[item] ?? (hasSpecials ? unknownId : -1) }
 
-    public subscript(id: Int32) -> String { items[Int(id)] }
+    package subscript(id: Int32) -> String { items[Int(id)] }
 
-    public static func == (a: Vocabulary, b: Vocabulary) -> Bool { a.items == b.items && a.hasSpecials == b.hasSpecials }
+    package static func == (a: Vocabulary, b: Vocabulary) -> Bool { a.items == b.items && a.hasSpecials == b.hasSpecials }
 
     /// The items as a JSON array, the form stored in model files.
-    public func jsonString() -> String {
+    package func jsonString() -> String {
         let data = (try? JSONSerialization.data(withJSONObject: items, options: [])) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 
-    public init(jsonString: String, specials: Bool) throws {
+    package init(jsonString: String, specials: Bool) throws {
         guard let array = try? JSONSerialization.jsonObject(with: Data(jsonString.utf8)) as? [String] else {
             throw NERError("vocabulary is not a JSON array of strings")
         }
@@ -83,13 +83,13 @@ public struct Vocabulary: Sendable, Equatable {
 /// Counts strings over a corpus and keeps the frequent ones: at least `minCount` occurrences,
 /// at most `maxSize` entries (most frequent first, ties broken by first appearance so that the
 /// result does not depend on hashing).
-public struct VocabularyBuilder {
+package struct VocabularyBuilder {
     private var counts: [String: Int] = [:]
     private var order: [String] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func count(_ item: String, by n: Int = 1) {
+    package mutating func count(_ item: String, by n: Int = 1) {
         if let c = counts[item] {
             counts[item] = c + n
         } else {
@@ -98,11 +98,11 @@ public struct VocabularyBuilder {
         }
     }
 
-    public func count(of item: String) -> Int { counts[item] ?? 0 }
+    package func count(of item: String) -> Int { counts[item] ?? 0 }
 
-    public var distinct: Int { order.count }
+    package var distinct: Int { order.count }
 
-    public func build(minCount: Int = 1, maxSize: Int? = nil, specials: Bool = true) -> Vocabulary {
+    package func build(minCount: Int = 1, maxSize: Int? = nil, specials: Bool = true) -> Vocabulary {
         let firstSeen = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         var kept = order.filter { counts[$0, default: 0] >= minCount }
         kept.sort { a, b in

@@ -2,7 +2,7 @@ import Foundation
 import NERKit
 
 // Tags the text given as arguments (or a built-in sentence) with a model file and prints one
-// entity per line: label, text and its code-point offsets.
+// entity per line: label, text, its code-point offsets and the model's probability for it.
 //
 //   swift run TagSentence --model ../../models/default.ner "Teddy Roosevelt was a great President."
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -15,13 +15,9 @@ let text = arguments.isEmpty ? "Teddy Roosevelt was a great President." : argume
 
 do {
     let tagger = try Tagger(path: modelPath)
-    let sentences = TagInputOpener.sentences(ofText: text)
-    let tagged = tagger.tag(sentences.map(\.modelTokens))
-    for (sentence, result) in zip(sentences, tagged) {
-        for entity in result.entities {
-            let first = sentence.tokens[entity.tokenStart], last = sentence.tokens[entity.tokenEnd - 1]
-            let words = sentence.tokens[entity.tokenStart..<entity.tokenEnd].map(\.text).joined(separator: " ")
-            print("\(entity.label)\t\(words)\t\(first.start)..<\(last.end)\t\(String(format: "%.3f", entity.score))")
+    for sentence in tagger.tag(text: text) {
+        for entity in sentence.entities {
+            print("\(entity.label)\t\(entity.text)\t\(entity.start)..<\(entity.end)\t\(String(format: "%.3f", entity.score))")
         }
     }
 } catch {
