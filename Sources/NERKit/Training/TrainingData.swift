@@ -21,8 +21,9 @@ package struct LabeledCorpus: Sendable {
     /// CRC-32 of the file's bytes, as provenance.
     package static func checksum(_ path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
-        let crc = data.withUnsafeBytes { p in crc32(0, p.bindMemory(to: UInt8.self).baseAddress, uInt(p.count)) }
-        return String(format: "%08x", UInt32(crc))
+        var checksum = FileChecksum()
+        data.withUnsafeBytes { checksum.update($0) }
+        return FileChecksum.hex(checksum.value)
     }
 }
 
