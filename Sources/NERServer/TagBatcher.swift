@@ -17,6 +17,7 @@ import ServiceLifecycle
 /// As a `Service` it loads the model when started (`readiness` turns `.ready`; a model that cannot
 /// be loaded stops the server with the loader's error) and, on graceful shutdown, which comes
 /// after the HTTP server has answered everything in flight, tags what is left and stops.
+// Unchecked: every mutable property is guarded by `condition` (the worker thread runs the model).
 final class TagBatcher: Service, @unchecked Sendable {
     private let configuration: ServeConfiguration
     private let metrics: ServerMetrics

@@ -38,6 +38,7 @@ public enum TagServer {
     }
 
     /// The error that ended `serve`, handed from its task to the blocked caller.
+    /// Unchecked: written by the serving task before it signals, read by the caller after.
     private final class Outcome: @unchecked Sendable {
         var error: Error?
     }

@@ -3,6 +3,7 @@ import Foundation
 /// Ctrl-C during training: the first one asks the loop to stop at the next batch (it then saves a
 /// checkpoint); a second one exits at once.
 enum Interrupt {
+    // Unchecked: written by the signal handler, read between batches; sig_atomic_t is the C type for that.
     nonisolated(unsafe) static var requested: sig_atomic_t = 0
 
     static func install() {

@@ -94,9 +94,7 @@ final class InferencePathTests: XCTestCase {
     func testParallelDirectionsGiveTheSameResult() {
         let (m, batch) = model(hidden: 10, layers: 2)
         let serial = m.predict(batch), serialScores = m.lastEmissions(batch)
-        let minimum = BiLSTM.parallelInferenceMinimumRows
-        BiLSTM.parallelInferenceMinimumRows = 0  // this batch is small
-        defer { BiLSTM.parallelInferenceMinimumRows = minimum }
+        for layer in m.lstmLayers { layer.parallelInferenceMinimumRows = 0 }  // this batch is small
         m.parallel = true
         XCTAssertEqual(m.predict(batch), serial)
         XCTAssertEqual(m.lastEmissions(batch), serialScores)

@@ -66,11 +66,13 @@ final class LineReaderTests: XCTestCase {
         let reader = try LineReader(path: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
         let got = expectation(description: "first line read")
         let second = expectation(description: "second line read")
+        // The reader is used on the other thread only, until the expectations are met.
+        nonisolated(unsafe) let handedOver = reader
         DispatchQueue.global().async {
-            XCTAssertEqual(try? reader.next(), Array("first line".utf8))
+            XCTAssertEqual(try? handedOver.next(), Array("first line".utf8))
             got.fulfill()
-            XCTAssertEqual(try? reader.next(), Array("second".utf8))
-            XCTAssertEqual(try? reader.next(), .some(nil))
+            XCTAssertEqual(try? handedOver.next(), Array("second".utf8))
+            XCTAssertEqual(try? handedOver.next(), .some(nil))
             second.fulfill()
         }
         wait(for: [got], timeout: 10)

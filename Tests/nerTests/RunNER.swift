@@ -46,7 +46,8 @@ func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = 
     process.standardInput = inPipe
     try process.run()
     // Drain the pipes on other threads so large outputs cannot deadlock the child.
-    var outData = Data(), errData = Data()
+    // Each buffer is written by its reader thread only and read after group.wait().
+    nonisolated(unsafe) var outData = Data(), errData = Data()
     let group = DispatchGroup()
     group.enter(); DispatchQueue.global().async { outData = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter(); DispatchQueue.global().async { errData = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }

@@ -3,8 +3,9 @@ import XCTest
 
 /// End-to-end tests of `ner tag` with a tiny model trained once on data/sample.conll.
 final class TagCommandTests: XCTestCase {
-    static var directory: URL?
-    static var trainedModel: String?
+    // Set once by the class's setUp, before any test runs, and only read after that.
+    nonisolated(unsafe) static var directory: URL?
+    nonisolated(unsafe) static var trainedModel: String?
 
     override class func setUp() {
         super.setUp()

@@ -4,8 +4,9 @@ import XCTest
 /// End-to-end tests of `ner tag --input jsonl` and `--input lines` with a small model trained once
 /// on data/sample.conll (the same settings as TagCommandTests, so it finds the sample's names).
 final class TagRecordCommandTests: XCTestCase {
-    static var directory: URL?
-    static var trainedModel: String?
+    // Set once by the class's setUp, before any test runs, and only read after that.
+    nonisolated(unsafe) static var directory: URL?
+    nonisolated(unsafe) static var trainedModel: String?
 
     override class func setUp() {
         super.setUp()

@@ -124,7 +124,7 @@ package final class BiLSTM {
             let a = { run(self.forwardLSTM, false, out, O) }
             let b = { run(bwd, true, out + H, O) }
             // A thread hand-off costs tens of microseconds: not worth it for a short sentence.
-            if rows >= BiLSTM.parallelInferenceMinimumRows { runBoth(a, b) } else { a(); b() }
+            if rows >= parallelInferenceMinimumRows { runBoth(a, b) } else { a(); b() }
         } else {
             run(forwardLSTM, false, out, O)
         }
@@ -137,14 +137,22 @@ package final class BiLSTM {
 
     /// With `parallel`, `infer` runs the two directions on two threads from this many rows
     /// (positions, padding included) of a batch on.
-    static var parallelInferenceMinimumRows = 64
+    package var parallelInferenceMinimumRows = 64
+
+    /// The two directions' work, handed to two threads. Unchecked: each closure reads the shared
+    /// inputs and writes only its own direction's buffers and columns, and `concurrentPerform`
+    /// returns only when both have finished.
+    private struct DirectionPair: @unchecked Sendable {
+        let a: () -> Void, b: () -> Void
+    }
 
     private func runBoth(_ a: () -> Void, _ b: () -> Void) {
         if parallel {
             withoutActuallyEscaping(a) { a in
                 withoutActuallyEscaping(b) { b in
+                    let pair = DirectionPair(a: a, b: b)
                     DispatchQueue.concurrentPerform(iterations: 2) { i in
-                        if i == 0 { a() } else { b() }
+                        if i == 0 { pair.a() } else { pair.b() }
                     }
                 }
             }

@@ -128,6 +128,7 @@ package final class AtomicFileWriter {
 }
 
 /// A process-wide counter so that concurrent writers of the same target use different temporary files.
+/// Unchecked: `value` is only touched under `lock`.
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0

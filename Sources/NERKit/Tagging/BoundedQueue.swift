@@ -3,6 +3,7 @@ import Foundation
 /// A first-in first-out queue between one producer thread and one consumer, holding items of at
 /// most `capacity` total weight (e.g. tokens) so a fast reader cannot fill memory while the
 /// tagger catches up. An item heavier than `capacity` is still accepted when the queue is empty.
+/// Unchecked: all state is touched only under `condition`.
 final class BoundedQueue<Element>: @unchecked Sendable {
     private var items: [(element: Element, weight: Int)?] = []
     private var head = 0

@@ -5,7 +5,7 @@ import Foundation
 /// (tokens), while the calling thread takes batches of whatever is ready. The first element of a
 /// batch is waited for; the rest are only those already read, so piped input is tagged in full
 /// batches while interactive input is answered at once.
-package final class ReadAhead<Element> {
+package final class ReadAhead<Element: Sendable> {
     private enum Item {
         case element(Element)
         case failure(Error)
@@ -22,15 +22,23 @@ package final class ReadAhead<Element> {
 
     private let queue: BoundedQueue<Item>
 
+    /// `produce`, handed to the reader thread. Unchecked: the reader thread is the only one that
+    /// ever calls it or touches what it captures (the caller hands those over and only takes
+    /// elements from the queue).
+    private struct ReaderWork: @unchecked Sendable {
+        let produce: (_ put: (Element, Int) -> Bool) throws -> Void
+    }
+
     /// Starts the reader thread. `produce` gets a `put(element, weight)` that waits while the
     /// queue is full and returns false once the consumer has gone (then `produce` should return).
     package init(capacity: Int, produce: @escaping (_ put: (Element, Int) -> Bool) throws -> Void) {
         let queue = BoundedQueue<Item>(capacity: capacity)
         self.queue = queue
+        let produce = ReaderWork(produce: produce)
         let reader = Thread {
             do {
                 var open = true
-                try produce { element, weight in
+                try produce.produce { element, weight in
                     open = open && queue.put(.element(element), weight: weight)
                     return open
                 }

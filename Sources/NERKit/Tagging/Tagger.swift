@@ -50,7 +50,7 @@ public final class Tagger {
         scheme = loaded.scheme
         provenance = loaded.provenance
         self.path = path
-        // The two LSTM directions of a batch on two cores (from BiLSTM.parallelInferenceMinimumRows
+        // The two LSTM directions of a batch on two cores (from BiLSTM's parallelInferenceMinimumRows
         // positions on; work-stealing, so a busy machine costs nothing extra). Inference does its
         // products in CKernels, not OpenBLAS, so OpenBLAS's thread count (the program's choice)
         // does not matter here.
