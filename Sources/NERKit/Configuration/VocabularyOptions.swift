@@ -1,0 +1,9 @@
+/// How the word vocabulary is chosen.
+public struct VocabularyOptions: Codable, Equatable, Sendable {
+    /// Training words seen fewer times than this are unknown (unless pretrained vectors cover them).
+    public var minCount = 1
+    /// With pretrained vectors: also keep this many of the file's most frequent words, so
+    /// everyday words outside the training data are not unknown at tagging time.
+    public var pretrainedTop = 100_000
+    public init() {}
+}
