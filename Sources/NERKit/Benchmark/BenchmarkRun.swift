@@ -61,10 +61,9 @@ package final class BenchmarkRun {
         var pretrained: PretrainedVectors?
         if let path = config.embeddingsPath {
             log("reading embeddings from \(path)")
-            var needed = Set<String>()
-            for s in trainTokens + tagTokens { for t in s { needed.insert(WordKey.normalize(t)) } }
-            let top = TrainingRunConfig().vocabulary.pretrainedTop
-            pretrained = try PretrainedVectors.load(path: path) { word, rank in rank < top || needed.contains(WordKey.normalize(word)) }
+            var selection = PretrainedWordSelection(top: VocabularyOptions().pretrainedTop)
+            selection.add(trainTokens + tagTokens)
+            pretrained = try PretrainedVectors.load(path: path) { word, rank in selection.keeps(word, rank: rank) }
         }
 
         var speeds: [TrainingSpeed] = []

@@ -200,7 +200,7 @@ package final class TaggerModel {
     /// `inferScores` with the first layer's input projections taken from (and added to)
     /// `projections`; see `predict(_:charVectors:projections:)`.
     private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections P: SpellingProjections) -> UnsafeMutablePointer<Float> {
-        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount, D = inputSize
+        let rows = batch.layout.rows, D = inputSize
         let first = lstmLayers[0], G = P.width, dirs = P.directions
         // Spellings of the batch without a projection yet, each once.
         missRows.removeAll(keepingCapacity: true)
@@ -252,24 +252,18 @@ package final class TaggerModel {
             projectedForwardRows.append(f)
             projectedBackwardRows.append(b)
         }
-        var h = projectedForwardRows.withUnsafeBufferPointer { fw in
+        let h = projectedForwardRows.withUnsafeBufferPointer { fw in
             projectedBackwardRows.withUnsafeBufferPointer { bw in
                 first.infer(projectedForward: fw.baseAddress!, projectedBackward: bw.baseAddress!, layout: batch.layout)
             }
         }
-        for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
-        let e = emissions.reserve(rows * K)
-        for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K)
-        RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
-        return e
+        return inferUpperLayersAndEmissions(h, batch)
     }
 
     /// `scores` without dropout for tagging: the BiLSTM layers run their inference pass (no
     /// activations kept for backward) and the output layer reads the last layer's states in
     /// place. Same numbers as `scores(batch, dropout: 0, …)`.
     private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>? = nil) -> UnsafeMutablePointer<Float> {
-        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
         let xp: UnsafeMutablePointer<Float>
         if let charVectors {
             xp = inferEmbed(batch, charVectors: charVectors)
@@ -277,7 +271,14 @@ package final class TaggerModel {
             var rng = SeededRandom(seed: 0)
             xp = embed(batch, dropout: 0, rng: &rng)
         }
-        var h = lstmLayers[0].infer(xp, layout: batch.layout)
+        return inferUpperLayersAndEmissions(lstmLayers[0].infer(xp, layout: batch.layout), batch)
+    }
+
+    /// The inference passes' common end: the BiLSTM layers above the first over `h` (the first
+    /// layer's states), then the output layer's tag scores, one row of `tagCount` per position.
+    private func inferUpperLayersAndEmissions(_ first: UnsafeMutablePointer<Float>, _ batch: Batch) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
+        var h = first
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }

@@ -182,25 +182,21 @@ indirect enum HeaderJSON {
                 case UInt8(ascii: "\\"):
                     guard let e = current else { throw fail("unterminated string") }
                     position += 1
+                    if let byte = JSONText.unescapedByte(e) {
+                        out.append(byte)
+                        continue
+                    }
                     switch e {
-                    case UInt8(ascii: "\""): out.append(0x22)
-                    case UInt8(ascii: "\\"): out.append(0x5C)
-                    case UInt8(ascii: "/"): out.append(0x2F)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
                     case UInt8(ascii: "u"):
                         var scalar = try hex4()
-                        if (0xD800..<0xDC00).contains(scalar) {
+                        if JSONText.isHighSurrogate(scalar) {
                             guard current == UInt8(ascii: "\\") else { throw fail("unpaired surrogate") }
                             position += 1
                             guard current == UInt8(ascii: "u") else { throw fail("unpaired surrogate") }
                             position += 1
                             let low = try hex4()
-                            guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate") }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            guard JSONText.isLowSurrogate(low) else { throw fail("unpaired surrogate") }
+                            scalar = JSONText.scalar(high: scalar, low: low)
                         }
                         guard let u = Unicode.Scalar(scalar) else { throw fail("unpaired surrogate") }
                         out.append(contentsOf: Array(String(Character(u)).utf8))
@@ -218,13 +214,7 @@ indirect enum HeaderJSON {
             var v: UInt32 = 0
             for _ in 0..<4 {
                 guard let c = current else { throw fail("unterminated string") }
-                let d: UInt32
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-                default: throw fail("invalid \\u escape")
-                }
+                guard let d = JSONText.hexValue(c) else { throw fail("invalid \\u escape") }
                 v = v << 4 | d
                 position += 1
             }

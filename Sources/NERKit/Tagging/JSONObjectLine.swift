@@ -215,7 +215,7 @@ struct JSONScanner {
                 case UInt8(ascii: "u"):
                     i += 1
                     for _ in 0..<4 {
-                        guard let h = current, Self.hexValue(h) != nil else { throw fail("invalid \\u escape") }
+                        guard let h = current, JSONText.hexValue(h) != nil else { throw fail("invalid \\u escape") }
                         i += 1
                     }
                 default:
@@ -263,15 +263,6 @@ struct JSONScanner {
         }
     }
 
-    static func hexValue(_ c: UInt8) -> UInt32? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(c - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(c - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(c - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
-    }
-
     /// The text of a string literal's inside (already validated), escapes resolved.
     static func unescape(_ inside: ArraySlice<UInt8>) -> String {
         guard inside.contains(UInt8(ascii: "\\")) else { return String(decoding: inside, as: UTF8.self) }
@@ -279,7 +270,7 @@ struct JSONScanner {
         out.reserveCapacity(inside.count)
         var k = inside.startIndex
         func hex4(_ at: Int) -> UInt32 {
-            (0..<4).reduce(0) { $0 << 4 | (hexValue(inside[at + $1]) ?? 0) }
+            (0..<4).reduce(0) { $0 << 4 | (JSONText.hexValue(inside[at + $1]) ?? 0) }
         }
         while k < inside.endIndex {
             let c = inside[k]
@@ -290,25 +281,24 @@ struct JSONScanner {
             }
             let e = inside[k + 1]
             k += 2
+            if let byte = JSONText.unescapedByte(e) {
+                out.append(byte)
+                continue
+            }
             switch e {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var value = hex4(k)
                 k += 4
-                if (0xD800..<0xDC00).contains(value), k + 6 <= inside.endIndex,
+                if JSONText.isHighSurrogate(value), k + 6 <= inside.endIndex,
                    inside[k] == UInt8(ascii: "\\"), inside[k + 1] == UInt8(ascii: "u") {
                     let low = hex4(k + 2)
-                    if (0xDC00..<0xE000).contains(low) {
-                        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                    if JSONText.isLowSurrogate(low) {
+                        value = JSONText.scalar(high: value, low: low)
                         k += 6
                     }
                 }
                 out.append(contentsOf: String(Character(Unicode.Scalar(value) ?? "\u{FFFD}")).utf8)
-            default: out.append(e)  // \" \\ \/
+            default: out.append(e)  // not reached: the literal was validated
             }
         }
         return String(decoding: out, as: UTF8.self)

@@ -31,12 +31,11 @@ package enum ModelBuilder {
         var wordVocab = words.build(minCount: vocabulary.minCount)
         var pretrainedRow: [Int32: Int] = [:]
         if let pretrained {
-            var needed = Set(wordVocab.items)
-            for s in extraWords { for t in s { needed.insert(WordKey.normalize(t)) } }
-            for (row, word) in pretrained.words.enumerated() {
-                let key = WordKey.normalize(word)
-                guard row < vocabulary.pretrainedTop || needed.contains(key) else { continue }
-                let id = wordVocab.add(key)
+            var selection = PretrainedWordSelection(top: vocabulary.pretrainedTop)
+            selection.add(keys: wordVocab.items)
+            selection.add(extraWords)
+            for (row, word) in pretrained.words.enumerated() where selection.keeps(word, rank: row) {
+                let id = wordVocab.add(WordKey.normalize(word))
                 if pretrainedRow[id] == nil { pretrainedRow[id] = row }
             }
         }

@@ -126,12 +126,11 @@ public final class TrainingRun {
                 extra += try CoNLLReader.readAll(path: path, columns: config.columns, requireTags: false).map(\.tokens)
             }
             if let path = config.embeddingsPath {
-                var needed = Set<String>()
-                for s in trainSentences { for t in s.tokens { needed.insert(WordKey.normalize(t)) } }
-                for s in extra { for t in s { needed.insert(WordKey.normalize(t)) } }
-                let top = config.vocabulary.pretrainedTop
+                var selection = PretrainedWordSelection(top: config.vocabulary.pretrainedTop)
+                selection.add(trainSentences.map(\.tokens))
+                selection.add(extra)
                 let t0 = Date()
-                pretrained = try PretrainedVectors.load(path: path) { word, rank in rank < top || needed.contains(WordKey.normalize(word)) }
+                pretrained = try PretrainedVectors.load(path: path) { word, rank in selection.keeps(word, rank: rank) }
                 log("embeddings: \(pretrained!.words.count) vectors of \(pretrained!.dimension) dimensions kept from \(path) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
             }
             var charTexts: [[String]] = []
