@@ -33,7 +33,7 @@ package struct CoNLLSentence: Sendable, Equatable {
     /// Comment lines (`#` and text) that came with this sentence; they are not tokens.
     package var comments: [String]
 
-    public init(tokens: [String], tags: [String] = [], lines: [String]? = nil, lineNumbers: [Int] = [],
+    package init(tokens: [String], tags: [String] = [], lines: [String]? = nil, lineNumbers: [Int] = [],
                 startsDocument: Bool = false, documentLine: String? = nil, comments: [String] = []) {
         self.tokens = tokens
         self.tags = tags
