@@ -23,7 +23,6 @@ package struct ConllEvaluator {
     private var predictedIDs: [Int32] = []
     private var goldTags: [ConllTag] = []
     private var predictedTags: [ConllTag] = []
-    private var converted: [ConllTag] = []
 
     /// The span errors found so far when created with `collectingErrors: true`.
     package private(set) var errorAnalysis: SpanErrorAnalysis?
@@ -42,6 +41,11 @@ package struct ConllEvaluator {
         predictedIDs.removeAll(keepingCapacity: true)
         for tag in gold { goldIDs.append(table.id(of: tag)) }
         for tag in predicted { predictedIDs.append(table.id(of: tag)) }
+        for i in 0..<goldIDs.count where goldIDs[i] == predictedIDs[i] { correctTags += 1 }
+        self.tokens += goldIDs.count
+
+        Self.prepare(gold, ids: goldIDs, table: &table, into: &goldTags)
+        Self.prepare(predicted, ids: predictedIDs, table: &table, into: &predictedTags)
         let typeCount = table.typeNames.count
         if goldByType.count < typeCount {
             let extra = [Int](repeating: 0, count: typeCount - goldByType.count)
@@ -49,23 +53,11 @@ package struct ConllEvaluator {
             foundByType += extra
             correctByType += extra
         }
-
-        for i in 0..<goldIDs.count where goldIDs[i] == predictedIDs[i] { correctTags += 1 }
-        self.tokens += goldIDs.count
-
-        Self.prepare(goldIDs, parsed: table.tags, into: &goldTags, scratch: &converted)
-        Self.prepare(predictedIDs, parsed: table.tags, into: &predictedTags, scratch: &converted)
         score()
 
-        if errorAnalysis != nil {
-            let names = table.typeNames
-            func entitySpans(_ tags: [ConllTag]) -> [EntitySpan] {
-                tags.withUnsafeBufferPointer { ChunkExtractor.typedSpans($0) }
-                    .map { EntitySpan(type: names[Int($0.type)], start: $0.start, end: $0.end) }
-            }
-            errorAnalysis?.add(gold: entitySpans(goldTags), predicted: entitySpans(predictedTags),
-                               length: gold.count, tokens: tokens, location: location)
-        }
+        // The corpus layer's span reader finds, on valid tags, the entities conlleval counts.
+        errorAnalysis?.add(gold: EntitySpan.spans(in: gold), predicted: EntitySpan.spans(in: predicted),
+                           length: gold.count, tokens: tokens, location: location)
     }
 
     /// The counts so far.
@@ -85,15 +77,23 @@ package struct ConllEvaluator {
         return EvaluationReport(tokens: tokens, correctTags: correctTags, overall: overall, perType: perType)
     }
 
-    /// Parsed tags of one sequence, rewritten as IOB2 when it uses `E-`/`S-`.
-    private static func prepare(_ ids: [Int32], parsed: [ConllTag], into tags: inout [ConllTag],
-                                scratch: inout [ConllTag]) {
-        tags.removeAll(keepingCapacity: true)
-        for id in ids { tags.append(parsed[Int(id)]) }
-        let needs = tags.withUnsafeBufferPointer { BIOESToIOB2.needsConversion($0) }
-        if needs {
-            tags.withUnsafeBufferPointer { BIOESToIOB2.convert($0, into: &scratch) }
-            swap(&tags, &scratch)
+    /// Parsed tags of one sequence (`ids` are those of `tags`). A sequence using `E-`/`S-` (or
+    /// BILOU's `L-`/`U-`) is first rewritten as IOB2 by the corpus layer's scheme converter, because
+    /// conlleval reads two consecutive `S-PER` tags as one entity; strings that are not tags are
+    /// read as `O` there (the readers refuse them before scoring).
+    private static func prepare(_ tags: [String], ids: [Int32], table: inout TagTable, into parsed: inout [ConllTag]) {
+        parsed.removeAll(keepingCapacity: true)
+        let usesEndOrSingle = ids.contains { id in
+            let prefix = table.tags[Int(id)].prefix
+            return prefix == .end || prefix == .single
+        }
+        if usesEndOrSingle {
+            for tag in TagScheme.bioes.convert(tags, to: .iob2) {
+                let id = table.id(of: tag)
+                parsed.append(table.tags[Int(id)])
+            }
+        } else {
+            for id in ids { parsed.append(table.tags[Int(id)]) }
         }
     }
 

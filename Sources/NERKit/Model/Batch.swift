@@ -48,7 +48,7 @@ package struct Batch {
     }
 
     /// A batch for a model given precomputed character-encoder vectors, one row per spelling
-    /// of the caller's `SurfaceTable` (see `TaggerModel.predict(_:charVectors:)`):
+    /// of the caller's `SurfaceTable` (see `TaggerModel.predict(_:charVectors:projections:)`):
     /// `uniqueIndex` holds each token's surface id itself and `uniqueChars` is empty, so
     /// building it takes no per-batch dictionary of spellings.
     package init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {

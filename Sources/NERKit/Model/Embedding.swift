@@ -17,13 +17,14 @@ package final class Embedding {
     /// column `offset`); ids below 0 give a zero vector (padding).
     @inline(__always)
     package func gather(_ ids: UnsafePointer<Int32>, count n: Int, into out: UnsafeMutablePointer<Float>, stride: Int, offset: Int = 0) {
-        let d = dimension
-        for r in 0..<n {
-            let dst = out + r * stride + offset
-            let id = ids[r]
-            if id < 0 { dst.update(repeating: 0, count: d) }
-            else { dst.update(from: table.value + Int(id) * d, count: d) }
-        }
+        for r in 0..<n { copyRow(ids[r], into: out + r * stride + offset) }
+    }
+
+    /// Writes the vector of `id` to `dst`, zeros for a negative id (padding).
+    @inline(__always)
+    package func copyRow(_ id: Int32, into dst: UnsafeMutablePointer<Float>) {
+        if id < 0 { dst.update(repeating: 0, count: dimension) }
+        else { dst.update(from: table.value + Int(id) * dimension, count: dimension) }
     }
 
     /// Adds row r of `dOut` (columns offset ..< offset+d) to the gradient of `ids[r]`.

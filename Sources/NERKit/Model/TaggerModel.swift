@@ -88,33 +88,12 @@ package final class TaggerModel {
 
     // MARK: Forward
 
-    /// Writes each row's word and casing vectors into the first columns of `xp`; returns the
-    /// column where the character encoding goes.
-    private func gatherWordFeatures(_ batch: Batch, into xp: UnsafeMutablePointer<Float>) -> Int {
-        let rows = batch.layout.rows, D = inputSize
-        batch.words.withUnsafeBufferPointer { wordEmbedding.gather($0.baseAddress!, count: rows, into: xp, stride: D) }
-        var offset = wordEmbedding.dimension
-        if let c = casingEmbedding {
-            batch.casings.withUnsafeBufferPointer { c.gather($0.baseAddress!, count: rows, into: xp, stride: D, offset: offset) }
-            offset += c.dimension
-        }
-        return offset
-    }
-
     /// Builds the BiLSTM input for a batch; with `dropout` the masks are drawn from `rng`.
     private func embed(_ batch: Batch, dropout: Float, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
-        let rows = batch.layout.rows, D = inputSize
-        let xp = x.reserve(rows * D)
-        let offset = gatherWordFeatures(batch, into: xp)
-        if let ce = charEncoder {
-            let out = ce.forward(batch.uniqueChars)
-            let C = ce.outputSize
-            for r in 0..<rows {
-                let u = batch.uniqueIndex[r], dst = xp + r * D + offset
-                if u < 0 { dst.update(repeating: 0, count: C) } else { dst.update(from: out + Int(u) * C, count: C) }
-            }
-        }
-        if dropout > 0 { applyDropout(xp, rows: rows, width: D, batch: batch.layout.batch, mask: xMask, p: dropout, rng: &rng) }
+        let rows = batch.layout.rows
+        let xp = x.reserve(rows * inputSize)
+        embedRows(batch, 0..<rows, charVectors: charEncoder.map { UnsafePointer($0.forward(batch.uniqueChars)) }, into: xp)
+        if dropout > 0 { applyDropout(xp, rows: rows, width: inputSize, batch: batch.layout.batch, mask: xMask, p: dropout, rng: &rng) }
         return xp
     }
 
@@ -163,43 +142,54 @@ package final class TaggerModel {
         for l in lstmLayers { l.prepareForInference() }
     }
 
-    /// `embed` without dropout, with the character vectors given: row `batch.uniqueIndex[r]`
-    /// of `charVectors` for row r (see `Batch(surfaceRowsOf:indices:)`).
-    private func inferEmbed(_ batch: Batch, charVectors: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
-        let rows = batch.layout.rows, D = inputSize
-        let xp = x.reserve(rows * D)
-        let offset = gatherWordFeatures(batch, into: xp)
-        if let ce = charEncoder {
-            let C = ce.outputSize
-            for r in 0..<rows {
-                let u = batch.uniqueIndex[r], dst = xp + r * D + offset
-                if u < 0 { dst.update(repeating: 0, count: C) } else { dst.update(from: charVectors + Int(u) * C, count: C) }
-            }
-        }
-        return xp
-    }
-
-    /// The input vectors of the given rows of a `Batch(surfaceRowsOf:)` batch into consecutive
-    /// rows of `out` (as `inferEmbed` builds them).
-    private func embedRows(_ batch: Batch, _ rowList: [Int], charVectors: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+    /// The input vectors (word | casing | characters) of the given rows of `batch` into consecutive
+    /// rows of `out`. Row r's character vector is row `batch.uniqueIndex[r]` of `charVectors`;
+    /// padding rows (negative ids and index) get zeros.
+    private func embedRows<Rows: Sequence<Int>>(_ batch: Batch, _ rowList: Rows, charVectors: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
         let D = inputSize, W = wordEmbedding.dimension
         for (k, r) in rowList.enumerated() {
             let dst = out + k * D
-            (dst).update(from: wordEmbedding.table.value + Int(batch.words[r]) * W, count: W)
+            wordEmbedding.copyRow(batch.words[r], into: dst)
             var offset = W
             if let c = casingEmbedding {
-                (dst + offset).update(from: c.table.value + Int(batch.casings[r]) * c.dimension, count: c.dimension)
+                c.copyRow(batch.casings[r], into: dst + offset)
                 offset += c.dimension
             }
             if let ce = charEncoder, let charVectors {
-                (dst + offset).update(from: charVectors + Int(batch.uniqueIndex[r]) * ce.outputSize, count: ce.outputSize)
+                let u = batch.uniqueIndex[r], C = ce.outputSize
+                if u < 0 { (dst + offset).update(repeating: 0, count: C) } else { (dst + offset).update(from: charVectors + Int(u) * C, count: C) }
             }
         }
     }
 
-    /// `inferScores` with the first layer's input projections taken from (and added to)
-    /// `projections`; see `predict(_:charVectors:projections:)`.
-    private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections P: SpellingProjections) -> UnsafeMutablePointer<Float> {
+    /// The one inference pass: tag scores ([rows × K]) without dropout, the BiLSTM layers running
+    /// their inference pass (no activations kept for backward); the same numbers as the training
+    /// path's `scores(batch, dropout: 0, …)`. Character vectors are `charVectors` when given (see
+    /// `predict`), else encoded for this batch. The first layer's input projections come from
+    /// `projections` when given, else are computed for every row.
+    private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections: SpellingProjections?) -> UnsafeMutablePointer<Float> {
+        let rows = batch.layout.rows
+        let chars = charVectors ?? charEncoder.map { UnsafePointer($0.forward(batch.uniqueChars)) }
+        var h: UnsafeMutablePointer<Float>
+        if let projections {
+            h = inferFirstLayer(batch, charVectors: chars, projections: projections)
+        } else {
+            let xp = x.reserve(rows * inputSize)
+            embedRows(batch, 0..<rows, charVectors: chars, into: xp)
+            h = lstmLayers[0].infer(xp, layout: batch.layout)
+        }
+        for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
+        let O = bilstm.outputSize, K = tagCount
+        let e = emissions.reserve(rows * K)
+        for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
+        inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K)
+        RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
+        return e
+    }
+
+    /// The first BiLSTM layer's states, its input projections taken from (and added to)
+    /// `projections`; see `predict`.
+    private func inferFirstLayer(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections P: SpellingProjections) -> UnsafeMutablePointer<Float> {
         let rows = batch.layout.rows, D = inputSize
         let first = lstmLayers[0], G = P.width, dirs = P.directions
         // Spellings of the batch without a projection yet, each once.
@@ -252,40 +242,13 @@ package final class TaggerModel {
             projectedForwardRows.append(f)
             projectedBackwardRows.append(b)
         }
-        let h = projectedForwardRows.withUnsafeBufferPointer { fw in
+        return projectedForwardRows.withUnsafeBufferPointer { fw in
             projectedBackwardRows.withUnsafeBufferPointer { bw in
                 first.infer(projectedForward: fw.baseAddress!, projectedBackward: bw.baseAddress!, layout: batch.layout)
             }
         }
-        return inferUpperLayersAndEmissions(h, batch)
     }
 
-    /// `scores` without dropout for tagging: the BiLSTM layers run their inference pass (no
-    /// activations kept for backward) and the output layer reads the last layer's states in
-    /// place. Same numbers as `scores(batch, dropout: 0, …)`.
-    private func inferScores(_ batch: Batch, charVectors: UnsafePointer<Float>? = nil) -> UnsafeMutablePointer<Float> {
-        let xp: UnsafeMutablePointer<Float>
-        if let charVectors {
-            xp = inferEmbed(batch, charVectors: charVectors)
-        } else {
-            var rng = SeededRandom(seed: 0)
-            xp = embed(batch, dropout: 0, rng: &rng)
-        }
-        return inferUpperLayersAndEmissions(lstmLayers[0].infer(xp, layout: batch.layout), batch)
-    }
-
-    /// The inference passes' common end: the BiLSTM layers above the first over `h` (the first
-    /// layer's states), then the output layer's tag scores, one row of `tagCount` per position.
-    private func inferUpperLayersAndEmissions(_ first: UnsafeMutablePointer<Float>, _ batch: Batch) -> UnsafeMutablePointer<Float> {
-        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
-        var h = first
-        for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
-        let e = emissions.reserve(rows * K)
-        for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K)
-        RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
-        return e
-    }
 
     // MARK: Training
 
@@ -365,36 +328,33 @@ package final class TaggerModel {
 
     /// The best tag ids for each sentence of the batch, in the batch's column order, with the
     /// emission scores kept for `spanProbabilities`.
-    package func predict(_ batch: Batch) -> [[Int32]] {
-        decode(batch, inferScores(batch))
-    }
-
-    /// `predict` with the character encoder's output precomputed: row `batch.uniqueIndex[r]` of
-    /// `charVectors` ([spellings × charEncoder.outputSize]) is the vector of row r's spelling,
-    /// as `charEncoder.forward` gives it. Lets a tagger encode each spelling once, not once
-    /// per batch. Ignored without a character encoder.
-    package func predict(_ batch: Batch, charVectors: UnsafePointer<Float>) -> [[Int32]] {
-        decode(batch, inferScores(batch, charVectors: charVectors))
-    }
-
-    /// `predict` for a tagger that keeps per-spelling state across batches: `charVectors` as
-    /// above (nil only without a character encoder), and the first BiLSTM layer's input
-    /// projections of the spellings in `projections`, which are computed for the spellings
-    /// not there yet and kept (spellings below its capacity). A spelling fixes the whole input
-    /// vector (word, casing and character features), so its projection x·Wxᵀ — most of the
-    /// first layer's multiplications — is computed once, not once per token. The batch must
-    /// come from `Batch(surfaceRowsOf:indices:)`, and the model's weights must not change
-    /// while `projections` is in use.
-    package func predict(_ batch: Batch, charVectors: UnsafePointer<Float>?, projections: SpellingProjections) -> [[Int32]] {
-        precondition(charEncoder == nil || charVectors != nil, "predict: character vectors needed")
-        precondition(projections.width == 4 * lstmLayers[0].hiddenSize && projections.directions == (lstmLayers[0].backwardLSTM == nil ? 1 : 2),
-                     "predict: projections made for another model")
+    ///
+    /// A tagger that keeps per-spelling state across batches passes it in: `charVectors`, whose
+    /// row `batch.uniqueIndex[r]` ([spellings × charEncoder.outputSize]) is the character
+    /// encoding of row r's spelling as `charEncoder.forward` gives it, and `projections`, the
+    /// first BiLSTM layer's input projections of the spellings, computed here for the spellings
+    /// not there yet and kept (spellings below its capacity). Both are valid only because a
+    /// token's input vector is a function of its spelling alone (see `SpellingProjections`); the
+    /// batch must then come from `Batch(surfaceRowsOf:indices:)`, and the model's weights must
+    /// not change while they are in use. Without them everything is computed for this batch.
+    package func predict(_ batch: Batch, charVectors: UnsafePointer<Float>? = nil, projections: SpellingProjections? = nil) -> [[Int32]] {
+        if let projections {
+            precondition(charEncoder == nil || charVectors != nil, "predict: character vectors needed")
+            precondition(projections.width == 4 * lstmLayers[0].hiddenSize && projections.directions == (lstmLayers[0].backwardLSTM == nil ? 1 : 2),
+                         "predict: projections made for another model")
+        }
         return decode(batch, inferScores(batch, charVectors: charVectors, projections: projections))
     }
 
     /// The first BiLSTM layer's input projections (x·Wxᵀ per direction, no bias) of spellings
     /// 0 ..< capacity, filled in as a tagger meets them. Ties spelling ids to rows: clear it
     /// (`removeAll`) when the ids are reassigned.
+    ///
+    /// What it assumes: the first layer's input of a token (word, casing and character
+    /// features) depends on the token's spelling alone, so x·Wxᵀ is the same wherever the
+    /// spelling occurs. A feature that depends on the token's context (its sentence or document)
+    /// must enter above the first layer's input projection, or the model must not be given a
+    /// cache (`makeSpellingProjections` is where to refuse one).
     package final class SpellingProjections {
         /// Spellings with an id below this are kept.
         package let capacity: Int

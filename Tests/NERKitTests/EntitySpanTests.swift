@@ -1,18 +1,19 @@
 import XCTest
 @testable import NERKit
 
-/// Entity extraction with conlleval's startOfChunk/endOfChunk rules (worked by hand from the
-/// rules; the same sequences scored by the real conlleval give the counts in
-/// EvaluationConllevalTests).
-final class EvaluationChunkExtractorTests: XCTestCase {
+/// The one span reader (`EntitySpan.spans`) finds the entities conlleval's startOfChunk/endOfChunk
+/// rules find on valid tags (worked by hand from the rules; the same sequences scored by the real
+/// conlleval give the counts in EvaluationConllevalTests), and BIOES the way the scorer reads it
+/// after converting to IOB2.
+final class EntitySpanTests: XCTestCase {
     private func spans(_ tags: String) -> [String] {
-        ChunkExtractor.spans(tags.split(separator: " ").map(String.init)).map(\.description)
+        EntitySpan.spans(in: tags.split(separator: " ").map(String.init)).map(\.description)
     }
 
     func testIOB2Entities() {
         XCTAssertEqual(spans("B-PER I-PER O B-LOC O"), ["PER[0,2)", "LOC[3,4)"])
         XCTAssertEqual(spans("O O"), [])
-        XCTAssertEqual(ChunkExtractor.spans([]), [])
+        XCTAssertEqual(EntitySpan.spans(in: [String]()), [])
     }
 
     func testInsideAfterOutsideOpensAnEntity() {
@@ -49,29 +50,16 @@ final class EvaluationChunkExtractorTests: XCTestCase {
     }
 
     func testTypesMayContainHyphens() {
-        XCTAssertEqual(ChunkExtractor.spans(["B-GPE-X", "I-GPE-X"]), [EntitySpan(type: "GPE-X", start: 0, end: 2)])
+        XCTAssertEqual(EntitySpan.spans(in: ["B-GPE-X", "I-GPE-X"]), [EntitySpan(type: "GPE-X", start: 0, end: 2)])
     }
 
-    func testBIOESConversionOfInvalidAndPlainSequences() {
+    func testBIOESConversionToIOB2AsTheScorerDoesIt() {
         func converted(_ tags: String) -> [String] {
-            var table = TagTable()
-            let ids = tags.split(separator: " ").map { table.id(of: String($0)) }
-            let parsed = ids.map { table.tags[Int($0)] }
-            var out: [ConllTag] = []
-            parsed.withUnsafeBufferPointer { BIOESToIOB2.convert($0, into: &out) }
-            return out.map { tag in
-                let prefix: String
-                switch tag.prefix {
-                case .outside: prefix = "O"
-                case .begin: prefix = "B"
-                case .inside: prefix = "I"
-                default: prefix = "?"
-                }
-                return tag.type == 0 ? prefix : prefix + "-" + table.typeNames[Int(tag.type)]
-            }
+            TagScheme.bioes.convert(tags.split(separator: " ").map(String.init), to: .iob2)
         }
         XCTAssertEqual(converted("S-PER S-PER O"), ["B-PER", "B-PER", "O"])
         XCTAssertEqual(converted("B-LOC I-LOC E-LOC S-ORG"), ["B-LOC", "I-LOC", "I-LOC", "B-ORG"])
         XCTAssertEqual(converted("O E-PER I-LOC E-LOC"), ["O", "B-PER", "B-LOC", "I-LOC"])
+        XCTAssertEqual(converted("U-PER U-PER L-PER"), ["B-PER", "B-PER", "B-PER"])
     }
 }
