@@ -12,7 +12,8 @@ demo: build
 
 # The end-to-end tests that need release speed (100 MB inputs) run the release binary; then
 # the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
-# (Examples/TagSentence), NERKit's DocC documentation, and a short run of every fuzz target.
+# (Examples/TagSentence), NERKit's DocC documentation, ner under ThreadSanitizer (tag, serve and
+# train end to end), and a short run of every fuzz target.
 test: deps
 	swift build -c release --product ner
 	swift build --build-tests
@@ -22,6 +23,7 @@ test: deps
 	swift package generate-documentation --target NERKit --warnings-as-errors
 	bash tests/install/run_install_test.sh
 	bash tests/report/run_report_test.sh
+	bash tests/sanitize/run_tsan_test.sh
 	bash scripts/fuzz.sh 10
 
 # The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# ThreadSanitizer over the concurrent code of the product, end to end: `ner` built with
+# -sanitize=thread (debug, in .build-tsan) runs
+#   1. `ner tag` on a few hundred sentences: the tag stream's read-ahead thread and, in every
+#      batch of 64 positions or more, the two LSTM directions on two threads;
+#   2. `ner tag --input jsonl` (the record stream's read-ahead thread);
+#   3. `ner serve`, hit by 64 requests from 16 clients at once: the batching worker, the
+#      handlers' hand-over, the deadline sweep, graceful shutdown on SIGTERM;
+#   4. `ner train --threads 2` for two epochs (both directions forward and backward in parallel).
+# Any report of a data race stops the run (halt_on_error) with exit 66. Outputs of (1) and (2) are
+# compared with the release binary's. Run by `make test`; `make sanitize` runs the unit tests
+# under both sanitizers.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+release=${NER:-.build/release/ner}
+[ -x "$release" ] || { echo "tsan test: no $release (build it first)" >&2; exit 1; }
+swift build --product ner --sanitize=thread --scratch-path .build-tsan >&2
+tsan=.build-tsan/debug/ner
+nm "$tsan" | grep -q __tsan_init || { echo "tsan test: $tsan has no ThreadSanitizer runtime" >&2; exit 1; }
+export TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1"
+work=$(mktemp -d)
+server=""
+cleanup() {
+  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then kill -KILL "$server" || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "tsan test: FAIL: $*" >&2; exit 1; }
+ok() { echo "tsan test: ok: $*"; }
+
+# Sentences of our own text, each its own paragraph, 20 times over.
+for _ in $(seq 20); do
+  cat data/sample.txt; echo
+  grep -v '^#' data/name-pairs.tsv | cut -f2 | sed 's/$/\n/'
+done > "$work/in.txt"
+
+"$tsan" tag --format json < "$work/in.txt" > "$work/tsan.json" || fail "ner tag (exit $?)"
+"$release" tag --format json < "$work/in.txt" | cmp -s - "$work/tsan.json" || fail "ner tag under TSan differs from the release binary"
+ok "ner tag: $(wc -l < "$work/tsan.json") sentences, no race, output as the release binary's"
+
+python3 -c '
+import json, sys
+for i, line in enumerate(open(sys.argv[1])):
+    if line.strip(): print(json.dumps({"id": i, "text": line.strip()}))' "$work/in.txt" > "$work/in.jsonl"
+"$tsan" tag --input jsonl < "$work/in.jsonl" > "$work/tsan.jsonl" || fail "ner tag --input jsonl (exit $?)"
+"$release" tag --input jsonl < "$work/in.jsonl" | cmp -s - "$work/tsan.jsonl" || fail "ner tag --input jsonl under TSan differs"
+ok "ner tag --input jsonl: $(wc -l < "$work/tsan.jsonl") records, no race"
+
+"$tsan" serve --port 0 --log-level info > "$work/serve.out" 2> "$work/serve.log" &
+server=$!
+port=""
+for _ in $(seq 600); do
+  port=$(grep -o '"port": *[0-9]*' "$work/serve.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
+  if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/ready" > /dev/null; then break; fi
+  kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; fail "ner serve exited"; }
+  sleep 0.1
+done
+[ -n "$port" ] || fail "ner serve did not become ready"
+grep -v '^$' "$work/in.txt" | head -64 | python3 -c '
+import json, sys
+for i, line in enumerate(sys.stdin): open(sys.argv[1] + "/req%d.json" % i, "w").write(json.dumps({"text": line.strip()}))' "$work"
+ls "$work"/req*.json | xargs -P 16 -I{} curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary @{} \
+  "http://127.0.0.1:$port/v1/tag" || fail "a request failed under TSan"
+kill -TERM "$server"
+status=0; wait "$server" || status=$?
+server=""
+[ "$status" -eq 0 ] || { tail -20 "$work/serve.log" >&2; fail "ner serve exit status $status after SIGTERM"; }
+[ "$(grep -c '"message": "request"' "$work/serve.log")" -ge 64 ] || fail "fewer than 64 requests logged"
+ok "ner serve: 64 requests from 16 clients at once, SIGTERM, exit 0, no race"
+
+"$tsan" train --train data/sample.conll --dev data/sample.conll --hidden 8 --word-dim 8 --epochs 2 --patience 5 \
+  --threads 2 --output "$work/model.ner" 2> "$work/train.log" || { tail -20 "$work/train.log" >&2; fail "ner train --threads 2 (exit $?)"; }
+ok "ner train --threads 2: two epochs, no race"
