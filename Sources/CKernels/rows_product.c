@@ -6,6 +6,7 @@
 // portable one), the same instructions for every row and column. B is packed once (the weights
 // of a loaded model do not change), so no call repacks it as OpenBLAS does.
 #include "ckernels.h"
+#include "activations.h"
 
 #include <math.h>
 #include <string.h>
@@ -82,21 +83,13 @@ static void avx2_block(long rows, long k, const float *a, long lda, const float 
     else avx2_strip(rows, k, a, lda, strip, out, accumulate);
 }
 
-static int has_avx2(void) {
-    static int known = -1;
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return known;
-}
 #endif
 
 void ner_rows_product(long m, long n, long k, const float *a, long lda, const float *packed,
                       float *c, long ldc, int accumulate) {
     if (m <= 0 || n <= 0) return;
 #ifdef NER_X86
-    const int vector = has_avx2();
+    const int vector = ner_has_avx2();
 #endif
     const long strips = (n + STRIP - 1) / STRIP;
     float tile[ROWS * STRIP];

@@ -17,4 +17,28 @@ void ner_pack(long k, long n, const float *b, long row_stride, long column_strid
 void ner_rows_product(long m, long n, long k, const float *a, long lda, const float *packed,
                       float *c, long ldc, int accumulate);
 
+/// p[i] = exp(p[i]), σ(p[i]) or tanh(p[i]) for i < n (a few ulp of libm's; exact 0 and ±1 far
+/// out, no NaN from a finite input); the same bits with or without AVX2.
+void ner_exp(float *p, long n);
+void ner_sigmoid(float *p, long n);
+void ner_tanh(float *p, long n);
+
+/// One LSTM training step of one sequence: z holds the pre-activations [i f g o] (H each) and
+/// is replaced by their activations; c = f·cPrev + i·g (i·g when cPrev is NULL), tc = tanh(c),
+/// h = o·tc.
+void ner_lstm_forward_cell(float *z, const float *cPrev, float *c, float *tc, float *h, long H);
+
+/// One LSTM inference step of one sequence (H units, gate blocks and states padded to Hp, a
+/// multiple of 8): z = (zx + bias) + rec (rec NULL at the first step, where the previous state is
+/// zero) into the scratch z [4 × Hp], the gate activations (σ, σ, tanh, σ for i, f, g, o) in
+/// place, the new cell state into c (in place), the hidden state into h [Hp] and out [H]. The
+/// same operations, in the same order, as `ner_lstm_forward_cell` (no fused multiply-add),
+/// hence the same bits; AVX2 when the CPU has it (chosen at run time).
+void ner_lstm_infer_cell(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                         float *out, long H, long Hp);
+
+/// `ner_lstm_infer_cell` without vector instructions, whatever the CPU (for tests).
+void ner_lstm_infer_cell_portable(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                                  float *out, long H, long Hp);
+
 #endif

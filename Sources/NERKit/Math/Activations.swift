@@ -1,6 +1,6 @@
 import Foundation
 
-/// Scalar helpers for the output layers (the gates use `VectorMath`).
+/// Scalar helpers for the output layers (the LSTM gates use CKernels' vector activations).
 package enum Activations {
     /// log(Σ exp(x_i)) without overflow.
     @inline(__always)

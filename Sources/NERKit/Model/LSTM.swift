@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 
 /// The layout every recurrent layer works on: `steps` time steps of `batch` sequences, row
 /// `t * batch + b` holding sequence b at time t. Sequences are sorted longest first, so at step
@@ -166,23 +167,13 @@ package final class LSTMLayer {
 
 /// The elementwise part of an LSTM step, one sequence at a time over contiguous gate rows.
 enum LSTMKernels {
-    /// z holds pre-activations [i f g o]; they are replaced by activations.
+    /// z holds pre-activations [i f g o]; they are replaced by activations (CKernels' lstm_cell.c,
+    /// whose inference step gives the same bits).
     @inline(__always)
     static func forwardCell(_ z: UnsafeMutablePointer<Float>, _ cPrev: UnsafeMutablePointer<Float>?,
                             _ c: UnsafeMutablePointer<Float>, _ tc: UnsafeMutablePointer<Float>,
                             _ h: UnsafeMutablePointer<Float>, _ H: Int) {
-        VectorMath.sigmoidInPlace(z, 2 * H)
-        VectorMath.tanhInPlace(z + 2 * H, H)
-        VectorMath.sigmoidInPlace(z + 3 * H, H)
-        let i = z, f = z + H, g = z + 2 * H, o = z + 3 * H
-        if let cPrev {
-            for j in 0..<H { c[j] = f[j] * cPrev[j] + i[j] * g[j] }
-        } else {
-            for j in 0..<H { c[j] = i[j] * g[j] }
-        }
-        tc.update(from: c, count: H)
-        VectorMath.tanhInPlace(tc, H)
-        for j in 0..<H { h[j] = o[j] * tc[j] }
+        ner_lstm_forward_cell(z, cPrev, c, tc, h, H)
     }
 
     /// dhRec/dcRec carry the gradient from step t+1 in and out (to step t-1).
@@ -277,52 +268,10 @@ extension LSTMLayer {
             if t > 0 { RowsProduct.multiply(m: n, h, lda: Hp, inferWh, rec) }
             for b in 0..<n {
                 let row = reversed ? (lengths[b] - 1 - t) * B + b : t * B + b
-                LSTMKernels.inferCell(zx[row], t > 0 ? rec + b * G : nil, bias.value, z,
-                                      c + b * Hp, h + b * Hp, out + row * outStride, H, Hp)
+                // The same bits as `forward` then `LSTMKernels.forwardCell` (CKernels' lstm_cell.c).
+                ner_lstm_infer_cell(zx[row], t > 0 ? UnsafePointer(rec + b * G) : nil, bias.value, z,
+                                    c + b * Hp, h + b * Hp, out + row * outStride, H, Hp)
             }
-        }
-    }
-}
-
-extension LSTMKernels {
-    /// One inference step of one sequence: z = (zx + bias) + rec (rec nil at the first step,
-    /// where the previous state is zero) into the padded scratch `z` ([4 × Hp]), the gate
-    /// activations in place, then the new cell state into `c` (in place) and the hidden state
-    /// into `h` and `out`. The same operations in the same order as the bias-then-GEMM
-    /// accumulation of `LSTMLayer.forward` followed by `forwardCell`, so the same numbers.
-    @inline(__always)
-    static func inferCell(_ zx: UnsafePointer<Float>, _ rec: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>,
-                          _ z: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                          _ h: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ H: Int, _ Hp: Int) {
-        typealias V = VectorMath.V
-        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
-        let full = H / 8 * 8
-        for q in 0..<4 {
-            let src = zx + q * H, b = bias + q * H, dst = z + q * Hp
-            var j = 0
-            if let rec {
-                let r = rec + q * H
-                while j < full { store((load(src + j) + load(b + j)) + load(r + j), dst + j); j += 8 }
-                while j < H { dst[j] = (src[j] + b[j]) + r[j]; j += 1 }
-            } else {
-                while j < full { store(load(src + j) + load(b + j), dst + j); j += 8 }
-                while j < H { dst[j] = src[j] + b[j]; j += 1 }
-            }
-        }
-        var j = 0
-        while j < 2 * Hp { store(VectorMath.sigmoid(load(z + j)), z + j); j += 8 }
-        while j < 3 * Hp { store(VectorMath.tanh(load(z + j)), z + j); j += 8 }
-        while j < 4 * Hp { store(VectorMath.sigmoid(load(z + j)), z + j); j += 8 }
-        let i = z, f = z + Hp, g = z + 2 * Hp, o = z + 3 * Hp
-        j = 0
-        while j < Hp {
-            let cNew = rec == nil ? load(i + j) * load(g + j) : load(f + j) * load(c + j) + load(i + j) * load(g + j)
-            store(cNew, c + j)
-            let hNew = load(o + j) * VectorMath.tanh(cNew)
-            store(hNew, h + j)
-            if j < full { store(hNew, out + j) } else { for l in 0..<(H - j) { out[j + l] = hNew[l] } }
-            j += 8
         }
     }
 }

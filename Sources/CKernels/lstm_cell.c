@@ -1,0 +1,91 @@
+// The LSTM cell's step, for training (ner_lstm_forward_cell, which keeps the activations for the
+// backward pass) and for tagging (ner_lstm_infer_cell: one sequence, padded gate blocks, states
+// in place). In C so that they can use AVX2 (chosen at run time): Swift's SIMD8<Float> compiles
+// to two SSE halves on the baseline x86-64 target the package is built for, and the gate
+// activations were the largest item of a tagging profile. Both do the same operations in the
+// same order with no contraction into fused multiply-adds, so tagging gives the bits of
+// training's forward pass.
+#include "ckernels.h"
+#include "activations.h"
+
+void ner_lstm_infer_cell_portable(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                          float *out, long H, long Hp) {
+    for (long q = 0; q < 4; q++)
+        for (long j = 0; j < H; j++)
+            z[q * Hp + j] = rec ? (zx[q * H + j] + bias[q * H + j]) + rec[q * H + j] : zx[q * H + j] + bias[q * H + j];
+    for (long j = 0; j < 2 * Hp; j++) z[j] = sigmoid_lane(z[j]);
+    for (long j = 2 * Hp; j < 3 * Hp; j++) z[j] = tanh_lane(z[j]);
+    for (long j = 3 * Hp; j < 4 * Hp; j++) z[j] = sigmoid_lane(z[j]);
+    const float *i = z, *f = z + Hp, *g = z + 2 * Hp, *o = z + 3 * Hp;
+    for (long j = 0; j < Hp; j++) {
+        const float cNew = rec ? f[j] * c[j] + i[j] * g[j] : i[j] * g[j];
+        c[j] = cNew;
+        const float hNew = o[j] * tanh_lane(cNew);
+        h[j] = hNew;
+        if (j < H) out[j] = hNew;
+    }
+}
+
+#ifdef NER_ACTIVATIONS_AVX2
+__attribute__((target("avx2,fma")))
+static void cell_avx2(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                      float *out, long H, long Hp) {
+    const long full = H / 8 * 8;
+    for (long q = 0; q < 4; q++) {
+        const float *src = zx + q * H, *b = bias + q * H;
+        float *dst = z + q * Hp;
+        long j = 0;
+        if (rec) {
+            const float *r = rec + q * H;
+            for (; j < full; j += 8)
+                _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(src + j), _mm256_loadu_ps(b + j)),
+                                                        _mm256_loadu_ps(r + j)));
+            for (; j < H; j++) dst[j] = (src[j] + b[j]) + r[j];
+        } else {
+            for (; j < full; j += 8) _mm256_storeu_ps(dst + j, _mm256_add_ps(_mm256_loadu_ps(src + j), _mm256_loadu_ps(b + j)));
+            for (; j < H; j++) dst[j] = src[j] + b[j];
+        }
+    }
+    long j = 0;
+    for (; j < 2 * Hp; j += 8) _mm256_storeu_ps(z + j, sigmoid8(_mm256_loadu_ps(z + j)));
+    for (; j < 3 * Hp; j += 8) _mm256_storeu_ps(z + j, tanh8(_mm256_loadu_ps(z + j)));
+    for (; j < 4 * Hp; j += 8) _mm256_storeu_ps(z + j, sigmoid8(_mm256_loadu_ps(z + j)));
+    const float *i = z, *f = z + Hp, *g = z + 2 * Hp, *o = z + 3 * Hp;
+    for (j = 0; j < Hp; j += 8) {
+        const __m256 ig = _mm256_mul_ps(_mm256_loadu_ps(i + j), _mm256_loadu_ps(g + j));
+        const __m256 cNew = rec ? _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(f + j), _mm256_loadu_ps(c + j)), ig) : ig;
+        _mm256_storeu_ps(c + j, cNew);
+        const __m256 hNew = _mm256_mul_ps(_mm256_loadu_ps(o + j), tanh8(cNew));
+        _mm256_storeu_ps(h + j, hNew);
+        if (j < full) _mm256_storeu_ps(out + j, hNew);
+        else {
+            float lanes[8];
+            _mm256_storeu_ps(lanes, hNew);
+            for (long l = 0; l < H - j; l++) out[j + l] = lanes[l];
+        }
+    }
+}
+
+#endif
+
+void ner_lstm_infer_cell(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                         float *out, long H, long Hp) {
+#ifdef NER_ACTIVATIONS_AVX2
+    if (ner_has_avx2()) {
+        cell_avx2(zx, rec, bias, z, c, h, out, H, Hp);
+        return;
+    }
+#endif
+    ner_lstm_infer_cell_portable(zx, rec, bias, z, c, h, out, H, Hp);
+}
+
+void ner_lstm_forward_cell(float *z, const float *cPrev, float *c, float *tc, float *h, long H) {
+    ner_sigmoid(z, 2 * H);
+    ner_tanh(z + 2 * H, H);
+    ner_sigmoid(z + 3 * H, H);
+    const float *i = z, *f = z + H, *g = z + 2 * H, *o = z + 3 * H;
+    for (long j = 0; j < H; j++) c[j] = cPrev ? f[j] * cPrev[j] + i[j] * g[j] : i[j] * g[j];
+    memcpy(tc, c, (size_t)H * sizeof(float));
+    ner_tanh(tc, H);
+    for (long j = 0; j < H; j++) h[j] = o[j] * tc[j];
+}
