@@ -25,8 +25,9 @@ package final class TaggerModel {
     /// Between stacked layers: the dropped-out input of layer l+1, its mask and gradient.
     private var between: [(x: FloatBuffer, mask: FloatBuffer, dx: FloatBuffer)] = []
     private let emissions = FloatBuffer(), dEmissions = FloatBuffer()
-    /// The output weights packed for `RowsProduct` (repacked per call: 17 × 400 floats).
+    /// The output weights packed for `RowsProduct`: once by `prepareForInference`, else per call.
     private let inferOutWeight = PackedMatrix()
+    private var inferOutWeightReady = false
     private let dChars = FloatBuffer()
     // Inference with spelling projections (see `predict(_:charVectors:projections:)`).
     private let missProjections = FloatBuffer()
@@ -140,6 +141,8 @@ package final class TaggerModel {
     /// `predict` derives them on every call. Call again after changing the weights.
     package func prepareForInference() {
         for l in lstmLayers { l.prepareForInference() }
+        inferOutWeight.pack(transposeOf: outWeight.value, rows: bilstm.outputSize, columns: tagCount)
+        inferOutWeightReady = true
     }
 
     /// The input vectors (word | casing | characters) of the given rows of `batch` into consecutive
@@ -182,7 +185,7 @@ package final class TaggerModel {
         let O = bilstm.outputSize, K = tagCount
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K)
+        if !inferOutWeightReady { inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K) }
         RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
         return e
     }
