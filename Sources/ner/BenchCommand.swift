@@ -15,9 +15,9 @@ struct BenchCommand: ParsableCommand {
         the load, and the sentences of --dev (or of --train) are tagged:
 
         Tag, first pass, cold: one pass of the freshly loaded model over all sentences in \
-        batches of 32, without entity scores: nothing is cached per spelling yet, so this is \
+        batches of 64, without entity scores: nothing is cached per spelling yet, so this is \
         what tagging new text gets, and the figure to quote.
-        Tag, batched, warm: all sentences in batches of 32, with and without entity scores, \
+        Tag, batched, warm: all sentences in batches of 64, with and without entity scores, \
         passes repeated.
         Latency: the first 2000 sentences one call each: p50, p90, p99 in ms.
         Tag raw text: each document's tokens joined by spaces into a paragraph, then tokenized, \

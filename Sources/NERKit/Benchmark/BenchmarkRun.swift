@@ -17,7 +17,7 @@ package struct BenchmarkConfig: Sendable {
     /// Stop a training measurement after this many timed seconds even before `batches`.
     package var maxTrainSeconds: Double?
     package var latencySentences = 2000
-    package var tagBatchSize = 32
+    package var tagBatchSize = Tagger.defaultBatchSentences
     package var loadRepeats = 5
     /// Tagging passes repeat until this much time has passed, so small files still give stable rates.
     package var minimumTagSeconds = 0.5

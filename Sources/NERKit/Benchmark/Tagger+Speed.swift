@@ -3,7 +3,7 @@ import Foundation
 extension Tagger {
     /// Tokens per second of `tag` over all of `sentences` in batches of `batchSize`; whole passes
     /// are repeated until `minimumSeconds` have passed (at least one pass).
-    package func measureThroughput(_ sentences: [[String]], scores: Bool, batchSize: Int = 32, minimumSeconds: Double = 0) -> Double {
+    package func measureThroughput(_ sentences: [[String]], scores: Bool, batchSize: Int = Tagger.defaultBatchSentences, minimumSeconds: Double = 0) -> Double {
         let tokensPerPass = sentences.reduce(0) { $0 + $1.count }
         var tokens = 0, entities = 0
         let start = monotonicSeconds()
@@ -35,7 +35,7 @@ extension Tagger {
     /// Tokens per second from raw text to entities: each paragraph is tokenized, split into
     /// sentences and tagged (with scores) in one call. Tokens are those the tokenizer found.
     /// Whole passes are repeated until `minimumSeconds` have passed (at least one pass).
-    package func measureTextThroughput(_ paragraphs: [String], batchSize: Int = 32, minimumSeconds: Double = 0) -> Double {
+    package func measureTextThroughput(_ paragraphs: [String], batchSize: Int = Tagger.defaultBatchSentences, minimumSeconds: Double = 0) -> Double {
         let tokenizer = Tokenizer()
         var tokens = 0, entities = 0
         let start = monotonicSeconds()

@@ -7,7 +7,7 @@ extension Tagger {
     /// Pieces are joined in BIOES, where a boundary cannot merge two entities, then converted.
     package func tagWithBoundedMemory(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true,
                                      maxPieceTokens: Int = 1000, maxPaddedTokens: Int = 4096,
-                                     maxBatch: Int = 32) -> [TaggedSentence] {
+                                     maxBatch: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
         let limit = max(1, maxPieceTokens)
         var pieces: [[String]] = []
         var owner: [(sentence: Int, offset: Int)] = []

