@@ -16,7 +16,8 @@ release=${NER:-.build/release/ner}
 [ -x "$release" ] || { echo "tsan test: no $release (build it first)" >&2; exit 1; }
 swift build --product ner --sanitize=thread --scratch-path .build-tsan >&2
 tsan=.build-tsan/debug/ner
-nm "$tsan" | grep -q __tsan_init || { echo "tsan test: $tsan has no ThreadSanitizer runtime" >&2; exit 1; }
+# (grep -c reads all of nm's output: with pipefail, grep -q would stop nm with SIGPIPE.)
+[ "$(nm "$tsan" | grep -c __tsan_init)" -gt 0 ] || { echo "tsan test: $tsan has no ThreadSanitizer runtime" >&2; exit 1; }
 export TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1"
 work=$(mktemp -d)
 server=""
