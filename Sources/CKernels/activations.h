@@ -75,13 +75,17 @@ AVX2 __m256 tanh8(__m256 x) {
 }
 
 
+// Whether the CPU has AVX2 and FMA, asked once. The cache is atomic: both LSTM directions reach
+// their first step at the same moment on two threads (a data race the ThreadSanitizer test found).
 static inline int ner_has_avx2(void) {
     static int known = -1;
-    if (known < 0) {
+    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (value < 0) {
         __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
     }
-    return known;
+    return value;
 }
 #endif
 

@@ -35,7 +35,7 @@ for _ in $(seq 20); do
   grep -v '^#' data/name-pairs.tsv | cut -f2 | sed 's/$/\n/'
 done > "$work/in.txt"
 
-"$tsan" tag --format json < "$work/in.txt" > "$work/tsan.json" || fail "ner tag (exit $?)"
+"$tsan" tag --format json < "$work/in.txt" > "$work/tsan.json" || fail "ner tag (exit status above)"
 "$release" tag --format json < "$work/in.txt" | cmp -s - "$work/tsan.json" || fail "ner tag under TSan differs from the release binary"
 ok "ner tag: $(wc -l < "$work/tsan.json") sentences, no race, output as the release binary's"
 
@@ -43,7 +43,7 @@ python3 -c '
 import json, sys
 for i, line in enumerate(open(sys.argv[1])):
     if line.strip(): print(json.dumps({"id": i, "text": line.strip()}))' "$work/in.txt" > "$work/in.jsonl"
-"$tsan" tag --input jsonl < "$work/in.jsonl" > "$work/tsan.jsonl" || fail "ner tag --input jsonl (exit $?)"
+"$tsan" tag --input jsonl < "$work/in.jsonl" > "$work/tsan.jsonl" || fail "ner tag --input jsonl (exit status above)"
 "$release" tag --input jsonl < "$work/in.jsonl" | cmp -s - "$work/tsan.jsonl" || fail "ner tag --input jsonl under TSan differs"
 ok "ner tag --input jsonl: $(wc -l < "$work/tsan.jsonl") records, no race"
 
@@ -70,5 +70,5 @@ server=""
 ok "ner serve: 64 requests from 16 clients at once, SIGTERM, exit 0, no race"
 
 "$tsan" train --train data/sample.conll --dev data/sample.conll --hidden 8 --word-dim 8 --epochs 2 --patience 5 \
-  --threads 2 --output "$work/model.ner" 2> "$work/train.log" || { tail -20 "$work/train.log" >&2; fail "ner train --threads 2 (exit $?)"; }
+  --threads 2 --output "$work/model.ner" 2> "$work/train.log" || { status=$?; tail -40 "$work/train.log" >&2; fail "ner train --threads 2 (exit $status)"; }
 ok "ner train --threads 2: two epochs, no race"
