@@ -27,7 +27,7 @@ if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0:quarantine_size_mb=16}
 bin=.build-fuzz/x86_64-unknown-linux-gnu/release/ner-fuzz
-[ -x "$bin" ] || bin=$(find .build-fuzz -path '*release/ner-fuzz' -type f | head -1)
+[ -x "$bin" ] || bin=$(find .build-fuzz -path '*release/ner-fuzz' -type f -print -quit)
 status=0
 for t in "${targets[@]}"; do
   mkdir -p ".build-fuzz/corpus/$t"

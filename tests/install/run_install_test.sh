@@ -34,7 +34,7 @@ for page in ner ner.train ner.eval ner.tag ner.tokenize ner.inspect ner.bench ne
   grep -q '^130: interrupted' "$f" || fail "$f does not document exit status 130"
   if command -v man >/dev/null; then
     text=$(MANWIDTH=80 man -l "$f" 2>&1) || fail "man -l $f: $text"
-    echo "$text" | grep -q "64: a usage error" || fail "man $page does not render the exit statuses"
+    grep -q "64: a usage error" <<< "$text" || fail "man $page does not render the exit statuses"
   fi
 done
 [ ! -e "$prefix/share/man/man1/ner.help.1" ] || fail "ner.help.1 installed"
@@ -43,7 +43,7 @@ ok "man pages: ner.1 and one per command, with exit statuses$(command -v man >/d
 bash_completion="$prefix/share/bash-completion/completions/ner"
 bash -c "source '$bash_completion' && complete -p ner" >/dev/null || fail "bash completion does not register for ner"
 words=$(bash -c "source '$bash_completion'; COMP_WORDS=(ner ta); COMP_CWORD=1; COMP_LINE='ner ta'; COMP_POINT=6; _ner ner ta ner >/dev/null 2>&1 || true; printf '%s\n' \"\${COMPREPLY[@]}\"")
-echo "$words" | grep -qx tag || fail "bash completion of 'ner ta' gave: $words"
+grep -qx tag <<< "$words" || fail "bash completion of 'ner ta' gave: $words"
 grep -q '^#compdef ner' "$prefix/share/zsh/site-functions/_ner" || fail "zsh completion has no #compdef ner"
 grep -q "^complete -c 'ner'" "$prefix/share/fish/vendor_completions.d/ner.fish" || fail "fish completion has no complete -c ner"
 ok "completions: bash (completes 'ner ta' to tag), zsh, fish"

@@ -29,14 +29,15 @@ grep -q '<h1>Training report' "$page" || fail "no title"
 grep -q 'best epoch' "$page" || fail "best epoch not marked"
 grep -q '<td>PER</td>' "$page" || fail "no per-type scores"
 ! grep -qi '<script' "$page" || fail "the page has a script"
-! grep -Eo '(src|href)="[a-z]+:' "$page" | grep -q . || fail "the page loads something from a URL"
+! grep -Eq '(src|href)="[a-z]+:' "$page" || fail "the page loads something from a URL"
 ok "report written: 3 figures, per-type scores, no script, no external resource"
 
 # A missing metrics file named explicitly is an error naming it; without one, the page says so.
 if "$ner" report --metrics "$work/none.jsonl" "$work/model.ner" >/dev/null 2>"$work/err"; then fail "missing --metrics accepted"; fi
 grep -q "$work/none.jsonl: error: no such file" "$work/err" || fail "missing metrics message: $(cat "$work/err")"
 rm "$work/model.ner.metrics.jsonl"
-"$ner" report "$work/model.ner" | grep -q "No training metrics" || fail "no note for a model without metrics"
+note=$("$ner" report "$work/model.ner") || fail "ner report without metrics"
+grep -q "No training metrics" <<< "$note" || fail "no note for a model without metrics"
 ok "missing metrics: an error when named, a note otherwise"
 
 log="$work/chromium.log"
@@ -46,5 +47,5 @@ if grep -E 'CONSOLE|Uncaught|Failed to load' "$log"; then fail "the page logged 
 size=$(stat -c %s "$work/report.png")
 [ "$size" -gt 20000 ] || fail "screenshot is only $size bytes"
 dom=$(chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$page" 2>/dev/null)
-echo "$dom" | grep -q '<polyline' || fail "Chromium's DOM has no chart lines"
+grep -q '<polyline' <<< "$dom" || fail "Chromium's DOM has no chart lines"
 ok "Chromium renders the page without console errors (screenshot $size bytes)"

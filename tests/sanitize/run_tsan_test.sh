@@ -51,15 +51,17 @@ ok "ner tag --input jsonl: $(wc -l < "$work/tsan.jsonl") records, no race"
 server=$!
 port=""
 for _ in $(seq 600); do
-  port=$(grep -o '"port": *[0-9]*' "$work/serve.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
+  port=$(sed -n 's/.*"port": *\([0-9][0-9]*\).*/\1/p' "$work/serve.log" 2>/dev/null | sed -n 1p || true)
   if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/ready" > /dev/null; then break; fi
   kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; fail "ner serve exited"; }
   sleep 0.1
 done
 [ -n "$port" ] || fail "ner serve did not become ready"
-grep -v '^$' "$work/in.txt" | head -64 | python3 -c '
+# (No `head` in a pipeline: with pipefail, the writer stopped by SIGPIPE would fail the test.)
+python3 -c '
 import json, sys
-for i, line in enumerate(sys.stdin): open(sys.argv[1] + "/req%d.json" % i, "w").write(json.dumps({"text": line.strip()}))' "$work"
+lines = [l.strip() for l in open(sys.argv[1] + "/in.txt") if l.strip()][:64]
+for i, line in enumerate(lines): open(sys.argv[1] + "/req%d.json" % i, "w").write(json.dumps({"text": line}))' "$work"
 ls "$work"/req*.json | xargs -P 16 -I{} curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary @{} \
   "http://127.0.0.1:$port/v1/tag" || fail "a request failed under TSan"
 kill -TERM "$server"
