@@ -92,6 +92,8 @@ struct TrainCommand: ParsableCommand {
     var caseAugmentCopy = false
     @Flag(name: .customLong("fold-char-case"), help: "The character encoder reads case-folded spellings; only the casing feature sees letter case.")
     var foldCharCase = false
+    @Flag(name: .customLong("document-context"), help: "The tag layer also reads the states of each word's other occurrences in the same document (-DOCSTART- to -DOCSTART-); training batches are whole documents.")
+    var documentContext = false
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
     @Flag(name: .customLong("keep-last"), help: "Keep the model of the last epoch instead of the one with the best dev F1 (for a final model trained on train and dev with the epoch count chosen on dev).")
@@ -157,6 +159,7 @@ struct TrainCommand: ParsableCommand {
         config.model.wordDim = wordDim
         config.model.dropout = dropout
         config.model.foldCharCase = foldCharCase
+        config.model.documentContext = documentContext
         var t = TrainingOptions()
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = optimizer

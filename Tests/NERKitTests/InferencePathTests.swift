@@ -8,7 +8,7 @@ final class InferencePathTests: XCTestCase {
     /// A small model with random weights large enough to saturate some gates, and a batch of
     /// sentences of different lengths (padding in the packed layout).
     func model(hidden: Int, layers: Int = 1, bidirectional: Bool = true, crf: Bool = true,
-               char: ModelConfig.CharEncoderKind = .cnn, seed: UInt64 = 3) -> (TaggerModel, Batch) {
+               char: ModelConfig.CharEncoderKind = .cnn, seed: UInt64 = 3, documentContext: Bool = false) -> (TaggerModel, Batch) {
         let sentences: [[String]] = [
             ["Maria", "Lopez", "flew", "to", "Lisbon", "on", "Monday", "."],
             ["The", "Zorblat", "Institute", "said", "so"],
@@ -25,13 +25,16 @@ final class InferencePathTests: XCTestCase {
         config.wordDim = 6; config.casingDim = 3; config.charEncoder = char
         config.charDim = 4; config.charHidden = 5; config.hidden = hidden; config.crf = crf
         config.bidirectional = bidirectional; config.layers = layers; config.dropout = 0.5
+        config.documentContext = documentContext
         let model = TaggerModel(config: config, encoder: encoder)
         model.initialize(seed: seed)
         var rng = SeededRandom(seed: seed)
         for p in model.parameters { for i in 0..<p.count { p.value[i] += rng.uniform(1.5) } }
         model.crf?.applyConstraints()
         var surfaces = SurfaceTable()
-        let encoded = sentences.map { encoder.encode($0, surfaces: &surfaces)! }
+        var encoded = sentences.map { encoder.encode($0, surfaces: &surfaces)! }
+        // Two documents: the first two sentences, and the rest ("." and "Anna"-less repeats meet).
+        for i in encoded.indices { encoded[i].document = i < 2 ? 0 : 1 }
         return (model, Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces))
     }
 
@@ -87,6 +90,8 @@ final class InferencePathTests: XCTestCase {
             ("softmax output", model(hidden: 4, crf: false)),
             ("char BiLSTM", model(hidden: 9, char: .lstm)),
             ("no char encoder", model(hidden: 7, char: .none)),
+            ("document context", model(hidden: 6, documentContext: true)),
+            ("document context, two layers, softmax", model(hidden: 5, layers: 2, crf: false, documentContext: true)),
         ]
         for (label, (m, batch)) in cases { assertSame(m, batch, label) }
     }
@@ -237,6 +242,8 @@ final class InferencePathTests: XCTestCase {
             ("left to right only", model(hidden: 6, bidirectional: false)),
             ("char BiLSTM", model(hidden: 7, char: .lstm)),
             ("no char encoder", model(hidden: 7, char: .none)),
+            ("document context", model(hidden: 6, documentContext: true)),
+            ("document context, two layers, softmax", model(hidden: 5, layers: 2, crf: false, documentContext: true)),
         ]
         for (label, (m, batch)) in variants {
             let expected = m.predict(batch), expectedScores = m.lastEmissions(batch)
@@ -245,7 +252,8 @@ final class InferencePathTests: XCTestCase {
             let words = batch.order.map { [["Maria", "Lopez", "flew", "to", "Lisbon", "on", "Monday", "."],
                                            ["The", "Zorblat", "Institute", "said", "so"], ["Quiet", "."], ["Yes"],
                                            ["Ships", "left", "Port", "Ellen", "at", "dawn", "with", "Anna", "Berg", "aboard", "again"]][$0] }
-            let encoded = words.map { m.encoder.encode($0, surfaces: &surfaces)! }
+            var encoded = words.map { m.encoder.encode($0, surfaces: &surfaces)! }
+            for (k, index) in batch.order.enumerated() { encoded[k].document = index < 2 ? 0 : 1 }  // as `model` sets them
             let byRows = Batch(surfaceRowsOf: encoded, indices: Array(encoded.indices))
             XCTAssertEqual(byRows.order, Array(encoded.indices), label)  // already longest first
             let vectors = m.charEncoder.map { Array(UnsafeBufferPointer(start: $0.forward(surfaces.chars), count: surfaces.count * $0.outputSize)) }

@@ -20,11 +20,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// The character encoder reads case-folded spellings, leaving letter case to the casing
     /// feature alone (for case-robust models).
     public var foldCharCase = false
+    /// The tag layer also reads each word's other occurrences in the document
+    /// (`DocumentMemory`).
+    public var documentContext = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase
+        case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase, documentContext
     }
 
     /// Fields added after the first model files default when absent.
@@ -42,6 +45,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? 1
         variationalDropout = try c.decodeIfPresent(Bool.self, forKey: .variationalDropout) ?? false
         foldCharCase = try c.decodeIfPresent(Bool.self, forKey: .foldCharCase) ?? false
+        documentContext = try c.decodeIfPresent(Bool.self, forKey: .documentContext) ?? false
     }
 
     /// Throws unless every size is in the range `ner train` accepts, so that a damaged or

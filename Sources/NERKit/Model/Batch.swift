@@ -7,6 +7,20 @@ package struct EncodedSentence: Sendable {
     package var surfaces: [Int32]
     /// Gold tag ids (BIOES), empty when unknown.
     package var tags: [Int32]
+    /// The word of each token as document context matches it (`FeatureEncoder.documentKey`).
+    package var keys: [Int32] = []
+    /// Sentences of a batch with the same document id share document context
+    /// (`DocumentMemory`); -1, the default, is a document of its own.
+    package var document: Int32 = -1
+
+    package init(words: [Int32], casings: [Int32], surfaces: [Int32], tags: [Int32], keys: [Int32] = [], document: Int32 = -1) {
+        self.words = words
+        self.casings = casings
+        self.surfaces = surfaces
+        self.tags = tags
+        self.keys = keys
+        self.document = document
+    }
 
     package var count: Int { words.count }
 }
@@ -41,6 +55,10 @@ package struct Batch {
     /// The characters of each distinct spelling in the batch.
     package let uniqueChars: [[Int32]]
     package let tags: [[Int32]]     // per column, empty when unknown
+    /// Document context: each row's word key ([rows], -1 in padding and where the sentence has
+    /// no keys) and each column's document id (distinct negative ids for sentences alone).
+    package let keys: [Int32]
+    package let documents: [Int32]
     package var tokenCount: Int { layout.lengths.reduce(0, +) }
 
     package init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
@@ -66,15 +84,19 @@ package struct Batch {
         layout = SequenceLayout(lengths: sorted.map { sentences[$0].count })
         let B = layout.batch, rows = layout.rows
         var w = [Int32](repeating: -1, count: rows), c = [Int32](repeating: -1, count: rows)
-        var u = [Int32](repeating: -1, count: rows)
+        var u = [Int32](repeating: -1, count: rows), k = [Int32](repeating: -1, count: rows)
+        var docs = [Int32](repeating: -1, count: B)
         var local: [Int32: Int32] = [:]
         var chars: [[Int32]] = []
         for (b, s) in sorted.enumerated() {
             let sent = sentences[s]
+            docs[b] = sent.document >= 0 ? sent.document : Int32(-1 - b)
+            let hasKeys = sent.keys.count == sent.count
             for t in 0..<sent.count {
                 let r = t * B + b
                 w[r] = sent.words[t]
                 c[r] = sent.casings[t]
+                if hasKeys { k[r] = sent.keys[t] }
                 let sid = sent.surfaces[t]
                 guard let surfaces else { u[r] = sid; continue }
                 if let l = local[sid] { u[r] = l }
@@ -86,7 +108,7 @@ package struct Batch {
                 }
             }
         }
-        words = w; casings = c; uniqueIndex = u; uniqueChars = chars
+        words = w; casings = c; uniqueIndex = u; uniqueChars = chars; keys = k; documents = docs
         tags = sorted.map { sentences[$0].tags }
     }
 }

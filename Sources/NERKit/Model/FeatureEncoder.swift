@@ -24,7 +24,10 @@ package struct FeatureEncoder: Sendable {
         var s = EncodedSentence(words: [], casings: [], surfaces: [], tags: [])
         s.words.reserveCapacity(tokens.count)
         for tok in tokens {
-            s.words.append(words.lookup(WordKey.normalize(tok)))
+            let key = WordKey.normalize(tok)
+            let word = words.lookup(key)
+            s.words.append(word)
+            s.keys.append(documentKey(word: word, normalized: key))
             s.casings.append(Int32(Casing(of: tok).rawValue))
             s.surfaces.append(surfaces.id(of: tok, charIds: charIds))
         }
@@ -33,5 +36,18 @@ package struct FeatureEncoder: Sendable {
             s.tags.append(id)
         }
         return s
+    }
+
+    /// The word as document context matches it: its word id, or for a word outside the
+    /// vocabulary a 31-bit FNV-1a hash of its normalised form above the word ids, so that two
+    /// occurrences of an unknown name match as well (a collision of two different unknown words
+    /// in one document is a 1 in 2^31 chance). Independent of any spelling table, so keys stay
+    /// comparable when a tagger's caches start afresh.
+    package func documentKey(word: Int32, normalized: String) -> Int32 {
+        if word >= 0 && word != words.unknownId { return word }
+        var hash: UInt32 = 0x811C_9DC5
+        for b in normalized.utf8 { hash = (hash ^ UInt32(b)) &* 0x0100_0193 }
+        let base = UInt32(words.count)
+        return Int32(base + hash % (UInt32(Int32.max) - base))
     }
 }

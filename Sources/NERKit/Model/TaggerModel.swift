@@ -1,8 +1,9 @@
 import Foundation
 
 /// The BiLSTM tagger: [word embedding | casing embedding | character encoding] per token →
-/// dropout → BiLSTM (→ dropout → BiLSTM …) → dropout → linear layer to tag scores → CRF (or
-/// per-token softmax).
+/// dropout → BiLSTM (→ dropout → BiLSTM …) → [states | document memory of the states, with
+/// `ModelConfig.documentContext`] → dropout → linear layer to tag scores → CRF (or per-token
+/// softmax).
 /// `loss` runs the forward and backward passes of a batch; `predict` only the forward pass.
 package final class TaggerModel {
     package let config: ModelConfig
@@ -16,12 +17,17 @@ package final class TaggerModel {
     package let outWeight: Parameter   // [K × O]
     package let outBias: Parameter     // [K]
     package let crf: CRF?
+    /// With `config.documentContext`: the other occurrences' states beside each token's.
+    package let documentMemory: DocumentMemory?
 
     package var tagCount: Int { encoder.tags.count }
     package var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
+    /// Width of the tag layer's input: the last BiLSTM's states, and their document memory.
+    package var tagInputSize: Int { bilstm.outputSize * (documentMemory == nil ? 1 : 2) }
 
     private let x = FloatBuffer(), xMask = FloatBuffer(), dx = FloatBuffer()
     private let hidden = FloatBuffer(), hMask = FloatBuffer(), dHidden = FloatBuffer()
+    private let dMemoryStates = FloatBuffer()
     /// Between stacked layers: the dropped-out input of layer l+1, its mask and gradient.
     private var between: [(x: FloatBuffer, mask: FloatBuffer, dx: FloatBuffer)] = []
     private let emissions = FloatBuffer(), dEmissions = FloatBuffer()
@@ -54,7 +60,8 @@ package final class TaggerModel {
         }
         lstmLayers = layers
         let K = encoder.tags.count
-        outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize])
+        documentMemory = config.documentContext ? DocumentMemory() : nil
+        outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize * (config.documentContext ? 2 : 1)])
         outBias = Parameter("output.bias", shape: [K])
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
     }
@@ -117,7 +124,7 @@ package final class TaggerModel {
 
     /// Tag scores for every row of the batch ([rows × K]).
     private func scores(_ batch: Batch, dropout: Float, rng: inout SeededRandom) -> UnsafeMutablePointer<Float> {
-        let rows = batch.layout.rows, O = bilstm.outputSize, K = tagCount
+        let rows = batch.layout.rows, O = bilstm.outputSize, T = tagInputSize, K = tagCount
         let xp = embed(batch, dropout: dropout, rng: &rng)
         var h = lstmLayers[0].forward(xp, layout: batch.layout)
         for l in 1..<lstmLayers.count {
@@ -127,12 +134,18 @@ package final class TaggerModel {
             if dropout > 0 { applyDropout(xl, rows: rows, width: width, batch: batch.layout.batch, mask: between[l - 1].mask, p: dropout, rng: &rng) }
             h = lstmLayers[l].forward(xl, layout: batch.layout)
         }
-        let hd = hidden.reserve(rows * O)
-        hd.update(from: h, count: rows * O)
-        if dropout > 0 { applyDropout(hd, rows: rows, width: O, batch: batch.layout.batch, mask: hMask, p: dropout, rng: &rng) }
+        let hd = hidden.reserve(rows * T)
+        if let memory = documentMemory {
+            for r in 0..<rows { (hd + r * T).update(from: h + r * O, count: O) }
+            memory.prepare(batch)
+            memory.forward(h, inStride: O, width: O, into: hd + O, outStride: T)
+        } else {
+            hd.update(from: h, count: rows * O)
+        }
+        if dropout > 0 { applyDropout(hd, rows: rows, width: T, batch: batch.layout.batch, mask: hMask, p: dropout, rng: &rng) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        BLAS.gemm(transB: true, m: rows, n: K, k: O, hd, outWeight.value, beta: 1, e)
+        BLAS.gemm(transB: true, m: rows, n: K, k: T, hd, outWeight.value, beta: 1, e)
         return e
     }
 
@@ -141,7 +154,7 @@ package final class TaggerModel {
     /// `predict` derives them on every call. Call again after changing the weights.
     package func prepareForInference() {
         for l in lstmLayers { l.prepareForInference() }
-        inferOutWeight.pack(transposeOf: outWeight.value, rows: bilstm.outputSize, columns: tagCount)
+        inferOutWeight.pack(transposeOf: outWeight.value, rows: tagInputSize, columns: tagCount)
         inferOutWeightReady = true
     }
 
@@ -182,10 +195,17 @@ package final class TaggerModel {
             h = lstmLayers[0].infer(xp, layout: batch.layout)
         }
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
-        let O = bilstm.outputSize, K = tagCount
+        let O = bilstm.outputSize, T = tagInputSize, K = tagCount
+        if let memory = documentMemory {
+            let hm = hidden.reserve(rows * T)
+            for r in 0..<rows { (hm + r * T).update(from: h + r * O, count: O) }
+            memory.prepare(batch)
+            memory.forward(h, inStride: O, width: O, into: hm + O, outStride: T)
+            h = hm
+        }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
-        if !inferOutWeightReady { inferOutWeight.pack(transposeOf: outWeight.value, rows: O, columns: K) }
+        if !inferOutWeightReady { inferOutWeight.pack(transposeOf: outWeight.value, rows: T, columns: K) }
         RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
         return e
     }
@@ -260,7 +280,7 @@ package final class TaggerModel {
     @discardableResult
     package func loss(_ batch: Batch, dropout: Float? = nil, rng: inout SeededRandom) -> Float {
         let p = dropout ?? config.dropout
-        let rows = batch.layout.rows, B = batch.layout.batch, K = tagCount, O = bilstm.outputSize, D = inputSize
+        let rows = batch.layout.rows, B = batch.layout.batch, K = tagCount, O = bilstm.outputSize, T = tagInputSize, D = inputSize
         let e = scores(batch, dropout: p, rng: &rng)
         let de = dEmissions.zeroed(rows * K)
         let scale = 1 / Float(max(B, 1))
@@ -276,11 +296,18 @@ package final class TaggerModel {
         }
         // Output layer.
         let hd = hidden.pointer
-        BLAS.gemm(transA: true, m: K, n: O, k: rows, de, hd, beta: 1, outWeight.grad)
+        BLAS.gemm(transA: true, m: K, n: T, k: rows, de, hd, beta: 1, outWeight.grad)
         for r in 0..<rows { let d = de + r * K; for k in 0..<K { outBias.grad[k] += d[k] } }
-        let dh = dHidden.reserve(rows * O)
-        BLAS.gemm(m: rows, n: O, k: K, de, outWeight.value, beta: 0, dh)
-        if p > 0 { let m = hMask.pointer; for i in 0..<(rows * O) { dh[i] *= m[i] } }
+        var dh = dHidden.reserve(rows * T)
+        BLAS.gemm(m: rows, n: T, k: K, de, outWeight.value, beta: 0, dh)
+        if p > 0 { let m = hMask.pointer; for i in 0..<(rows * T) { dh[i] *= m[i] } }
+        if let memory = documentMemory {
+            // The states' gradient: their own columns, plus what the memory passed on.
+            let dStates = dMemoryStates.reserve(rows * O)
+            for r in 0..<rows { (dStates + r * O).update(from: dh + r * T, count: O) }
+            memory.backward(dh + O, outStride: T, width: O, accumulateInto: dStates, inStride: O)
+            dh = dStates
+        }
         // BiLSTM and embeddings.
         let dxp = dx.reserve(rows * D)
         var dUpper = UnsafePointer(dh)
@@ -457,8 +484,22 @@ package final class TaggerModel {
 extension TaggerModel {
     /// Predicts tag ids for many sentences, batching them by length internally; the result
     /// follows the input order.
+    /// With document context, a batch holds whole documents (consecutive sentences with the
+    /// same `document` id), at least `batchSize` sentences unless the input ends.
     package func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
         var result = [[Int32]](repeating: [], count: sentences.count)
+        if documentMemory != nil {
+            var chunk: [Int] = []
+            let runs = Documents.runs(sentences.map(\.document))
+            for (k, run) in runs.enumerated() {
+                chunk += run.filter { sentences[$0].count > 0 }
+                guard chunk.count >= batchSize || k == runs.count - 1, !chunk.isEmpty else { continue }
+                let batch = Batch(sentences, indices: chunk, surfaces: surfaces)
+                for (col, path) in predict(batch).enumerated() { result[batch.order[col]] = path }
+                chunk = []
+            }
+            return result
+        }
         let order = sentences.indices.sorted { sentences[$0].count > sentences[$1].count }
         var i = 0
         while i < order.count {

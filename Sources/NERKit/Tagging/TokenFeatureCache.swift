@@ -10,6 +10,7 @@ final class TokenFeatureCache {
     private(set) var surfaces = SurfaceTable()
     private var words: [Int32] = []
     private var casings: [Int32] = []
+    private var keys: [Int32] = []
     /// Character-encoder vectors of spellings 0 ..< vectorCount, one row each.
     private let vectors = FloatBuffer()
     private var vectorCount = 0
@@ -29,6 +30,7 @@ final class TokenFeatureCache {
             surfaces = SurfaceTable()
             words.removeAll(keepingCapacity: true)
             casings.removeAll(keepingCapacity: true)
+            keys.removeAll(keepingCapacity: true)
             vectorCount = 0
             projections?.removeAll()
         }
@@ -38,15 +40,20 @@ final class TokenFeatureCache {
             s.words.reserveCapacity(tokens.count)
             s.casings.reserveCapacity(tokens.count)
             s.surfaces.reserveCapacity(tokens.count)
+            s.keys.reserveCapacity(tokens.count)
             for token in tokens {
                 let id = surfaces.id(of: token, charIds: charIds)
                 if Int(id) == words.count {
-                    words.append(encoder.words.lookup(WordKey.normalize(token)))
+                    let key = WordKey.normalize(token)
+                    let word = encoder.words.lookup(key)
+                    words.append(word)
+                    keys.append(encoder.documentKey(word: word, normalized: key))
                     casings.append(Int32(Casing(of: token).rawValue))
                 }
                 s.words.append(words[Int(id)])
                 s.casings.append(casings[Int(id)])
                 s.surfaces.append(id)
+                s.keys.append(keys[Int(id)])
             }
             return s
         }

@@ -18,4 +18,24 @@ package enum BatchSchedule {
         batches.shuffle(using: &rng)
         return batches
     }
+
+    /// For document context: whole documents (consecutive sentences with the same id), shuffled,
+    /// each batch one or more documents until it holds at least `batchSize` sentences; a
+    /// document is never split, so every sentence sees all of its document.
+    package static func documentBatches(documents: [Int32], batchSize: Int, seed: UInt64, epoch: Int) -> [[Int]] {
+        var rng = SeededRandom(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch))
+        var runs = Documents.runs(documents)
+        runs.shuffle(using: &rng)
+        var batches: [[Int]] = []
+        var current: [Int] = []
+        for run in runs {
+            current += run
+            if current.count >= batchSize {
+                batches.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
 }

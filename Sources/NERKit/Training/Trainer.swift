@@ -125,13 +125,15 @@ package final class Trainer {
                     onEpoch: (EpochMetrics) throws -> Void,
                     checkpoint: () throws -> Void,
                     shouldStop: () -> Bool) throws -> StopReason {
-        let lengths = train.map(\.count)
+        let lengths = train.map(\.count), documents = train.map(\.document)
         let totalSentences = train.count
         while state.epoch < options.epochs {
             if state.epochsWithoutGain >= options.patience && state.epoch > 0 { return .earlyStopped }
             let epoch = state.epoch + 1
             optimizer.learningRate = options.learningRate(epoch: epoch)
-            let batches = BatchSchedule.batches(lengths: lengths, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
+            let batches = model.documentMemory == nil
+                ? BatchSchedule.batches(lengths: lengths, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
+                : BatchSchedule.documentBatches(documents: documents, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
             var rng = SeededRandom(seed: 0)
             rng.state = state.rngState
             var sentencesDone = batches.prefix(state.batchesDone).reduce(0) { $0 + $1.count }

@@ -196,6 +196,26 @@ public final class TrainingRun {
             }
         }
 
+        if model.documentMemory != nil && originalCount > 0 {
+            // Document ids: the training data's copies (drawn or fixed recasings) are documents
+            // of their own, numbered after the originals'.
+            let originalIds = Documents.ids(Array(trainSentences.prefix(originalCount)))
+            let documents = Int32((originalIds.last ?? -1) + 1)
+            let trainIds = train.indices.map { originalIds[$0 % originalCount] + Int32($0 / originalCount) * documents }
+            let devIds = Documents.ids(devSentences)
+            func setDocuments(_ sentences: inout [EncodedSentence], _ ids: [Int32]) {
+                for i in sentences.indices { sentences[i].document = ids[i] }
+            }
+            setDocuments(&train, trainIds)
+            setDocuments(&dev, devIds)
+            // (Not a loop over `keys` while mutating: that would copy every array per sentence.)
+            for r in Recasing.allCases {
+                if recasedTrain[r] != nil { setDocuments(&recasedTrain[r]!, trainIds) }
+                if recasedDev[r] != nil { setDocuments(&recasedDev[r]!, devIds) }
+            }
+            log("document context: \(documents) training documents (-DOCSTART- to -DOCSTART-, at most \(Documents.defaultMaxSentences) sentences), \(Set(devIds).count) dev documents")
+        }
+
         let trainer = Trainer(model: model, options: options, train: train, surfaces: surfaces,
                               dev: dev, devSurfaces: devSurfaces, devGold: devTags,
                               recasedTrain: recasedTrain, recasedDev: recasedDev, originalCount: originalCount)

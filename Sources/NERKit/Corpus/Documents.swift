@@ -1,0 +1,37 @@
+/// What a document is in a labelled corpus: the sentences from one `-DOCSTART-` line to the
+/// next, cut into pieces of at most `maxSentences` so that a file without document marks (or
+/// one endless document) is still read in bounded pieces. Document context
+/// (`ModelConfig.documentContext`) looks across the sentences of one document.
+package enum Documents {
+    /// The longest CoNLL-2003 document has 197 sentences.
+    package static let defaultMaxSentences = 256
+
+    /// The document number of each sentence, counting from 0 in order.
+    package static func ids(_ sentences: [CoNLLSentence], maxSentences: Int = defaultMaxSentences) -> [Int32] {
+        var ids: [Int32] = []
+        ids.reserveCapacity(sentences.count)
+        var current: Int32 = -1, inCurrent = 0
+        for s in sentences {
+            if current < 0 || s.startsDocument || inCurrent >= maxSentences {
+                current += 1
+                inCurrent = 0
+            }
+            ids.append(current)
+            inCurrent += 1
+        }
+        return ids
+    }
+
+    /// Consecutive runs of equal ids as index ranges; a negative id (a sentence alone) is a run
+    /// by itself.
+    package static func runs(_ ids: [Int32]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        guard !ids.isEmpty else { return runs }
+        var start = 0
+        for i in 1...ids.count where i == ids.count || ids[i] != ids[start] || ids[i] < 0 {
+            if i > start { runs.append(start..<i) }
+            start = i
+        }
+        return runs
+    }
+}

@@ -1,0 +1,82 @@
+/// Document context for the tag layer: every token also reads the mean of the final BiLSTM
+/// states of the *other* occurrences of its word in the same document, so that "Japan" in a line
+/// of a results table sees how "Japan" is used in the rest of the story. This is the document
+/// memory of Luo, Xiao and Zhao (AAAI 2020), pooled by a mean instead of attention; words match
+/// case-folded with digits as 0 (`WordKey.normalize`), so the memory works the same on
+/// lowercase and all-caps text. A token without another occurrence reads zeros.
+///
+/// The memory is linear in the states, so its backward pass is its transpose: each occurrence
+/// receives the mean of its partners' gradients. It sits above the BiLSTM, so the first layer's
+/// input of a token still depends on its spelling alone (`TaggerModel.SpellingProjections`).
+///
+/// A document is whatever shares a document id among a batch's columns (`Batch.documents`);
+/// the caller keeps a document's sentences in one batch.
+package final class DocumentMemory {
+    /// The group (document, word) of each row, -1 for padding rows.
+    private var group: [Int32] = []
+    /// Rows per group.
+    private var size: [Int32] = []
+    private let sums = FloatBuffer()
+
+    package init() {}
+
+    /// Groups the rows of `batch` by (document of the row's column, word key).
+    package func prepare(_ batch: Batch) {
+        let B = batch.layout.batch, rows = batch.layout.rows
+        group = [Int32](repeating: -1, count: rows)
+        size.removeAll(keepingCapacity: true)
+        var ids: [DocumentWord: Int32] = [:]
+        for r in 0..<rows {
+            let key = batch.keys[r]
+            if key < 0 { continue }
+            let k = DocumentWord(document: batch.documents[r % B], key: key)
+            if let g = ids[k] {
+                group[r] = g
+                size[Int(g)] += 1
+            } else {
+                let g = Int32(size.count)
+                ids[k] = g
+                group[r] = g
+                size.append(1)
+            }
+        }
+    }
+
+    /// out(r) = (Σ over r's group of input − input(r)) / (rows in the group − 1), or zeros alone;
+    /// `width` floats per row, rows `inStride` and `outStride` floats apart.
+    package func forward(_ input: UnsafePointer<Float>, inStride: Int, width: Int,
+                         into out: UnsafeMutablePointer<Float>, outStride: Int) {
+        let s = sums.zeroed(max(1, size.count * width))
+        for (r, g) in group.enumerated() where g >= 0 && size[Int(g)] > 1 {
+            let src = input + r * inStride, dst = s + Int(g) * width
+            for j in 0..<width { dst[j] += src[j] }
+        }
+        for (r, g) in group.enumerated() {
+            let dst = out + r * outStride
+            guard g >= 0, size[Int(g)] > 1 else { dst.update(repeating: 0, count: width); continue }
+            let src = input + r * inStride, sum = s + Int(g) * width
+            let scale = 1 / Float(size[Int(g)] - 1)
+            for j in 0..<width { dst[j] = (sum[j] - src[j]) * scale }
+        }
+    }
+
+    /// Adds the gradient of the input, given the gradient of `forward`'s output, to `dInput`.
+    package func backward(_ dOut: UnsafePointer<Float>, outStride: Int, width: Int,
+                          accumulateInto dInput: UnsafeMutablePointer<Float>, inStride: Int) {
+        let s = sums.zeroed(max(1, size.count * width))
+        for (r, g) in group.enumerated() where g >= 0 && size[Int(g)] > 1 {
+            let src = dOut + r * outStride, dst = s + Int(g) * width
+            for j in 0..<width { dst[j] += src[j] }
+        }
+        for (r, g) in group.enumerated() where g >= 0 && size[Int(g)] > 1 {
+            let dst = dInput + r * inStride, own = dOut + r * outStride, sum = s + Int(g) * width
+            let scale = 1 / Float(size[Int(g)] - 1)
+            for j in 0..<width { dst[j] += (sum[j] - own[j]) * scale }
+        }
+    }
+
+    private struct DocumentWord: Hashable {
+        var document: Int32
+        var key: Int32
+    }
+}

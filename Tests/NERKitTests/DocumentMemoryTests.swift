@@ -1,0 +1,159 @@
+import XCTest
+@testable import NERKit
+
+/// Document context (`DocumentMemory`): what each token reads, its gradient against finite
+/// differences alone and inside the whole model, and how documents are cut and batched.
+final class DocumentMemoryTests: XCTestCase {
+    /// Three sentences; "Japan" twice in document 7 and once in document 8, "beat" once per
+    /// document, "Syria" twice in one sentence.
+    func batch(_ encoder: FeatureEncoder) -> (Batch, [[String]]) {
+        let sentences: [([String], Int32)] = [
+            (["Japan", "beat", "Syria", "and", "Syria", "lost"], 7),
+            (["JAPAN", "won"], 7),
+            (["japan", "beat", "them"], 8),
+        ]
+        var surfaces = SurfaceTable()
+        let encoded = sentences.map { s -> EncodedSentence in
+            var e = encoder.encode(s.0, surfaces: &surfaces)!
+            e.document = s.1
+            return e
+        }
+        return (Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces), sentences.map(\.0))
+    }
+
+    func encoder(_ vocabulary: [String]) -> FeatureEncoder {
+        var words = VocabularyBuilder(), chars = VocabularyBuilder()
+        for w in vocabulary { words.count(WordKey.normalize(w)); for c in w.unicodeScalars { chars.count(String(c)) } }
+        var tags = Vocabulary(specials: false)
+        for t in ["O", "S-LOC", "S-ORG"] { tags.add(t) }
+        return FeatureEncoder(words: words.build(), chars: chars.build(), tags: tags)
+    }
+
+    func testEachTokenReadsTheMeanOfItsOtherOccurrencesInTheDocument() {
+        // "Syria" and "them" are outside the vocabulary: they match by their hashed spelling.
+        let (batch, sentences) = batch(encoder(["Japan", "beat", "and", "lost", "won"]))
+        let B = batch.layout.batch, rows = batch.layout.rows, width = 2
+        // Each row's input: (row number, column) so every sum is recognisable.
+        var input = [Float](repeating: 0, count: rows * width)
+        for r in 0..<rows { input[r * width] = Float(r); input[r * width + 1] = Float(r % B) * 10 }
+        let memory = DocumentMemory()
+        memory.prepare(batch)
+        var out = [Float](repeating: .nan, count: rows * width)
+        memory.forward(input, inStride: width, width: width, into: &out, outStride: width)
+        // Expected, from the words themselves.
+        func row(_ sentence: Int, _ t: Int) -> Int { t * B + batch.order.firstIndex(of: sentence)! }
+        let documents: [Int] = [7, 7, 8]
+        for (s, words) in sentences.enumerated() {
+            for (t, w) in words.enumerated() {
+                let others = sentences.enumerated().flatMap { (s2, w2) in
+                    w2.enumerated().compactMap { (t2, x) -> Int? in
+                        documents[s2] == documents[s] && x.lowercased() == w.lowercased() && (s2, t2) != (s, t) ? row(s2, t2) : nil
+                    }
+                }
+                for j in 0..<width {
+                    let expected = others.isEmpty ? 0 : others.map { input[$0 * width + j] }.reduce(0, +) / Float(others.count)
+                    XCTAssertEqual(out[row(s, t) * width + j], expected, accuracy: 1e-5, "\(w) in sentence \(s)")
+                }
+            }
+        }
+        // "Japan" in sentence 0 reads "JAPAN" of sentence 1 only (not "japan" of document 8).
+        XCTAssertEqual(out[row(0, 0) * width], Float(row(1, 0)))
+        // Padding rows read zeros.
+        for r in 0..<rows where batch.keys[r] < 0 { XCTAssertEqual(out[r * width], 0) }
+    }
+
+    func testGradientOfTheMemoryAgainstFiniteDifferences() {
+        let (batch, _) = batch(encoder(["Japan", "beat", "and", "lost", "won"]))
+        let rows = batch.layout.rows, width = 3, inStride = 4, outStride = 5
+        let input = Parameter("input", shape: [rows, inStride])
+        var rng = SeededRandom(seed: 5)
+        input.initUniform(1, &rng)
+        let weights = randomArray(rows * outStride, &rng)
+        let memory = DocumentMemory()
+        memory.prepare(batch)
+        var out = [Float](repeating: 0, count: rows * outStride)
+        checkGradients("document memory", parameters: [input]) {
+            memory.forward(input.value, inStride: inStride, width: width, into: &out, outStride: outStride)
+            // The gradient of Σ weights·out with respect to out is `weights`.
+            weights.withUnsafeBufferPointer { memory.backward($0.baseAddress!, outStride: outStride, width: width, accumulateInto: input.grad, inStride: inStride) }
+            var loss: Float = 0
+            for r in 0..<rows { for j in 0..<width { loss += out[r * outStride + j] * weights[r * outStride + j] } }
+            return loss
+        }
+    }
+
+    func testGradientOfTheWholeModelWithDocumentContext() {
+        let vocabulary = ["Japan", "beat", "and", "lost", "won"]
+        var config = ModelConfig()
+        config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn
+        config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.documentContext = true; config.dropout = 0
+        for crf in [true, false] {
+            config.crf = crf
+            let model = TaggerModel(config: config, encoder: encoder(vocabulary))
+            model.initialize(seed: 7)
+            XCTAssertEqual(model.outWeight.shape, [3, 12])
+            var (b, sentences) = batch(model.encoder)
+            var surfaces = SurfaceTable()
+            let tags: [[String]] = sentences.map { $0.map { $0.lowercased() == "japan" ? "S-ORG" : ($0 == "Syria" ? "S-LOC" : "O") } }
+            let encoded = zip(sentences, tags).enumerated().map { (i, st) -> EncodedSentence in
+                var e = model.encoder.encode(st.0, tags: st.1, surfaces: &surfaces)!
+                e.document = i < 2 ? 7 : 8
+                return e
+            }
+            b = Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
+            var rng = SeededRandom(seed: 1)
+            checkGradients("model with document context, crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
+                model.loss(b, rng: &rng) / Float(b.layout.batch)
+            }
+        }
+    }
+
+    func testDocumentsStartAtDocstartAndAreCutAtTheBound() {
+        func s(_ starts: Bool) -> CoNLLSentence { CoNLLSentence(tokens: ["x"], tags: ["O"], startsDocument: starts) }
+        XCTAssertEqual(Documents.ids([s(false), s(false), s(true), s(false), s(true)]), [0, 0, 1, 1, 2])
+        XCTAssertEqual(Documents.ids((0..<7).map { _ in s(false) }, maxSentences: 3), [0, 0, 0, 1, 1, 1, 2])
+        XCTAssertEqual(Documents.runs([0, 0, 1, -1, -1, 2]), [0..<2, 2..<3, 3..<4, 4..<5, 5..<6])
+        XCTAssertEqual(Documents.runs([]), [])
+    }
+
+    func testDocumentBatchesKeepEveryDocumentWhole() {
+        let documents: [Int32] = [0, 0, 0, 1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4]
+        for epoch in 1...3 {
+            let batches = BatchSchedule.documentBatches(documents: documents, batchSize: 4, seed: 9, epoch: epoch)
+            XCTAssertEqual(batches.flatMap { $0 }.sorted(), Array(documents.indices), "every sentence once")
+            var batchOf: [Int32: Int] = [:]
+            for (b, batch) in batches.enumerated() {
+                for i in batch {
+                    if let seen = batchOf[documents[i]] { XCTAssertEqual(seen, b, "document \(documents[i]) split") }
+                    batchOf[documents[i]] = b
+                }
+                if b < batches.count - 1 { XCTAssertGreaterThanOrEqual(batch.count, 4) }
+            }
+        }
+    }
+
+    /// `predictAll` batches whole documents: a sentence's tags are those of its document
+    /// tagged alone, whatever the batch size.
+    func testPredictAllKeepsDocumentsTogether() {
+        var config = ModelConfig()
+        config.wordDim = 4; config.casingDim = 2; config.charEncoder = .none; config.hidden = 4; config.documentContext = true
+        let model = TaggerModel(config: config, encoder: encoder(["Japan", "beat", "and", "lost", "won"]))
+        model.initialize(seed: 3)
+        var rng = SeededRandom(seed: 4)
+        for p in model.parameters { for i in 0..<p.count { p.value[i] += rng.uniform(2) } }
+        var surfaces = SurfaceTable()
+        let texts: [[String]] = [["Japan", "beat", "Syria"], ["Japan", "won"], ["Syria", "lost", "and", "Japan"], ["beat", "Japan"], ["won"]]
+        var encoded = texts.map { model.encoder.encode($0, surfaces: &surfaces)! }
+        let documents: [Int32] = [0, 0, 0, 1, 1]
+        for i in encoded.indices { encoded[i].document = documents[i] }
+        let reference = [model.predict(Batch(encoded, indices: [0, 1, 2], surfaces: surfaces)),
+                         model.predict(Batch(encoded, indices: [3, 4], surfaces: surfaces))]
+        var expected = [[Int32]](repeating: [], count: 5)
+        let first = Batch(encoded, indices: [0, 1, 2], surfaces: surfaces), second = Batch(encoded, indices: [3, 4], surfaces: surfaces)
+        for (col, i) in first.order.enumerated() { expected[i] = reference[0][col] }
+        for (col, i) in second.order.enumerated() { expected[i] = reference[1][col] }
+        for batchSize in [1, 2, 64] {
+            XCTAssertEqual(model.predictAll(encoded, surfaces: surfaces, batchSize: batchSize), expected, "batch size \(batchSize)")
+        }
+    }
+}
