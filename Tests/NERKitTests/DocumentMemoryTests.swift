@@ -156,4 +156,28 @@ final class DocumentMemoryTests: XCTestCase {
             XCTAssertEqual(model.predictAll(encoded, surfaces: surfaces, batchSize: batchSize), expected, "batch size \(batchSize)")
         }
     }
+
+    /// `Tagger.tag` with document numbers reads each document whole: the same tags as tagging
+    /// every document by itself, whatever the batch size; without them every sentence is alone.
+    func testTaggerReadsWholeDocuments() {
+        var config = ModelConfig()
+        config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn; config.charDim = 3; config.charHidden = 3
+        config.hidden = 4; config.documentContext = true
+        let model = TaggerModel(config: config, encoder: encoder(["Japan", "beat", "and", "lost", "won"]))
+        model.initialize(seed: 3)
+        var rng = SeededRandom(seed: 4)
+        for p in model.parameters { for i in 0..<p.count { p.value[i] += rng.uniform(2) } }
+        let tagger = Tagger(model: model, scheme: .iob2)
+        let texts: [[String]] = [["Japan", "beat", "Syria"], ["Japan", "won"], [], ["Syria", "lost", "and", "Japan"],
+                                 ["beat", "Japan"], ["won", "Syria", "Syria"]]
+        let documents: [Int32] = [0, 0, 0, 0, 1, 1]
+        let first = tagger.tag(Array(texts[0..<4]), documents: [5, 5, 5, 5]), second = tagger.tag(Array(texts[4...]), documents: [6, 6])
+        let expected = (first + second).map(\.tags)
+        for batchSize in [1, 3, 64] {
+            XCTAssertEqual(tagger.tag(texts, documents: documents, batchSize: batchSize).map(\.tags), expected, "batch size \(batchSize)")
+        }
+        let alone = texts.map { tagger.tag([$0])[0].tags }
+        XCTAssertEqual(tagger.tag(texts).map(\.tags), alone, "no documents: every sentence alone")
+        XCTAssertNotEqual(expected, alone, "the documents change some tags (else this test shows nothing)")
+    }
 }

@@ -22,7 +22,7 @@ public enum GoldFileEvaluation {
                 warn(warning)
             }
             let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
-            let tagged = tagger.tag(tokens, scheme: corpus.scheme, scores: false)
+            let tagged = tagger.tag(tokens, documents: Documents.ids(corpus.sentences), scheme: corpus.scheme, scores: false)
             for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {
                 evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: words,
                               location: "\(path):\(sentence.firstLine ?? 0)")

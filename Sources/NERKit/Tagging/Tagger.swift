@@ -29,7 +29,7 @@ public struct TaggedSentence: Sendable, Equatable {
 }
 
 /// A loaded model ready to tag raw text (``tag(text:)``) or tokenised sentences
-/// (``tag(_:scheme:scores:batchSize:)``). Not safe to use from two threads at once (the model
+/// (``tag(_:documents:scheme:scores:batchSize:)``). Not safe to use from two threads at once (the model
 /// reuses its buffers); create one per thread.
 public final class Tagger {
     package let model: TaggerModel
@@ -83,20 +83,39 @@ public final class Tagger {
 
     /// Tags each sentence (token lists); empty sentences give empty results. With `scores`, each
     /// entity carries its probability. `scheme` defaults to the training data's scheme.
-    public func tag(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true, batchSize: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
+    /// `documents` gives each sentence's document number (consecutive sentences with the same
+    /// number are one document, as `-DOCSTART-` lines delimit them in CoNLL files): a model
+    /// trained with document context then reads each document as a whole. Without it every
+    /// sentence is a document of its own.
+    public func tag(_ sentences: [[String]], documents: [Int32]? = nil, scheme: TagScheme? = nil, scores: Bool = true,
+                    batchSize: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
         let target = scheme ?? self.scheme
-        let encoded = features.encode(sentences, encoder: model.encoder)
+        var encoded = features.encode(sentences, encoder: model.encoder)
         let surfaces = features.surfaces
         // Loaded models' weights are fixed, so character vectors can be kept across calls.
         let charVectors = charVectorsAreCached ? model.charEncoder.map { features.charVectors($0) } : nil
         var result = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: sentences.count)
-        let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
-        var i = 0
+        var chunks: [[Int]] = []
+        if model.documentMemory != nil, let documents, documents.count == sentences.count {
+            // Whole documents per batch, at least `batchSize` sentences unless the input ends.
+            for i in encoded.indices { encoded[i].document = documents[i] }
+            var chunk: [Int] = []
+            for run in Documents.runs(documents) {
+                chunk += run.filter { encoded[$0].count > 0 }
+                if chunk.count >= batchSize { chunks.append(chunk); chunk = [] }
+            }
+            if !chunk.isEmpty { chunks.append(chunk) }
+        } else {
+            let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
+            var i = 0
+            while i < order.count {
+                chunks.append(Array(order[i..<min(i + batchSize, order.count)]))
+                i += batchSize
+            }
+        }
         let tagNames = model.encoder.tags
         let parsedTags = tagNames.items.map { ParsedTag($0) ?? .outside }
-        while i < order.count {
-            let chunk = Array(order[i..<min(i + batchSize, order.count)])
-            i += batchSize
+        for chunk in chunks {
             let batch: Batch
             let paths: [[Int32]]
             if let projections = features.projections {
