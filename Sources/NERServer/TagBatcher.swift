@@ -240,7 +240,9 @@ final class TagBatcher: Service, @unchecked Sendable {
             let tokens = batch.reduce(0) { $0 + $1.tokens }
             let started = DispatchTime.now()
             // BIOES: every handler converts to the scheme its client asked for.
-            let results = tagger.tagWithBoundedMemory(sentences, scheme: .bioes, scores: true, maxBatch: 64)
+            // Each request's text is a document for a model with document context.
+            let documents = batch.enumerated().flatMap { k, job in [Int32](repeating: Int32(k), count: job.sentences.count) }
+            let results = tagger.tagWithBoundedMemory(sentences, documents: documents, scheme: .bioes, scores: true, maxBatch: 64)
             metrics.batchDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
             metrics.batchSentences.record(sentences.count)
             metrics.batchTokens.record(tokens)

@@ -179,5 +179,9 @@ final class DocumentMemoryTests: XCTestCase {
         let alone = texts.map { tagger.tag([$0])[0].tags }
         XCTAssertEqual(tagger.tag(texts).map(\.tags), alone, "no documents: every sentence alone")
         XCTAssertNotEqual(expected, alone, "the documents change some tags (else this test shows nothing)")
+        // The bounded-memory path (ner tag, the record stream, the server) keeps documents whole
+        // within its bound, and cuts a document only beyond it.
+        XCTAssertEqual(tagger.tagWithBoundedMemory(texts, documents: documents, scheme: .iob2).map(\.tags), expected)
+        XCTAssertEqual(tagger.tagWithBoundedMemory(texts, documents: documents, scheme: .iob2, maxDocumentPositions: 1).map(\.tags), alone)
     }
 }

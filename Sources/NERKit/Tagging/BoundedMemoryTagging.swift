@@ -5,8 +5,12 @@ extension Tagger {
     /// so that no model batch holds more than `maxPaddedTokens` positions including padding
     /// (one long sentence among short ones would otherwise pad 31 others to its length).
     /// Pieces are joined in BIOES, where a boundary cannot merge two entities, then converted.
-    package func tagWithBoundedMemory(_ sentences: [[String]], scheme: TagScheme? = nil, scores: Bool = true,
-                                     maxPieceTokens: Int = 1000, maxPaddedTokens: Int = 4096,
+    ///
+    /// With `documents` (each sentence's document number, as for `tag`) and a model with
+    /// document context, batches hold whole documents instead, a document being cut only where
+    /// it alone would pad more than `maxDocumentPositions` positions.
+    package func tagWithBoundedMemory(_ sentences: [[String]], documents: [Int32]? = nil, scheme: TagScheme? = nil, scores: Bool = true,
+                                     maxPieceTokens: Int = 1000, maxPaddedTokens: Int = 4096, maxDocumentPositions: Int = 16384,
                                      maxBatch: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
         let limit = max(1, maxPieceTokens)
         var pieces: [[String]] = []
@@ -21,9 +25,29 @@ extension Tagger {
             } while start < tokens.count
         }
 
-        // Longest first; each group is padded to its first (longest) piece.
-        let order = pieces.indices.sorted { pieces[$0].count > pieces[$1].count }
         var tagged = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: pieces.count)
+        if model.documentMemory != nil, let documents, documents.count == sentences.count {
+            // Consecutive pieces, whole documents, until the batch is full.
+            var start = 0, longest = 0
+            let pieceDocuments = owner.map { documents[$0.sentence] }
+            func flush(_ end: Int) {
+                guard end > start else { return }
+                let range = start..<end
+                let results = tag(Array(pieces[range]), documents: Array(pieceDocuments[range]), scheme: .bioes, scores: scores, batchSize: end - start)
+                for (k, result) in zip(range, results) { tagged[k] = result }
+                start = end
+                longest = 0
+            }
+            for k in pieces.indices {
+                let startsDocument = k == 0 || pieceDocuments[k] != pieceDocuments[k - 1] || pieceDocuments[k] < 0
+                let fullByPositions = max(longest, pieces[k].count, 1) * (k - start + 1) > maxDocumentPositions
+                if k > start && (fullByPositions || (startsDocument && k - start >= maxBatch)) { flush(k) }
+                longest = max(longest, pieces[k].count)
+            }
+            flush(pieces.count)
+        }
+        // Longest first; each group is padded to its first (longest) piece.
+        let order = model.documentMemory != nil && documents != nil ? [] : pieces.indices.sorted { pieces[$0].count > pieces[$1].count }
         var g = 0
         while g < order.count {
             let width = max(1, pieces[order[g]].count)

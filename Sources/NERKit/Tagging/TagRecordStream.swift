@@ -55,8 +55,10 @@ package struct TagRecordStream {
             finished = read.ended
             let batch = read.elements
             let all = batch.flatMap(\.sentences)
+            // Each record (each part of a long one) is a document for a model with document context.
+            let documents = batch.enumerated().flatMap { k, part in [Int32](repeating: Int32(k), count: part.sentences.count) }
             let results = all.isEmpty ? [] : tagger.tagWithBoundedMemory(
-                all.map(\.modelTokens), scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens)
+                all.map(\.modelTokens), documents: documents, scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens)
             var out = ""
             var k = 0
             for part in batch {
