@@ -13,6 +13,8 @@ final class CoNLLTagInput: TagInput {
 
     func next() throws -> TagInputSentence? {
         guard let sentence = try reader.next() else { return nil }
-        return .joining(sentence.tokens, file: file, line: sentence.firstLine, conll: sentence)
+        var input = TagInputSentence.joining(sentence.tokens, file: file, line: sentence.firstLine, conll: sentence)
+        input.startsDocument = sentence.startsDocument
+        return input
     }
 }

@@ -48,8 +48,10 @@ package enum TagInputOpener {
             let reader = ParagraphReader(fileDescriptor: fd, path: path ?? "<stdin>",
                                          maxParagraphBytes: format == .tokens || interactive ? 1 : 1 << 20)
             let owned = path == nil ? nil : fd
-            return format == .text ? TextTagInput(reader, file: path, closing: owned)
-                                   : TokenLineTagInput(reader, file: path, closing: owned)
+            if format == .text { return TextTagInput(reader, file: path, closing: owned) }
+            let lines = TokenLineTagInput(reader, file: path, closing: owned)
+            lines.linesAreDocuments = interactive
+            return lines
         }
     }
 }

@@ -42,6 +42,12 @@ package struct TagInputSentence: Sendable, Equatable {
     package var line: Int?
     /// The sentence as read from a column file, to write it back with a tag column added.
     package var conll: CoNLLSentence?
+    /// Document bounds, for a model with document context: a document starts at a paragraph
+    /// (text input), after a blank line (token lines), at `-DOCSTART-` (CoNLL), and with every
+    /// input file. `endsDocument` is set where the input already knows the document is over
+    /// (the last sentence of a text paragraph), so it is tagged without waiting for more input.
+    package var startsDocument = false
+    package var endsDocument = false
 
     package init(tokens: [TagInputToken], text: String, start: Int, before: String = "", after: String = "",
                 afterBlankLine: Bool = false, file: String? = nil, line: Int? = nil, conll: CoNLLSentence? = nil) {

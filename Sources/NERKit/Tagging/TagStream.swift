@@ -31,8 +31,10 @@ package struct TagStream {
         let reader = ReadAhead<Read>(capacity: readAheadTokens) { put in
             for open in inputs {
                 let input = try open()
-                while let sentence = try input.next() {
+                var first = true
+                while var sentence = try input.next() {
                     if let w = input.takeWarning() { guard put(.warning(w), 1) else { return } }
+                    if first { sentence.startsDocument = true; first = false }  // every input is a document of its own
                     guard put(.sentence(sentence), sentence.tokens.count) else { return }
                 }
                 if let w = input.takeWarning() { guard put(.warning(w), 1) else { return } }
@@ -42,6 +44,7 @@ package struct TagStream {
         let scores = formatter.format.showsScores
         var failure: Error?
         var finished = false
+        var documents = DocumentGrouping(readsDocuments: tagger.readsDocuments, maxTokens: maxTokens)
         while !finished {
             let read = reader.nextBatch(maxCount: maxSentences, maxTokens: maxTokens) { item in
                 if case .sentence(let s) = item { return (1, s.tokens.count) }
@@ -49,15 +52,15 @@ package struct TagStream {
             }
             failure = read.failure
             finished = read.ended
-            var batch: [TagInputSentence] = []
             for item in read.elements {
                 switch item {
-                case .sentence(let s): batch.append(s)
+                case .sentence(let s): documents.add(s)
                 case .warning(let w): warn(w)
                 }
             }
+            let (batch, ids) = documents.take(inputEnded: finished)
             if batch.isEmpty { continue }
-            let results = tagger.tagWithBoundedMemory(batch.map(\.modelTokens), scheme: scheme, scores: scores,
+            let results = tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: ids, scheme: scheme, scores: scores,
                                                       maxPieceTokens: maxSentenceTokens)
             var out = ""
             do {
@@ -70,5 +73,55 @@ package struct TagStream {
         }
         try write(formatter.finish())
         if let failure { throw failure }
+    }
+}
+
+/// Numbers the sentences of `ner tag`'s stream by document and, for a model with document
+/// context, holds back a document that may not be complete yet, so that a document is tagged
+/// in one batch. A document is complete when the next one starts, when its input says so
+/// (`TagInputSentence.endsDocument`) or when the input ends; one that reaches
+/// `Documents.defaultMaxSentences` sentences or `maxTokens` tokens is tagged in parts, so that
+/// memory stays bounded. For a model without document context nothing is held back.
+struct DocumentGrouping {
+    let readsDocuments: Bool
+    let maxTokens: Int
+    private var pending: [TagInputSentence] = []
+    private var ids: [Int32] = []
+    private var current: Int32 = -1
+    private var inCurrent = 0, tokensInCurrent = 0
+    /// Where the last document of `pending` starts.
+    private var lastStart = 0
+
+    init(readsDocuments: Bool, maxTokens: Int) {
+        self.readsDocuments = readsDocuments
+        self.maxTokens = maxTokens
+    }
+
+    mutating func add(_ sentence: TagInputSentence) {
+        if current < 0 || sentence.startsDocument || inCurrent >= Documents.defaultMaxSentences {
+            current = current == Int32.max ? 0 : current + 1
+            inCurrent = 0
+            tokensInCurrent = 0
+            lastStart = pending.count
+        }
+        pending.append(sentence)
+        ids.append(current)
+        inCurrent += 1
+        tokensInCurrent += sentence.tokens.count
+    }
+
+    /// The sentences to tag now, with their document numbers.
+    mutating func take(inputEnded: Bool) -> ([TagInputSentence], [Int32]) {
+        var cut = pending.count
+        if readsDocuments && !inputEnded && !(pending.last?.endsDocument ?? true) && tokensInCurrent < maxTokens
+            && inCurrent < Documents.defaultMaxSentences {
+            cut = lastStart  // the last document may go on
+        }
+        let batch = Array(pending[..<cut]), batchIds = Array(ids[..<cut])
+        pending.removeFirst(cut)
+        ids.removeFirst(cut)
+        lastStart -= cut
+        if lastStart < 0 { lastStart = 0 }
+        return (batch, batchIds)
     }
 }

@@ -21,11 +21,15 @@ final class TextTagInput: ParagraphTagInput {
                 TagInputToken(text: t.text, normalized: t.normalized, start: t.scalarStart, end: t.scalarEnd,
                               utf8Range: (t.byteStart - s.byteStart)..<(t.byteEnd - s.byteStart))
             }
-            result.append(TagInputSentence(
+            var sentence = TagInputSentence(
                 tokens: tokens, text: slice(s.byteStart, s.byteEnd), start: s.scalarStart,
                 before: slice(previousEnd, s.byteStart),
                 after: i == found.count - 1 ? slice(s.byteEnd, bytes.count) : "",
-                afterBlankLine: i == 0 && afterBlankLine, file: file, line: nil))
+                afterBlankLine: i == 0 && afterBlankLine, file: file, line: nil)
+            // A paragraph (up to the reader's bound; a line when interactive) is a document.
+            sentence.startsDocument = i == 0
+            sentence.endsDocument = i == found.count - 1
+            result.append(sentence)
             previousEnd = s.byteEnd
         }
         return result
