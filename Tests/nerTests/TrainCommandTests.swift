@@ -116,3 +116,32 @@ extension TrainCommandTests {
         XCTAssertEqual(r.stderr, "/nonexistent/dir/m.ner: error: cannot write the model: no directory /nonexistent/dir\n")
     }
 }
+
+extension TrainCommandTests {
+    /// A model trained with `--document-context` says how many documents it read, records the
+    /// option in its config, and is used by eval (documents from -DOCSTART-), tag (paragraphs)
+    /// and tag --input jsonl (records) like any other.
+    func testDocumentContextEndToEnd() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
+                            "--word-dim", "8", "--threads", "1", "--document-context"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
+        // The safetensors header (8-byte length, then JSON) carries the config.
+        let file = try Data(contentsOf: URL(fileURLWithPath: out))
+        let length = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = String(decoding: file.dropFirst(8).prefix(length), as: UTF8.self)
+        XCTAssertTrue(header.contains(#"documentContext\":true"#), String(header.prefix(2000)))  // JSON inside a JSON string
+        let eval = try runNER(["eval", "--model", out, sample])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("FB1"), eval.stdout)
+        let text = "Teddy Roosevelt was a great President. Roosevelt won.\n\nTeddy bears are on sale!\n"
+        let tag = try runNER(["tag", "--model", out, "--format", "conll"], stdin: Data(text.utf8))
+        XCTAssertEqual(tag.status, 0, tag.stderr)
+        XCTAssertEqual(tag.stdout.split(separator: "\n", omittingEmptySubsequences: true).count, 16, tag.stdout)
+        let jsonl = try runNER(["tag", "--model", out, "--input", "jsonl"], stdin: Data("{\"text\": \"Roosevelt won. Roosevelt lost.\"}\n".utf8))
+        XCTAssertEqual(jsonl.status, 0, jsonl.stderr)
+        XCTAssertTrue(jsonl.stdout.contains("\"entities\""), jsonl.stdout)
+    }
+}
