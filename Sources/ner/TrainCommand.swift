@@ -94,6 +94,8 @@ struct TrainCommand: ParsableCommand {
     var foldCharCase = false
     @Flag(name: .customLong("document-context"), help: "The tag layer also reads the states of each word's other occurrences in the same document (-DOCSTART- to -DOCSTART-); training batches are whole documents.")
     var documentContext = false
+    @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
+    var documentDropout: Float = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
     @Flag(name: .customLong("keep-last"), help: "Keep the model of the last epoch instead of the one with the best dev F1 (for a final model trained on train and dev with the epoch count chosen on dev).")
@@ -132,6 +134,8 @@ struct TrainCommand: ParsableCommand {
         try check("average", average, 0...1, openAtTop: true)
         try check("unk-replace", unkReplace, 0...1)
         try check("word-dropout", wordDropout, 0...1, openAtTop: true)
+        try check("document-dropout", documentDropout, 0...1)
+        if documentDropout > 0 && !documentContext { throw ValidationError("--document-dropout needs --document-context") }
     }
 
     func run() throws {
@@ -169,6 +173,7 @@ struct TrainCommand: ParsableCommand {
         augmentation.copies = try CaseAugmentation.parseCopies(caseCopies)
         augmentation.drawnCopy = caseAugmentCopy
         t.caseAugmentation = augmentation.isEnabled ? augmentation : nil
+        t.documentDropout = documentDropout > 0 ? documentDropout : nil
         config.training = t
 
         Interrupt.install()

@@ -108,6 +108,20 @@ final class DocumentMemoryTests: XCTestCase {
         }
     }
 
+    /// Document dropout: an isolated document's sentences become documents of their own, and
+    /// their memory then reads only their own sentence.
+    func testIsolatedDocumentsReadOnlyTheirOwnSentence() {
+        let (whole, _) = batch(encoder(["Japan", "beat", "and", "lost", "won"]))
+        var isolated = whole
+        isolated.isolateDocuments { $0 == 7 }
+        XCTAssertEqual(Set(isolated.documents.filter { $0 >= 0 }), [8], "document 8 kept")
+        XCTAssertEqual(isolated.documents.filter { $0 < 0 }.count, 2, "document 7's two sentences alone")
+        XCTAssertEqual(Set(isolated.documents).count, 3)
+        var unchanged = whole
+        unchanged.isolateDocuments { _ in false }
+        XCTAssertEqual(unchanged.documents, whole.documents)
+    }
+
     func testDocumentsStartAtDocstartAndAreCutAtTheBound() {
         func s(_ starts: Bool) -> CoNLLSentence { CoNLLSentence(tokens: ["x"], tags: ["O"], startsDocument: starts) }
         XCTAssertEqual(Documents.ids([s(false), s(false), s(true), s(false), s(true)]), [0, 0, 1, 1, 2])

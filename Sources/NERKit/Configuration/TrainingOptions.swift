@@ -17,6 +17,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var averageDecay: Float = 0.999
     /// Recasing of training sentences (nil in models trained before it existed: none).
     public var caseAugmentation: CaseAugmentation? = nil
+    /// With document context: the probability that a training document is read as separate
+    /// sentences in a step, so that the model also learns to tag a sentence alone (nil: 0).
+    public var documentDropout: Float? = nil
 
     public init() {}
 

@@ -58,7 +58,7 @@ package struct Batch {
     /// Document context: each row's word key ([rows], -1 in padding and where the sentence has
     /// no keys) and each column's document id (distinct negative ids for sentences alone).
     package let keys: [Int32]
-    package let documents: [Int32]
+    package internal(set) var documents: [Int32]
     package var tokenCount: Int { layout.lengths.reduce(0, +) }
 
     package init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
@@ -110,5 +110,16 @@ package struct Batch {
         }
         words = w; casings = c; uniqueIndex = u; uniqueChars = chars; keys = k; documents = docs
         tags = sorted.map { sentences[$0].tags }
+    }
+
+    /// Makes every sentence of the documents `shouldIsolate` picks a document of its own
+    /// (document dropout in training).
+    package mutating func isolateDocuments(_ shouldIsolate: (Int32) -> Bool) {
+        var isolate: [Int32: Bool] = [:]
+        for b in documents.indices where documents[b] >= 0 {
+            let d = documents[b]
+            if isolate[d] == nil { isolate[d] = shouldIsolate(d) }
+            if isolate[d]! { documents[b] = Int32(-1 - b) }
+        }
     }
 }

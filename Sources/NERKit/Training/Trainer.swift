@@ -166,6 +166,9 @@ package final class Trainer {
                 if wordUnknownRate > 0 {
                     batch.replaceWords(unknown: model.encoder.words.unknownId) { _ in rng.uniform() < wordUnknownRate }
                 }
+                if let p = options.documentDropout, p > 0, model.documentMemory != nil {
+                    batch.isolateDocuments { _ in rng.uniform() < p }
+                }
                 let loss = model.loss(batch, rng: &rng)
                 let gradientNorm = Optimizer.clipGradients(model.parameters, maxNorm: options.clipNorm)
                 // One NaN would spread through Adam into every weight; stop before the update,
