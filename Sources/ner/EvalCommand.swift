@@ -76,6 +76,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Recase every token of the gold files before tagging them (lower, upper or title), to measure how the model copes with text that is not cased like its training data. Gold tags stay as they are.", valueName: "case"))
     var recase: Recasing?
 
+    @Flag(name: .customLong("sentences-alone"), help: "Tag every sentence as a document of its own, even for a model trained with document context (which otherwise reads the -DOCSTART- documents whole).")
+    var sentencesAlone = false
+
     @Flag(name: .long, help: "After the report, count span errors by kind and show a type confusion matrix.")
     var errors = false
 
@@ -89,6 +92,9 @@ struct EvalCommand: ParsableCommand {
         }
         if !predictions.isEmpty && model != nil {
             throw ValidationError("give either --predictions or --model, not both")
+        }
+        if !predictions.isEmpty && sentencesAlone {
+            throw ValidationError("--sentences-alone applies to the gold files tagged with a model, not to --predictions")
         }
         if !predictions.isEmpty && recase != nil {
             throw ValidationError("--recase applies to the gold files tagged with a model, not to --predictions")
@@ -104,7 +110,7 @@ struct EvalCommand: ParsableCommand {
         if predictions.isEmpty {
             let tagger = try Tagger(path: model ?? DefaultModel.path())
             evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, recase: recase,
-                                                        collectingErrors: collecting,
+                                                        documents: !sentencesAlone, collectingErrors: collecting,
                                                         warn: Diagnostics.warning)
         }
         for path in predictions {

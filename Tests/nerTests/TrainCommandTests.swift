@@ -136,6 +136,9 @@ extension TrainCommandTests {
         let eval = try runNER(["eval", "--model", out, sample])
         XCTAssertEqual(eval.status, 0, eval.stderr)
         XCTAssertTrue(eval.stdout.contains("FB1"), eval.stdout)
+        let alone = try runNER(["eval", "--model", out, "--sentences-alone", sample])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        XCTAssertTrue(alone.stdout.contains("FB1"), alone.stdout)
         let text = "Teddy Roosevelt was a great President. Roosevelt won.\n\nTeddy bears are on sale!\n"
         let tag = try runNER(["tag", "--model", out, "--format", "conll"], stdin: Data(text.utf8))
         XCTAssertEqual(tag.status, 0, tag.stderr)

@@ -8,11 +8,16 @@ package enum Documents {
 
     /// The document number of each sentence, counting from 0 in order.
     package static func ids(_ sentences: [CoNLLSentence], maxSentences: Int = defaultMaxSentences) -> [Int32] {
+        ids(startingDocuments: sentences.map(\.startsDocument), maxSentences: maxSentences)
+    }
+
+    /// The document number of each sentence, given which sentences start a document.
+    package static func ids(startingDocuments starts: [Bool], maxSentences: Int = defaultMaxSentences) -> [Int32] {
         var ids: [Int32] = []
-        ids.reserveCapacity(sentences.count)
+        ids.reserveCapacity(starts.count)
         var current: Int32 = -1, inCurrent = 0
-        for s in sentences {
-            if current < 0 || s.startsDocument || inCurrent >= maxSentences {
+        for startsDocument in starts {
+            if current < 0 || startsDocument || inCurrent >= maxSentences {
                 current += 1
                 inCurrent = 0
             }

@@ -11,8 +11,10 @@ public enum GoldFileEvaluation {
     /// Scores `tagger` on every file. Predictions are written in each gold file's own tag scheme,
     /// so token accuracy compares like with like. With `recase`, every token is recased before
     /// tagging (gold tags unchanged). `warn` receives gold entity types the model does not know.
+    /// With `documents` (the default), a model with document context reads each `-DOCSTART-`
+    /// document whole; without, every sentence alone.
     package static func evaluate(_ tagger: Tagger, files: [String], columns: CoNLLColumns = CoNLLColumns(),
-                                recase: Recasing? = nil, collectingErrors: Bool = false,
+                                recase: Recasing? = nil, documents: Bool = true, collectingErrors: Bool = false,
                                 warn: (NERError) -> Void = { _ in }) throws -> ConllEvaluator {
         var evaluator = ConllEvaluator(collectingErrors: collectingErrors)
         for path in files {
@@ -22,7 +24,7 @@ public enum GoldFileEvaluation {
                 warn(warning)
             }
             let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
-            let tagged = tagger.tag(tokens, documents: Documents.ids(corpus.sentences), scheme: corpus.scheme, scores: false)
+            let tagged = tagger.tag(tokens, documents: documents ? Documents.ids(corpus.sentences) : nil, scheme: corpus.scheme, scores: false)
             for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {
                 evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: words,
                               location: "\(path):\(sentence.firstLine ?? 0)")

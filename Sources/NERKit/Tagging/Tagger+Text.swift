@@ -63,10 +63,12 @@ public struct TextEntity: Sendable, Equatable {
 extension Tagger {
     /// Tags raw text exactly as `ner tag --format json` tags a file holding it: paragraphs at
     /// blank lines, the tokenizer's sentences and tokens (Unicode NFC, any casing), sentences of
-    /// more than 1,000 tokens tagged in pieces.
+    /// more than 1,000 tokens tagged in pieces; for a model with document context, every
+    /// paragraph a document.
     public func tag(text: String) -> [TaggedText] {
         let sentences = TagInputOpener.sentences(ofText: text)
-        let tagged = tagWithBoundedMemory(sentences.map(\.modelTokens))
+        let tagged = tagWithBoundedMemory(sentences.map(\.modelTokens),
+                                          documents: Documents.ids(startingDocuments: sentences.map(\.startsDocument)))
         return zip(sentences, tagged).map { sentence, result in
             sentence.taggedText(result)
         }
