@@ -128,6 +128,9 @@ final class DocumentMemoryTests: XCTestCase {
         XCTAssertEqual(Documents.ids((0..<7).map { _ in s(false) }, maxSentences: 3), [0, 0, 0, 1, 1, 1, 2])
         XCTAssertEqual(Documents.runs([0, 0, 1, -1, -1, 2]), [0..<2, 2..<3, 3..<4, 4..<5, 5..<6])
         XCTAssertEqual(Documents.runs([]), [])
+        XCTAssertEqual(Documents.batches([0, 0, 1, 2, 2, 2, -1], batchSize: 3), [[0, 1, 2], [3, 4, 5], [6]])
+        XCTAssertEqual(Documents.batches([0, 0, 1, 1], batchSize: 2, isIncluded: { $0 != 1 }), [[0, 2, 3]])
+        XCTAssertEqual(Documents.batches([], batchSize: 2), [])
     }
 
     func testDocumentBatchesKeepEveryDocumentWhole() {

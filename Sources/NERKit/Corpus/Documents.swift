@@ -27,6 +27,22 @@ package enum Documents {
         return ids
     }
 
+    /// Batches of whole documents in input order: the sentences of consecutive documents that
+    /// `isIncluded` keeps, until a batch holds at least `batchSize` of them.
+    package static func batches(_ ids: [Int32], batchSize: Int, isIncluded: (Int) -> Bool = { _ in true }) -> [[Int]] {
+        var batches: [[Int]] = []
+        var batch: [Int] = []
+        for run in runs(ids) {
+            batch += run.filter(isIncluded)
+            if batch.count >= batchSize {
+                batches.append(batch)
+                batch = []
+            }
+        }
+        if !batch.isEmpty { batches.append(batch) }
+        return batches
+    }
+
     /// Consecutive runs of equal ids as index ranges; a negative id (a sentence alone) is a run
     /// by itself.
     package static func runs(_ ids: [Int32]) -> [Range<Int>] {

@@ -489,14 +489,9 @@ extension TaggerModel {
     package func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
         var result = [[Int32]](repeating: [], count: sentences.count)
         if documentMemory != nil {
-            var chunk: [Int] = []
-            let runs = Documents.runs(sentences.map(\.document))
-            for (k, run) in runs.enumerated() {
-                chunk += run.filter { sentences[$0].count > 0 }
-                guard chunk.count >= batchSize || k == runs.count - 1, !chunk.isEmpty else { continue }
+            for chunk in Documents.batches(sentences.map(\.document), batchSize: batchSize, isIncluded: { sentences[$0].count > 0 }) {
                 let batch = Batch(sentences, indices: chunk, surfaces: surfaces)
                 for (col, path) in predict(batch).enumerated() { result[batch.order[col]] = path }
-                chunk = []
             }
             return result
         }

@@ -103,12 +103,7 @@ public final class Tagger {
         if model.documentMemory != nil, let documents, documents.count == sentences.count {
             // Whole documents per batch, at least `batchSize` sentences unless the input ends.
             for i in encoded.indices { encoded[i].document = documents[i] }
-            var chunk: [Int] = []
-            for run in Documents.runs(documents) {
-                chunk += run.filter { encoded[$0].count > 0 }
-                if chunk.count >= batchSize { chunks.append(chunk); chunk = [] }
-            }
-            if !chunk.isEmpty { chunks.append(chunk) }
+            chunks = Documents.batches(documents, batchSize: batchSize, isIncluded: { encoded[$0].count > 0 })
         } else {
             let order = encoded.indices.filter { encoded[$0].count > 0 }.sorted { encoded[$0].count > encoded[$1].count }
             var i = 0
