@@ -46,32 +46,39 @@ package final class DocumentMemory {
     /// `width` floats per row, rows `inStride` and `outStride` floats apart.
     package func forward(_ input: UnsafePointer<Float>, inStride: Int, width: Int,
                          into out: UnsafeMutablePointer<Float>, outStride: Int) {
-        let s = sums.zeroed(max(1, size.count * width))
-        for (r, g) in group.enumerated() where g >= 0 && size[Int(g)] > 1 {
-            let src = input + r * inStride, dst = s + Int(g) * width
-            for j in 0..<width { dst[j] += src[j] }
-        }
-        for (r, g) in group.enumerated() {
-            let dst = out + r * outStride
-            guard g >= 0, size[Int(g)] > 1 else { dst.update(repeating: 0, count: width); continue }
-            let src = input + r * inStride, sum = s + Int(g) * width
-            let scale = 1 / Float(size[Int(g)] - 1)
-            for j in 0..<width { dst[j] = (sum[j] - src[j]) * scale }
-        }
+        apply(input, inStride, width, out, outStride, accumulate: false)
     }
 
     /// Adds the gradient of the input, given the gradient of `forward`'s output, to `dInput`.
+    /// The memory is a symmetric linear map (row r reads row r' with weight 1/(n−1) exactly when
+    /// r' reads r), so its transpose is itself: backward is the same map applied to the gradient.
     package func backward(_ dOut: UnsafePointer<Float>, outStride: Int, width: Int,
                           accumulateInto dInput: UnsafeMutablePointer<Float>, inStride: Int) {
+        apply(dOut, outStride, width, dInput, inStride, accumulate: true)
+    }
+
+    /// y(r) (=, or += with `accumulate`) (Σ over r's group of x − x(r)) / (n − 1); rows alone get
+    /// zeros (or nothing added).
+    private func apply(_ x: UnsafePointer<Float>, _ xStride: Int, _ width: Int,
+                       _ y: UnsafeMutablePointer<Float>, _ yStride: Int, accumulate: Bool) {
         let s = sums.zeroed(max(1, size.count * width))
         for (r, g) in group.enumerated() where g >= 0 && size[Int(g)] > 1 {
-            let src = dOut + r * outStride, dst = s + Int(g) * width
+            let src = x + r * xStride, dst = s + Int(g) * width
             for j in 0..<width { dst[j] += src[j] }
         }
-        for (r, g) in group.enumerated() where g >= 0 && size[Int(g)] > 1 {
-            let dst = dInput + r * inStride, own = dOut + r * outStride, sum = s + Int(g) * width
+        for (r, g) in group.enumerated() {
+            let dst = y + r * yStride
+            guard g >= 0, size[Int(g)] > 1 else {
+                if !accumulate { dst.update(repeating: 0, count: width) }
+                continue
+            }
+            let own = x + r * xStride, sum = s + Int(g) * width
             let scale = 1 / Float(size[Int(g)] - 1)
-            for j in 0..<width { dst[j] += (sum[j] - own[j]) * scale }
+            if accumulate {
+                for j in 0..<width { dst[j] += (sum[j] - own[j]) * scale }
+            } else {
+                for j in 0..<width { dst[j] = (sum[j] - own[j]) * scale }
+            }
         }
     }
 
