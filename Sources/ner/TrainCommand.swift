@@ -11,8 +11,9 @@ struct TrainCommand: ParsableCommand {
         detected), trains in BIOES, and after every epoch scores the dev set with conlleval's \
         rules. The model with the best dev F1 is written to --output (the user's tag scheme is \
         kept for writing tags back); per-epoch metrics go to OUTPUT.metrics.jsonl and a \
-        checkpoint to OUTPUT.checkpoint after every epoch. Ctrl-C saves a checkpoint and exits; \
-        --resume continues from it with the same results as an uninterrupted run.
+        checkpoint to OUTPUT.checkpoint after every epoch. Ctrl-C saves a checkpoint and exits \
+        (before training starts, while the data are read, it exits at once); --resume continues \
+        from it with the same results as an uninterrupted run.
 
         The model: word embeddings looked up by the case-folded word (digits read as 0), a \
         casing feature, a character CNN (or BiLSTM), dropout, a BiLSTM, dropout, a linear layer \
@@ -185,7 +186,7 @@ struct TrainCommand: ParsableCommand {
             bar.clear()
             Diagnostics.warning(warning)
         })
-        let summary = try run.run(progress: { bar.update($0) }, shouldStop: { Interrupt.requested != 0 })
+        let summary = try run.run(progress: { bar.update($0) }, shouldStop: Interrupt.shouldStop)
         bar.clear()
         switch summary.stop {
         case .interrupted:

@@ -148,3 +148,38 @@ extension TrainCommandTests {
         XCTAssertTrue(jsonl.stdout.contains("\"entities\""), jsonl.stdout)
     }
 }
+
+extension TrainCommandTests {
+    /// A signal while the corpus or the embeddings are still being read ends `ner train` at once
+    /// (there is nothing to save yet): here the embeddings are a FIFO that no one writes, so
+    /// reading them never ends.
+    func testSIGTERMWhileReadingTheEmbeddingsExitsAtOnce() throws {
+        let dir = try temporaryDirectory(self)
+        let fifo = dir.appendingPathComponent("vectors.txt").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let out = dir.appendingPathComponent("m.ner").path
+        for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+            let process = Process()
+            process.executableURL = productsDirectory.appendingPathComponent("ner")
+            process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--embeddings", fifo, "--epochs", "1"]
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            // The first line on stderr ("train: N sentences ...") comes before the embeddings are read.
+            _ = err.fileHandleForReading.availableData
+            Thread.sleep(forTimeInterval: 0.3)
+            kill(process.processIdentifier, signal)
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                XCTFail("signal \(signal) while reading the embeddings: still running 20 s later")
+                continue
+            }
+            XCTAssertEqual(process.terminationReason, .exit)
+            XCTAssertEqual(process.terminationStatus, status)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        }
+    }
+}
