@@ -95,7 +95,9 @@ struct TrainCommand: ParsableCommand {
     var foldCharCase = false
     @Flag(name: .customLong("document-context"), help: "The tag layer also reads the states of each word's other occurrences in the same document (-DOCSTART- to -DOCSTART-); training batches are whole documents.")
     var documentContext = false
-    @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
+    @Flag(name: .customLong("document-summary"), help: "The tag layer also reads the mean of the states of every other token of the document (what the document is about); training batches are whole documents.")
+    var documentSummary = false
+    @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context or --document-summary: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
     var documentDropout: Float = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
@@ -136,7 +138,9 @@ struct TrainCommand: ParsableCommand {
         try check("unk-replace", unkReplace, 0...1)
         try check("word-dropout", wordDropout, 0...1, openAtTop: true)
         try check("document-dropout", documentDropout, 0...1)
-        if documentDropout > 0 && !documentContext { throw ValidationError("--document-dropout needs --document-context") }
+        if documentDropout > 0 && !documentContext && !documentSummary {
+            throw ValidationError("--document-dropout needs --document-context or --document-summary")
+        }
     }
 
     func run() throws {
@@ -165,6 +169,7 @@ struct TrainCommand: ParsableCommand {
         config.model.dropout = dropout
         config.model.foldCharCase = foldCharCase
         config.model.documentContext = documentContext
+        config.model.documentSummary = documentSummary
         var t = TrainingOptions()
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = optimizer

@@ -62,17 +62,43 @@ final class DocumentMemoryTests: XCTestCase {
         for r in 0..<rows where batch.keys[r] < 0 { XCTAssertEqual(out[r * width], 0) }
     }
 
+    /// The document summary: every token reads the mean of all other tokens of its document.
+    func testSummaryReadsTheMeanOfTheRestOfTheDocument() {
+        let (batch, sentences) = batch(encoder(["Japan", "beat", "and", "lost", "won"]))
+        let B = batch.layout.batch, rows = batch.layout.rows
+        var input = [Float](repeating: 0, count: rows)
+        for r in 0..<rows { input[r] = Float(r * r + 1) }
+        let summary = DocumentMemory(byWord: false)
+        summary.prepare(batch)
+        var out = [Float](repeating: .nan, count: rows)
+        summary.forward(input, inStride: 1, width: 1, into: &out, outStride: 1)
+        func row(_ sentence: Int, _ t: Int) -> Int { t * B + batch.order.firstIndex(of: sentence)! }
+        let documents: [Int] = [7, 7, 8]
+        for (s, words) in sentences.enumerated() {
+            for t in words.indices {
+                let others = sentences.indices.filter { documents[$0] == documents[s] }
+                    .flatMap { s2 in sentences[s2].indices.map { (s2, $0) } }
+                    .filter { $0 != (s, t) }.map { row($0.0, $0.1) }
+                let expected = others.map { input[$0] }.reduce(0, +) / Float(others.count)
+                XCTAssertEqual(out[row(s, t)], expected, accuracy: 1e-4, "token \(t) of sentence \(s)")
+            }
+        }
+        XCTAssertEqual(sentences[0].count + sentences[1].count - 1, 7, "document 7: each token reads the 7 others")
+        for r in 0..<rows where batch.words[r] < 0 { XCTAssertEqual(out[r], 0, "padding reads zeros") }
+    }
+
     func testGradientOfTheMemoryAgainstFiniteDifferences() {
         let (batch, _) = batch(encoder(["Japan", "beat", "and", "lost", "won"]))
         let rows = batch.layout.rows, width = 3, inStride = 4, outStride = 5
+        for byWord in [true, false] {
         let input = Parameter("input", shape: [rows, inStride])
         var rng = SeededRandom(seed: 5)
         input.initUniform(1, &rng)
         let weights = randomArray(rows * outStride, &rng)
-        let memory = DocumentMemory()
+        let memory = DocumentMemory(byWord: byWord)
         memory.prepare(batch)
         var out = [Float](repeating: 0, count: rows * outStride)
-        checkGradients("document memory", parameters: [input]) {
+        checkGradients(byWord ? "document memory" : "document summary", parameters: [input]) {
             memory.forward(input.value, inStride: inStride, width: width, into: &out, outStride: outStride)
             // The gradient of Σ weights·out with respect to out is `weights`.
             weights.withUnsafeBufferPointer { memory.backward($0.baseAddress!, outStride: outStride, width: width, accumulateInto: input.grad, inStride: inStride) }
@@ -80,18 +106,21 @@ final class DocumentMemoryTests: XCTestCase {
             for r in 0..<rows { for j in 0..<width { loss += out[r * outStride + j] * weights[r * outStride + j] } }
             return loss
         }
+        }
     }
 
     func testGradientOfTheWholeModelWithDocumentContext() {
         let vocabulary = ["Japan", "beat", "and", "lost", "won"]
         var config = ModelConfig()
         config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn
-        config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.documentContext = true; config.dropout = 0
-        for crf in [true, false] {
+        config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.dropout = 0
+        for (crf, memory, summary) in [(true, true, false), (false, true, false), (true, false, true), (true, true, true)] {
             config.crf = crf
+            config.documentContext = memory
+            config.documentSummary = summary
             let model = TaggerModel(config: config, encoder: encoder(vocabulary))
             model.initialize(seed: 7)
-            XCTAssertEqual(model.outWeight.shape, [3, 12])
+            XCTAssertEqual(model.outWeight.shape, [3, 6 * (1 + (memory ? 1 : 0) + (summary ? 1 : 0))])
             var (b, sentences) = batch(model.encoder)
             var surfaces = SurfaceTable()
             let tags: [[String]] = sentences.map { $0.map { $0.lowercased() == "japan" ? "S-ORG" : ($0 == "Syria" ? "S-LOC" : "O") } }
@@ -102,7 +131,7 @@ final class DocumentMemoryTests: XCTestCase {
             }
             b = Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
             var rng = SeededRandom(seed: 1)
-            checkGradients("model with document context, crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
+            checkGradients("model with document memory \(memory), summary \(summary), crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
                 model.loss(b, rng: &rng) / Float(b.layout.batch)
             }
         }
@@ -179,7 +208,10 @@ final class DocumentMemoryTests: XCTestCase {
     func testTaggerReadsWholeDocuments() {
         var config = ModelConfig()
         config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn; config.charDim = 3; config.charHidden = 3
-        config.hidden = 4; config.documentContext = true
+        config.hidden = 4
+        for summary in [false, true] {
+        config.documentContext = !summary
+        config.documentSummary = summary
         let model = TaggerModel(config: config, encoder: encoder(["Japan", "beat", "and", "lost", "won"]))
         model.initialize(seed: 3)
         var rng = SeededRandom(seed: 4)
@@ -200,6 +232,7 @@ final class DocumentMemoryTests: XCTestCase {
         // within its bound, and cuts a document only beyond it.
         XCTAssertEqual(tagger.tagWithBoundedMemory(texts, documents: documents, scheme: .iob2).map(\.tags), expected)
         XCTAssertEqual(tagger.tagWithBoundedMemory(texts, documents: documents, scheme: .iob2, maxDocumentPositions: 1).map(\.tags), alone)
+        }
     }
 
     /// `ner tag`'s stream holds back a document until it is complete, so batching never cuts

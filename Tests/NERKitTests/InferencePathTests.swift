@@ -8,7 +8,8 @@ final class InferencePathTests: XCTestCase {
     /// A small model with random weights large enough to saturate some gates, and a batch of
     /// sentences of different lengths (padding in the packed layout).
     func model(hidden: Int, layers: Int = 1, bidirectional: Bool = true, crf: Bool = true,
-               char: ModelConfig.CharEncoderKind = .cnn, seed: UInt64 = 3, documentContext: Bool = false) -> (TaggerModel, Batch) {
+               char: ModelConfig.CharEncoderKind = .cnn, seed: UInt64 = 3, documentContext: Bool = false,
+               documentSummary: Bool = false) -> (TaggerModel, Batch) {
         let sentences: [[String]] = [
             ["Maria", "Lopez", "flew", "to", "Lisbon", "on", "Monday", "."],
             ["The", "Zorblat", "Institute", "said", "so"],
@@ -26,6 +27,7 @@ final class InferencePathTests: XCTestCase {
         config.charDim = 4; config.charHidden = 5; config.hidden = hidden; config.crf = crf
         config.bidirectional = bidirectional; config.layers = layers; config.dropout = 0.5
         config.documentContext = documentContext
+        config.documentSummary = documentSummary
         let model = TaggerModel(config: config, encoder: encoder)
         model.initialize(seed: seed)
         var rng = SeededRandom(seed: seed)
@@ -92,6 +94,8 @@ final class InferencePathTests: XCTestCase {
             ("no char encoder", model(hidden: 7, char: .none)),
             ("document context", model(hidden: 6, documentContext: true)),
             ("document context, two layers, softmax", model(hidden: 5, layers: 2, crf: false, documentContext: true)),
+            ("document summary", model(hidden: 6, documentSummary: true)),
+            ("document context and summary", model(hidden: 5, crf: false, documentContext: true, documentSummary: true)),
         ]
         for (label, (m, batch)) in cases { assertSame(m, batch, label) }
     }
@@ -244,6 +248,8 @@ final class InferencePathTests: XCTestCase {
             ("no char encoder", model(hidden: 7, char: .none)),
             ("document context", model(hidden: 6, documentContext: true)),
             ("document context, two layers, softmax", model(hidden: 5, layers: 2, crf: false, documentContext: true)),
+            ("document summary", model(hidden: 6, documentSummary: true)),
+            ("document context and summary", model(hidden: 5, crf: false, documentContext: true, documentSummary: true)),
         ]
         for (label, (m, batch)) in variants {
             let expected = m.predict(batch), expectedScores = m.lastEmissions(batch)

@@ -150,6 +150,30 @@ extension TrainCommandTests {
 }
 
 extension TrainCommandTests {
+    /// `--document-summary` (alone, with document dropout) is recorded in the model, and
+    /// `--document-dropout` without a document option is a usage error.
+    func testDocumentSummaryEndToEnd() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
+                            "--word-dim", "8", "--threads", "1", "--document-summary", "--document-dropout", "0.3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
+        let file = try Data(contentsOf: URL(fileURLWithPath: out))
+        let length = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = String(decoding: file.dropFirst(8).prefix(length), as: UTF8.self)
+        XCTAssertTrue(header.contains(#"documentSummary\":true"#), String(header.prefix(2000)))
+        XCTAssertTrue(header.contains(#"documentContext\":false"#), String(header.prefix(2000)))
+        let eval = try runNER(["eval", "--model", out, sample])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("FB1"), eval.stdout)
+        let bad = try runNER(["train", "--train", sample, "--output", out, "--document-dropout", "0.3"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--document-dropout needs --document-context or --document-summary"), bad.stderr)
+    }
+}
+
+extension TrainCommandTests {
     /// A signal while the corpus or the embeddings are still being read ends `ner train` at once
     /// (there is nothing to save yet): here the embeddings are a FIFO that no one writes, so
     /// reading them never ends.

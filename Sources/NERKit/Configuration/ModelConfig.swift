@@ -23,11 +23,18 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// The tag layer also reads each word's other occurrences in the document
     /// (`DocumentMemory`).
     public var documentContext = false
+    /// The tag layer also reads the mean of the states of every other token of the document:
+    /// what the document is about (`DocumentMemory` grouped by document alone).
+    public var documentSummary = false
+
+    /// Whether the model looks across sentences, so that taggers must keep documents together.
+    public var readsDocuments: Bool { documentContext || documentSummary }
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase, documentContext
+        case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase, documentContext,
+             documentSummary
     }
 
     /// Fields added after the first model files default when absent.
@@ -46,6 +53,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         variationalDropout = try c.decodeIfPresent(Bool.self, forKey: .variationalDropout) ?? false
         foldCharCase = try c.decodeIfPresent(Bool.self, forKey: .foldCharCase) ?? false
         documentContext = try c.decodeIfPresent(Bool.self, forKey: .documentContext) ?? false
+        documentSummary = try c.decodeIfPresent(Bool.self, forKey: .documentSummary) ?? false
     }
 
     /// Throws unless every size is in the range `ner train` accepts, so that a damaged or

@@ -9,26 +9,35 @@
 /// receives the mean of its partners' gradients. It sits above the BiLSTM, so the first layer's
 /// input of a token still depends on its spelling alone (`TaggerModel.SpellingProjections`).
 ///
+/// Grouped by document alone (`byWord: false`), the same pooling gives every token the mean of
+/// the states of all other tokens of its document: a summary of what the document is about (a
+/// results table, a market report), for `ModelConfig.documentSummary`, as the global
+/// representation of GCDT (Liu et al., ACL 2019) does for a sentence.
+///
 /// A document is whatever shares a document id among a batch's columns (`Batch.documents`);
 /// the caller keeps a document's sentences in one batch.
 package final class DocumentMemory {
+    /// Group rows by (document, word key); else by document alone.
+    package let byWord: Bool
     /// The group (document, word) of each row, -1 for padding rows.
     private var group: [Int32] = []
     /// Rows per group.
     private var size: [Int32] = []
     private let sums = FloatBuffer()
 
-    package init() {}
+    package init(byWord: Bool = true) {
+        self.byWord = byWord
+    }
 
-    /// Groups the rows of `batch` by (document of the row's column, word key).
+    /// Groups the rows of `batch` by (document of the row's column, word key), or by document.
     package func prepare(_ batch: Batch) {
         let B = batch.layout.batch, rows = batch.layout.rows
         group = [Int32](repeating: -1, count: rows)
         size.removeAll(keepingCapacity: true)
         var ids: [DocumentWord: Int32] = [:]
         for r in 0..<rows {
-            let key = batch.keys[r]
-            if key < 0 { continue }
+            let key = byWord ? batch.keys[r] : 0
+            if key < 0 || batch.words[r] < 0 { continue }
             let k = DocumentWord(document: batch.documents[r % B], key: key)
             if let g = ids[k] {
                 group[r] = g

@@ -2,8 +2,8 @@ import Foundation
 
 /// The BiLSTM tagger: [word embedding | casing embedding | character encoding] per token →
 /// dropout → BiLSTM (→ dropout → BiLSTM …) → [states | document memory of the states, with
-/// `ModelConfig.documentContext`] → dropout → linear layer to tag scores → CRF (or per-token
-/// softmax).
+/// `ModelConfig.documentContext` | document summary, with `ModelConfig.documentSummary`] →
+/// dropout → linear layer to tag scores → CRF (or per-token softmax).
 /// `loss` runs the forward and backward passes of a batch; `predict` only the forward pass.
 package final class TaggerModel {
     package let config: ModelConfig
@@ -19,11 +19,18 @@ package final class TaggerModel {
     package let crf: CRF?
     /// With `config.documentContext`: the other occurrences' states beside each token's.
     package let documentMemory: DocumentMemory?
+    /// With `config.documentSummary`: the mean state of the rest of the document.
+    package let documentSummary: DocumentMemory?
+    /// The poolings whose outputs follow the states in the tag layer's input, in that order.
+    private let contextPools: [DocumentMemory]
 
     package var tagCount: Int { encoder.tags.count }
     package var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
-    /// Width of the tag layer's input: the last BiLSTM's states, and their document memory.
-    package var tagInputSize: Int { bilstm.outputSize * (documentMemory == nil ? 1 : 2) }
+    /// Width of the tag layer's input: the last BiLSTM's states, their document memory and the
+    /// document summary.
+    package var tagInputSize: Int { bilstm.outputSize * (1 + contextPools.count) }
+    /// Whether tagging must keep each document's sentences in one batch.
+    package var readsDocuments: Bool { !contextPools.isEmpty }
 
     private let x = FloatBuffer(), xMask = FloatBuffer(), dx = FloatBuffer()
     private let hidden = FloatBuffer(), hMask = FloatBuffer(), dHidden = FloatBuffer()
@@ -60,8 +67,10 @@ package final class TaggerModel {
         }
         lstmLayers = layers
         let K = encoder.tags.count
-        documentMemory = config.documentContext ? DocumentMemory() : nil
-        outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize * (config.documentContext ? 2 : 1)])
+        documentMemory = config.documentContext ? DocumentMemory(byWord: true) : nil
+        documentSummary = config.documentSummary ? DocumentMemory(byWord: false) : nil
+        contextPools = [documentMemory, documentSummary].compactMap { $0 }
+        outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize * (1 + contextPools.count)])
         outBias = Parameter("output.bias", shape: [K])
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
     }
@@ -135,18 +144,27 @@ package final class TaggerModel {
             h = lstmLayers[l].forward(xl, layout: batch.layout)
         }
         let hd = hidden.reserve(rows * T)
-        if let memory = documentMemory {
-            for r in 0..<rows { (hd + r * T).update(from: h + r * O, count: O) }
-            memory.prepare(batch)
-            memory.forward(h, inStride: O, width: O, into: hd + O, outStride: T)
-        } else {
+        if contextPools.isEmpty {
             hd.update(from: h, count: rows * O)
+        } else {
+            poolContext(batch, h, into: hd)
         }
         if dropout > 0 { applyDropout(hd, rows: rows, width: T, batch: batch.layout.batch, mask: hMask, p: dropout, rng: &rng) }
         let e = emissions.reserve(rows * K)
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
         BLAS.gemm(transB: true, m: rows, n: K, k: T, hd, outWeight.value, beta: 1, e)
         return e
+    }
+
+    /// The tag layer's input ([rows × T]): each row's states `h` ([rows × O]), then each
+    /// context pooling's output over them.
+    private func poolContext(_ batch: Batch, _ h: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let rows = batch.layout.rows, O = bilstm.outputSize, T = tagInputSize
+        for r in 0..<rows { (out + r * T).update(from: h + r * O, count: O) }
+        for (i, pool) in contextPools.enumerated() {
+            pool.prepare(batch)
+            pool.forward(h, inStride: O, width: O, into: out + (1 + i) * O, outStride: T)
+        }
     }
 
     /// Precomputes what `predict` derives from the weights (transposed LSTM weights), for a
@@ -195,12 +213,10 @@ package final class TaggerModel {
             h = lstmLayers[0].infer(xp, layout: batch.layout)
         }
         for l in 1..<lstmLayers.count { h = lstmLayers[l].infer(h, layout: batch.layout) }
-        let O = bilstm.outputSize, T = tagInputSize, K = tagCount
-        if let memory = documentMemory {
+        let T = tagInputSize, K = tagCount
+        if !contextPools.isEmpty {
             let hm = hidden.reserve(rows * T)
-            for r in 0..<rows { (hm + r * T).update(from: h + r * O, count: O) }
-            memory.prepare(batch)
-            memory.forward(h, inStride: O, width: O, into: hm + O, outStride: T)
+            poolContext(batch, h, into: hm)
             h = hm
         }
         let e = emissions.reserve(rows * K)
@@ -301,11 +317,13 @@ package final class TaggerModel {
         var dh = dHidden.reserve(rows * T)
         BLAS.gemm(m: rows, n: T, k: K, de, outWeight.value, beta: 0, dh)
         if p > 0 { let m = hMask.pointer; for i in 0..<(rows * T) { dh[i] *= m[i] } }
-        if let memory = documentMemory {
-            // The states' gradient: their own columns, plus what the memory passed on.
+        if !contextPools.isEmpty {
+            // The states' gradient: their own columns, plus what each pooling passed on.
             let dStates = dMemoryStates.reserve(rows * O)
             for r in 0..<rows { (dStates + r * O).update(from: dh + r * T, count: O) }
-            memory.backward(dh + O, outStride: T, width: O, accumulateInto: dStates, inStride: O)
+            for (i, pool) in contextPools.enumerated() {
+                pool.backward(dh + (1 + i) * O, outStride: T, width: O, accumulateInto: dStates, inStride: O)
+            }
             dh = dStates
         }
         // BiLSTM and embeddings.
@@ -488,7 +506,7 @@ extension TaggerModel {
     /// same `document` id), at least `batchSize` sentences unless the input ends.
     package func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
         var result = [[Int32]](repeating: [], count: sentences.count)
-        if documentMemory != nil {
+        if readsDocuments {
             for chunk in Documents.batches(sentences.map(\.document), batchSize: batchSize, isIncluded: { sentences[$0].count > 0 }) {
                 let batch = Batch(sentences, indices: chunk, surfaces: surfaces)
                 for (col, path) in predict(batch).enumerated() { result[batch.order[col]] = path }

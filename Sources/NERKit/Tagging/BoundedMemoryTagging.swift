@@ -26,7 +26,7 @@ extension Tagger {
         }
 
         var tagged = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: pieces.count)
-        if model.documentMemory != nil, let documents, documents.count == sentences.count {
+        if model.readsDocuments, let documents, documents.count == sentences.count {
             // Consecutive pieces, whole documents, until the batch is full.
             var start = 0, longest = 0
             let pieceDocuments = owner.map { documents[$0.sentence] }
@@ -47,7 +47,7 @@ extension Tagger {
             flush(pieces.count)
         }
         // Longest first; each group is padded to its first (longest) piece.
-        let order = model.documentMemory != nil && documents != nil ? [] : pieces.indices.sorted { pieces[$0].count > pieces[$1].count }
+        let order = model.readsDocuments && documents != nil ? [] : pieces.indices.sorted { pieces[$0].count > pieces[$1].count }
         var g = 0
         while g < order.count {
             let width = max(1, pieces[order[g]].count)

@@ -76,7 +76,7 @@ public final class Tagger {
 
     /// Whether the model was trained with document context (`ner train --document-context`),
     /// so that what counts as a document changes its tags.
-    package var readsDocuments: Bool { model.documentMemory != nil }
+    package var readsDocuments: Bool { model.readsDocuments }
 
     /// Entity types the model knows.
     public var entityTypes: [String] {
@@ -100,7 +100,7 @@ public final class Tagger {
         let charVectors = charVectorsAreCached ? model.charEncoder.map { features.charVectors($0) } : nil
         var result = [TaggedSentence](repeating: TaggedSentence(tags: [], entities: []), count: sentences.count)
         var chunks: [[Int]] = []
-        if model.documentMemory != nil, let documents, documents.count == sentences.count {
+        if model.readsDocuments, let documents, documents.count == sentences.count {
             // Whole documents per batch, at least `batchSize` sentences unless the input ends.
             for i in encoded.indices { encoded[i].document = documents[i] }
             chunks = Documents.batches(documents, batchSize: batchSize, isIncluded: { encoded[$0].count > 0 })

@@ -131,7 +131,7 @@ package final class Trainer {
             if state.epochsWithoutGain >= options.patience && state.epoch > 0 { return .earlyStopped }
             let epoch = state.epoch + 1
             optimizer.learningRate = options.learningRate(epoch: epoch)
-            let batches = model.documentMemory == nil
+            let batches = !model.readsDocuments
                 ? BatchSchedule.batches(lengths: lengths, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
                 : BatchSchedule.documentBatches(documents: documents, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
             var rng = SeededRandom(seed: 0)
@@ -166,7 +166,7 @@ package final class Trainer {
                 if wordUnknownRate > 0 {
                     batch.replaceWords(unknown: model.encoder.words.unknownId) { _ in rng.uniform() < wordUnknownRate }
                 }
-                if let p = options.documentDropout, p > 0, model.documentMemory != nil {
+                if let p = options.documentDropout, p > 0, model.readsDocuments {
                     batch.isolateDocuments { _ in rng.uniform() < p }
                 }
                 let loss = model.loss(batch, rng: &rng)

@@ -196,7 +196,7 @@ public final class TrainingRun {
             }
         }
 
-        if model.documentMemory != nil && originalCount > 0 {
+        if model.readsDocuments && originalCount > 0 {
             // Document ids: the training data's copies (drawn or fixed recasings) are documents
             // of their own, numbered after the originals'.
             let originalIds = Documents.ids(Array(trainSentences.prefix(originalCount)))
