@@ -111,6 +111,38 @@ final class EvaluationErrorAnalysisTests: XCTestCase {
             """)
     }
 
+    /// Beyond `maxTableTypes` types, the least frequent are summed as "(other)" and long names
+    /// are cut, so the printed table stays small whatever the file names (found by profiling the
+    /// predictions fuzz target: 2,000 distinct types in 60 KB made a 100 MB table).
+    func testConfusionTableOfManyTypesStaysSmall() {
+        var analysis = SpanErrorAnalysis()
+        // "A" and "B" are frequent; 3,000 rare types of long names are each predicted once where
+        // gold has "B", and 40 mid types once each against "O".
+        for _ in 0..<50 { analysis.add(gold: [span("A", 0, 1)], predicted: [span("A", 0, 1)]) }
+        for k in 0..<3000 {
+            analysis.add(gold: [span("B", 0, 1)], predicted: [span("rare-type-with-a-long-name-\(k)", 0, 1)])
+        }
+        for k in 0..<40 { analysis.add(gold: [], predicted: [span("MID\(k)", 0, 2), span("MID\(k)", 3, 4)]) }
+        let (labels, counts) = analysis.confusionTable
+        XCTAssertEqual(labels.count, SpanErrorAnalysis.maxTableTypes + 2)
+        XCTAssertEqual(labels.suffix(2), [SpanErrorAnalysis.otherTypes, SpanErrorAnalysis.noEntity])
+        XCTAssertTrue(labels.contains("A") && labels.contains("B"), "\(labels)")
+        XCTAssertEqual(labels.filter { $0.hasPrefix("MID") }.count, SpanErrorAnalysis.maxTableTypes - 2, "then the types with 2 entities")
+        XCTAssertEqual(counts["B"]?[SpanErrorAnalysis.otherTypes], 3000, "the rare types summed")
+        XCTAssertEqual(counts[SpanErrorAnalysis.noEntity]?[SpanErrorAnalysis.otherTypes], 2 * (40 - (SpanErrorAnalysis.maxTableTypes - 2)))
+        XCTAssertEqual(counts["A"]?["A"], 50)
+        // Every count is kept: the table's total equals the matrix's.
+        XCTAssertEqual(counts.values.flatMap(\.values).reduce(0, +), analysis.confusion.values.flatMap(\.values).reduce(0, +))
+        let text = analysis.summaryText()
+        XCTAssertLessThan(text.utf8.count, 25 * 25 * 25, "at most 23 rows of 23 cells of 25 characters")
+        XCTAssertFalse(text.contains("rare-type"), "folded into (other)")
+        // A long type name is cut to 24 characters in the table.
+        var long = SpanErrorAnalysis()
+        long.add(gold: [span(String(repeating: "X", count: 5000), 0, 1)], predicted: [])
+        XCTAssertLessThan(long.summaryText().utf8.count, 1000)
+        XCTAssertTrue(long.summaryText().contains(String(repeating: "X", count: 23) + "…"))
+    }
+
     func testErrorsTextShowsEntitiesInTheirSentence() {
         var analysis = SpanErrorAnalysis()
         analysis.add(gold: [span("PER", 1, 3)], predicted: [span("PER", 2, 3), span("LOC", 4, 5)],

@@ -7,6 +7,35 @@ extension SpanErrorAnalysis {
         return types.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } + [Self.noEntity]
     }
 
+    /// Most entity types with a row and a column of their own in the printed confusion tables.
+    /// A file may name any number of types and a table grows with their square (a 60 KB file of
+    /// distinct types made a 100 MB table), so beyond this the least frequent are summed as
+    /// `otherTypes`.
+    package static let maxTableTypes = 20
+    package static let otherTypes = "(other)"
+
+    /// The confusion matrix as the tables print it: the `maxTableTypes` types with the most
+    /// entities (gold or predicted) in conlleval's order, then `otherTypes` summing the rest if
+    /// any, then `O`; and the counts by those labels.
+    package var confusionTable: (labels: [String], counts: [String: [String: Int]]) {
+        let all = confusionLabels.dropLast()
+        guard all.count > Self.maxTableTypes else { return (confusionLabels, confusion) }
+        var total: [String: Int] = [:]
+        for (gold, row) in confusion {
+            for (predicted, n) in row {
+                total[gold, default: 0] += n
+                total[predicted, default: 0] += n
+            }
+        }
+        let kept = Set(all.sorted { (total[$0] ?? 0, $1) > (total[$1] ?? 0, $0) }.prefix(Self.maxTableTypes))
+        func label(_ type: String) -> String { type == Self.noEntity || kept.contains(type) ? type : Self.otherTypes }
+        var counts: [String: [String: Int]] = [:]
+        for (gold, row) in confusion {
+            for (predicted, n) in row { counts[label(gold), default: [:]][label(predicted), default: 0] += n }
+        }
+        return (all.filter(kept.contains) + [Self.otherTypes, Self.noEntity], counts)
+    }
+
     /// The table printed after the report by `ner eval --errors`: errors by kind, then the
     /// type confusion matrix (the O/O cell is meaningless and shown as `-`).
     package func summaryText() -> String {
@@ -16,19 +45,22 @@ extension SpanErrorAnalysis {
         }
         text += "  " + pad("total", 16) + padLeft(String(totalErrors), 8) + "\n"
 
-        let labels = confusionLabels
+        let (labels, table) = confusionTable
+        // A type name longer than a column should be is cut (with "…"): the table's width grows
+        // with it, once per column.
+        func shown(_ label: String) -> String { label.count > 24 ? String(label.prefix(23)) + "…" : label }
         let corner = "gold\\predicted"
         var width = 5
-        for label in labels { width = max(width, label.count) }
-        for row in confusion.values { for n in row.values { width = max(width, String(n).count) } }
-        let firstWidth = max(corner.count, labels.map(\.count).max() ?? 0)
+        for label in labels { width = max(width, shown(label).count) }
+        for row in table.values { for n in row.values { width = max(width, String(n).count) } }
+        let firstWidth = max(corner.count, labels.map { shown($0).count }.max() ?? 0)
         text += "\ntype confusion (rows: gold type, columns: predicted type, O: no entity):\n"
-        text += pad(corner, firstWidth) + labels.map { " " + padLeft($0, width) }.joined() + "\n"
+        text += pad(corner, firstWidth) + labels.map { " " + padLeft(shown($0), width) }.joined() + "\n"
         for gold in labels {
-            text += pad(gold, firstWidth)
+            text += pad(shown(gold), firstWidth)
             for predicted in labels {
                 let cell = gold == Self.noEntity && predicted == Self.noEntity
-                    ? "-" : String(confusion[gold]?[predicted] ?? 0)
+                    ? "-" : String(table[gold]?[predicted] ?? 0)
                 text += " " + padLeft(cell, width)
             }
             text += "\n"

@@ -178,9 +178,9 @@ package struct TrainingReport {
         out += "</table>\n"
         out += String(format: "<p class=\"note\">conlleval's scores: entity micro precision, recall and F1; token accuracy %.2f%% over %d tokens.</p>\n", r.accuracy, r.tokens)
         if let errors = scores.errors {
-            let labels = errors.confusionLabels
+            let (labels, counts) = errors.confusionTable
             let map = SVGHeatMap(title: "Entity types: gold (rows) against predicted (columns)", rowTitle: "gold",
-                                 columnTitle: "predicted (O: no entity)", labels: labels, counts: errors.confusion,
+                                 columnTitle: "predicted (O: no entity)", labels: labels, counts: counts,
                                  blank: (SpanErrorAnalysis.noEntity, SpanErrorAnalysis.noEntity))
             out += map.svg()
             out += "<p class=\"note\">The diagonal counts entities found exactly; off the diagonal, an entity of the row's type found as the column's (with the same or overlapping boundaries); column O: missed, row O: found where there is none. Errors by kind: "
