@@ -15,7 +15,15 @@ final class TrainCommandTests: XCTestCase {
         return process
     }
 
-    /// Waits (at most 2 minutes) until `path` exists or `process` has ended.
+    /// The JSON header of a model file (safetensors: an 8-byte little-endian length, then the
+    /// JSON), which carries the config.
+    func modelHeader(_ path: String) throws -> String {
+        let file = try Data(contentsOf: URL(fileURLWithPath: path))
+        let length = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        return String(decoding: file.dropFirst(8).prefix(length), as: UTF8.self)
+    }
+
+        /// Waits (at most 2 minutes) until `path` exists or `process` has ended.
     func waitUntilWritten(_ path: String, by process: Process) {
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: path) && Date() < deadline && process.isRunning {
@@ -128,10 +136,7 @@ extension TrainCommandTests {
                             "--word-dim", "8", "--threads", "1", "--document-context"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
-        // The safetensors header (8-byte length, then JSON) carries the config.
-        let file = try Data(contentsOf: URL(fileURLWithPath: out))
-        let length = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let header = String(decoding: file.dropFirst(8).prefix(length), as: UTF8.self)
+        let header = try modelHeader(out)
         XCTAssertTrue(header.contains(#"documentContext\":true"#), String(header.prefix(2000)))  // JSON inside a JSON string
         let eval = try runNER(["eval", "--model", out, sample])
         XCTAssertEqual(eval.status, 0, eval.stderr)
@@ -159,9 +164,7 @@ extension TrainCommandTests {
                             "--word-dim", "8", "--threads", "1", "--document-summary", "--document-dropout", "0.3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
-        let file = try Data(contentsOf: URL(fileURLWithPath: out))
-        let length = file.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let header = String(decoding: file.dropFirst(8).prefix(length), as: UTF8.self)
+        let header = try modelHeader(out)
         XCTAssertTrue(header.contains(#"documentSummary\":true"#), String(header.prefix(2000)))
         XCTAssertTrue(header.contains(#"documentContext\":false"#), String(header.prefix(2000)))
         let eval = try runNER(["eval", "--model", out, sample])

@@ -27,9 +27,6 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// what the document is about (`DocumentMemory` grouped by document alone).
     public var documentSummary = false
 
-    /// Whether the model looks across sentences, so that taggers must keep documents together.
-    public var readsDocuments: Bool { documentContext || documentSummary }
-
     public init() {}
 
     enum CodingKeys: String, CodingKey {

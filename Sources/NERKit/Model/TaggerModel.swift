@@ -17,11 +17,9 @@ package final class TaggerModel {
     package let outWeight: Parameter   // [K × O]
     package let outBias: Parameter     // [K]
     package let crf: CRF?
-    /// With `config.documentContext`: the other occurrences' states beside each token's.
-    package let documentMemory: DocumentMemory?
-    /// With `config.documentSummary`: the mean state of the rest of the document.
-    package let documentSummary: DocumentMemory?
-    /// The poolings whose outputs follow the states in the tag layer's input, in that order.
+    /// The poolings whose outputs follow the states in the tag layer's input, in that order:
+    /// the other occurrences' states (`config.documentContext`), the mean state of the rest of
+    /// the document (`config.documentSummary`).
     private let contextPools: [DocumentMemory]
 
     package var tagCount: Int { encoder.tags.count }
@@ -67,9 +65,8 @@ package final class TaggerModel {
         }
         lstmLayers = layers
         let K = encoder.tags.count
-        documentMemory = config.documentContext ? DocumentMemory(byWord: true) : nil
-        documentSummary = config.documentSummary ? DocumentMemory(byWord: false) : nil
-        contextPools = [documentMemory, documentSummary].compactMap { $0 }
+        contextPools = (config.documentContext ? [DocumentMemory(byWord: true)] : [])
+            + (config.documentSummary ? [DocumentMemory(byWord: false)] : [])
         outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize * (1 + contextPools.count)])
         outBias = Parameter("output.bias", shape: [K])
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
