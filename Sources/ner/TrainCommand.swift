@@ -84,6 +84,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout on embeddings and BiLSTM output.") var dropout: Float = 0.5
     @Option(name: .customLong("unk-replace"), help: "Probability of replacing a word seen once by the unknown word.") var unkReplace: Float = 0.5
     @Option(name: .customLong("word-dropout"), help: "Probability of replacing any training word by the unknown word (the characters and the context still show it).") var wordDropout: Float = 0
+    @Option(name: .customLong("first-name-swap"), help: ArgumentHelp("Probability of replacing the first name of a training person name (of 2+ tokens) by a one-token place name of the training data, tags kept, so that \"Paris Hilton\" is learnt to be a person by its surname.", valueName: "P"))
+    var firstNameSwap: Float = 0
     @Option(help: "Decay of the moving average of the weights that is evaluated and saved (0: off).") var average: Float = 0.999
     @Option(name: .customLong("case-augment"), help: ArgumentHelp("Recase training sentences, drawn anew per sentence and epoch, with these probabilities (lower=P,upper=P,title=P; none: off).", valueName: "spec"))
     var caseAugment: String = "none"
@@ -137,6 +139,7 @@ struct TrainCommand: ParsableCommand {
         try check("average", average, 0...1, openAtTop: true)
         try check("unk-replace", unkReplace, 0...1)
         try check("word-dropout", wordDropout, 0...1, openAtTop: true)
+        try check("first-name-swap", firstNameSwap, 0...1)
         try check("document-dropout", documentDropout, 0...1)
         if documentDropout > 0 && !documentContext && !documentSummary {
             throw ValidationError("--document-dropout needs --document-context or --document-summary")
@@ -180,6 +183,7 @@ struct TrainCommand: ParsableCommand {
         augmentation.drawnCopy = caseAugmentCopy
         t.caseAugmentation = augmentation.isEnabled ? augmentation : nil
         t.documentDropout = documentDropout > 0 ? documentDropout : nil
+        t.firstNameSwap = firstNameSwap > 0 ? firstNameSwap : nil
         config.training = t
 
         Interrupt.install()

@@ -70,6 +70,22 @@ final class TrainingRunTests: XCTestCase {
         } } } }
     }
 
+    func testFirstNameSwapIsLoggedRecordedAndChangesTheTraining() throws {
+        let dir = try tempDir()
+        let plain = config(dir, name: "plain.ner", epochs: 1)
+        var swapped = config(dir, name: "swapped.ner", epochs: 1)
+        swapped.training.firstNameSwap = 1
+        var log: [String] = []
+        _ = try TrainingRun(config: plain) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        _ = try TrainingRun(config: swapped) { log.append($0) }.run(progress: { _ in }, shouldStop: { false })
+        let line = try XCTUnwrap(log.first { $0.hasPrefix("first-name swap: ") }, "\(log)")
+        let count = Int(line.dropFirst("first-name swap: ".count).prefix { $0.isNumber }) ?? 0
+        XCTAssertGreaterThan(count, 0, line)
+        XCTAssertEqual(try ModelFile.load(swapped.output).provenance.training?.firstNameSwap, 1)
+        XCTAssertNil(try ModelFile.load(plain.output).provenance.training?.firstNameSwap)
+        XCTAssertNotEqual(try weights(plain.output), try weights(swapped.output), "the swapped data trains another model")
+    }
+
     func testSameSeedAndOneThreadGiveIdenticalWeights() throws {
         let dir = try tempDir()
         let c1 = config(dir, name: "a.ner"), c2 = config(dir, name: "b.ner")

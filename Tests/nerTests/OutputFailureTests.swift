@@ -44,7 +44,8 @@ final class TrainOptionValidationTests: XCTestCase {
             (["--dropout", "nan"], "--dropout"), (["--clip", "inf"], "--clip"), (["--unk-replace", "2"], "--unk-replace"),
             (["--average", "-0.5"], "--average"), (["--batch-size", "0"], "--batch-size"), (["--threads", "0"], "--threads"),
             (["--case-augment", "lower=1.5"], "--case-augment"), (["--case-copies", "shout"], "--case-copies"),
-            (["--case-augment-copy"], "--case-augment-copy"),
+            (["--case-augment-copy"], "--case-augment-copy"), (["--first-name-swap", "1.5"], "--first-name-swap"),
+            (["--first-name-swap", "nan"], "--first-name-swap"),
         ]
         for (args, option) in cases {
             let result = try runNER(["train", "--train", sample, "--output", "/tmp/never-written.ner"] + args)

@@ -20,6 +20,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// With document context: the probability that a training document is read as separate
     /// sentences in a step, so that the model also learns to tag a sentence alone (nil: 0).
     public var documentDropout: Float? = nil
+    /// The probability that a training person name's first token is replaced by a place name of
+    /// the training data (`FirstNameSwap`; nil in models trained before it existed: 0).
+    public var firstNameSwap: Float? = nil
 
     public init() {}
 

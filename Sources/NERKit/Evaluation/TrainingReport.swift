@@ -120,6 +120,7 @@ package struct TrainingReport {
         if let t = p.training {
             var options = "\(t.optimizer.rawValue), lr \(t.effectiveLearningRate), batch \(t.batchSize), clip \(t.clipNorm), seed \(t.seed), patience \(t.patience), weight average \(t.averageDecay)"
             if let a = t.caseAugmentation { options += "; case augmentation: \(a.description)" }
+            if let r = t.firstNameSwap, r > 0 { options += "; first-name swap \(r)" }
             out += row("training options", options)
         }
         out += "</table>\n"

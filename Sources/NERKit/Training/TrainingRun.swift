@@ -164,6 +164,15 @@ public final class TrainingRun {
             trainSentences += trainSentences.prefix(originalCount)
             trainTags += trainTags.prefix(originalCount)
         }
+        if let rate = options.firstNameSwap, rate > 0 {
+            // Drawn on the data and its drawn copy (independently) before any recasing, so a swapped
+            // sentence is recased like any other.
+            let places = FirstNameSwap.places(tokens: trainSentences.prefix(originalCount).map(\.tokens), tags: Array(trainTags.prefix(originalCount)))
+            var tokens = trainSentences.map(\.tokens)
+            let replaced = FirstNameSwap.apply(rate: rate, seed: options.seed, places: places, tokens: &tokens, tags: trainTags)
+            for i in trainSentences.indices { trainSentences[i].tokens = tokens[i] }
+            log("first-name swap: \(replaced) first names of persons replaced by one of \(places.count) place names of the training data")
+        }
         for r in augmentation.copies {
             for i in 0..<originalCount {
                 var copy = trainSentences[i]
