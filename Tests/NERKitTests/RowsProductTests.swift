@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 @testable import NERKit
 
@@ -32,6 +33,36 @@ final class RowsProductTests: XCTestCase {
                         let bound = Double(k) * Double(Float.ulpOfOne) * max(magnitude, 1e-30)
                         XCTAssertLessThanOrEqual(abs(Double(all[r * n + j]) - reference), bound, "n \(n) k \(k) row \(r) column \(j)")
                     }
+                }
+            }
+        }
+    }
+
+    /// The AVX-512 path (two strips of 16 columns by 4 rows) gives the AVX2 path's bits, with and
+    /// without accumulating, for shapes whose rows and strips do not divide evenly.
+    func testTheAVX512PathGivesTheAVX2PathsBits() throws {
+        var rng = SeededRandom(seed: 9)
+        for (n, k) in [(800, 200), (17, 400), (30, 90), (48, 12), (5, 3), (64, 7)] {
+            let b = (0..<(n * k)).map { _ in rng.uniform(1) }
+            let packed = PackedMatrix()
+            b.withUnsafeBufferPointer { packed.pack(transposeOf: $0.baseAddress!, rows: k, columns: n) }
+            for m in [1, 3, 4, 5, 9, 64] {
+                let a = (0..<(m * k)).map { _ in rng.uniform(1) }
+                let start = (0..<(m * n)).map { _ in rng.uniform(1) }
+                for accumulate: Int32 in [0, 1] {
+                    var results: [[Float]] = []
+                    for path: Int32 in [1, 2] {
+                        var c = start
+                        let taken = c.withUnsafeMutableBufferPointer { cp in
+                            a.withUnsafeBufferPointer { ap in
+                                ner_rows_product_on(path, m, n, k, ap.baseAddress!, k, packed.pointer, cp.baseAddress!, n, accumulate)
+                            }
+                        }
+                        if taken != path { throw XCTSkip("this CPU has no \(path == 2 ? "AVX-512" : "AVX2")") }
+                        results.append(c)
+                    }
+                    let differing = results[0].indices.first { results[0][$0].bitPattern != results[1][$0].bitPattern }
+                    XCTAssertNil(differing, "n \(n) k \(k) m \(m) accumulate \(accumulate): element \(differing ?? -1) differs")
                 }
             }
         }

@@ -12,10 +12,16 @@ void ner_pack(long k, long n, const float *b, long row_stride, long column_strid
 /// C[m×n] = A[m×k] · B[k×n] with B packed by `ner_pack` (row-major; C's rows `ldc` apart, A's
 /// `lda`), added to C when `accumulate` is non-zero. Every element of C is the same sequence of
 /// roundings, Σ over k in order, whatever the other rows are: a row's result does not depend on
-/// the batch it is in. AVX2 and FMA when the CPU has them (chosen at run time), portable C
-/// otherwise.
+/// the batch it is in. AVX-512 when the CPU has it (the same bits as AVX2: the same fused
+/// multiply-adds in the same order; the environment variable NER_NO_AVX512 turns it off, to
+/// compare), else AVX2 and FMA (chosen at run time), else portable C.
 void ner_rows_product(long m, long n, long k, const float *a, long lda, const float *packed,
                       float *c, long ldc, int accumulate);
+
+/// `ner_rows_product` on a given path (0 portable, 1 AVX2, 2 AVX-512; lowered to what the CPU
+/// has, whatever the environment), returning the path it took: for tests.
+int ner_rows_product_on(int path, long m, long n, long k, const float *a, long lda, const float *packed,
+                        float *c, long ldc, int accumulate);
 
 /// p[i] = exp(p[i]), σ(p[i]) or tanh(p[i]) for i < n (a few ulp of libm's; exact 0 and ±1 far
 /// out, no NaN from a finite input); the same bits with or without AVX2.
