@@ -111,6 +111,26 @@ enum FuzzTarget: String, CaseIterable {
             let alone = Array("{\"k\": ".utf8) + Array(data[member.valueRange]) + Array("}".utf8)
             let again = try? JSONObjectLine(alone)
             precondition(again?.members.count == 1 && again?.members[0].kind == member.kind, "a member's value stands alone")
+            // Arrays are split into elements as `ner serve` reads "texts" and "ids": each element is
+            // a value of its own, in order, inside the brackets, and they are all there is.
+            if let elements = object.elements(member) {
+                precondition(member.kind == "an array", "only arrays have elements")
+                var position = member.valueRange.lowerBound + 1
+                for element in elements {
+                    precondition(element.valueRange.lowerBound >= position && element.valueRange.upperBound < member.valueRange.upperBound,
+                                 "elements in order inside the array")
+                    position = element.valueRange.upperBound
+                    let wrapped = Array("{\"k\": ".utf8) + Array(data[element.valueRange]) + Array("}".utf8)
+                    let parsed = try? JSONObjectLine(wrapped)
+                    precondition(parsed?.members.count == 1 && parsed?.members[0].kind == element.kind, "an element stands alone")
+                    precondition((object.string(element) != nil) == (element.kind == "a string"), "string elements decode")
+                }
+                let rebuilt = "[" + elements.map { String(decoding: data[$0.valueRange], as: UTF8.self) }.joined(separator: ",") + "]"
+                let reparsed = try? JSONObjectLine(Array("{\"k\": \(rebuilt)}".utf8))
+                precondition(reparsed.flatMap { $0.elements($0.members[0]) }?.count == elements.count, "the elements are the whole array")
+            } else {
+                precondition(member.kind != "an array", "an array has elements")
+            }
         }
     }
 
