@@ -206,6 +206,9 @@ struct TagCommand: ParsableCommand {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw NERError(path: path, FileManager.default.fileExists(atPath: path) ? "cannot open for reading" : "no such file")
             }
+            if SafeTensorsFile.isModelFile(path: path) {
+                throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
+            }
         }
         let tagger = try Tagger(path: model ?? DefaultModel.path())
         if let threads { tagger.model.parallel = threads > 1 }

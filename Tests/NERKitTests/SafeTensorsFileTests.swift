@@ -54,6 +54,21 @@ final class SafeTensorsFileTests: XCTestCase {
 
     // MARK: Round trip
 
+    func testAModelFileIsRecognisedByItsFirstBytesAndNothingElseIs() throws {
+        XCTAssertTrue(SafeTensorsFile.isModelFile(path: try writeSample()))
+        let text = try temporaryPath("text.conll")
+        try Data("EUxx O\n\n{ O\n".utf8).write(to: URL(fileURLWithPath: text))
+        XCTAssertFalse(SafeTensorsFile.isModelFile(path: text), "a brace at byte 9 after text")
+        let tiny = try temporaryPath("tiny.bin")
+        try Data([1, 0, 0, 0, 0, 0, 0, 0, UInt8(ascii: "{")]).write(to: URL(fileURLWithPath: tiny))
+        XCTAssertFalse(SafeTensorsFile.isModelFile(path: tiny), "a header of one byte cannot be a JSON object")
+        XCTAssertFalse(SafeTensorsFile.isModelFile(path: tiny + ".missing"))
+        // A FIFO is not opened (that would wait for a writer): the call returns at once.
+        let fifo = try temporaryPath("fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertFalse(SafeTensorsFile.isModelFile(path: fifo))
+    }
+
     func testRoundTripKeepsTensorsDTypesShapesAndMetadata() throws {
         let path = try writeSample()
         let (tensors, metadata) = try SafeTensorsFile.read(path)
@@ -209,6 +224,9 @@ final class SafeTensorsFileTests: XCTestCase {
         assertError(path, contains: "header length 9223372036854775807 is implausible")
         try overwrite(path, [0x00, 0x10, 0, 0, 0, 0, 0, 0] + Array(repeating: 0x20, count: 16))
         assertError(path, contains: "truncated: expected at least 4104 bytes, found 24")
+        // A corpus given as a model: named as text, with its first bytes.
+        try overwrite(path, Array("EU\tB-ORG\nrejects O\n".utf8))
+        assertError(path, contains: "not a ner model file: it starts with text (\"EU\\tB-ORG\"), as a corpus does")
     }
 
     func testHeaderThatIsNotJSONOrNotAnObject() throws {

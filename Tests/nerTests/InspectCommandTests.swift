@@ -16,6 +16,33 @@ final class InspectCommandTests: XCTestCase {
         return try XCTUnwrap(value as? [[String: Any]])
     }
 
+    /// A model file given where a corpus or text goes (`ner inspect M.ner`, `ner eval M.ner`,
+    /// `--train M.ner`, `ner tag M.ner`) is named as such in one line, not listed as lines of
+    /// invalid UTF-8, and a corpus given as the model is named as text; a text file whose bytes
+    /// only resemble the start of a model (a "{" at byte 9 after text) is read as a corpus.
+    func testAModelFileWhereACorpusGoesIsNamedAsSuch() throws {
+        let model = repositoryRoot.appendingPathComponent("models/default.ner").path
+        let corpus = "\(model): error: this is a ner model file, not a CoNLL corpus: a model goes after --model"
+        let cases: [([String], String)] = [
+            (["inspect", model], corpus), (["eval", model], corpus),
+            (["train", "--train", model, "--output", "/tmp/never-written-\(UUID().uuidString).ner"], corpus),
+            (["tag", model], "\(model): error: this is a ner model file, not text to tag: a model goes after --model"),
+            (["eval", "--model", sample, sample], "\(sample): error: not a ner model file: it starts with text"),
+        ]
+        for (args, expected) in cases {
+            let result = try runNER(args)
+            XCTAssertEqual(result.status, 1, "\(args): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expected), "\(args): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("invalid UTF-8"), "\(args): \(result.stderr)")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ner-inspect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try write("EUxx O\n\n{ O\n", name: "brace.conll", in: dir)  // "{" is byte 9
+        let result = try runNER(["inspect", text])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
     /// The sample's counts were checked with awk: 4 -DOCSTART- lines, 45 blank-line-separated
     /// sentences, 447 token lines, and the B- tags of each type.
     func testSampleCorpusCounts() throws {

@@ -29,6 +29,9 @@ package final class CoNLLReader {
         self.path = path
         self.columns = columns
         self.requireTags = requireTags
+        if SafeTensorsFile.isModelFile(path: path) {
+            throw NERError(path: path, "this is a ner model file, not a CoNLL corpus: a model goes after --model")
+        }
         self.reader = try LineReader(path: path)
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Model files in the safetensors layout, so they can also be opened by standard tools
 /// (e.g. Python's `safetensors.numpy.load_file`):
 ///
@@ -68,6 +74,23 @@ package enum SafeTensorsFile {
         }
     }
 
+    /// Whether `path` is a regular file that starts like a model file: an 8-byte little-endian
+    /// header length below `maxHeaderLength`, then "{". Readers of text corpora ask this to tell
+    /// a user who gave a model where a corpus goes, instead of listing its bytes as invalid
+    /// UTF-8. Reads 9 bytes of a regular file, and does not open anything else.
+    package static func isModelFile(path: String) -> Bool {
+        // stat before open: opening a FIFO would wait for its writer.
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var prefix = [UInt8](repeating: 0, count: 9)
+        guard prefix.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 9, 0) }) == 9, prefix[8] == UInt8(ascii: "{") else { return false }
+        let length = prefix[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return length >= 2 && length <= UInt64(maxHeaderLength)
+    }
+
     /// Reads and fully validates a model file. The returned metadata excludes the reserved keys.
     /// Any damage (truncation, bad header, inconsistent offsets, trailing bytes, checksum
     /// mismatch) throws a `NERError` naming the file.
@@ -83,6 +106,19 @@ package enum SafeTensorsFile {
         guard file.count >= 8 else { throw truncated("at least 8") }
         let headerLength = UInt64(littleEndian: file.loadUnaligned(as: UInt64.self))
         guard headerLength <= UInt64(maxHeaderLength) else {
+            // A text file (a corpus given after --model) starts with 8 printable bytes.
+            let start = (0..<8).map { file[$0] }
+            if start.allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                let shown = start.map { byte -> String in
+                    switch byte {
+                    case 0x0A: return "\\n"
+                    case 0x09: return "\\t"
+                    case 0x0D: return "\\r"
+                    default: return String(UnicodeScalar(byte))
+                    }
+                }.joined()
+                throw NERError(path: path, "not a ner model file: it starts with text (\"\(shown)\"), as a corpus does; a model is a file `ner train` wrote")
+            }
             throw NERError(path: path, "model file is corrupted: header length \(headerLength) is implausible (at most \(maxHeaderLength))")
         }
         let headerEnd = 8 + Int(headerLength)
