@@ -86,8 +86,9 @@ static void avx2_block(long rows, long k, const float *a, long lda, const float 
 
 // AVX-512: two strips (32 columns) by up to ROWS512 rows, one 512-bit accumulator per row and
 // strip. The same fused multiply-add per element, in the same k order, as the AVX2 path, hence the
-// same bits. Four rows measured best on an AMD Zen 4 (2 cores, CoNLL-2003 as tokens, `ner tag`
-// 3.31 s against 3.63-3.76 s on the AVX2 path; 6, 8 and 12 rows were slower, 12 much slower).
+// same bits (so are the four-strip kernel's below). Measured on an AMD Zen 4 (2 cores, idle, all of
+// CoNLL-2003 as tokens through `ner tag`, five runs each): AVX2 2.22 s, two strips by 4 rows
+// 2.01 s, four strips by 4 rows 1.95 s; two strips by 6, 8 or 12 rows were slower than by 4.
 enum { ROWS512 = 4 };
 
 __attribute__((target("avx512f"), always_inline))
@@ -117,6 +118,39 @@ static void avx512_pair(long rows, long k, const float *a, long lda, const float
                         float *out0, float *out1, int accumulate) {
     if (rows == ROWS512) avx512_pair_rows(ROWS512, k, a, lda, s0, s1, out0, out1, accumulate);
     else avx512_pair_rows(rows, k, a, lda, s0, s1, out0, out1, accumulate);
+}
+
+// Four strips (64 columns) by up to 4 rows: 16 accumulators, four loads of B and one broadcast
+// of A per four fused multiply-adds. The main AVX-512 kernel; what is left of the columns goes
+// to the two-strip one, then the AVX2 one.
+enum { ROWS512Q = 4 };
+__attribute__((target("avx512f"), always_inline))
+static inline void avx512_quad_rows(long rows, long k, const float *a, long lda, const float *s0,
+                                    float *out, int accumulate) {
+    __m512 acc[ROWS512Q][4];
+    for (long r = 0; r < rows; r++)
+        for (int q = 0; q < 4; q++)
+            acc[r][q] = accumulate ? _mm512_loadu_ps(out + (q * ROWS512Q + r) * STRIP) : _mm512_setzero_ps();
+    const long step = k * STRIP;
+    for (long p = 0; p < k; p++) {
+        const __m512 b0 = _mm512_loadu_ps(s0 + p * STRIP), b1 = _mm512_loadu_ps(s0 + step + p * STRIP);
+        const __m512 b2 = _mm512_loadu_ps(s0 + 2 * step + p * STRIP), b3 = _mm512_loadu_ps(s0 + 3 * step + p * STRIP);
+        for (long r = 0; r < rows; r++) {
+            const __m512 x = _mm512_set1_ps(a[r * lda + p]);
+            acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
+            acc[r][2] = _mm512_fmadd_ps(x, b2, acc[r][2]);
+            acc[r][3] = _mm512_fmadd_ps(x, b3, acc[r][3]);
+        }
+    }
+    for (long r = 0; r < rows; r++)
+        for (int q = 0; q < 4; q++) _mm512_storeu_ps(out + (q * ROWS512Q + r) * STRIP, acc[r][q]);
+}
+
+__attribute__((target("avx512f")))
+static void avx512_quad(long rows, long k, const float *a, long lda, const float *s0, float *out, int accumulate) {
+    if (rows == ROWS512Q) avx512_quad_rows(ROWS512Q, k, a, lda, s0, out, accumulate);
+    else avx512_quad_rows(rows, k, a, lda, s0, out, accumulate);
 }
 
 // The best path this CPU has: 2 AVX-512, 1 AVX2, 0 portable; NER_NO_AVX512 in the environment
@@ -159,6 +193,22 @@ int ner_rows_product_on(int path, long m, long n, long k, const float *a, long l
     const long strips = (n + STRIP - 1) / STRIP;
     long first = 0;  // the first strip left to the one-strip paths below
 #ifdef NER_X86
+    if (path == 2) {
+        float quad[4 * ROWS512Q * STRIP];
+        for (; first + 3 < strips; first += 4) {
+            const float *s0 = packed + first * k * STRIP;
+            const long j0 = first * STRIP, width3 = n - j0 - 3 * STRIP < STRIP ? n - j0 - 3 * STRIP : STRIP;
+            for (long r = 0; r < m; r += ROWS512Q) {
+                const long rows = m - r < ROWS512Q ? m - r : ROWS512Q;
+                if (accumulate)
+                    for (int q = 0; q < 4; q++)
+                        load_tile(c + r * ldc + j0 + q * STRIP, ldc, rows, q == 3 ? width3 : STRIP, quad + q * ROWS512Q * STRIP);
+                avx512_quad(rows, k, a + r * lda, lda, s0, quad, accumulate);
+                for (int q = 0; q < 4; q++)
+                    store_tile(quad + q * ROWS512Q * STRIP, rows, q == 3 ? width3 : STRIP, c + r * ldc + j0 + q * STRIP, ldc);
+            }
+        }
+    }
     if (path == 2) {
         float tile0[ROWS512 * STRIP], tile1[ROWS512 * STRIP];
         for (; first + 1 < strips; first += 2) {

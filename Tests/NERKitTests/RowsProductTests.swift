@@ -38,11 +38,13 @@ final class RowsProductTests: XCTestCase {
         }
     }
 
-    /// The AVX-512 path (two strips of 16 columns by 4 rows) gives the AVX2 path's bits, with and
-    /// without accumulating, for shapes whose rows and strips do not divide evenly.
+    /// The AVX-512 path (four strips of 16 columns by 4 rows, then two, then the AVX2 kernel for
+    /// a last strip) gives the AVX2 path's bits, with and without accumulating, for shapes whose
+    /// rows and strips do not divide evenly (100 columns: one group of four strips, one of two, and
+    /// a last strip of 4 columns).
     func testTheAVX512PathGivesTheAVX2PathsBits() throws {
         var rng = SeededRandom(seed: 9)
-        for (n, k) in [(800, 200), (17, 400), (30, 90), (48, 12), (5, 3), (64, 7)] {
+        for (n, k) in [(800, 200), (17, 400), (30, 90), (48, 12), (5, 3), (64, 7), (60, 5), (100, 9)] {
             let b = (0..<(n * k)).map { _ in rng.uniform(1) }
             let packed = PackedMatrix()
             b.withUnsafeBufferPointer { packed.pack(transposeOf: $0.baseAddress!, rows: k, columns: n) }
