@@ -88,7 +88,8 @@ static void avx2_block(long rows, long k, const float *a, long lda, const float 
 // strip. The same fused multiply-add per element, in the same k order, as the AVX2 path, hence the
 // same bits (so are the four-strip kernel's below). Measured on an AMD Zen 4 (2 cores, idle, all of
 // CoNLL-2003 as tokens through `ner tag`, five runs each): AVX2 2.22 s, two strips by 4 rows
-// 2.01 s, four strips by 4 rows 1.95 s; two strips by 6, 8 or 12 rows were slower than by 4.
+// 2.01 s, four strips by 4 rows 1.95 s; two strips by 8 rows were about as fast as by 4, by 6 slower,
+// by 12 much slower.
 enum { ROWS512 = 4 };
 
 __attribute__((target("avx512f"), always_inline))
