@@ -84,46 +84,12 @@ static void avx2_block(long rows, long k, const float *a, long lda, const float 
     else avx2_strip(rows, k, a, lda, strip, out, accumulate);
 }
 
-// AVX-512: two strips (32 columns) by up to ROWS512 rows, one 512-bit accumulator per row and
-// strip. The same fused multiply-add per element, in the same k order, as the AVX2 path, hence the
-// same bits (so are the four-strip kernel's below). Measured on an AMD Zen 4 (2 cores, idle, all of
-// CoNLL-2003 as tokens through `ner tag`, five runs each): AVX2 2.22 s, two strips by 4 rows
-// 2.01 s, four strips by 4 rows 1.95 s; two strips by 8 rows were about as fast as by 4, by 6 slower,
-// by 12 much slower.
-enum { ROWS512 = 4 };
-
-__attribute__((target("avx512f"), always_inline))
-static inline void avx512_pair_rows(long rows, long k, const float *a, long lda, const float *s0, const float *s1,
-                                    float *out0, float *out1, int accumulate) {
-    __m512 acc0[ROWS512], acc1[ROWS512];
-    for (long r = 0; r < rows; r++) {
-        acc0[r] = accumulate ? _mm512_loadu_ps(out0 + r * STRIP) : _mm512_setzero_ps();
-        acc1[r] = accumulate ? _mm512_loadu_ps(out1 + r * STRIP) : _mm512_setzero_ps();
-    }
-    for (long p = 0; p < k; p++) {
-        const __m512 b0 = _mm512_loadu_ps(s0 + p * STRIP), b1 = _mm512_loadu_ps(s1 + p * STRIP);
-        for (long r = 0; r < rows; r++) {
-            const __m512 x = _mm512_set1_ps(a[r * lda + p]);
-            acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
-            acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
-        }
-    }
-    for (long r = 0; r < rows; r++) {
-        _mm512_storeu_ps(out0 + r * STRIP, acc0[r]);
-        _mm512_storeu_ps(out1 + r * STRIP, acc1[r]);
-    }
-}
-
-__attribute__((target("avx512f")))
-static void avx512_pair(long rows, long k, const float *a, long lda, const float *s0, const float *s1,
-                        float *out0, float *out1, int accumulate) {
-    if (rows == ROWS512) avx512_pair_rows(ROWS512, k, a, lda, s0, s1, out0, out1, accumulate);
-    else avx512_pair_rows(rows, k, a, lda, s0, s1, out0, out1, accumulate);
-}
-
-// Four strips (64 columns) by up to 4 rows: 16 accumulators, four loads of B and one broadcast
-// of A per four fused multiply-adds. The main AVX-512 kernel; what is left of the columns goes
-// to the two-strip one, then the AVX2 one.
+// AVX-512: four strips (64 columns) by up to 4 rows, 16 accumulators, four loads of B and one
+// broadcast of A per four fused multiply-adds; the strips left over (fewer than four) go to the
+// AVX2 kernel. The same fused multiply-add per element, in the same k order, as the AVX2 path,
+// hence the same bits. Measured on an AMD Zen 4 (2 cores, idle, all of CoNLL-2003 as tokens
+// through `ner tag`, five runs each): AVX2 2.22 s, four strips by 4 rows 1.95 s; a two-strip
+// kernel measured 2.01 s (by 4 rows; by 8 about the same, by 6 slower, by 12 much slower).
 enum { ROWS512Q = 4 };
 __attribute__((target("avx512f"), always_inline))
 static inline void avx512_quad_rows(long rows, long k, const float *a, long lda, const float *s0,
@@ -154,14 +120,25 @@ static void avx512_quad(long rows, long k, const float *a, long lda, const float
     else avx512_quad_rows(rows, k, a, lda, s0, out, accumulate);
 }
 
-// The best path this CPU has: 2 AVX-512, 1 AVX2, 0 portable; NER_NO_AVX512 in the environment
-// (any value) stops at AVX2, to compare the two. Asked once (atomic, as ner_has_avx2).
-static int best_path(void) {
+// The best path this CPU has (2 AVX-512, 1 AVX2, 0 portable), and the one taken by default:
+// NER_NO_AVX512 in the environment (any value) stops it at AVX2, to compare the two. Each asked
+// once (atomic, as ner_has_avx2: both LSTM directions reach their first step together).
+static int cpu_path(void) {
     static int known = -1;
     int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
     if (value < 0) {
         __builtin_cpu_init();
-        value = !ner_has_avx2() ? 0 : __builtin_cpu_supports("avx512f") && !getenv("NER_NO_AVX512") ? 2 : 1;
+        value = !ner_has_avx2() ? 0 : __builtin_cpu_supports("avx512f") ? 2 : 1;
+        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
+
+static int default_path(void) {
+    static int known = -1;
+    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (value < 0) {
+        value = cpu_path() == 2 && getenv("NER_NO_AVX512") ? 1 : cpu_path();
         __atomic_store_n(&known, value, __ATOMIC_RELAXED);
     }
     return value;
@@ -184,15 +161,13 @@ static void store_tile(const float *tile, long rows, long width, float *c, long 
 int ner_rows_product_on(int path, long m, long n, long k, const float *a, long lda, const float *packed,
                         float *c, long ldc, int accumulate) {
 #ifdef NER_X86
-    __builtin_cpu_init();
-    if (path >= 2 && !(ner_has_avx2() && __builtin_cpu_supports("avx512f"))) path = 1;
-    if (path >= 1 && !ner_has_avx2()) path = 0;
+    if (path > cpu_path()) path = cpu_path();
 #else
     path = 0;
 #endif
     if (m <= 0 || n <= 0) return path;
     const long strips = (n + STRIP - 1) / STRIP;
-    long first = 0;  // the first strip left to the one-strip paths below
+    long first = 0;  // the first strip left to the one-strip kernels below
 #ifdef NER_X86
     if (path == 2) {
         float quad[4 * ROWS512Q * STRIP];
@@ -207,23 +182,6 @@ int ner_rows_product_on(int path, long m, long n, long k, const float *a, long l
                 avx512_quad(rows, k, a + r * lda, lda, s0, quad, accumulate);
                 for (int q = 0; q < 4; q++)
                     store_tile(quad + q * ROWS512Q * STRIP, rows, q == 3 ? width3 : STRIP, c + r * ldc + j0 + q * STRIP, ldc);
-            }
-        }
-    }
-    if (path == 2) {
-        float tile0[ROWS512 * STRIP], tile1[ROWS512 * STRIP];
-        for (; first + 1 < strips; first += 2) {
-            const float *s0 = packed + first * k * STRIP, *s1 = s0 + k * STRIP;
-            const long j0 = first * STRIP, width1 = n - j0 - STRIP < STRIP ? n - j0 - STRIP : STRIP;
-            for (long r = 0; r < m; r += ROWS512) {
-                const long rows = m - r < ROWS512 ? m - r : ROWS512;
-                if (accumulate) {
-                    load_tile(c + r * ldc + j0, ldc, rows, STRIP, tile0);
-                    load_tile(c + r * ldc + j0 + STRIP, ldc, rows, width1, tile1);
-                }
-                avx512_pair(rows, k, a + r * lda, lda, s0, s1, tile0, tile1, accumulate);
-                store_tile(tile0, rows, STRIP, c + r * ldc + j0, ldc);
-                store_tile(tile1, rows, width1, c + r * ldc + j0 + STRIP, ldc);
             }
         }
     }
@@ -251,7 +209,7 @@ int ner_rows_product_on(int path, long m, long n, long k, const float *a, long l
 void ner_rows_product(long m, long n, long k, const float *a, long lda, const float *packed,
                       float *c, long ldc, int accumulate) {
 #ifdef NER_X86
-    const int path = best_path();
+    const int path = default_path();
 #else
     const int path = 0;
 #endif

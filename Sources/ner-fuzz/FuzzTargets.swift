@@ -97,6 +97,11 @@ enum FuzzTarget: String, CaseIterable {
         precondition(firstBad == nil, "only valid UTF-8 is accepted")
         precondition(data[object.objectRange.lowerBound] == UInt8(ascii: "{") && data[object.objectRange.upperBound - 1] == UInt8(ascii: "}"),
                      "the object is located")
+        // A value is valid JSON by itself: as the only member of an object it scans the same.
+        func standsAlone(_ value: JSONObjectLine.Member) -> Bool {
+            let again = try? JSONObjectLine(Array("{\"k\": ".utf8) + Array(data[value.valueRange]) + Array("}".utf8))
+            return again?.members.count == 1 && again?.members[0].kind == value.kind
+        }
         var previous = object.objectRange.lowerBound + 1
         for member in object.members {
             precondition(member.valueRange.lowerBound > previous && member.valueRange.upperBound < object.objectRange.upperBound,
@@ -107,10 +112,7 @@ enum FuzzTarget: String, CaseIterable {
             } else {
                 precondition(object.string(member) == nil, "only strings decode")
             }
-            // A member's value is valid JSON by itself: as the only member of an object it scans the same.
-            let alone = Array("{\"k\": ".utf8) + Array(data[member.valueRange]) + Array("}".utf8)
-            let again = try? JSONObjectLine(alone)
-            precondition(again?.members.count == 1 && again?.members[0].kind == member.kind, "a member's value stands alone")
+            precondition(standsAlone(member), "a member's value stands alone")
             // Arrays are split into elements as `ner serve` reads "texts" and "ids": each element is
             // a value of its own, in order, inside the brackets, and they are all there is.
             if let elements = object.elements(member) {
@@ -120,9 +122,7 @@ enum FuzzTarget: String, CaseIterable {
                     precondition(element.valueRange.lowerBound >= position && element.valueRange.upperBound < member.valueRange.upperBound,
                                  "elements in order inside the array")
                     position = element.valueRange.upperBound
-                    let wrapped = Array("{\"k\": ".utf8) + Array(data[element.valueRange]) + Array("}".utf8)
-                    let parsed = try? JSONObjectLine(wrapped)
-                    precondition(parsed?.members.count == 1 && parsed?.members[0].kind == element.kind, "an element stands alone")
+                    precondition(standsAlone(element), "an element stands alone")
                     precondition((object.string(element) != nil) == (element.kind == "a string"), "string elements decode")
                 }
                 let rebuilt = "[" + elements.map { String(decoding: data[$0.valueRange], as: UTF8.self) }.joined(separator: ",") + "]"

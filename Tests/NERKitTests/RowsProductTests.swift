@@ -38,10 +38,10 @@ final class RowsProductTests: XCTestCase {
         }
     }
 
-    /// The AVX-512 path (four strips of 16 columns by 4 rows, then two, then the AVX2 kernel for
-    /// a last strip) gives the AVX2 path's bits, with and without accumulating, for shapes whose
-    /// rows and strips do not divide evenly (100 columns: one group of four strips, one of two, and
-    /// a last strip of 4 columns).
+    /// The AVX-512 path (four strips of 16 columns by 4 rows, then the AVX2 kernel for the strips
+    /// left) gives the AVX2 path's bits, with and without accumulating, for shapes whose rows and
+    /// strips do not divide evenly (60 columns: four strips, the last of 12 columns; 100: four
+    /// strips, then three, the last of 4).
     func testTheAVX512PathGivesTheAVX2PathsBits() throws {
         var rng = SeededRandom(seed: 9)
         for (n, k) in [(800, 200), (17, 400), (30, 90), (48, 12), (5, 3), (64, 7), (60, 5), (100, 9)] {
