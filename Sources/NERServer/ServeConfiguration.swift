@@ -1,8 +1,12 @@
+import NERKit
+
 /// What `ner serve` is told: the model, where to listen, and the limits that keep memory bounded
 /// and latency predictable under any load. The defaults are the ones `ner serve --help` shows.
 public struct ServeConfiguration: Sendable {
     /// The model file, loaded once by the batching worker.
     public var modelPath: String
+    /// The arithmetic of the model's recurrent products (see `InferencePrecision`).
+    public var precision = InferencePrecision.fastest
     public var host = "127.0.0.1"
     /// 0 asks the system for a free port; the port bound is logged ("listening").
     public var port = 8080

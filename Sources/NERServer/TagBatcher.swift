@@ -212,7 +212,7 @@ final class TagBatcher: Service, @unchecked Sendable {
         let started = DispatchTime.now()
         let tagger: Tagger
         do {
-            tagger = try Tagger(path: configuration.modelPath)
+            tagger = try Tagger(path: configuration.modelPath, precision: configuration.precision)
         } catch {
             condition.lock()
             state = .stopped
@@ -228,6 +228,7 @@ final class TagBatcher: Service, @unchecked Sendable {
         condition.unlock()
         logger.info("model loaded", metadata: [
             "model": .string(configuration.modelPath), "load_ms": .stringConvertible(Int((seconds * 1000).rounded())),
+            "precision": .string(tagger.precision.rawValue),
             "labels": .string(tagger.entityTypes.joined(separator: ",")),
         ])
         return tagger

@@ -55,6 +55,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Tag with this model (default: the default model that ner tag uses).", valueName: "file"))
     var model: String?
 
+    @Option(help: "Arithmetic of the tagging model's recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where the CPU has it).")
+    var precision: InferencePrecision = .fastest
+
     @Flag(help: "Tag with the throwaway model trained by the benchmark instead of a model file.")
     var throwaway = false
 
@@ -94,6 +97,7 @@ struct BenchCommand: ParsableCommand {
         config.devPath = dev
         config.modelPath = throwaway ? nil : try model ?? DefaultModel.path()
         config.embeddingsPath = embeddings
+        config.precision = precision
         config.threads = threads.map { [$0] } ?? [1, 2]
         config.batches = batches
         config.warmupBatches = warmup

@@ -6,6 +6,7 @@ import NERKit
 
 extension TagOutputFormat: ExpressibleByArgument {}
 extension Recasing: ExpressibleByArgument {}
+extension InferencePrecision: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ModelConfig.CharEncoderKind: ExpressibleByArgument {}
 

@@ -65,6 +65,9 @@ struct EvalCommand: ParsableCommand {
                                             valueName: "path"))
     var model: String?
 
+    @Option(help: "With --model: arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where the CPU has it).")
+    var precision: InferencePrecision = .fastest
+
     @OptionGroup var corpus: CorpusOptions
 
     @Argument(help: ArgumentHelp("Gold-annotated files to tag with --model and score.", valueName: "file"))
@@ -108,7 +111,7 @@ struct EvalCommand: ParsableCommand {
         let collecting = errors || errorsFile != nil
         var evaluator = ConllEvaluator(collectingErrors: collecting)
         if predictions.isEmpty {
-            let tagger = try Tagger(path: model ?? DefaultModel.path())
+            let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
             evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, recase: recase,
                                                         documents: !sentencesAlone, collectingErrors: collecting,
                                                         warn: Diagnostics.warning)

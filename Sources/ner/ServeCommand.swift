@@ -60,6 +60,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (default: $NER_MODEL, else the default model installed with ner).", valueName: "file"))
     var model: String?
 
+    @Option(help: "Arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where the CPU has it).")
+    var precision: InferencePrecision = .fastest
+
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
@@ -94,6 +97,7 @@ struct ServeCommand: ParsableCommand {
 
     func makeConfiguration(modelPath: String) -> ServeConfiguration {
         var c = ServeConfiguration(modelPath: modelPath)
+        c.precision = precision
         c.host = host
         c.port = port
         c.maxBodyBytes = maxBodyBytes

@@ -100,6 +100,35 @@ final class InferencePathTests: XCTestCase {
         for (label, (m, batch)) in cases { assertSame(m, batch, label) }
     }
 
+    /// A model set to bfloat16 tags with it (its scores differ from float32's) and stays close:
+    /// the same tags and emission scores within a few per cent on a small random model.
+    func testAModelInBFloat16StaysCloseToFloat32() throws {
+        if !InferencePrecision.cpuHasBFloat16 { throw XCTSkip("this CPU has no AVX512_BF16") }
+        let (model, batch) = self.model(hidden: 40, seed: 4)
+        model.prepareForInference()
+        let tags32 = model.predict(batch), scores32 = model.lastEmissions(batch)
+        model.inferencePrecision = .bfloat16
+        XCTAssertEqual(model.inferencePrecision.effective, .bfloat16)
+        model.prepareForInference()
+        let tags16 = model.predict(batch), scores16 = model.lastEmissions(batch)
+        var worst: Float = 0
+        for b in 0..<batch.layout.batch {
+            for t in 0..<batch.layout.lengths[b] {
+                for k in 0..<model.tagCount {
+                    let i = (t * batch.layout.batch + b) * model.tagCount + k
+                    worst = max(worst, abs(scores16[i] - scores32[i]) / max(1, abs(scores32[i])))
+                }
+            }
+        }
+        XCTAssertGreaterThan(worst, 0, "bfloat16 was not used")
+        XCTAssertLessThan(worst, 0.05)
+        XCTAssertEqual(tags16, tags32)
+        model.inferencePrecision = .float32
+        model.prepareForInference()
+        XCTAssertEqual(model.predict(batch), tags32)
+        XCTAssertEqual(model.lastEmissions(batch), scores32, "back to float32: its scores again")
+    }
+
     func testParallelDirectionsGiveTheSameResult() {
         let (m, batch) = model(hidden: 10, layers: 2)
         let serial = m.predict(batch), serialScores = m.lastEmissions(batch)

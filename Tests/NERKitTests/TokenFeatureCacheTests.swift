@@ -64,7 +64,8 @@ final class TokenFeatureCacheTests: XCTestCase {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("feature-cache-\(UUID().uuidString).ner").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try ModelFile.save(model, scheme: .bioes, provenance: ModelFile.Provenance(), to: path)
-        let loaded = try Tagger(path: path)
+        // float32, as the model passed in: this compares the caches, not the arithmetic.
+        let loaded = try Tagger(path: path, precision: .float32)
         let plain = Tagger(model: model, scheme: .bioes)
         XCTAssertTrue(loaded.charVectorsAreCached)
         XCTAssertFalse(plain.charVectorsAreCached)

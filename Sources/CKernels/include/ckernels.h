@@ -47,4 +47,21 @@ void ner_lstm_infer_cell(const float *zx, const float *rec, const float *bias, f
 void ner_lstm_infer_cell_portable(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
                                   float *out, long H, long Hp);
 
+/// Halves (uint16) needed by `ner_pack_bf16` for a k×n matrix.
+long ner_packed_bf16_halves(long k, long n);
+
+/// Packs B[k×n] (element (p, j) at b[p·row_stride + j·column_stride]) in bfloat16, rounded to
+/// nearest even, for `ner_rows_product_bf16`.
+void ner_pack_bf16(long k, long n, const float *b, long row_stride, long column_stride, unsigned short *packed);
+
+/// Whether the CPU has AVX512_BF16 (asked once).
+int ner_has_bf16(void);
+
+/// C[m×n] = A[m×k] · B with B packed by `ner_pack_bf16`, A's values rounded to bfloat16 and the
+/// products summed in float32 (vdpbf16ps), added to C when `accumulate` is non-zero. A row's
+/// result does not depend on the other rows. Returns 0, touching nothing, when the CPU lacks
+/// AVX512_BF16 (or memory for A's copy cannot be had); 1 when done.
+int ner_rows_product_bf16(long m, long n, long k, const float *a, long lda, const unsigned short *packed,
+                          float *c, long ldc, int accumulate);
+
 #endif

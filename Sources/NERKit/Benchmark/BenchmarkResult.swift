@@ -65,11 +65,13 @@ package struct BenchmarkData: Codable, Equatable, Sendable {
     package var textParagraphs: Int
     /// The model that tagged; nil for the throwaway model trained by the benchmark.
     package var modelPath: String?
+    /// The arithmetic of the tagging model's recurrent products on this CPU (float32 or bfloat16).
+    package var precision: String
 
     enum CodingKeys: String, CodingKey {
         case trainPath = "train_path", trainSentences = "train_sentences", trainTokens = "train_tokens"
         case tagPath = "tag_path", tagSentences = "tag_sentences", tagTokens = "tag_tokens"
-        case textParagraphs = "text_paragraphs", modelPath = "model_path"
+        case textParagraphs = "text_paragraphs", modelPath = "model_path", precision
     }
 }
 

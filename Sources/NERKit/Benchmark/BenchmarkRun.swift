@@ -7,6 +7,8 @@ package struct BenchmarkConfig: Sendable {
     package var devPath: String?
     /// A model to load and tag with (default: the throwaway model trained here).
     package var modelPath: String?
+    /// The arithmetic of the tagging model's recurrent products (see `InferencePrecision`).
+    package var precision = InferencePrecision.fastest
     package var embeddingsPath: String?
     /// Thread counts to train with, one measurement each.
     package var threads = [1, 2]
@@ -56,7 +58,7 @@ package final class BenchmarkRun {
 
         // With a model of its own the tagging measurements do not need training, but the load
         // errors should come before minutes of training.
-        if let path = config.modelPath { _ = try Tagger(path: path) }
+        if let path = config.modelPath { _ = try Tagger(path: path, precision: config.precision) }
 
         var pretrained: PretrainedVectors?
         if let path = config.embeddingsPath {
@@ -113,7 +115,7 @@ package final class BenchmarkRun {
         var loaded: Tagger?
         for _ in 0..<max(config.loadRepeats, 1) {
             let start = monotonicSeconds()
-            loaded = try Tagger(path: loadPath)
+            loaded = try Tagger(path: loadPath, precision: config.precision)
             loadTimes.append(monotonicSeconds() - start)
         }
         guard let tagger = loaded else { throw NERError(path: loadPath, "could not load the model") }
@@ -151,7 +153,8 @@ package final class BenchmarkRun {
             machine: MachineInfo.current,
             data: BenchmarkData(trainPath: config.trainPath, trainSentences: corpus.sentences.count, trainTokens: corpus.tokenCount,
                                 tagPath: tagPath, tagSentences: tagSentences.count, tagTokens: tagTokens.reduce(0) { $0 + $1.count },
-                                textParagraphs: paragraphs.count, modelPath: config.modelPath),
+                                textParagraphs: paragraphs.count, modelPath: config.modelPath,
+                                precision: config.precision.effective.rawValue),
             settings: BenchmarkSettings(batches: config.batches, warmupBatches: config.warmupBatches, batchSize: config.training.batchSize,
                                         tagBatchSize: config.tagBatchSize, latencySentences: latency.samples, loadRepeats: loadTimes.count))
     }

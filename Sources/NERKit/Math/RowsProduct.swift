@@ -24,6 +24,24 @@ final class PackedMatrix {
     var pointer: UnsafePointer<Float> { UnsafePointer(storage.pointer) }
 }
 
+/// A matrix B[k×n] in bfloat16 for `RowsProduct` (`InferencePrecision.bfloat16`): packed once
+/// from float32 weights, multiplied by many row blocks.
+final class PackedBFloat16Matrix {
+    private var storage: [UInt16] = []
+    private(set) var rows = 0, columns = 0
+
+    /// Packs B = Tᵀ, given T[n×k] row-major (a weight matrix stored output-major).
+    func pack(transposeOf t: UnsafePointer<Float>, rows k: Int, columns n: Int) {
+        storage = [UInt16](repeating: 0, count: max(1, ner_packed_bf16_halves(k, n)))
+        storage.withUnsafeMutableBufferPointer { ner_pack_bf16(k, n, t, 1, k, $0.baseAddress!) }
+        rows = k; columns = n
+    }
+
+    func withPointer<R>(_ body: (UnsafePointer<UInt16>) -> R) -> R {
+        storage.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
 /// The matrix products of inference: C[m×n] = A[m×k] · B with B packed (`PackedMatrix`, k×n), C
 /// overwritten or, with `accumulate`, added to.
 ///
@@ -39,5 +57,15 @@ enum RowsProduct {
                          accumulate: Bool = false, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
         if m == 0 || b.columns == 0 { return }
         ner_rows_product(m, b.columns, b.rows, a, lda ?? b.rows, b.pointer, c, ldc ?? b.columns, accumulate ? 1 : 0)
+    }
+
+    /// C = A · B in bfloat16 (see `PackedBFloat16Matrix`); false, with C untouched, when the CPU
+    /// lacks AVX512_BF16.
+    static func multiply(m: Int, _ a: UnsafePointer<Float>, lda: Int? = nil, _ b: PackedBFloat16Matrix,
+                         accumulate: Bool = false, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) -> Bool {
+        if m == 0 || b.columns == 0 { return true }
+        return b.withPointer {
+            ner_rows_product_bf16(m, b.columns, b.rows, a, lda ?? b.rows, $0, c, ldc ?? b.columns, accumulate ? 1 : 0) != 0
+        }
     }
 }

@@ -91,6 +91,15 @@ package final class BiLSTM {
         }
     }
 
+    /// See `LSTMLayer.recurrentPrecision`.
+    package var recurrentPrecision: InferencePrecision {
+        get { forwardLSTM.recurrentPrecision }
+        set {
+            forwardLSTM.recurrentPrecision = newValue
+            backwardLSTM?.recurrentPrecision = newValue
+        }
+    }
+
     /// See `LSTMLayer.prepareForInference`.
     package func prepareForInference() {
         forwardLSTM.prepareForInference()

@@ -72,7 +72,13 @@ package final class LSTMLayer {
     /// step repacks them. Kept from `prepareForInference()`, else rebuilt per call.
     private let inferWx = PackedMatrix()
     private let inferWh = PackedMatrix()
+    /// Whᵀ in bfloat16, packed when `recurrentPrecision` is effectively bfloat16.
+    private let inferWhBFloat16 = PackedBFloat16Matrix()
     private var inferWeightsReady = false
+    /// The arithmetic of `infer`'s recurrent products (training always runs in float32).
+    package var recurrentPrecision = InferencePrecision.float32 {
+        didSet { if recurrentPrecision != oldValue { inferWeightsReady = false } }
+    }
     private var inferRows: [UnsafePointer<Float>] = []  // row → its input projection
 
     package init(name: String, inputSize: Int, hiddenSize: Int) {
@@ -215,6 +221,11 @@ extension LSTMLayer {
         let G = 4 * hiddenSize
         inferWx.pack(transposeOf: wx.value, rows: inputSize, columns: G)
         inferWh.pack(transposeOf: wh.value, rows: hiddenSize, columns: G)
+        if recurrentPrecision.effective == .bfloat16 {
+            inferWhBFloat16.pack(transposeOf: wh.value, rows: hiddenSize, columns: G)
+        } else {
+            inferWhBFloat16.pack(transposeOf: wh.value, rows: 0, columns: 0)
+        }
     }
 
     /// The forward pass for tagging only: keeps no activations for `backward`, only the running
@@ -263,9 +274,12 @@ extension LSTMLayer {
         let c = inferCell.zeroed(B * Hp)
         let z = inferGates.zeroed(4 * Hp)
         let lengths = layout.lengths
+        let bfloat16 = inferWhBFloat16.columns > 0
         for t in 0..<layout.steps {
             let n = layout.active[t]
-            if t > 0 { RowsProduct.multiply(m: n, h, lda: Hp, inferWh, rec) }
+            if t > 0 && !(bfloat16 && RowsProduct.multiply(m: n, h, lda: Hp, inferWhBFloat16, rec)) {
+                RowsProduct.multiply(m: n, h, lda: Hp, inferWh, rec)
+            }
             for b in 0..<n {
                 let row = reversed ? (lengths[b] - 1 - t) * B + b : t * B + b
                 // The same bits as `forward` then `LSTMKernels.forwardCell` (CKernels' lstm_cell.c).

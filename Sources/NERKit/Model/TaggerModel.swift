@@ -94,6 +94,12 @@ package final class TaggerModel {
         crf?.initialize()
     }
 
+    /// The arithmetic of the recurrent products when tagging (`predict`); training is float32.
+    package var inferencePrecision: InferencePrecision {
+        get { bilstm.recurrentPrecision }
+        set { for l in lstmLayers { l.recurrentPrecision = newValue } }
+    }
+
     /// Use two threads for the two LSTM directions.
     package var parallel: Bool {
         get { bilstm.parallel }

@@ -37,6 +37,8 @@ public final class Tagger {
     public let scheme: TagScheme
     package let provenance: ModelFile.Provenance
     public let path: String
+    /// The arithmetic the recurrent products use on this CPU.
+    public var precision: InferencePrecision { model.inferencePrecision.effective }
     /// Features of the spellings seen so far (bounded), so repeated words are encoded once.
     let features = TokenFeatureCache()
     /// Whether `features` may keep character-encoder vectors and first-layer projections: only
@@ -44,7 +46,9 @@ public final class Tagger {
     /// be training).
     let charVectorsAreCached: Bool
 
-    public init(path: String) throws {
+    /// Loads the model at `path`. `precision` is the arithmetic of its recurrent products
+    /// (``InferencePrecision``): by default bfloat16 where the CPU has AVX512_BF16.
+    public init(path: String, precision: InferencePrecision = .fastest) throws {
         let loaded = try ModelFile.load(path)
         model = loaded.model
         scheme = loaded.scheme
@@ -55,6 +59,7 @@ public final class Tagger {
         // products in CKernels, not OpenBLAS, so OpenBLAS's thread count (the program's choice)
         // does not matter here.
         model.parallel = ProcessInfo.processInfo.activeProcessorCount > 1
+        model.inferencePrecision = precision
         model.prepareForInference()
         charVectorsAreCached = true
         features.projections = model.makeSpellingProjections()
