@@ -358,6 +358,29 @@ final class TagCommandTests: XCTestCase {
         XCTAssertEqual(missing.stdout, "", "files are checked before anything is tagged")
     }
 
+    /// `--precision`: float32 and bfloat16 find the same entities with the default model, their
+    /// scores differ only in the low digits (and not at all on a CPU without AVX512_BF16, where
+    /// bfloat16 is float32); a value that is neither is a usage error naming the choices.
+    func testPrecisionOptionChangesOnlyTheLowDigitsOfScores() throws {
+        let text = "Teddy Roosevelt was a great President. Teddy bears are on sale in Paris!\n"
+        let model = repositoryRoot.appendingPathComponent("models/default.ner").path
+        var results: [[[String: Any]]] = []
+        for precision in ["float32", "bfloat16"] {
+            let r = try runNER(["tag", "--model", model, "--precision", precision, "--format", "json"], stdin: Data(text.utf8))
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let entities = try jsonLines(r.stdout).flatMap { try XCTUnwrap($0["entities"] as? [[String: Any]]) }
+            results.append(entities)
+        }
+        XCTAssertEqual(results[0].map { "\($0["label"] ?? "") \($0["text"] ?? "")" }, ["PER Teddy Roosevelt", "LOC Paris"])
+        XCTAssertEqual(results[1].map { "\($0["label"] ?? "") \($0["text"] ?? "")" }, ["PER Teddy Roosevelt", "LOC Paris"])
+        for (a, b) in zip(results[0], results[1]) {
+            XCTAssertEqual(try XCTUnwrap(a["score"] as? Double), try XCTUnwrap(b["score"] as? Double), accuracy: 0.01)
+        }
+        let bad = try runNER(["tag", "--precision", "half"], stdin: Data(text.utf8))
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("float32") && bad.stderr.contains("bfloat16"), bad.stderr)
+    }
+
     func testHelpHasExamples() throws {
         let r = try runNER(["tag", "--help"])
         XCTAssertEqual(r.status, 0)
