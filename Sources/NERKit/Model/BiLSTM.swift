@@ -144,6 +144,21 @@ package final class BiLSTM {
         return out
     }
 
+    /// Both directions' input projections x·Wxᵀ of `rows` rows of x (see
+    /// `LSTMLayer.inputProjection`), the forward one into `forward`, the backward one into
+    /// `backward` (not written without a backward LSTM): on two threads, as `infer`, from
+    /// `parallelInferenceMinimumRows` rows on.
+    package func inputProjections(_ x: UnsafePointer<Float>, rows: Int, forward: UnsafeMutablePointer<Float>,
+                                  backward: UnsafeMutablePointer<Float>) {
+        guard let bwd = backwardLSTM else {
+            forwardLSTM.inputProjection(x, rows: rows, into: forward)
+            return
+        }
+        let a = { self.forwardLSTM.inputProjection(x, rows: rows, into: forward) }
+        let b = { bwd.inputProjection(x, rows: rows, into: backward) }
+        if rows >= parallelInferenceMinimumRows { runBoth(a, b) } else { a(); b() }
+    }
+
     /// With `parallel`, `infer` runs the two directions on two threads from this many rows
     /// (positions, padding included) of a batch on.
     package var parallelInferenceMinimumRows = 64

@@ -256,8 +256,7 @@ package final class TaggerModel {
         if M > 0 {
             let xm = x.reserve(M * D)
             embedRows(batch, missRows, charVectors: charVectors, into: xm)
-            first.forwardLSTM.inputProjection(xm, rows: M, into: computed)
-            first.backwardLSTM?.inputProjection(xm, rows: M, into: computed + M * G)
+            first.inputProjections(xm, rows: M, forward: computed, backward: computed + M * G)
             for (k, u) in missSpellings.enumerated() where Int(u) < P.capacity {
                 for d in 0..<dirs {
                     (P.values + (Int(u) * dirs + d) * G).update(from: computed + (d * M + k) * G, count: G)
