@@ -132,7 +132,7 @@ package final class BiLSTM {
         if let bwd = backwardLSTM {
             let a = { run(self.forwardLSTM, false, out, O) }
             let b = { run(bwd, true, out + H, O) }
-            // A thread hand-off costs tens of microseconds: not worth it for a short sentence.
+            // A thread hand-off costs microseconds: not worth it for a sentence of a few words.
             if rows >= parallelInferenceMinimumRows { runBoth(a, b) } else { a(); b() }
         } else {
             run(forwardLSTM, false, out, O)
@@ -160,8 +160,11 @@ package final class BiLSTM {
     }
 
     /// With `parallel`, `infer` runs the two directions on two threads from this many rows
-    /// (positions, padding included) of a batch on.
-    package var parallelInferenceMinimumRows = 64
+    /// (positions, padding included) of a batch on. 8 rather than 64, so that one sentence
+    /// alone is tagged on both cores too: `ner bench`'s latency of one CoNLL-2003 test sentence
+    /// (default model, idle Zen 4) went from p50 0.17 / p90 0.57 / p99 0.83 ms to 0.15 / 0.36 /
+    /// 0.52 ms; from 2 rows on it measured the same as from 8.
+    package var parallelInferenceMinimumRows = 8
 
     /// The two directions' work, handed to two threads. Unchecked: each closure reads the shared
     /// inputs and writes only its own direction's buffers and columns, and `concurrentPerform`
