@@ -1,6 +1,6 @@
 // The LSTM cell's step, for training (ner_lstm_forward_cell, which keeps the activations for the
 // backward pass) and for tagging (ner_lstm_infer_cell: one sequence, padded gate blocks, states
-// in place). In C so that they can use AVX2 (chosen at run time): Swift's SIMD8<Float> compiles
+// in place). In C so that they can use AVX2 or AVX-512 (chosen at run time): Swift's SIMD8<Float> compiles
 // to two SSE halves on the baseline x86-64 target the package is built for, and the gate
 // activations were the largest item of a tagging profile. Both do the same operations in the
 // same order with no contraction into fused multiply-adds, so tagging gives the bits of
@@ -8,8 +8,10 @@
 #include "ckernels.h"
 #include "activations.h"
 
-void ner_lstm_infer_cell_portable(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
-                          float *out, long H, long Hp) {
+#include <stdlib.h>
+
+static void infer_cell_portable(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                                float *out, long H, long Hp) {
     for (long q = 0; q < 4; q++)
         for (long j = 0; j < H; j++)
             z[q * Hp + j] = rec ? (zx[q * H + j] + bias[q * H + j]) + rec[q * H + j] : zx[q * H + j] + bias[q * H + j];
@@ -66,17 +68,76 @@ static void cell_avx2(const float *zx, const float *rec, const float *bias, floa
     }
 }
 
+// AVX-512: the four gates, the cell and the hidden state of 16 units at a time in one pass (five
+// independent exp chains per iteration, no round trip through z), the last units masked. The
+// same operations per lane as cell_avx2, hence the same bits. In isolation, for 200 units on an
+// AMD Zen 4: 1.08 µs a step against cell_avx2's 1.52 (a 16-lane copy of cell_avx2's three passes:
+// 1.24).
+__attribute__((target("avx512f,avx512dq")))
+static void cell_avx512(const float *zx, const float *rec, const float *bias, float *c, float *h, float *out, long H) {
+    for (long j = 0; j < H; j += 16) {
+        const __mmask16 m = H - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (H - j)) - 1);
+        __m512 gate[4];
+        for (int q = 0; q < 4; q++) {
+            __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, zx + q * H + j), _mm512_maskz_loadu_ps(m, bias + q * H + j));
+            if (rec) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, rec + q * H + j));
+            gate[q] = v;
+        }
+        const __m512 i = sigmoid16(gate[0]), f = sigmoid16(gate[1]), g = tanh16(gate[2]), o = sigmoid16(gate[3]);
+        const __m512 ig = _mm512_mul_ps(i, g);
+        const __m512 cNew = rec ? _mm512_add_ps(_mm512_mul_ps(f, _mm512_maskz_loadu_ps(m, c + j)), ig) : ig;
+        _mm512_mask_storeu_ps(c + j, m, cNew);
+        const __m512 hNew = _mm512_mul_ps(o, tanh16(cNew));
+        _mm512_mask_storeu_ps(h + j, m, hNew);
+        _mm512_mask_storeu_ps(out + j, m, hNew);
+    }
+}
+
+// AVX-512 for the gate step when the CPU has it and NER_NO_AVX512 is not set (as for the
+// products), asked once.
+static int use_avx512(void) {
+    static int known = -1;
+    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (value < 0) {
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && !getenv("NER_NO_AVX512");
+        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
 #endif
+
+int ner_lstm_infer_cell_on(int path, const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                           float *out, long H, long Hp) {
+#ifdef NER_ACTIVATIONS_AVX2
+    if (path >= 2 && ner_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
+        cell_avx512(zx, rec, bias, c, h, out, H);
+        return 2;
+    }
+    if (path >= 1 && ner_has_avx2()) {
+        cell_avx2(zx, rec, bias, z, c, h, out, H, Hp);
+        return 1;
+    }
+#else
+    (void)path;
+#endif
+    infer_cell_portable(zx, rec, bias, z, c, h, out, H, Hp);
+    return 0;
+}
 
 void ner_lstm_infer_cell(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
                          float *out, long H, long Hp) {
 #ifdef NER_ACTIVATIONS_AVX2
+    if (ner_has_avx2() && use_avx512()) {
+        cell_avx512(zx, rec, bias, c, h, out, H);
+        return;
+    }
     if (ner_has_avx2()) {
         cell_avx2(zx, rec, bias, z, c, h, out, H, Hp);
         return;
     }
 #endif
-    ner_lstm_infer_cell_portable(zx, rec, bias, z, c, h, out, H, Hp);
+    infer_cell_portable(zx, rec, bias, z, c, h, out, H, Hp);
 }
 
 void ner_lstm_forward_cell(float *z, const float *cPrev, float *c, float *tc, float *h, long H) {

@@ -2,7 +2,8 @@ import CKernels
 import XCTest
 @testable import NERKit
 
-/// The inference step of CKernels (AVX2 where the CPU has it, and the portable path) against the
+/// The inference step of CKernels (as dispatched, and each of its portable, AVX2 and AVX-512 paths
+/// the CPU has) against the
 /// training path's cell, bit for bit: tagging must give exactly the numbers training computed.
 final class LSTMCellKernelTests: XCTestCase {
     func testInferenceCellGivesTheTrainingCellsBits() {
@@ -35,15 +36,21 @@ final class LSTMCellKernelTests: XCTestCase {
                             }
                         }
                     }
-                    for (path, cell) in [("dispatched", ner_lstm_infer_cell), ("portable", ner_lstm_infer_cell_portable)] {
+                    for path: Int32 in [-1, 0, 1, 2] {  // -1: as dispatched
                         var scratch = [Float](repeating: 0, count: 4 * Hp)
                         var cState = [Float](repeating: 0, count: Hp), hState = cState
                         for j in 0..<H { cState[j] = cPrev[j] }
                         var out = [Float](repeating: .nan, count: H)
-                        rec.withUnsafeBufferPointer { rp in
-                            cell(zx, first ? nil : rp.baseAddress!, bias, &scratch, &cState, &hState, &out, H, Hp)
+                        let taken = rec.withUnsafeBufferPointer { rp in
+                            if path < 0 {
+                                ner_lstm_infer_cell(zx, first ? nil : rp.baseAddress!, bias, &scratch, &cState, &hState, &out, H, Hp)
+                                return path
+                            }
+                            return ner_lstm_infer_cell_on(path, zx, first ? nil : rp.baseAddress!, bias, &scratch, &cState,
+                                                          &hState, &out, H, Hp)
                         }
-                        let label = "\(path): H \(H), \(first ? "first step" : "later step"), scale \(scale)"
+                        if taken != path { continue }  // this CPU lacks the path
+                        let label = "path \(path): H \(H), \(first ? "first step" : "later step"), scale \(scale)"
                         XCTAssertEqual(Array(cState[0..<H]).map(\.bitPattern), c.map(\.bitPattern), "\(label): cell state")
                         XCTAssertEqual(Array(hState[0..<H]).map(\.bitPattern), h.map(\.bitPattern), "\(label): hidden state")
                         XCTAssertEqual(out.map(\.bitPattern), h.map(\.bitPattern), "\(label): output")

@@ -39,13 +39,15 @@ void ner_lstm_forward_cell(float *z, const float *cPrev, float *c, float *tc, fl
 /// zero) into the scratch z [4 × Hp], the gate activations (σ, σ, tanh, σ for i, f, g, o) in
 /// place, the new cell state into c (in place), the hidden state into h [Hp] and out [H]. The
 /// same operations, in the same order, as `ner_lstm_forward_cell` (no fused multiply-add),
-/// hence the same bits; AVX2 when the CPU has it (chosen at run time).
+/// hence the same bits; AVX-512 or AVX2 when the CPU has it (chosen at run time; NER_NO_AVX512
+/// in the environment stops it at AVX2).
 void ner_lstm_infer_cell(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
                          float *out, long H, long Hp);
 
-/// `ner_lstm_infer_cell` without vector instructions, whatever the CPU (for tests).
-void ner_lstm_infer_cell_portable(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
-                                  float *out, long H, long Hp);
+/// `ner_lstm_infer_cell` on a given path (0 portable, 1 AVX2, 2 AVX-512; lowered to what the CPU
+/// has, whatever the environment), returning the path it took: for tests.
+int ner_lstm_infer_cell_on(int path, const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
+                           float *out, long H, long Hp);
 
 /// Halves (uint16) needed by `ner_pack_bf16` for a k×n matrix.
 long ner_packed_bf16_halves(long k, long n);
