@@ -28,7 +28,7 @@ struct ServeCommand: ParsableCommand {
               -d '{"text": "Teddy Roosevelt was a great President."}'
           {"entities": [{"label": "PER", "text": "Teddy Roosevelt",
                          "start": 0, "end": 15, "token_start": 0,
-                         "token_end": 2, "score": 0.9437}]}
+                         "token_end": 2, "score": 0.9436}]}
 
         BATCHING
         One worker owns the model. Whenever it is free it tags everything waiting in one batched \

@@ -38,7 +38,7 @@ struct TagCommand: ParsableCommand {
           {"id": 7, "text": "Teddy Roosevelt spoke.",
            "entities": [{"label": "PER", "text": "Teddy Roosevelt",
                          "start": 0, "end": 15, "token_start": 0,
-                         "token_end": 2, "score": 0.9731}]}
+                         "token_end": 2, "score": 0.9637}]}
         An object that already has "entities" (ner's own output fed back in) gets that value \
         replaced where it stands.
 
@@ -81,7 +81,7 @@ struct TagCommand: ParsableCommand {
                        "tag": "B-PER"}, ...],
            "entities": [{"label": "PER", "text": "Teddy Roosevelt",
                          "start": 0, "end": 15, "token_start": 0,
-                         "token_end": 2, "score": 0.9731}]}
+                         "token_end": 2, "score": 0.9436}]}
         Here start/end are Unicode code point offsets, end exclusive (Python str indices). For \
         text input they count from the start of the input (of each file): input[start:end] is \
         the text, line breaks included. For tokens and conll input they count within "text", \
