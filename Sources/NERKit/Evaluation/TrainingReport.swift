@@ -104,7 +104,7 @@ package struct TrainingReport {
         out += row("entity types", tagger.entityTypes.joined(separator: ", "))
         out += row("tag scheme", "\(tagger.scheme.rawValue) (training data)")
         out += row("vocabulary", "\(e.words.count) words, \(e.chars.count) characters, \(e.tags.count) tags")
-        out += row("parameters", NumberText.grouped(tagger.model.parameters.reduce(0) { $0 + $1.values.count }))
+        out += row("parameters", NumberText.grouped(tagger.model.parameters.reduce(0) { $0 + $1.count }))
         out += "</table>\n<h2>Provenance</h2>\n<table>\n"
         out += row("created", p.created.isEmpty ? "unknown" : p.created)
         out += row("ner version", p.nerVersion)
