@@ -66,4 +66,11 @@ int ner_has_bf16(void);
 int ner_rows_product_bf16(long m, long n, long k, const float *a, long lda, const unsigned short *packed,
                           float *c, long ldc, int accumulate);
 
+/// dst[i] = src[i] in IEEE half precision, rounded to nearest even, for i < n; returns 1 when
+/// every value converted exactly (it was a half already), else 0.
+int ner_halves_from_floats(const float *src, unsigned short *dst, long n);
+
+/// dst[i] = the half src[i] as a float (exact), for i < n.
+void ner_floats_from_halves(const unsigned short *src, float *dst, long n);
+
 #endif

@@ -74,7 +74,26 @@ package final class Parameter {
 
     package func fill(_ x: Float) { value.update(repeating: x, count: count) }
 
-    package var values: [Float] { Array(UnsafeBufferPointer(start: value, count: count)) }
+    package var values: [Float] {
+        precondition(!valuesDiscarded, "parameter \(name): its values were handed to a compact copy")
+        return Array(UnsafeBufferPointer(start: value, count: count))
+    }
+
+    /// Set by `discardValueMemory()`: `value` then reads as zeros.
+    package private(set) var valuesDiscarded = false
+
+    /// Gives the memory of `value` back to the system (its pages read as zeros afterwards), for a
+    /// table whose values a compact copy now serves (`Embedding.keepRowsInHalfPrecision`). The
+    /// pointer stays valid; `values` refuses to read it from then on.
+    package func discardValueMemory() {
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+        let start = (Int(bitPattern: value) + page - 1) / page * page
+        let end = Int(bitPattern: value + count) / page * page
+        if end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) {
+            _ = madvise(pointer, end - start, MADV_DONTNEED)
+        }
+        valuesDiscarded = true
+    }
 
     package func setValues(_ v: [Float]) {
         precondition(v.count == count, "parameter \(name): \(v.count) values for \(count)")

@@ -48,12 +48,13 @@ package enum ModelFile {
         package var model: TaggerModel
         package var scheme: TagScheme
         package var provenance: Provenance
+        /// The file's tensors other than the model's parameters (a checkpoint's optimiser state).
         package var tensors: [String: StoredTensor]
         package var metadata: [String: String]
     }
 
     package static func load(_ path: String) throws -> Loaded {
-        let (tensors, meta) = try SafeTensorsFile.read(path)
+        var (tensors, meta) = try SafeTensorsFile.read(path)
         func need(_ key: String) throws -> String {
             guard let v = meta[key] else { throw NERError(path: path, "not a ner model: metadata lacks '\(key)'") }
             return v
@@ -85,6 +86,7 @@ package enum ModelFile {
                 guard t.shape == p.shape else { throw NERError("tensor '\(p.name)' has shape \(t.shape), expected \(p.shape)") }
                 guard t.floats.allSatisfy({ $0.isFinite || $0 == CRF.forbidden }) else { throw NERError("tensor '\(p.name)' holds a non-finite value") }
                 p.setValues(t.floats)
+                tensors[p.name] = nil  // in the model now: not held twice until the caller is done
             }
             model.crf?.applyConstraints()
             return Loaded(model: model, scheme: scheme, provenance: provenance, tensors: tensors, metadata: meta)

@@ -61,6 +61,8 @@ public final class Tagger {
         model.parallel = ProcessInfo.processInfo.activeProcessorCount > 1
         model.inferencePrecision = precision
         model.prepareForInference()
+        // Only read from here on: the word vectors as halves when the file stored them so.
+        model.wordEmbedding.keepRowsInHalfPrecision()
         charVectorsAreCached = true
         features.projections = model.makeSpellingProjections()
     }
