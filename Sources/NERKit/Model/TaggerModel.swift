@@ -441,10 +441,12 @@ package final class TaggerModel {
     }
 
     /// Projections for this model's first BiLSTM layer, as many spellings as fit in
-    /// `maxBytes`: 16 MB, about 2,600 spellings for the default model's 200+200 units. Was 24 MB;
-    /// over all of CoNLL-2003 as tokens (default model, idle Zen 4, five runs each) 16 MB took the
-    /// peak from 107 to 99 MB and the median time from 1.40 to 1.46 s.
-    package func makeSpellingProjections(maxBytes: Int = 16 << 20) -> SpellingProjections {
+    /// `maxBytes`: 24 MB, about 3,900 spellings for the default model's 200+200 units. 16 MB was
+    /// tried (default model, idle Zen 4): over all of CoNLL-2003 as tokens the peak went from 107
+    /// to 99 MB and the median time from 1.40 to 1.46 s, and `ner bench`'s latency of one sentence
+    /// from p50 0.14-0.15 to 0.16-0.18 ms and its cold pass from about 245,000 to 220,000
+    /// tokens/s.
+    package func makeSpellingProjections(maxBytes: Int = 24 << 20) -> SpellingProjections {
         let first = lstmLayers[0], directions = first.backwardLSTM == nil ? 1 : 2, width = 4 * first.hiddenSize
         return SpellingProjections(capacity: maxBytes / (directions * width * MemoryLayout<Float>.size),
                                    directions: directions, width: width)
