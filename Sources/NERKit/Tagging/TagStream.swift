@@ -10,8 +10,10 @@ package struct TagStream {
     package var maxTokens = 4000
     /// Longer sentences are tagged in pieces of this many tokens (see `Tagger.tagWithBoundedMemory`).
     package var maxSentenceTokens = 1000
-    /// How many tokens the reader may read ahead of the tagger (each sentence counts at least 1).
-    package var readAheadTokens = 50_000
+    /// How many tokens the reader may read ahead of the tagger (each sentence counts at least 1):
+    /// two and a half batches of `maxTokens`. 50,000 before; 10,000 took 5 MB off the peak of
+    /// tagging all of CoNLL-2003 as tokens (108 to 102 MB) at the same speed.
+    package var readAheadTokens = 10_000
 
     package init() {}
 
