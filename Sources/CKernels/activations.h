@@ -5,6 +5,8 @@
 #ifndef NER_ACTIVATIONS_H
 #define NER_ACTIVATIONS_H
 
+#include "cpu_features.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -108,18 +110,8 @@ AVX512 __m512 tanh16(__m512 x) {
     return _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(exp16(_mm512_add_ps(x, x)), one)));
 }
 
-// Whether the CPU has AVX2 and FMA, asked once. The cache is atomic: both LSTM directions reach
-// their first step at the same moment on two threads (a data race the ThreadSanitizer test found).
-static inline int ner_has_avx2(void) {
-    static int known = -1;
-    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (value < 0) {
-        __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
-    }
-    return value;
-}
+// Whether the CPU has AVX2 and FMA (cpu_features.c asks once).
+static inline int ner_has_avx2(void) { return (ner_cpu_features() & NER_CPU_AVX2) != 0; }
 #endif
 
 #endif

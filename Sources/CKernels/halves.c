@@ -2,21 +2,13 @@
 // when a model is loaded for tagging (NERKit's Embedding): F16C's vcvtps2ph / vcvtph2ps where the
 // CPU has it (every CPU with AVX2), clang's _Float16 otherwise; both round to nearest even.
 #include "ckernels.h"
+#include "cpu_features.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define NER_HALVES_X86 1
 #include <immintrin.h>
 
-static int has_f16c(void) {
-    static int known = -1;
-    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (value < 0) {
-        __builtin_cpu_init();
-        value = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
-        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
-    }
-    return value;
-}
+static int has_f16c(void) { return (ner_cpu_features() & NER_CPU_F16C) != 0; }
 
 __attribute__((target("avx,f16c")))
 static long halves_from_floats_f16c(const float *src, unsigned short *dst, long n, int *exact) {

@@ -8,8 +8,6 @@
 #include "ckernels.h"
 #include "activations.h"
 
-#include <stdlib.h>
-
 static void infer_cell_portable(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
                                 float *out, long H, long Hp) {
     for (long q = 0; q < 4; q++)
@@ -93,28 +91,17 @@ static void cell_avx512(const float *zx, const float *rec, const float *bias, fl
     }
 }
 
-// AVX-512 for the gate step when the CPU has it and NER_NO_AVX512 is not set (as for the
-// products), asked once.
-static int use_avx512(void) {
-    static int known = -1;
-    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (value < 0) {
-        __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && !getenv("NER_NO_AVX512");
-        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
-    }
-    return value;
-}
 #endif
 
 int ner_lstm_infer_cell_on(int path, const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
                            float *out, long H, long Hp) {
 #ifdef NER_ACTIVATIONS_AVX2
-    if (path >= 2 && ner_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
+    if (path > ner_cpu_best_path()) path = ner_cpu_best_path();
+    if (path == 2) {
         cell_avx512(zx, rec, bias, c, h, out, H);
         return 2;
     }
-    if (path >= 1 && ner_has_avx2()) {
+    if (path == 1) {
         cell_avx2(zx, rec, bias, z, c, h, out, H, Hp);
         return 1;
     }
@@ -127,17 +114,7 @@ int ner_lstm_infer_cell_on(int path, const float *zx, const float *rec, const fl
 
 void ner_lstm_infer_cell(const float *zx, const float *rec, const float *bias, float *z, float *c, float *h,
                          float *out, long H, long Hp) {
-#ifdef NER_ACTIVATIONS_AVX2
-    if (ner_has_avx2() && use_avx512()) {
-        cell_avx512(zx, rec, bias, c, h, out, H);
-        return;
-    }
-    if (ner_has_avx2()) {
-        cell_avx2(zx, rec, bias, z, c, h, out, H, Hp);
-        return;
-    }
-#endif
-    infer_cell_portable(zx, rec, bias, z, c, h, out, H, Hp);
+    ner_lstm_infer_cell_on(ner_cpu_default_path(), zx, rec, bias, z, c, h, out, H, Hp);
 }
 
 void ner_lstm_forward_cell(float *z, const float *cPrev, float *c, float *tc, float *h, long H) {

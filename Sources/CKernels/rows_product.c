@@ -120,30 +120,6 @@ static void avx512_quad(long rows, long k, const float *a, long lda, const float
     else avx512_quad_rows(rows, k, a, lda, s0, out, accumulate);
 }
 
-// The best path this CPU has (2 AVX-512, 1 AVX2, 0 portable), and the one taken by default:
-// NER_NO_AVX512 in the environment (any value) stops it at AVX2, to compare the two. Each asked
-// once (atomic, as ner_has_avx2: both LSTM directions reach their first step together).
-static int cpu_path(void) {
-    static int known = -1;
-    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (value < 0) {
-        __builtin_cpu_init();
-        value = !ner_has_avx2() ? 0 : __builtin_cpu_supports("avx512f") ? 2 : 1;
-        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
-    }
-    return value;
-}
-
-static int default_path(void) {
-    static int known = -1;
-    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (value < 0) {
-        value = cpu_path() == 2 && getenv("NER_NO_AVX512") ? 1 : cpu_path();
-        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
-    }
-    return value;
-}
-
 #endif
 
 // Copies rows × width of C into a 16-wide tile (zero past width) when accumulating, and back.
@@ -161,7 +137,7 @@ static void store_tile(const float *tile, long rows, long width, float *c, long 
 int ner_rows_product_on(int path, long m, long n, long k, const float *a, long lda, const float *packed,
                         float *c, long ldc, int accumulate) {
 #ifdef NER_X86
-    if (path > cpu_path()) path = cpu_path();
+    if (path > ner_cpu_best_path()) path = ner_cpu_best_path();
 #else
     path = 0;
 #endif
@@ -209,7 +185,7 @@ int ner_rows_product_on(int path, long m, long n, long k, const float *a, long l
 void ner_rows_product(long m, long n, long k, const float *a, long lda, const float *packed,
                       float *c, long ldc, int accumulate) {
 #ifdef NER_X86
-    const int path = default_path();
+    const int path = ner_cpu_default_path();
 #else
     const int path = 0;
 #endif

@@ -7,6 +7,7 @@
 // from the float32 result in the low bits (the scores in the third or fourth digit), which is
 // why it is a choice of the caller (`InferencePrecision` in NERKit).
 #include "ckernels.h"
+#include "cpu_features.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,20 +49,7 @@ void ner_pack_bf16(long k, long n, const float *b, long row_stride, long column_
     }
 }
 
-int ner_has_bf16(void) {
-#ifdef NER_BF16_X86
-    static int known = -1;
-    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (value < 0) {
-        __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512f");
-        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
-    }
-    return value;
-#else
-    return 0;
-#endif
-}
+int ner_has_bf16(void) { return (ner_cpu_features() & NER_CPU_BF16) != 0; }
 
 #ifdef NER_BF16_X86
 // Up to BF_ROWS rows of A (as bfloat16 pairs, one uint32 per pair) by one group of four strips:

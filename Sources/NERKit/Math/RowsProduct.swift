@@ -37,6 +37,12 @@ final class PackedBFloat16Matrix {
         rows = k; columns = n
     }
 
+    /// Drops the packed values (the matrix then has no columns).
+    func clear() {
+        storage = []
+        rows = 0; columns = 0
+    }
+
     func withPointer<R>(_ body: (UnsafePointer<UInt16>) -> R) -> R {
         storage.withUnsafeBufferPointer { body($0.baseAddress!) }
     }

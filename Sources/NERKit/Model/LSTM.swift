@@ -224,7 +224,7 @@ extension LSTMLayer {
         if recurrentPrecision.effective == .bfloat16 {
             inferWhBFloat16.pack(transposeOf: wh.value, rows: hiddenSize, columns: G)
         } else {
-            inferWhBFloat16.pack(transposeOf: wh.value, rows: 0, columns: 0)
+            inferWhBFloat16.clear()
         }
     }
 

@@ -1,0 +1,22 @@
+// The CPU features the kernels of this module choose their paths by (not part of its interface).
+#ifndef NER_CPU_FEATURES_H
+#define NER_CPU_FEATURES_H
+
+enum {
+    NER_CPU_AVX2 = 1,    // AVX2 and FMA
+    NER_CPU_AVX512 = 2,  // AVX-512 F and DQ
+    NER_CPU_BF16 = 4,    // AVX512_BF16 (with AVX-512 F)
+    NER_CPU_F16C = 8,    // F16C (with AVX)
+};
+
+/// What this CPU has (NER_CPU_* bits), asked once.
+int ner_cpu_features(void);
+
+/// The best kernel path this CPU has: 2 AVX-512 (with AVX2), 1 AVX2, 0 portable.
+int ner_cpu_best_path(void);
+
+/// The path the kernels take by default: the best one, except that NER_NO_AVX512 in the
+/// environment (any value) stops it at AVX2, to compare the two.
+int ner_cpu_default_path(void);
+
+#endif
