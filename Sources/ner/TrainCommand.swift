@@ -99,6 +99,8 @@ struct TrainCommand: ParsableCommand {
     var documentContext = false
     @Flag(name: .customLong("document-summary"), help: "The tag layer also reads the mean of the states of every other token of the document (what the document is about); training batches are whole documents.")
     var documentSummary = false
+    @Flag(name: .customLong("document-attention"), help: "With --document-context: a word's other occurrences are weighted by how alike their states are to its own (attention) instead of equally.")
+    var documentAttention = false
     @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context or --document-summary: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
     var documentDropout: Float = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -144,6 +146,9 @@ struct TrainCommand: ParsableCommand {
         if documentDropout > 0 && !documentContext && !documentSummary {
             throw ValidationError("--document-dropout needs --document-context or --document-summary")
         }
+        if documentAttention && !documentContext {
+            throw ValidationError("--document-attention needs --document-context")
+        }
     }
 
     func run() throws {
@@ -173,6 +178,7 @@ struct TrainCommand: ParsableCommand {
         config.model.foldCharCase = foldCharCase
         config.model.documentContext = documentContext
         config.model.documentSummary = documentSummary
+        config.model.documentAttention = documentAttention
         var t = TrainingOptions()
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = optimizer

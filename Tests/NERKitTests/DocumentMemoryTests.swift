@@ -90,15 +90,15 @@ final class DocumentMemoryTests: XCTestCase {
     func testGradientOfTheMemoryAgainstFiniteDifferences() {
         let (batch, _) = batch(encoder(["Japan", "beat", "and", "lost", "won"]))
         let rows = batch.layout.rows, width = 3, inStride = 4, outStride = 5
-        for byWord in [true, false] {
+        for (byWord, attention) in [(true, false), (false, false), (true, true), (false, true)] {
         let input = Parameter("input", shape: [rows, inStride])
         var rng = SeededRandom(seed: 5)
         input.initUniform(1, &rng)
         let weights = randomArray(rows * outStride, &rng)
-        let memory = DocumentMemory(byWord: byWord)
+        let memory = DocumentMemory(byWord: byWord, attention: attention)
         memory.prepare(batch)
         var out = [Float](repeating: 0, count: rows * outStride)
-        checkGradients(byWord ? "document memory" : "document summary", parameters: [input]) {
+        checkGradients("\(byWord ? "document memory" : "document summary")\(attention ? " with attention" : "")", parameters: [input]) {
             memory.forward(input.value, inStride: inStride, width: width, into: &out, outStride: outStride)
             // The gradient of Σ weights·out with respect to out is `weights`.
             weights.withUnsafeBufferPointer { memory.backward($0.baseAddress!, outStride: outStride, width: width, accumulateInto: input.grad, inStride: inStride) }
@@ -114,10 +114,12 @@ final class DocumentMemoryTests: XCTestCase {
         var config = ModelConfig()
         config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn
         config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.dropout = 0
-        for (crf, memory, summary) in [(true, true, false), (false, true, false), (true, false, true), (true, true, true)] {
+        for (crf, memory, summary, attention) in [(true, true, false, false), (false, true, false, false), (true, false, true, false),
+                                                  (true, true, true, false), (true, true, false, true), (false, true, true, true)] {
             config.crf = crf
             config.documentContext = memory
             config.documentSummary = summary
+            config.documentAttention = attention
             let model = TaggerModel(config: config, encoder: encoder(vocabulary))
             model.initialize(seed: 7)
             XCTAssertEqual(model.outWeight.shape, [3, 6 * (1 + (memory ? 1 : 0) + (summary ? 1 : 0))])
@@ -126,12 +128,14 @@ final class DocumentMemoryTests: XCTestCase {
             let tags: [[String]] = sentences.map { $0.map { $0.lowercased() == "japan" ? "S-ORG" : ($0 == "Syria" ? "S-LOC" : "O") } }
             let encoded = zip(sentences, tags).enumerated().map { (i, st) -> EncodedSentence in
                 var e = model.encoder.encode(st.0, tags: st.1, surfaces: &surfaces)!
-                e.document = i < 2 ? 7 : 8
+                // With attention, one document: "Japan" three times, so that the weights differ
+                // and the gradient through the scores is checked too.
+                e.document = attention || i < 2 ? 7 : 8
                 return e
             }
             b = Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
             var rng = SeededRandom(seed: 1)
-            checkGradients("model with document memory \(memory), summary \(summary), crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
+            checkGradients("model with document memory \(memory), summary \(summary), attention \(attention), crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
                 model.loss(b, rng: &rng) / Float(b.layout.batch)
             }
         }
@@ -304,6 +308,54 @@ final class DocumentMemoryTests: XCTestCase {
             XCTAssertNoThrow(try stream.run(inputs: [{ try TagInputOpener.open(.text, path: path) }], tagger: tagger, scheme: nil,
                                             formatter: &formatter, write: { output += $0 }, warn: { _ in }))
             XCTAssertEqual(output, expected, "at most \(maxSentences) sentences per read")
+        }
+    }
+}
+
+/// The attention memory: each occurrence reads the others weighted by the softmax of the dot
+/// products of the states, so a partner more alike counts more.
+extension DocumentMemoryTests {
+    func testWithAttentionEachOccurrenceReadsItsPartnersWeightedBySoftmaxOfDotProducts() {
+        let enc = encoder(["Japan", "won"])
+        var surfaces = SurfaceTable()
+        var e = enc.encode(["Japan", "won", "Japan", "Japan"], surfaces: &surfaces)!
+        e.document = 3
+        let batch = Batch([e], indices: [0], surfaces: surfaces)
+        let width = 2, rows = batch.layout.rows
+        XCTAssertEqual(rows, 4)
+        let input: [Float] = [1, 0, 5, 5, 0.5, 0.2, -1, 2]
+        let attention = DocumentMemory(byWord: true, attention: true)
+        attention.prepare(batch)
+        var out = [Float](repeating: .nan, count: rows * width)
+        attention.forward(input, inStride: width, width: width, into: &out, outStride: width)
+        func x(_ r: Int) -> [Float] { Array(input[(r * width)..<(r * width + width)]) }
+        func dot(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map(*).reduce(0, +) }
+        for (r, partners) in [(0, [2, 3]), (2, [0, 3]), (3, [0, 2])] {
+            let scores = partners.map { dot(x(r), x($0)) / Float(width).squareRoot() }
+            let exps = scores.map { expf($0 - scores.max()!) }
+            let a = exps.map { $0 / exps.reduce(0, +) }
+            for c in 0..<width {
+                let expected = zip(a, partners).map { $0 * x($1)[c] }.reduce(0, +)
+                XCTAssertEqual(out[r * width + c], expected, accuracy: 1e-5, "row \(r) column \(c)")
+            }
+        }
+        // "won" has no partner: zeros. And the weights are not equal: row 0 differs from the mean.
+        XCTAssertEqual(out[2], 0)
+        XCTAssertEqual(out[3], 0)
+        XCTAssertNotEqual(out[0], (x(2)[0] + x(3)[0]) / 2, accuracy: 1e-3)
+
+        // The gradient, through the values and the scores, against finite differences.
+        let parameter = Parameter("input", shape: [rows, 3])
+        var rng = SeededRandom(seed: 9)
+        parameter.initUniform(1.5, &rng)
+        let weights = randomArray(rows * 4, &rng)
+        var y = [Float](repeating: 0, count: rows * 4)
+        checkGradients("document attention, a group of three", parameters: [parameter]) {
+            attention.forward(parameter.value, inStride: 3, width: 3, into: &y, outStride: 4)
+            weights.withUnsafeBufferPointer { attention.backward($0.baseAddress!, outStride: 4, width: 3, accumulateInto: parameter.grad, inStride: 3) }
+            var loss: Float = 0
+            for r in 0..<rows { for j in 0..<3 { loss += y[r * 4 + j] * weights[r * 4 + j] } }
+            return loss
         }
     }
 }

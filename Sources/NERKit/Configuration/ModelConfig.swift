@@ -26,12 +26,15 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// The tag layer also reads the mean of the states of every other token of the document:
     /// what the document is about (`DocumentMemory` grouped by document alone).
     public var documentSummary = false
+    /// With `documentContext`: a word's other occurrences are weighted by how alike their states
+    /// are to its own (attention) instead of equally.
+    public var documentAttention = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase, documentContext,
-             documentSummary
+             documentSummary, documentAttention
     }
 
     /// Fields added after the first model files default when absent.
@@ -51,6 +54,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         foldCharCase = try c.decodeIfPresent(Bool.self, forKey: .foldCharCase) ?? false
         documentContext = try c.decodeIfPresent(Bool.self, forKey: .documentContext) ?? false
         documentSummary = try c.decodeIfPresent(Bool.self, forKey: .documentSummary) ?? false
+        documentAttention = try c.decodeIfPresent(Bool.self, forKey: .documentAttention) ?? false
     }
 
     /// Throws unless every size is in the range `ner train` accepts, so that a damaged or

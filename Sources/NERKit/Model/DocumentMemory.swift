@@ -1,3 +1,5 @@
+import Foundation
+
 /// Document context for the tag layer: every token also reads the mean of the final BiLSTM
 /// states of the *other* occurrences of its word in the same document, so that "Japan" in a line
 /// of a results table sees how "Japan" is used in the rest of the story. This is the document
@@ -14,19 +16,38 @@
 /// results table, a market report), for `ModelConfig.documentSummary`, as the global
 /// representation of GCDT (Liu et al., ACL 2019) does for a sentence.
 ///
+/// With `attention`, a token reads its partners weighted by how alike their states are, softmax
+/// over xᵣ·xⱼ/√width, instead of their plain mean: the memory of Luo et al. with its attention
+/// and without parameters. "Japan" in a line of a results table then reads mostly the other
+/// table lines rather than the headline. The map is no longer linear, so the forward pass keeps
+/// its input and the weights for the backward one.
+///
 /// A document is whatever shares a document id among a batch's columns (`Batch.documents`);
 /// the caller keeps a document's sentences in one batch.
 package final class DocumentMemory {
     /// Group rows by (document, word key); else by document alone.
     package let byWord: Bool
+    /// Weight partners by the softmax of their states' dot products instead of equally.
+    package let attention: Bool
     /// The group (document, word) of each row, -1 for padding rows.
     private var group: [Int32] = []
     /// Rows per group.
     private var size: [Int32] = []
     private let sums = FloatBuffer()
 
-    package init(byWord: Bool = true) {
+    /// With `attention`: the forward pass's input ([rows × width]) and, for each row in group
+    /// order, its weights over its group's other rows (`weightStart`).
+    private let keptInput = FloatBuffer()
+    private var keptWidth = 0
+    private var weights: [Float] = []
+    private var weightStart: [Int] = []
+    /// The rows of each group, group after group (`memberStart[g]..<memberStart[g + 1]`).
+    private var members: [Int32] = []
+    private var memberStart: [Int] = []
+
+    package init(byWord: Bool = true, attention: Bool = false) {
         self.byWord = byWord
+        self.attention = attention
     }
 
     /// Groups the rows of `batch` by (document of the row's column, word key), or by document.
@@ -49,13 +70,26 @@ package final class DocumentMemory {
                 size.append(1)
             }
         }
+        guard attention else { return }
+        memberStart = [Int](repeating: 0, count: size.count + 1)
+        for g in size.indices { memberStart[g + 1] = memberStart[g] + Int(size[g]) }
+        var next = memberStart
+        members = [Int32](repeating: 0, count: memberStart[size.count])
+        for (r, g) in group.enumerated() where g >= 0 {
+            members[next[Int(g)]] = Int32(r)
+            next[Int(g)] += 1
+        }
     }
 
     /// out(r) = (Σ over r's group of input − input(r)) / (rows in the group − 1), or zeros alone;
     /// `width` floats per row, rows `inStride` and `outStride` floats apart.
     package func forward(_ input: UnsafePointer<Float>, inStride: Int, width: Int,
                          into out: UnsafeMutablePointer<Float>, outStride: Int) {
-        apply(input, inStride, width, out, outStride, accumulate: false)
+        if attention {
+            attend(input, inStride, width, out, outStride)
+        } else {
+            apply(input, inStride, width, out, outStride, accumulate: false)
+        }
     }
 
     /// Adds the gradient of the input, given the gradient of `forward`'s output, to `dInput`.
@@ -63,7 +97,96 @@ package final class DocumentMemory {
     /// r' reads r), so its transpose is itself: backward is the same map applied to the gradient.
     package func backward(_ dOut: UnsafePointer<Float>, outStride: Int, width: Int,
                           accumulateInto dInput: UnsafeMutablePointer<Float>, inStride: Int) {
-        apply(dOut, outStride, width, dInput, inStride, accumulate: true)
+        if attention {
+            attendBackward(dOut, outStride, width, dInput, inStride)
+        } else {
+            apply(dOut, outStride, width, dInput, inStride, accumulate: true)
+        }
+    }
+
+    /// Attention within each group: y(r) = Σⱼ aᵣⱼ x(j) over the group's other rows j, aᵣ =
+    /// softmax(x(r)·x(j) / √width); rows alone get zeros. Keeps x and a for `attendBackward`.
+    private func attend(_ x: UnsafePointer<Float>, _ xStride: Int, _ width: Int,
+                        _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
+        let rows = group.count
+        let kept = keptInput.reserve(max(1, rows * width))
+        keptWidth = width
+        for r in 0..<rows { (kept + r * width).update(from: x + r * xStride, count: width) }
+        for r in 0..<rows { (y + r * yStride).update(repeating: 0, count: width) }
+        weights.removeAll(keepingCapacity: true)
+        weightStart.removeAll(keepingCapacity: true)
+        let scale = 1 / Float(width).squareRoot()
+        for g in size.indices where size[g] > 1 {
+            let rowsOfGroup = members[memberStart[g]..<memberStart[g + 1]]
+            for r in rowsOfGroup {
+                let q = kept + Int(r) * width
+                weightStart.append(weights.count)
+                let first = weights.count
+                var largest = -Float.infinity
+                for j in rowsOfGroup where j != r {
+                    let k = kept + Int(j) * width
+                    var dot: Float = 0
+                    for c in 0..<width { dot += q[c] * k[c] }
+                    weights.append(dot * scale)
+                    largest = max(largest, dot * scale)
+                }
+                var total: Float = 0
+                for w in first..<weights.count { weights[w] = expf(weights[w] - largest); total += weights[w] }
+                let out = y + Int(r) * yStride
+                var w = first
+                for j in rowsOfGroup where j != r {
+                    weights[w] /= total
+                    let a = weights[w], v = kept + Int(j) * width
+                    for c in 0..<width { out[c] += a * v[c] }
+                    w += 1
+                }
+            }
+        }
+    }
+
+    /// The gradient of `attend` with respect to its input, added to `dx`: through the values
+    /// (aᵣⱼ·dy(r) to row j) and through the scores (∂sᵣⱼ = aᵣⱼ(dy(r)·x(j) − Σₖ aᵣₖ dy(r)·x(k)),
+    /// which reaches row r as ∂sᵣⱼ x(j)/√width and row j as ∂sᵣⱼ x(r)/√width).
+    private func attendBackward(_ dy: UnsafePointer<Float>, _ dyStride: Int, _ width: Int,
+                                _ dx: UnsafeMutablePointer<Float>, _ dxStride: Int) {
+        precondition(width == keptWidth, "attendBackward after a forward pass of another width")
+        let kept = keptInput.pointer
+        let scale = 1 / Float(width).squareRoot()
+        var dScores: [Float] = []
+        var n = 0
+        for g in size.indices where size[g] > 1 {
+            let rowsOfGroup = members[memberStart[g]..<memberStart[g + 1]]
+            for r in rowsOfGroup {
+                let first = weightStart[n]
+                n += 1
+                let d = dy + Int(r) * dyStride, q = kept + Int(r) * width
+                dScores.removeAll(keepingCapacity: true)
+                var mean: Float = 0
+                var w = first
+                for j in rowsOfGroup where j != r {
+                    let v = kept + Int(j) * width
+                    var da: Float = 0
+                    for c in 0..<width { da += d[c] * v[c] }
+                    dScores.append(da)
+                    mean += weights[w] * da
+                    w += 1
+                }
+                w = first
+                var k = 0
+                let dq = dx + Int(r) * dxStride
+                for j in rowsOfGroup where j != r {
+                    let a = weights[w]
+                    let ds = a * (dScores[k] - mean) * scale
+                    let v = kept + Int(j) * width, dv = dx + Int(j) * dxStride
+                    for c in 0..<width {
+                        dv[c] += a * d[c] + ds * q[c]
+                        dq[c] += ds * v[c]
+                    }
+                    w += 1
+                    k += 1
+                }
+            }
+        }
     }
 
     /// y(r) (=, or += with `accumulate`) (Σ over r's group of x − x(r)) / (n − 1); rows alone get

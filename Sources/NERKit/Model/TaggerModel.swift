@@ -65,7 +65,7 @@ package final class TaggerModel {
         }
         lstmLayers = layers
         let K = encoder.tags.count
-        contextPools = (config.documentContext ? [DocumentMemory(byWord: true)] : [])
+        contextPools = (config.documentContext ? [DocumentMemory(byWord: true, attention: config.documentAttention)] : [])
             + (config.documentSummary ? [DocumentMemory(byWord: false)] : [])
         outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize * (1 + contextPools.count)])
         outBias = Parameter("output.bias", shape: [K])
