@@ -18,9 +18,10 @@ import Foundation
 ///
 /// With `attention`, a token reads its partners weighted by how alike their states are, softmax
 /// over xᵣ·xⱼ/√width, instead of their plain mean: the memory of Luo et al. with its attention
-/// and without parameters. "Japan" in a line of a results table then reads mostly the other
-/// table lines rather than the headline. The map is no longer linear, so the forward pass keeps
-/// its input and the weights for the backward one.
+/// and without parameters, meant to let "Japan" in a line of a results table read mostly the
+/// other table lines rather than the headline (on CoNLL-2003 it measured the same as the mean;
+/// README, "Document context"). The map is no longer linear, so the forward pass keeps its
+/// input and the weights for the backward one.
 ///
 /// A document is whatever shares a document id among a batch's columns (`Batch.documents`);
 /// the caller keeps a document's sentences in one batch.
@@ -81,8 +82,9 @@ package final class DocumentMemory {
         }
     }
 
-    /// out(r) = (Σ over r's group of input − input(r)) / (rows in the group − 1), or zeros alone;
-    /// `width` floats per row, rows `inStride` and `outStride` floats apart.
+    /// out(r) = (Σ over r's group of input − input(r)) / (rows in the group − 1), or with
+    /// `attention` the softmax-weighted sum over the same rows (`attend`); zeros alone. `width`
+    /// floats per row, rows `inStride` and `outStride` floats apart.
     package func forward(_ input: UnsafePointer<Float>, inStride: Int, width: Int,
                          into out: UnsafeMutablePointer<Float>, outStride: Int) {
         if attention {
@@ -92,9 +94,10 @@ package final class DocumentMemory {
         }
     }
 
-    /// Adds the gradient of the input, given the gradient of `forward`'s output, to `dInput`.
-    /// The memory is a symmetric linear map (row r reads row r' with weight 1/(n−1) exactly when
-    /// r' reads r), so its transpose is itself: backward is the same map applied to the gradient.
+    /// Adds the gradient of the input, given the gradient of `forward`'s output, to `dInput`
+    /// (with `attention`, of the last `forward`'s output). The mean is a symmetric linear map
+    /// (row r reads row r' with weight 1/(n−1) exactly when r' reads r), so its transpose is
+    /// itself: its backward pass is the same map applied to the gradient.
     package func backward(_ dOut: UnsafePointer<Float>, outStride: Int, width: Int,
                           accumulateInto dInput: UnsafeMutablePointer<Float>, inStride: Int) {
         if attention {
