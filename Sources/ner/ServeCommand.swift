@@ -33,8 +33,8 @@ struct ServeCommand: ParsableCommand {
         BATCHING
         One worker owns the model. Whenever it is free it tags everything waiting in one batched \
         pass (up to --batch-tokens), so requests that arrive together are tagged together and a \
-        lone request is tagged at once. While requests are still being received it may wait up \
-        to --batch-wait-ms for them to join.
+        lone request is tagged at once. With --batch-wait-ms it may also wait that long for \
+        requests still being received to join.
 
         ERRORS
         Every error is a JSON body {"error": "..."}: 400 malformed JSON, missing or wrong \
@@ -77,7 +77,7 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .customLong("batch-wait-ms"),
             help: ArgumentHelp("Longest wait for requests being received to join a batch (never for a lone request).", valueName: "ms"))
-    var batchWaitMs = 1.0
+    var batchWaitMs = 0.0
 
     @Option(name: .customLong("max-queue"), help: ArgumentHelp("Most requests waiting for the tagger (503 beyond).", valueName: "n"))
     var maxQueue = 256
