@@ -4,7 +4,7 @@
 # one-sentence POST /v1/tag requests (the sentences of bench/serve_load.sh), each with wrk at
 # concurrency 64 for $RUN_SECONDS on loopback. The difference between the rows is what the
 # tagging path adds to the HTTP floor; wrk's own CPU time is printed too, since it shares the
-# machine. Needs a release build, wrk, /usr/bin/time and python3.
+# machine. Needs a release build, wrk, /usr/bin/time and python3 (bench/serve_common.sh).
 #
 #   bench/serve_floor.sh
 #   RUN_SECONDS=5 bench/serve_floor.sh
@@ -15,26 +15,8 @@ NER=${NER:-.build/release/ner}
 MODEL=${MODEL:-models/default.ner}
 RUN_SECONDS=${RUN_SECONDS:-10}
 
-[ -x "$NER" ] || { echo "no $NER: build it first (swift build -c release --product ner)" >&2; exit 1; }
-if ! command -v wrk > /dev/null || [ ! -x /usr/bin/time ]; then
-    apt-get install -y wrk time > /dev/null 2>&1 || { apt-get update > /dev/null && apt-get install -y wrk time > /dev/null; }
-fi
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-    if [ -n "$server" ] && kill -0 "$server" 2> /dev/null; then kill -TERM "$server"; wait "$server" || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-{ "$NER" tag --model "$MODEL" --format json < data/sample.txt
-  grep -v '^#' data/name-pairs.tsv | cut -f2 | "$NER" tag --model "$MODEL" --format json
-} | python3 -c '
-import json, sys
-with open(sys.argv[1], "w") as out:
-    for line in sys.stdin:
-        out.write(json.loads(line)["text"].replace("\n", " ") + "\n")' "$work/sentences.txt"
+source bench/serve_common.sh
+write_sentences
 
 cat > "$work/health.lua" <<'LUA'
 wrk.method = "GET"
@@ -47,15 +29,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"text": ""}'
 LUA
 
-"$NER" serve --model "$MODEL" --port 0 2> "$work/log" &
-server=$!
-for _ in $(seq 600); do
-    port=$(sed -n 's/.*"message": "listening".*"port": \([0-9]*\).*/\1/p' "$work/log" 2> /dev/null || true)
-    if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/ready" > /dev/null; then break; fi
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "the server did not become ready" >&2; exit 1; }
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server/stat"; }
+start_server floor
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-28s %12s %18s %14s\n" "request" "requests/s" "server CPU/request" "wrk CPU cores"

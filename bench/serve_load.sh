@@ -30,32 +30,10 @@ RUN_SECONDS=${RUN_SECONDS:-15}
 SOAK_SECONDS=${SOAK_SECONDS:-60}
 OVERLOAD_SECONDS=${OVERLOAD_SECONDS:-10}
 
-[ -x "$NER" ] || { echo "no $NER: build it first (swift build -c release --product ner)" >&2; exit 1; }
-command -v python3 > /dev/null || { echo "python3 is needed" >&2; exit 1; }
-if ! command -v wrk > /dev/null || [ ! -x /usr/bin/time ]; then
-    apt-get install -y wrk time > /dev/null 2>&1 || { apt-get update > /dev/null && apt-get install -y wrk time > /dev/null; }
-fi
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-    if [ -n "$server" ] && kill -0 "$server" 2> /dev/null; then kill -TERM "$server"; wait "$server" || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/serve_common.sh
 
 # --- the sentences, and their tokens as the server counts them
-{ "$NER" tag --model "$MODEL" --format json < data/sample.txt
-  grep -v '^#' data/name-pairs.tsv | cut -f2 | "$NER" tag --model "$MODEL" --format json
-} | python3 -c '
-import json, sys
-tokens = 0
-with open(sys.argv[1], "w") as out:
-    for line in sys.stdin:
-        s = json.loads(line)
-        out.write(s["text"].replace("\n", " ") + "\n")
-        tokens += len(s["tokens"])
-print(tokens)' "$work/sentences.txt" > "$work/tokens"
+write_sentences
 sentences=$(wc -l < "$work/sentences.txt")
 tokens_per_sentence=$(awk -v t="$(cat "$work/tokens")" -v s="$sentences" 'BEGIN { printf "%.2f", t / s }')
 echo "sentences: $sentences ($(cat "$work/tokens") tokens, $tokens_per_sentence per sentence)"
@@ -79,20 +57,6 @@ ner_tag_rate() {
     done | sort -n | sed -n 2p
 }
 
-# --- a server, its port read from its "listening" log line. The log goes to a file: through a
-# pipe, a reader that the busy machine does not schedule in time would stall the server.
-start_server() {
-    "$NER" serve --model "$MODEL" --port 0 "${@:2}" 2> "$work/log.$1" &
-    server=$!
-    for _ in $(seq 600); do
-        port=$(sed -n 's/.*"message": "listening".*"port": \([0-9]*\).*/\1/p' "$work/log.$1" 2> /dev/null || true)
-        if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/ready" > /dev/null; then return; fi
-        sleep 0.1
-    done
-    echo "the server did not become ready" >&2
-    exit 1
-}
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server/stat"; }
 rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }
 peak_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }
 tagged_tokens() { curl -sf "http://127.0.0.1:$port/metrics" | awk '/^ner_tokens_tagged_total / { print $2 }'; }
