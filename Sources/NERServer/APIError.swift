@@ -1,4 +1,5 @@
 import Hummingbird
+import NERKit
 
 /// An error answered to the client as `{"error": "message"}` with its HTTP status. `kind` is
 /// the short name counted in `ner_errors_total{kind}` and shown in the access log.
@@ -8,6 +9,9 @@ struct APIError: Error {
     var message: String
     /// Extra response headers (Allow, Retry-After).
     var headers: HTTPFields = [:]
+
+    /// The JSON body of the answer.
+    var body: String { "{\"error\": " + JSONText.quoted(message) + "}\n" }
 
     static func badRequest(_ message: String) -> APIError {
         APIError(status: .badRequest, kind: "bad_request", message: message)

@@ -98,63 +98,81 @@ final class TagBatcher: Service, @unchecked Sendable {
         let job = TagJob(sentences: sentences, deadline: deadline)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[TaggedSentence], Error>) in
-                condition.lock()
-                arriving -= 1
-                let refusal: TagJobFailure? = switch state {
-                case .loading: .notReady
-                case .stopping, .stopped: .shuttingDown
-                case .ready: queued >= configuration.maxQueue ? .queueFull : nil
-                }
-                if let refusal {
-                    if arriving == 0 { condition.broadcast() }
-                    condition.unlock()
-                    continuation.resume(throwing: refusal)
-                    return
-                }
-                job.continuation = continuation
-                queue.append(job)
-                queued += 1
-                metrics.queueDepth.record(queued)
-                condition.broadcast()
-                condition.unlock()
+                enqueue(job) { continuation.resume(with: $0.mapError { $0 as Error }) }
             }
         } onCancel: {
-            fail(job, .cancelled)
+            cancel(job)
         }
+    }
+
+    /// Hands the sentences of one announced request to the worker without a task: `completion`
+    /// is called exactly once, with the tags or a `TagJobFailure`, on the worker's thread, the
+    /// deadline sweep's, or the caller's (refused at once). The job can be `cancel`led.
+    func submit(_ sentences: [[String]], deadline: UInt64, completion: @escaping TagJob.Completion) -> TagJob {
+        let job = TagJob(sentences: sentences, deadline: deadline)
+        enqueue(job, completion: completion)
+        return job
+    }
+
+    /// The client went away: answers `job` with `.cancelled` unless it has been answered.
+    func cancel(_ job: TagJob) {
+        fail(job, .cancelled)
+    }
+
+    private func enqueue(_ job: TagJob, completion: @escaping TagJob.Completion) {
+        condition.lock()
+        arriving -= 1
+        let refusal: TagJobFailure? = switch state {
+        case .loading: .notReady
+        case .stopping, .stopped: .shuttingDown
+        case .ready: queued >= configuration.maxQueue ? .queueFull : nil
+        }
+        if let refusal {
+            if arriving == 0 { condition.broadcast() }
+            condition.unlock()
+            completion(.failure(refusal))
+            return
+        }
+        job.completion = completion
+        queue.append(job)
+        queued += 1
+        metrics.queueDepth.record(queued)
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Answers a job that has not been answered yet with `failure`, taking it out of the queue
     /// if it is still there (a job already being tagged is answered now; its tags are dropped).
     private func fail(_ job: TagJob, _ failure: TagJobFailure) {
         condition.lock()
-        let continuation = take(job)
+        let completion = take(job)
         condition.unlock()
-        continuation?.resume(throwing: failure)
+        completion?(.failure(failure))
     }
 
-    /// The job's continuation if it has not been answered, removing the job from the queue.
+    /// The job's completion if it has not been answered, removing the job from the queue.
     /// Call with the lock held.
-    private func take(_ job: TagJob) -> CheckedContinuation<[TaggedSentence], Error>? {
-        guard let continuation = job.continuation else { return nil }
-        job.continuation = nil
+    private func take(_ job: TagJob) -> TagJob.Completion? {
+        guard let completion = job.completion else { return nil }
+        job.completion = nil
         if let index = queue[head...].firstIndex(where: { $0 === job }) {
             queue[index] = nil
             queued -= 1
             metrics.queueDepth.record(queued)
         }
-        return continuation
+        return completion
     }
 
     /// Answers every job whose deadline has passed with `.timedOut`, waiting or being tagged.
     private func expireOverdueJobs() {
         let now = DispatchTime.now().uptimeNanoseconds
-        var overdue: [CheckedContinuation<[TaggedSentence], Error>] = []
+        var overdue: [TagJob.Completion] = []
         condition.lock()
         for job in inProgress + queue[head...].compactMap({ $0 }) where job.deadline <= now {
-            if let continuation = take(job) { overdue.append(continuation) }
+            if let completion = take(job) { overdue.append(completion) }
         }
         condition.unlock()
-        for continuation in overdue { continuation.resume(throwing: TagJobFailure.timedOut) }
+        for completion in overdue { completion(.failure(.timedOut)) }
     }
 
     private var isStopped: Bool {
@@ -249,20 +267,20 @@ final class TagBatcher: Service, @unchecked Sendable {
             metrics.batchTokens.record(tokens)
             metrics.tokensTagged.increment(by: sentences.reduce(0) { $0 + $1.count })
 
-            var answers: [(CheckedContinuation<[TaggedSentence], Error>, [TaggedSentence])] = []
+            var answers: [(TagJob.Completion, [TaggedSentence])] = []
             var offset = 0
             condition.lock()
             for job in batch {
                 let range = offset..<(offset + job.sentences.count)
                 offset = range.upperBound
-                if let continuation = job.continuation {
-                    job.continuation = nil
-                    answers.append((continuation, Array(results[range])))
+                if let completion = job.completion {
+                    job.completion = nil
+                    answers.append((completion, Array(results[range])))
                 }
             }
             inProgress = []
             condition.unlock()
-            for (continuation, tags) in answers { continuation.resume(returning: tags) }
+            for (completion, tags) in answers { completion(.success(tags)) }
         }
         condition.lock()
         state = .stopped

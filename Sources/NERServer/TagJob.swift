@@ -1,16 +1,18 @@
 import NERKit
 
-/// One request's sentences on their way through the batching worker. Its continuation is resumed
+/// One request's sentences on their way through the batching worker. Its completion is called
 /// exactly once — with the tags, or with why not (deadline passed, client gone) — always taken
 /// under the batcher's lock, by whichever of the worker and the deadline sweep comes first.
 final class TagJob: @unchecked Sendable {
+    typealias Completion = @Sendable (Result<[TaggedSentence], TagJobFailure>) -> Void
+
     /// The model's spellings of every sentence of the request, in order.
     let sentences: [[String]]
     let tokens: Int
     /// When the request must be answered, in `DispatchTime` uptime nanoseconds.
     let deadline: UInt64
-    /// Guarded by the batcher's lock.
-    var continuation: CheckedContinuation<[TaggedSentence], Error>?
+    /// Guarded by the batcher's lock; nil once taken.
+    var completion: Completion?
 
     init(sentences: [[String]], deadline: UInt64) {
         self.sentences = sentences

@@ -48,14 +48,21 @@ public enum TagServer {
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
-        let responder = TagServerResponder(configuration: configuration, batcher: batcher, metrics: metrics)
+        let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics)
         let host = configuration.host
+        let serverName = "ner/\(NERVersion.string)"
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))
+        let server = HTTPServerBuilder { responder in
+            TagHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1)) {
+                TagFastPath(endpoint: endpoint, serverName: serverName, logger: logger)
+            }
+        }
         let app = Application(
-            responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
+            responder: TagServerResponder(endpoint: endpoint),
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: configuration.port),
-                serverName: "ner/\(NERVersion.string)",
+                serverName: serverName,
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             // Started first and so stopped last: requests in flight still get their tags.
             services: [batcher],

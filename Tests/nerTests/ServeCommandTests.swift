@@ -174,6 +174,44 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertLessThan(count, sentences.count * 4, "concurrent requests share batches")
     }
 
+    /// Pipelined requests on one connection are answered in order, whether the event loop answers
+    /// them (an ordinary POST /v1/tag) or Hummingbird does (a query string, another path), and
+    /// the two give the same answer to the same text.
+    func testPipelinedRequestsAreAnsweredInOrderByEitherPath() async throws {
+        let server = try await ServerProcess(["--model", Self.defaultModel], test: self)
+        let a = "Angela Merkel visited Paris.", b = "Barack Obama met the United Nations in New York."
+        let aloneA = try await server.tag(a).body, aloneB = try await server.tag(b).body
+        let requests = [
+            rawRequest("POST", "/v1/tag", body: "{\"text\": \(jsonString(a))}"),
+            rawRequest("GET", "/health"),
+            rawRequest("POST", "/v1/tag?tokens=false", body: "{\"text\": \(jsonString(a))}"),
+            rawRequest("POST", "/v1/tag", body: "{\"text\": \(jsonString(b))}"),
+            rawRequest("POST", "/v1/tag", body: "{\"text\": \"unclosed"),
+            rawRequest("POST", "/v1/tag", body: b, contentType: "text/plain"),
+            rawRequest("GET", "/ready"),
+        ]
+        for _ in 0..<3 {
+            let replies = try pipelined(port: server.port, requests, count: requests.count)
+            XCTAssertEqual(replies.map(\.status), [200, 200, 200, 200, 400, 200, 200])
+            XCTAssertEqual(replies[0].body, aloneA)
+            XCTAssertEqual(replies[1].body, "{\"status\": \"ok\"}\n")
+            XCTAssertEqual(replies[2].body, aloneA, "Hummingbird's answer is the event loop's")
+            XCTAssertEqual(replies[3].body, aloneB)
+            XCTAssertTrue(replies[4].body.contains("malformed JSON"), replies[4].body)
+            XCTAssertEqual(replies[5].body, aloneB)
+            XCTAssertEqual(replies[6].body, "{\"status\": \"ready\"}\n")
+            for reply in replies {
+                XCTAssertEqual(reply.headers["content-type"], "application/json; charset=utf-8")
+                XCTAssertTrue(reply.headers["server"]?.hasPrefix("ner/") ?? false, "\(reply.headers)")
+                XCTAssertTrue(reply.headers["date"]?.hasSuffix(" GMT") ?? false, "\(reply.headers)")
+            }
+        }
+        let log = server.logLines.filter { $0["message"] as? String == "request" && $0["path"] as? String == "/v1/tag" }
+        XCTAssertEqual(log.count, 2 + 3 * 5, "one access log line per request")
+        XCTAssertEqual(log.filter { $0["status"] as? Int == 400 }.count, 3)
+        XCTAssertTrue(log.allSatisfy { $0["hb.request.id"] is String })
+    }
+
     /// The value of an unlabelled metric in Prometheus text, or -1.
     private func metric(_ text: String, _ name: String) -> Double {
         let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }

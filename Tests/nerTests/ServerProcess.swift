@@ -150,3 +150,71 @@ func acceptsConnections(port: Int) -> Bool {
     }
     return result == 0
 }
+
+/// One HTTP/1.1 answer read off a raw connection.
+struct RawReply {
+    var status: Int
+    /// Header names lowercased.
+    var headers: [String: String]
+    var body: String
+}
+
+/// Writes `requests` to one new connection in a single write (pipelined) and reads `count`
+/// answers, each framed by its Content-Length. Fails after 30 s without the answers.
+func pipelined(port: Int, _ requests: [String], count: Int) throws -> [RawReply] {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw NSError(domain: "socket", code: Int(errno)) }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 30, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw NSError(domain: "connect", code: Int(errno)) }
+    let bytes = Array(requests.joined().utf8)
+    var sent = 0
+    while sent < bytes.count {
+        let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { throw NSError(domain: "write", code: Int(errno)) }
+        sent += n
+    }
+    var received: [UInt8] = []
+    var replies: [RawReply] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while replies.count < count {
+        // Parse every complete answer received so far.
+        let separator = Array("\r\n\r\n".utf8)
+        if let end = received.indices.dropLast(3).first(where: { Array(received[$0..<($0 + 4)]) == separator }) {
+            let lines = String(decoding: received[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+            var headers: [String: String] = [:]
+            for line in lines.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            let length = Int(headers["content-length"] ?? "0") ?? 0
+            if received.count >= end + 4 + length {
+                let status = Int(lines[0].split(separator: " ")[1]) ?? 0
+                replies.append(RawReply(status: status, headers: headers,
+                                        body: String(decoding: received[(end + 4)..<(end + 4 + length)], as: UTF8.self)))
+                received.removeFirst(end + 4 + length)
+                continue
+            }
+        }
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0 else { throw NSError(domain: "read: \(replies.count) of \(count) answers; then \(String(decoding: received, as: UTF8.self))", code: Int(errno)) }
+        received += buffer[..<n]
+    }
+    return replies
+}
+
+/// A raw HTTP/1.1 request.
+func rawRequest(_ method: String, _ path: String, body: String = "", contentType: String = "application/json") -> String {
+    let bodyBytes = Array(body.utf8)
+    var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    if method == "POST" { text += "Content-Type: \(contentType)\r\nContent-Length: \(bodyBytes.count)\r\n" }
+    return text + "\r\n" + body
+}
