@@ -18,8 +18,9 @@ import NIOHTTPTypes
 /// It sits in the pipeline after Hummingbird's `HTTPConnectionStateHandler`, which therefore
 /// sees every request and answer (idle timeout, graceful shutdown: a connection is closed only
 /// once its answers are written), and before the channel Hummingbird reads. Requests are answered
-/// in order: while one of ours is being tagged, nothing more is read from the connection; while
-/// one of Hummingbird's is unanswered, every request goes to Hummingbird.
+/// in order: while one of ours is being tagged, what arrives waits (and past a bound, nothing more
+/// is read from the connection); while one of Hummingbird's is unanswered, every request goes to
+/// Hummingbird.
 final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -37,7 +38,7 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case forwarding
         /// The current request is ours and its body is arriving.
         case receiving
-        /// Ours, with the worker: parts that arrive wait in `held`, and nothing more is read.
+        /// Ours, with the worker: parts that arrive wait in `held`.
         case answering
     }
 
@@ -109,13 +110,17 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         return length
     }
 
+    /// Reading goes on while a request is being tagged (stopping and restarting it costs two
+    /// `epoll_ctl` calls a request) until a client that pipelines has `maxHeld` parts waiting.
     func read(context: ChannelHandlerContext) {
-        if state == .answering {
+        if state == .answering && held.count >= Self.maxHeld {
             readHeld = true
         } else {
             context.read()
         }
     }
+
+    private static let maxHeld = 64
 
     func channelInactive(context: ChannelHandlerContext) {
         switch state {

@@ -206,8 +206,12 @@ final class ServeCommandTests: XCTestCase {
                 XCTAssertTrue(reply.headers["date"]?.hasSuffix(" GMT") ?? false, "\(reply.headers)")
             }
         }
+        // More than the fast path holds while tagging (it stops reading until it has caught up).
+        let many = (0..<60).map { i in rawRequest("POST", "/v1/tag", body: "{\"text\": \(jsonString(i % 2 == 0 ? a : b))}") }
+        let manyReplies = try pipelined(port: server.port, many, count: many.count, then: [many[1]])
+        XCTAssertEqual(manyReplies.map(\.body), (0..<60).map { $0 % 2 == 0 ? aloneA : aloneB } + [aloneB])
         let log = server.logLines.filter { $0["message"] as? String == "request" && $0["path"] as? String == "/v1/tag" }
-        XCTAssertEqual(log.count, 2 + 3 * 5, "one access log line per request")
+        XCTAssertEqual(log.count, 2 + 3 * 5 + 61, "one access log line per request")
         XCTAssertEqual(log.filter { $0["status"] as? Int == 400 }.count, 3)
         XCTAssertTrue(log.allSatisfy { $0["hb.request.id"] is String })
     }

@@ -160,8 +160,9 @@ struct RawReply {
 }
 
 /// Writes `requests` to one new connection in a single write (pipelined) and reads `count`
-/// answers, each framed by its Content-Length. Fails after 30 s without the answers.
-func pipelined(port: Int, _ requests: [String], count: Int) throws -> [RawReply] {
+/// answers, each framed by its Content-Length; then, on the same connection, the same for each
+/// of `then`. Fails after 30 s without the answers.
+func pipelined(port: Int, _ requests: [String], count: Int, then more: [String] = []) throws -> [RawReply] {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw NSError(domain: "socket", code: Int(errno)) }
     defer { close(fd) }
@@ -175,17 +176,24 @@ func pipelined(port: Int, _ requests: [String], count: Int) throws -> [RawReply]
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { throw NSError(domain: "connect", code: Int(errno)) }
-    let bytes = Array(requests.joined().utf8)
-    var sent = 0
-    while sent < bytes.count {
-        let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { throw NSError(domain: "write", code: Int(errno)) }
-        sent += n
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw NSError(domain: "write", code: Int(errno)) }
+            sent += n
+        }
     }
+    try send(requests.joined())
     var received: [UInt8] = []
     var replies: [RawReply] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
-    while replies.count < count {
+    var next = more[...]
+    while replies.count < count + more.count {
+        if replies.count >= count + (more.count - next.count), let request = next.popFirst() {
+            try send(request)
+        }
         // Parse every complete answer received so far.
         let separator = Array("\r\n\r\n".utf8)
         if let end = received.indices.dropLast(3).first(where: { Array(received[$0..<($0 + 4)]) == separator }) {
@@ -205,7 +213,7 @@ func pipelined(port: Int, _ requests: [String], count: Int) throws -> [RawReply]
             }
         }
         let n = read(fd, &buffer, buffer.count)
-        guard n > 0 else { throw NSError(domain: "read: \(replies.count) of \(count) answers; then \(String(decoding: received, as: UTF8.self))", code: Int(errno)) }
+        guard n > 0 else { throw NSError(domain: "read: \(replies.count) of \(count + more.count) answers; then \(String(decoding: received, as: UTF8.self))", code: Int(errno)) }
         received += buffer[..<n]
     }
     return replies
