@@ -30,6 +30,7 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private let endpoint: TagEndpoint
     private let serverName: String
     private let logger: Logger
+    private let accessLog: AccessLogBatch
 
     private enum State {
         /// The next part is a request's head.
@@ -52,10 +53,12 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var held = CircularBuffer<HTTPRequestPart>()
     private var readHeld = false
 
-    init(endpoint: TagEndpoint, serverName: String, logger: Logger) {
+    /// `accessLog` is the batch of the connection's event loop.
+    init(endpoint: TagEndpoint, serverName: String, logger: Logger, accessLog: AccessLogBatch) {
         self.endpoint = endpoint
         self.serverName = serverName
         self.logger = logger
+        self.accessLog = accessLog
     }
 
     // MARK: - Inbound
@@ -200,7 +203,10 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         var record = record
         record.status = status.code
         record.nanoseconds = DispatchTime.now().uptimeNanoseconds - started
-        record.write(to: endpoint.metrics, logLevel: logger.logLevel, requestID: RequestID().description)
+        record.count(in: endpoint.metrics)
+        if logger.logLevel <= .info {
+            accessLog.append(record.logLine(requestID: RequestID().description))
+        }
 
         request = nil
         state = .idle

@@ -11,7 +11,8 @@ struct TagHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
 
     let http1: HTTP1Channel
-    let makeFastPath: @Sendable () -> TagFastPath
+    /// The fast path for a connection on an event loop.
+    let makeFastPath: @Sendable (any EventLoop) -> TagFastPath
 
     var responder: Responder { http1.responder }
 
@@ -19,7 +20,7 @@ struct TagHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-            try pipeline.addHandler(makeFastPath(), position: .after(state))
+            try pipeline.addHandler(makeFastPath(channel.eventLoop), position: .after(state))
             return value
         }
     }
