@@ -8,7 +8,9 @@ import NIOCore
 import ServiceLifecycle
 
 /// `ner serve`: the HTTP tagging service. Hummingbird serves HTTP/1.1 on SwiftNIO's event
-/// loops; one `TagBatcher` owns the model and tags requests in batches; swift-service-lifecycle
+/// loops, with `TagFastPath` in each connection's pipeline answering the ordinary
+/// `POST /v1/tag` on the event loop and `TagServerResponder` answering everything else; one
+/// `TagBatcher` owns the model and tags requests in batches; swift-service-lifecycle
 /// starts both and, on SIGTERM or SIGINT, shuts them down in order: the server stops accepting
 /// connections and answers every request in flight (the batcher still tagging), then the
 /// batcher stops. Logs are JSON lines on standard error (`JSONLogHandler`); the first useful one
