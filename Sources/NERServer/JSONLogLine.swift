@@ -54,24 +54,8 @@ struct JSONLogLine {
     /// Ends the line and writes it to standard error whole, with one `write`, so lines from
     /// different threads never interleave.
     consuming func write() {
-        var bytes: [UInt8] = []
-        finish(into: &bytes)
-        Self.writeToStandardError(bytes)
-    }
-
-    /// Ends the line and appends it to `lines`, to be written with others (`AccessLogBatch`).
-    consuming func finish(into lines: inout [UInt8]) {
         bytes += [0x7D, 0x0A]  // "}\n"
-        if lines.isEmpty {
-            lines = bytes
-        } else {
-            lines += bytes
-        }
-    }
-
-    /// Writes whole lines with one `write` (retried until all is written or it fails).
-    static func writeToStandardError(_ lines: [UInt8]) {
-        lines.withUnsafeBytes { buffer in
+        bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {

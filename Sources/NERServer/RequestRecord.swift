@@ -1,8 +1,7 @@
 import Logging
 
 /// What is recorded of every answered request, whichever path answered it: the request metrics
-/// (`ServerMetrics`) and one access log line (written at info level, without a swift-log event:
-/// one per request, so it skips building and sorting metadata),
+/// (`ServerMetrics`) and one access log line,
 ///
 ///     {"time": ..., "level": "info", "message": "request", "error": ..., "hb.request.id": ...,
 ///      "method": "POST", "ms": 0.84, "path": "/v1/tag", "status": 200, "texts": 1, "tokens": 9}
@@ -21,14 +20,11 @@ struct RequestRecord {
     var error: APIError?
 
     /// Counts the request, and its error unless it is `/ready`'s 503 (the answer a probe asks
-    /// for, not an error).
-    func count(in metrics: ServerMetrics) {
+    /// for, not an error), and logs it when `logLevel` lets info through.
+    func write(to metrics: ServerMetrics, logLevel: Logger.Level, requestID: String) {
         metrics.request(path: route, status: status, nanoseconds: Int64(nanoseconds))
         if let error, route != "/ready" { metrics.error(kind: error.kind) }
-    }
-
-    /// The access log line (info level).
-    func logLine(requestID: String) -> JSONLogLine {
+        guard logLevel <= .info else { return }
         var line = JSONLogLine(level: .info, message: "request")
         if let error {
             line.appendKey("error")
@@ -52,6 +48,6 @@ struct RequestRecord {
             line.appendKey("tokens")
             line.appendRaw(String(tokens))
         }
-        return line
+        line.write()
     }
 }

@@ -30,7 +30,6 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private let endpoint: TagEndpoint
     private let serverName: String
     private let logger: Logger
-    private let accessLog: AccessLogBatch
 
     private enum State {
         /// The next part is a request's head.
@@ -53,12 +52,10 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var held = CircularBuffer<HTTPRequestPart>()
     private var readHeld = false
 
-    /// `accessLog` is the batch of the connection's event loop.
-    init(endpoint: TagEndpoint, serverName: String, logger: Logger, accessLog: AccessLogBatch) {
+    init(endpoint: TagEndpoint, serverName: String, logger: Logger) {
         self.endpoint = endpoint
         self.serverName = serverName
         self.logger = logger
-        self.accessLog = accessLog
     }
 
     // MARK: - Inbound
@@ -185,9 +182,16 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Writes an answer, records it, and goes on with what arrived meanwhile.
+    /// Records an answer, writes it, and goes on with what arrived meanwhile. The metrics and
+    /// the access log line come first, as in Hummingbird's path: a client that has its answer
+    /// finds them there.
     private func respond(_ status: HTTPResponse.Status, _ text: String, headers extra: HTTPFields = [:],
                          record: RequestRecord, context: ChannelHandlerContext) {
+        var record = record
+        record.status = status.code
+        record.nanoseconds = DispatchTime.now().uptimeNanoseconds - started
+        record.write(to: endpoint.metrics, logLevel: logger.logLevel, requestID: RequestID().description)
+
         let bytes = context.channel.allocator.buffer(string: text)
         var fields = HTTPFields()
         fields.reserveCapacity(5 + extra.count)
@@ -199,14 +203,6 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(bytes)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-
-        var record = record
-        record.status = status.code
-        record.nanoseconds = DispatchTime.now().uptimeNanoseconds - started
-        record.count(in: endpoint.metrics)
-        if logger.logLevel <= .info {
-            accessLog.append(record.logLine(requestID: RequestID().description))
-        }
 
         request = nil
         state = .idle

@@ -11,8 +11,7 @@ struct TagHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
 
     let http1: HTTP1Channel
-    /// The fast path for a connection on an event loop.
-    let makeFastPath: @Sendable (any EventLoop) -> TagFastPath
+    let makeFastPath: @Sendable () -> TagFastPath
 
     var responder: Responder { http1.responder }
 
@@ -20,7 +19,7 @@ struct TagHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-            try pipeline.addHandler(makeFastPath(channel.eventLoop), position: .after(state))
+            try pipeline.addHandler(makeFastPath(), position: .after(state))
             return value
         }
     }

@@ -54,10 +54,9 @@ public enum TagServer {
         let host = configuration.host
         let serverName = "ner/\(NERVersion.string)"
         let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))
-        let accessLogs = AccessLogBatch.PerEventLoop()
         let server = HTTPServerBuilder { responder in
-            TagHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1)) { loop in
-                TagFastPath(endpoint: endpoint, serverName: serverName, logger: logger, accessLog: accessLogs.batch(for: loop))
+            TagHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1)) {
+                TagFastPath(endpoint: endpoint, serverName: serverName, logger: logger)
             }
         }
         let app = Application(

@@ -52,10 +52,8 @@ struct TagServerResponder: HTTPResponder {
         if request.method == .head { response = response.createHeadResponse() }
         record.status = response.status.code
         record.nanoseconds = DispatchTime.now().uptimeNanoseconds - started
-        record.count(in: endpoint.metrics)
-        if context.logger.logLevel <= .info {
-            record.logLine(requestID: context.logger[metadataKey: "hb.request.id"]?.description ?? RequestID().description).write()
-        }
+        record.write(to: endpoint.metrics, logLevel: context.logger.logLevel,
+                     requestID: context.logger[metadataKey: "hb.request.id"]?.description ?? RequestID().description)
         return response
     }
 
