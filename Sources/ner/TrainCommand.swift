@@ -101,6 +101,10 @@ struct TrainCommand: ParsableCommand {
     var documentSummary = false
     @Flag(name: .customLong("document-attention"), help: "With --document-context: a word's other occurrences are weighted by how alike their states are to its own (attention) instead of equally.")
     var documentAttention = false
+    @Option(name: .customLong("lm-words"), help: ArgumentHelp("The BiLSTM's states also learn to predict the next and the previous word, over the N most frequent training words and one class for the rest (a language-model objective beside the tags, Rei 2017; training only). 0: off.", valueName: "N"))
+    var lmWords = 0
+    @Option(name: .customLong("lm-weight"), help: ArgumentHelp("With --lm-words: the weight of the language-model objective beside the tags' loss.", valueName: "W"))
+    var lmWeight: Float = 0.1
     @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context or --document-summary: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
     var documentDropout: Float = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -149,6 +153,11 @@ struct TrainCommand: ParsableCommand {
         if documentAttention && !documentContext {
             throw ValidationError("--document-attention needs --document-context")
         }
+        guard (0...100_000).contains(lmWords) else { throw ValidationError("--lm-words must be between 0 and 100000, not \(lmWords)") }
+        guard lmWeight.isFinite, lmWeight > 0, lmWeight <= 10 else { throw ValidationError("--lm-weight must be in (0, 10], not \(lmWeight)") }
+        if lmWords > 0 && noBackward {
+            throw ValidationError("--lm-words needs the backward LSTM (not with --no-backward)")
+        }
     }
 
     func run() throws {
@@ -179,6 +188,8 @@ struct TrainCommand: ParsableCommand {
         config.model.documentContext = documentContext
         config.model.documentSummary = documentSummary
         config.model.documentAttention = documentAttention
+        config.model.languageModelWords = lmWords
+        config.model.languageModelWeight = lmWeight
         var t = TrainingOptions()
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = optimizer

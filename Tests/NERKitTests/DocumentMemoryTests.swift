@@ -6,7 +6,9 @@ import XCTest
 final class DocumentMemoryTests: XCTestCase {
     /// Three sentences; "Japan" twice in document 7 and once in document 8, "beat" once per
     /// document, "Syria" twice in one sentence.
-    func batch(_ encoder: FeatureEncoder) -> (Batch, [[String]]) {
+    func batch(_ encoder: FeatureEncoder) -> (Batch, [[String]]) { Self.batch(encoder) }
+
+    static func batch(_ encoder: FeatureEncoder) -> (Batch, [[String]]) {
         let sentences: [([String], Int32)] = [
             (["Japan", "beat", "Syria", "and", "Syria", "lost"], 7),
             (["JAPAN", "won"], 7),
@@ -21,7 +23,10 @@ final class DocumentMemoryTests: XCTestCase {
         return (Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces), sentences.map(\.0))
     }
 
-    func encoder(_ vocabulary: [String]) -> FeatureEncoder {
+    func encoder(_ vocabulary: [String]) -> FeatureEncoder { Self.encoder(vocabulary) }
+
+    /// Tags O, S-LOC and S-ORG; the words and their characters of `vocabulary`.
+    static func encoder(_ vocabulary: [String]) -> FeatureEncoder {
         var words = VocabularyBuilder(), chars = VocabularyBuilder()
         for w in vocabulary { words.count(WordKey.normalize(w)); for c in w.unicodeScalars { chars.count(String(c)) } }
         var tags = Vocabulary(specials: false)

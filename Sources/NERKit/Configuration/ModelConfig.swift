@@ -29,12 +29,17 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// With `documentContext`: a word's other occurrences are weighted by how alike their states
     /// are to its own (attention) instead of equally.
     public var documentAttention = false
+    /// Training only: the BiLSTM's states also predict the next and previous word over the
+    /// this many most frequent training words (`LanguageModelHead`); 0 for none.
+    public var languageModelWords = 0
+    /// The weight of that objective beside the tags' loss.
+    public var languageModelWeight: Float = 0.1
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase, documentContext,
-             documentSummary, documentAttention
+             documentSummary, documentAttention, languageModelWords, languageModelWeight
     }
 
     /// Fields added after the first model files default when absent.
@@ -55,6 +60,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         documentContext = try c.decodeIfPresent(Bool.self, forKey: .documentContext) ?? false
         documentSummary = try c.decodeIfPresent(Bool.self, forKey: .documentSummary) ?? false
         documentAttention = try c.decodeIfPresent(Bool.self, forKey: .documentAttention) ?? false
+        languageModelWords = try c.decodeIfPresent(Int.self, forKey: .languageModelWords) ?? 0
+        languageModelWeight = try c.decodeIfPresent(Float.self, forKey: .languageModelWeight) ?? 0.1
     }
 
     /// Throws unless every size is in the range `ner train` accepts, so that a damaged or

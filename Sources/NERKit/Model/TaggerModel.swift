@@ -21,6 +21,9 @@ package final class TaggerModel {
     /// the other occurrences' states (`config.documentContext`), the mean state of the rest of
     /// the document (`config.documentSummary`).
     private let contextPools: [DocumentMemory]
+    /// Training only: the next and previous word predicted from the last BiLSTM's states
+    /// (`config.languageModelWords`).
+    package let languageModel: LanguageModelHead?
 
     package var tagCount: Int { encoder.tags.count }
     package var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
@@ -70,6 +73,8 @@ package final class TaggerModel {
         outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize * (1 + contextPools.count)])
         outBias = Parameter("output.bias", shape: [K])
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
+        languageModel = config.languageModelWords > 0 && config.bidirectional
+            ? LanguageModelHead(words: config.languageModelWords, hiddenSize: config.hidden) : nil
     }
 
     package var parameters: [Parameter] {
@@ -79,6 +84,7 @@ package final class TaggerModel {
         for l in lstmLayers { p += l.parameters }
         p += [outWeight, outBias]
         if let crf { p += crf.parameters }
+        if let languageModel { p += languageModel.parameters }
         return p
     }
 
@@ -92,6 +98,7 @@ package final class TaggerModel {
         outWeight.initUniform((6 / Float(K + O)).squareRoot(), &rng)
         outBias.fill(0)
         crf?.initialize()
+        languageModel?.initialize(&rng)
     }
 
     /// The arithmetic of the recurrent products when tagging (`predict`); training is float32.
@@ -327,6 +334,12 @@ package final class TaggerModel {
                 pool.backward(dh + (1 + i) * O, outStride: T, width: O, accumulateInto: dStates, inStride: O)
             }
             dh = dStates
+        }
+        if let languageModel {
+            // The states also predict their neighbouring words; dh is [rows × O] here.
+            total += config.languageModelWeight
+                * languageModel.loss(states: bilstm.output.pointer, layout: batch.layout, wordIds: batch.words,
+                                     scale: config.languageModelWeight * scale, dStates: dh)
         }
         // BiLSTM and embeddings.
         let dxp = dx.reserve(rows * D)
