@@ -177,6 +177,33 @@ extension TrainCommandTests {
 }
 
 extension TrainCommandTests {
+    /// `--lm-words` trains the language-model objective beside the tags: the model records it,
+    /// keeps the head's weights, and tags and scores like any other; bad values are usage errors.
+    func testLanguageModelObjectiveEndToEnd() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
+                            "--word-dim", "8", "--threads", "1", "--lm-words", "20", "--lm-weight", "0.05"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let header = try modelHeader(out)
+        XCTAssertTrue(header.contains(#"languageModelWords\":20"#), String(header.prefix(2000)))
+        XCTAssertTrue(header.contains("\"lm.forward.weight\""), "the head's weights are in the model file")
+        let eval = try runNER(["eval", "--model", out, sample])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("FB1"), eval.stdout)
+        let tag = try runNER(["tag", "--model", out], stdin: Data("Teddy Roosevelt was a great President.\n".utf8))
+        XCTAssertEqual(tag.status, 0, tag.stderr)
+        for (arguments, message) in [(["--lm-weight", "0"], "--lm-weight must be in (0, 10], not 0.0"),
+                                     (["--lm-words", "200000"], "--lm-words must be between 0 and 100000, not 200000"),
+                                     (["--lm-words", "5", "--no-backward"], "--lm-words needs the backward LSTM")] {
+            let bad = try runNER(["train", "--train", sample, "--output", out] + arguments)
+            XCTAssertEqual(bad.status, 64, bad.stderr)
+            XCTAssertTrue(bad.stderr.contains(message), bad.stderr)
+        }
+    }
+}
+
+extension TrainCommandTests {
     /// A signal while the corpus or the embeddings are still being read ends `ner train` at once
     /// (there is nothing to save yet): here the embeddings are a FIFO that no one writes, so
     /// reading them never ends.
