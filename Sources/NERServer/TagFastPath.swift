@@ -11,9 +11,10 @@ import NIOHTTPTypes
 ///
 /// Why: through Hummingbird's async responder, a request crosses threads four times (event loop
 /// to the connection's task, task to the batching worker, worker back to the task, task to the
-/// event loop for the write), and at 64 connections on two cores those hops cost as much CPU as
-/// the model. Here the event loop parses and tokenises the request, the worker tags it and hands
-/// the tags straight back to the event loop, which writes the answer: two hops.
+/// event loop for the write). Here the event loop parses and tokenises the request, the worker
+/// tags it and hands the tags straight back to the event loop, which writes the answer: two
+/// hops. A one-sentence request fell from 100 to 77 µs of the server's CPU (`bench/serve_floor.sh`),
+/// the model being about 37 µs of it.
 ///
 /// It sits in the pipeline after Hummingbird's `HTTPConnectionStateHandler`, which therefore
 /// sees every request and answer (idle timeout, graceful shutdown: a connection is closed only
