@@ -138,9 +138,15 @@ func jsonString(_ text: String) -> String {
 /// Whether something accepts TCP connections on 127.0.0.1:`port` (a plain connect, because an
 /// HTTP client retries refused connections until its deadline).
 func acceptsConnections(port: Int) -> Bool {
+    guard let fd = try? connectLoopback(port: port) else { return false }
+    close(fd)
+    return true
+}
+
+/// A TCP socket connected to 127.0.0.1:`port`; the caller closes it.
+func connectLoopback(port: Int) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
+    guard fd >= 0 else { throw NSError(domain: "socket", code: Int(errno)) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -148,7 +154,12 @@ func acceptsConnections(port: Int) -> Bool {
     let result = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    return result == 0
+    guard result == 0 else {
+        let error = NSError(domain: "connect", code: Int(errno))
+        close(fd)
+        throw error
+    }
+    return fd
 }
 
 /// One HTTP/1.1 answer read off a raw connection.
@@ -163,19 +174,10 @@ struct RawReply {
 /// answers, each framed by its Content-Length; then, on the same connection, the same for each
 /// of `then`. Fails after 30 s without the answers.
 func pipelined(port: Int, _ requests: [String], count: Int, then more: [String] = []) throws -> [RawReply] {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw NSError(domain: "socket", code: Int(errno)) }
+    let fd = try connectLoopback(port: port)
     defer { close(fd) }
     var timeout = timeval(tv_sec: 30, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw NSError(domain: "connect", code: Int(errno)) }
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         var sent = 0
