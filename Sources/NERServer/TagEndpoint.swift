@@ -37,9 +37,7 @@ struct TagEndpoint: Sendable {
 
     /// 503 while the model loads or the server stops.
     func notReady() -> APIError {
-        batcher.readiness == .stopping
-            ? APIError.unavailable(kind: "shutting_down", "the server is shutting down", retryAfterSeconds: 1)
-            : APIError.unavailable(kind: "not_ready", "the model is still loading", retryAfterSeconds: 1)
+        apiError(batcher.readiness == .stopping ? .shuttingDown : .notReady)
     }
 
     /// The answer to a request the worker did not tag.
