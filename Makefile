@@ -10,7 +10,7 @@ build: deps
 demo: build
 	.build/release/ner tag < data/sample.txt
 
-# The end-to-end tests that need release speed (100 MB inputs) run the release binary; then
+# The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run; then
 # the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
 # (Examples/TagSentence), NERKit's DocC documentation, ner under ThreadSanitizer (tag, serve and
 # train end to end), and a short run of every fuzz target.

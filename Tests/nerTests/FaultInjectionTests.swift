@@ -90,7 +90,7 @@ final class FaultInjectionTests: XCTestCase {
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
             let process = Process()
-            process.executableURL = productsDirectory.appendingPathComponent("ner")
+            process.executableURL = nerExecutable
             process.arguments = ["tag", "--model", model, "--input", "jsonl", "--threads", "1", input.path]
             process.standardOutput = try FileHandle(forWritingTo: output)
             process.standardError = try FileHandle(forWritingTo: errors)

@@ -17,6 +17,22 @@ var productsDirectory: URL {
     return Bundle.main.bundleURL
 }
 
+/// The `ner` the end-to-end tests run: the release build named by NER_RELEASE_BINARY (`make
+/// test` sets it; it is the binary users run, and the one numeric code is built for), else the
+/// build beside the test bundle (`.build/debug/ner`; the sanitizer builds' own under
+/// `make sanitize`).
+var nerExecutable: URL {
+    if nerIsReleaseBuild, let path = ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] {
+        return URL(fileURLWithPath: path)
+    }
+    return productsDirectory.appendingPathComponent("ner")
+}
+
+/// Whether `nerExecutable` is the release build (what some tests' timings depend on).
+var nerIsReleaseBuild: Bool {
+    !(ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] ?? "").isEmpty
+}
+
 /// The repository root (for `data/` and `models/`), found from this source file's path.
 var repositoryRoot: URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -28,7 +44,7 @@ var repositoryRoot: URL {
 func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil, stdoutPath: String? = nil,
             environment: [String: String]? = nil) throws -> ProcessResult {
     let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("ner")
+    process.executableURL = nerExecutable
     process.arguments = arguments
     if let environment {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

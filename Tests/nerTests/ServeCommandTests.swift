@@ -210,8 +210,9 @@ final class ServeCommandTests: XCTestCase {
         let many = (0..<60).map { i in rawRequest("POST", "/v1/tag", body: "{\"text\": \(jsonString(i % 2 == 0 ? a : b))}") }
         let manyReplies = try pipelined(port: server.port, many, count: many.count, then: [many[1]])
         XCTAssertEqual(manyReplies.map(\.body), (0..<60).map { $0 % 2 == 0 ? aloneA : aloneB } + [aloneB])
-        let log = server.logLines.filter { $0["message"] as? String == "request" && $0["path"] as? String == "/v1/tag" }
-        XCTAssertEqual(log.count, 2 + 3 * 5 + 61, "one access log line per request")
+        let expected = 2 + 3 * 5 + 61
+        let log = server.logLines(atLeast: expected) { $0["message"] as? String == "request" && $0["path"] as? String == "/v1/tag" }
+        XCTAssertEqual(log.count, expected, "one access log line per request")
         XCTAssertEqual(log.filter { $0["status"] as? Int == 400 }.count, 3)
         XCTAssertTrue(log.allSatisfy { $0["hb.request.id"] is String })
     }
@@ -311,10 +312,11 @@ final class ServeCommandTests: XCTestCase {
     }
 
     func testSlowRequestTimesOutWith504() async throws {
-        let server = try await ServerProcess(["--model", Self.defaultModel, "--timeout", "0.05"], test: self)
-        // Tokenising and tagging 600 tokens takes longer than 50 ms, even in a release build.
-        let long = String(repeating: "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. ", count: 60)
-        assertError(try await server.tag(long), 504, "not answered within 0.05 s")
+        let server = try await ServerProcess(["--model", Self.defaultModel, "--timeout", "0.02"], test: self)
+        // 40,000 tokens (220 KB): tagging them takes about 0.2 s in a release build, ten times
+        // the deadline, and far longer in a debug build.
+        let long = String(repeating: "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. ", count: 4000)
+        assertError(try await server.tag(long), 504, "not answered within 0.02 s")
         // Once the worker is done with it, short requests are answered again.
         var status = 0
         for _ in 0..<200 where status != 200 {
@@ -332,7 +334,9 @@ final class ServeCommandTests: XCTestCase {
         for signal in [SIGTERM, SIGINT] {
             // Each request its own batch (--batch-tokens), so requests wait while one is tagged.
             let server = try await ServerProcess(["--model", Self.defaultModel, "--batch-tokens", "100"], test: self)
-            let long = String(repeating: "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. ", count: 8)
+            // Long enough that five requests are still waiting when the signal comes: 80 tokens
+            // take a debug build tens of milliseconds, 10,000 take a release build as long.
+            let long = String(repeating: "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. ", count: nerIsReleaseBuild ? 1000 : 8)
             let inFlight = Task {
                 try await withThrowingTaskGroup(of: ServerProcess.Reply.self) { group in
                     for _ in 0..<6 { group.addTask { try await server.tag(long) } }

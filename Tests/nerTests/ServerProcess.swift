@@ -16,7 +16,7 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts `ner serve` with `arguments` and waits until it is listening and ready.
     init(_ arguments: [String], test: XCTestCase, ready: Bool = true) async throws {
-        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.executableURL = nerExecutable
         process.arguments = ["serve", "--port", "0"] + arguments
         let errPipe = Pipe()
         process.standardError = errPipe
@@ -56,6 +56,24 @@ final class ServerProcess: @unchecked Sendable {
     var logLines: [[String: Any]] {
         stderr.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+
+    /// The log lines that satisfy `isIncluded`, once there are at least `count` of them (or after
+    /// 10 s, to let the caller's assertion say what is missing). The server writes a request's line
+    /// before its answer, but this process reads stderr on another thread, so a line can still be
+    /// on its way here when the answer has arrived.
+    func logLines(atLeast count: Int, where isIncluded: ([String: Any]) -> Bool) -> [[String: Any]] {
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while true {
+            let lines = logLines.filter(isIncluded)
+            condition.lock()
+            let closed = stderrClosed
+            condition.unlock()
+            if lines.count >= count || closed || Date() >= deadline { return lines }
+            condition.lock()
+            _ = condition.wait(until: min(deadline, Date(timeIntervalSinceNow: 0.05)))
+            condition.unlock()
         }
     }
 

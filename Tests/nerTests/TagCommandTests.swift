@@ -395,7 +395,7 @@ final class TagCommandTests: XCTestCase {
     /// stays open, then finishes.
     private func assertAnswersBeforeInputEnds(_ arguments: [String], first: String, expected: String) throws {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.executableURL = nerExecutable
         process.arguments = ["tag", "--model", try model()] + arguments
         let inPipe = Pipe(), outPipe = Pipe()
         process.standardInput = inPipe

@@ -318,7 +318,7 @@ final class TagRecordCommandTests: XCTestCase {
 
     func testOutputStartsBeforeTheInputEnds() throws {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.executableURL = nerExecutable
         process.arguments = ["tag", "--model", try XCTUnwrap(Self.trainedModel), "--input", "jsonl"]
         let inPipe = Pipe(), outPipe = Pipe()
         process.standardInput = inPipe

@@ -85,7 +85,7 @@ final class TokenizeCommandTests: XCTestCase {
     /// The first paragraph's sentences are printed while standard input is still open.
     func testStreamsParagraphBeforeInputEnds() throws {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.executableURL = nerExecutable
         process.arguments = ["tokenize"]
         let inPipe = Pipe(), outPipe = Pipe()
         process.standardInput = inPipe

@@ -7,7 +7,7 @@ final class TrainCommandTests: XCTestCase {
     /// A tiny training run of 500 epochs writing `out`, started in the background (stderr dropped).
     func startLongTraining(_ out: String) throws -> Process {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.executableURL = nerExecutable
         process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "500",
                              "--patience", "500", "--hidden", "8", "--word-dim", "8", "--threads", "1", "--average", "0"]
         process.standardError = FileHandle.nullDevice
@@ -80,7 +80,7 @@ final class TrainCommandTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let out = dir.appendingPathComponent("m.ner").path
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("ner")
+        process.executableURL = nerExecutable
         process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "500",
                              "--patience", "500", "--hidden", "8", "--word-dim", "8", "--threads", "1"]
         let err = Pipe()
@@ -214,7 +214,7 @@ extension TrainCommandTests {
         let out = dir.appendingPathComponent("m.ner").path
         for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
             let process = Process()
-            process.executableURL = productsDirectory.appendingPathComponent("ner")
+            process.executableURL = nerExecutable
             process.arguments = ["train", "--train", sample, "--dev", sample, "--output", out, "--embeddings", fifo, "--epochs", "1"]
             let err = Pipe()
             process.standardError = err
