@@ -112,6 +112,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("keep-last"), help: "Keep the model of the last epoch instead of the one with the best dev F1 (for a final model trained on train and dev with the epoch count chosen on dev).")
     var keepLast = false
     @Flag(help: "Continue from OUTPUT.checkpoint.") var resume = false
+    @Option(name: .customLong("fork-seed"), help: ArgumentHelp("With --resume: continue with this seed instead of the checkpoint's, so that several runs branch from one checkpoint.", valueName: "n"))
+    var forkSeed: UInt64?
     @OptionGroup var corpus: CorpusOptions
 
     func validate() throws {
@@ -171,6 +173,7 @@ struct TrainCommand: ParsableCommand {
         config.output = output
         config.columns = corpus.columns
         config.resume = resume
+        config.forkSeed = forkSeed
         config.singletonUnknownRate = unkReplace
         config.wordUnknownRate = wordDropout
         config.keepLastEpoch = keepLast

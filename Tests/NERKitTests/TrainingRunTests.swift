@@ -117,6 +117,32 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(try weights(straight.output), try weights(interrupted.output))
     }
 
+    /// `forkSeed` branches runs from one checkpoint: the same fork seed gives the same weights,
+    /// another seed (or none) other weights, and the branch's model records its seed.
+    func testForkSeedBranchesFromACheckpoint() throws {
+        let dir = try tempDir()
+        let trunk = config(dir, name: "trunk.ner", epochs: 1)
+        _ = try TrainingRun(config: trunk) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        func branch(_ name: String, fork: UInt64?) throws -> [String: [Float]] {
+            var c = config(dir, name: name, epochs: 2)
+            try FileManager.default.copyItem(atPath: trunk.checkpointPath, toPath: c.checkpointPath)
+            c.resume = true
+            c.forkSeed = fork
+            c.keepLastEpoch = true
+            var log: [String] = []
+            XCTAssertEqual(try TrainingRun(config: c) { log.append($0) }.run(progress: { _ in }, shouldStop: { false }).epochs, 2)
+            XCTAssertTrue(log.contains { $0.hasPrefix("resuming from") }, "\(log)")
+            XCTAssertEqual(try ModelFile.load(c.output).provenance.training?.seed, fork ?? trunk.training.seed)
+            return try weights(c.output)
+        }
+        let plain = try branch("plain.ner", fork: nil)
+        let five = try branch("five.ner", fork: 5), fiveAgain = try branch("five-again.ner", fork: 5)
+        let six = try branch("six.ner", fork: 6)
+        XCTAssertEqual(five, fiveAgain)
+        XCTAssertNotEqual(five, plain)
+        XCTAssertNotEqual(five, six)
+    }
+
     func testResumeRefusesACheckpointOfOtherTrainingData() throws {
         let dir = try tempDir()
         let c = config(dir, epochs: 1)

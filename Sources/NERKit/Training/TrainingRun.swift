@@ -14,6 +14,9 @@ public struct TrainingRunConfig: Sendable {
     public var vocabulary = VocabularyOptions()
     public var columns = CoNLLColumns()
     public var resume = false
+    /// With `resume`: go on with this seed instead of the checkpoint's (data order, dropout,
+    /// augmentation draws), so that several runs branch from one checkpoint.
+    public var forkSeed: UInt64?
     public var halfPrecisionEmbeddings = true
     public var freezeEmbeddings = false
     public var singletonUnknownRate: Float = 0.5
@@ -114,9 +117,15 @@ public final class TrainingRun {
             }
             resumedState = state
             options = saved
+            if let fork = config.forkSeed {
+                options.seed = fork
+                resumedState?.rngState = SeededRandom(seed: fork &+ 17).state
+            }
             options.epochs = config.training.epochs
             options.threads = config.training.threads
             provenance = loaded.provenance
+            // A branch records the seed it went on with (the trunk's is in its own model file).
+            if config.forkSeed != nil { provenance.training = options }
             for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") || name.hasPrefix("average.") { optimizerState[name] = t.floats }
             log("resuming from \(config.checkpointPath): \(state.epoch) epochs done, best dev F1 \(String(format: "%.2f", max(state.bestF1, 0)))")
         } else {
