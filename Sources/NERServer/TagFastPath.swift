@@ -52,6 +52,11 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var job: TagJob?
     private var held = CircularBuffer<HTTPRequestPart>()
     private var readHeld = false
+    /// A decoding error (a malformed request) that came while a request of ours was unanswered
+    /// or parts waited: passed on (Hummingbird answers 400 and closes the connection) only after
+    /// them, so that it neither overtakes their answers nor closes the connection before they are
+    /// written.
+    private var heldError: (any Error)?
 
     init(endpoint: TagEndpoint, serverName: String, logger: Logger) {
         self.endpoint = endpoint
@@ -122,6 +127,15 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private static let maxHeld = 64
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if state == .answering || !held.isEmpty || heldError != nil {
+            // The decoder goes on reporting input after its first error; the first one counts.
+            if heldError == nil { heldError = error }
+        } else {
+            context.fireErrorCaught(error)
+        }
+    }
 
     func channelInactive(context: ChannelHandlerContext) {
         switch state {
@@ -213,6 +227,10 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             }
             // Hummingbird's channel hands on what it has read at the end of a read.
             context.fireChannelReadComplete()
+        }
+        if state != .answering && held.isEmpty, let error = heldError {
+            heldError = nil
+            context.fireErrorCaught(error)
         }
         if state != .answering && readHeld {
             readHeld = false

@@ -217,6 +217,27 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(log.allSatisfy { $0["hb.request.id"] is String })
     }
 
+    /// A malformed request pipelined behind requests still being answered is answered 400 after
+    /// them, and only then is the connection closed: the answers before it are neither overtaken
+    /// nor lost. (The decoder reports the error at once, while the first request is still with
+    /// the tagging worker.)
+    func testMalformedRequestIsAnsweredAfterThePipelinedRequestsBeforeIt() async throws {
+        let server = try await ServerProcess(["--model", Self.defaultModel], test: self)
+        let long = String(repeating: "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. ", count: 200)
+        let alone = try await server.tag(long).body
+        for garbage in ["NOT HTTP AT ALL\r\n\r\n", "POST /v1/tag HTTP/1.1\r\nContent-Length: x\r\n\r\n"] {
+            for middle in [[], [rawRequest("GET", "/health")]] {
+                let requests = [rawRequest("POST", "/v1/tag", body: "{\"text\": \(jsonString(long))}")] + middle + [garbage]
+                let replies = try pipelined(port: server.port, requests, count: requests.count, expectClose: true)
+                XCTAssertEqual(replies.map(\.status), [200] + middle.map { _ in 200 } + [400], "\(garbage.debugDescription)")
+                XCTAssertEqual(replies.first?.body, alone)
+                XCTAssertEqual(replies.last?.headers["connection"], "close")
+            }
+        }
+        let after = try await server.tag("Paris")
+        XCTAssertEqual(after.status, 200)
+    }
+
     /// The value of an unlabelled metric in Prometheus text, or -1.
     private func metric(_ text: String, _ name: String) -> Double {
         let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }

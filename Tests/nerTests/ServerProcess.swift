@@ -190,8 +190,9 @@ struct RawReply {
 
 /// Writes `requests` to one new connection in a single write (pipelined) and reads `count`
 /// answers, each framed by its Content-Length; then, on the same connection, the same for each
-/// of `then`. Fails after 30 s without the answers.
-func pipelined(port: Int, _ requests: [String], count: Int, then more: [String] = []) throws -> [RawReply] {
+/// of `then`. Fails after 30 s without the answers. With `expectClose`, fails unless the server
+/// then closes the connection with nothing more written.
+func pipelined(port: Int, _ requests: [String], count: Int, then more: [String] = [], expectClose: Bool = false) throws -> [RawReply] {
     let fd = try connectLoopback(port: port)
     defer { close(fd) }
     var timeout = timeval(tv_sec: 30, tv_usec: 0)
@@ -235,6 +236,12 @@ func pipelined(port: Int, _ requests: [String], count: Int, then more: [String] 
         let n = read(fd, &buffer, buffer.count)
         guard n > 0 else { throw NSError(domain: "read: \(replies.count) of \(count + more.count) answers; then \(String(decoding: received, as: UTF8.self))", code: Int(errno)) }
         received += buffer[..<n]
+    }
+    if expectClose {
+        let n = read(fd, &buffer, buffer.count)
+        guard n == 0, received.isEmpty else {
+            throw NSError(domain: "expected the connection closed; read \(n) bytes after \(String(decoding: received, as: UTF8.self))", code: Int(errno))
+        }
     }
     return replies
 }
