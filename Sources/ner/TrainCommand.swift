@@ -160,6 +160,7 @@ struct TrainCommand: ParsableCommand {
         if lmWords > 0 && noBackward {
             throw ValidationError("--lm-words needs the backward LSTM (not with --no-backward)")
         }
+        if forkSeed != nil && !resume { throw ValidationError("--fork-seed needs --resume (it branches from a checkpoint)") }
     }
 
     func run() throws {
