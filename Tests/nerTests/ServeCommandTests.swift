@@ -238,6 +238,45 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(after.status, 200)
     }
 
+    /// Random mixes of every kind of request, pipelined, some ending in bytes that are not HTTP:
+    /// every request before the garbage is answered, in order, with the answer it gets alone,
+    /// then a 400 and the close; the server stays up throughout. (Seeded, so a failure repeats.)
+    func testRandomPipelinedMixesAreAnsweredInOrder() async throws {
+        let server = try await ServerProcess(["--model", Self.defaultModel], test: self)
+        let long = String(repeating: "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. ", count: 100)
+        // (request, status, body it must have or nil)
+        var kinds: [(String, Int, String?)] = []
+        for text in ["Paris", "Barack Obama met the United Nations in New York.", long] {
+            let body = "{\"text\": \(jsonString(text))}"
+            kinds.append((rawRequest("POST", "/v1/tag", body: body), 200, try await server.post(json: body).body))
+        }
+        kinds.append((rawRequest("POST", "/v1/tag?tokens=false", body: "{\"text\": \"Paris\"}"), 200, nil))
+        kinds.append((rawRequest("POST", "/v1/tag", body: "{\"text\": \"unclosed"), 400, nil))
+        kinds.append((rawRequest("POST", "/v1/tag", body: "Paris", contentType: "text/plain"), 200, nil))
+        kinds.append((rawRequest("GET", "/health"), 200, "{\"status\": \"ok\"}\n"))
+        kinds.append((rawRequest("GET", "/nowhere"), 404, nil))
+        kinds.append((rawRequest("GET", "/v1/tag"), 405, nil))
+        let garbage = ["NOT HTTP AT ALL\r\n\r\n", "POST /v1/tag HTTP/1.1\r\nContent-Length: x\r\n\r\n", "GET / HTTP/9.9\r\n\r\n"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for round in 0..<40 {
+            let chosen = (0...random(8)).map { _ in kinds[random(kinds.count)] }
+            let broken = random(3) == 0
+            let requests = chosen.map(\.0) + (broken ? [garbage[random(garbage.count)]] : [])
+            let replies = try pipelined(port: server.port, requests, count: requests.count, expectClose: broken)
+            XCTAssertEqual(replies.map(\.status), chosen.map(\.1) + (broken ? [400] : []), "round \(round)")
+            for (reply, kind) in zip(replies, chosen) where kind.2 != nil {
+                XCTAssertEqual(reply.body, kind.2, "round \(round)")
+            }
+        }
+        XCTAssertTrue(server.process.isRunning)
+        let after = try await server.tag("Paris")
+        XCTAssertEqual(after.status, 200)
+    }
+
     /// The value of an unlabelled metric in Prometheus text, or -1.
     private func metric(_ text: String, _ name: String) -> Double {
         let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
