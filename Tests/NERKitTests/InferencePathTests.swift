@@ -9,7 +9,7 @@ final class InferencePathTests: XCTestCase {
     /// sentences of different lengths (padding in the packed layout).
     func model(hidden: Int, layers: Int = 1, bidirectional: Bool = true, crf: Bool = true,
                char: ModelConfig.CharEncoderKind = .cnn, seed: UInt64 = 3, documentContext: Bool = false,
-               documentSummary: Bool = false) -> (TaggerModel, Batch) {
+               documentSummary: Bool = false, documentAttention: Bool = false) -> (TaggerModel, Batch) {
         let sentences: [[String]] = [
             ["Maria", "Lopez", "flew", "to", "Lisbon", "on", "Monday", "."],
             ["The", "Zorblat", "Institute", "said", "so"],
@@ -28,6 +28,7 @@ final class InferencePathTests: XCTestCase {
         config.bidirectional = bidirectional; config.layers = layers; config.dropout = 0.5
         config.documentContext = documentContext
         config.documentSummary = documentSummary
+        config.documentAttention = documentAttention
         let model = TaggerModel(config: config, encoder: encoder)
         model.initialize(seed: seed)
         var rng = SeededRandom(seed: seed)
@@ -96,6 +97,9 @@ final class InferencePathTests: XCTestCase {
             ("document context, two layers, softmax", model(hidden: 5, layers: 2, crf: false, documentContext: true)),
             ("document summary", model(hidden: 6, documentSummary: true)),
             ("document context and summary", model(hidden: 5, crf: false, documentContext: true, documentSummary: true)),
+            // Attention is not linear in the states: inference pools states, not scores.
+            ("document context with attention", model(hidden: 6, documentContext: true, documentAttention: true)),
+            ("document attention and summary", model(hidden: 5, documentContext: true, documentSummary: true, documentAttention: true)),
         ]
         for (label, (m, batch)) in cases { assertSame(m, batch, label) }
     }
