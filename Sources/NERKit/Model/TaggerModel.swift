@@ -258,12 +258,16 @@ package final class TaggerModel {
         for r in 0..<rows { (e + r * K).update(from: outBias.value, count: K) }
         if !inferOutWeightReady { packOutWeight() }
         if poolsScores {
-            let W = K * (1 + contextPools.count)
+            let W = K * (1 + contextPools.count), B = batch.layout.batch, O = bilstm.outputSize
             let z = blockScores.reserve(rows * W)
-            RowsProduct.multiply(m: rows, h, inferOutWeight, z)
-            for r in 0..<rows {
-                let src = z + r * W, dst = e + r * K
-                for k in 0..<K { dst[k] += src[k] }
+            // The live rows of each step only: a batch of whole documents pads every sentence to
+            // its longest, and padding rows are never read (nor pooled: they belong to no group).
+            for (t, live) in batch.layout.active.enumerated() where live > 0 {
+                RowsProduct.multiply(m: live, h + t * B * O, inferOutWeight, z + t * B * W)
+                for r in (t * B)..<(t * B + live) {
+                    let src = z + r * W, dst = e + r * K
+                    for k in 0..<K { dst[k] += src[k] }
+                }
             }
             let pooled = pooledScores.reserve(rows * K)
             for (i, pool) in contextPools.enumerated() {
