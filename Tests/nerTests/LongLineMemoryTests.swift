@@ -9,7 +9,9 @@ final class LongLineMemoryTests: XCTestCase {
     /// Streams `megabytes` of one line made of `word(i)` joined by spaces into `ner arguments` and
     /// returns (exit status, peak RSS in MB, bytes of output), measured by a Python parent
     /// (getrusage of its only child).
-    private func run(_ arguments: [String], megabytes: Int, longWords: Bool) throws -> (Int32, Int, Int) {
+    /// With `sentences`, the words come in sentences of 20 ending in "." and never a blank line:
+    /// one endless paragraph.
+    private func run(_ arguments: [String], megabytes: Int, longWords: Bool, sentences: Bool = false) throws -> (Int32, Int, Int) {
         guard let binary = ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] else {
             throw XCTSkip("set NER_RELEASE_BINARY to the release build of ner (make test does)")
         }
@@ -30,7 +32,8 @@ final class LongLineMemoryTests: XCTestCase {
                 words = [(chr(97 + i % 26) * 999 + "s") for i in range(200)]
             else:
                 words = ["word%d" % i for i in range(1000)]
-            chunk = (" ".join(words[i % len(words)] for i in range(20000)) + " ").encode()
+            sentences = \(sentences ? "True" : "False")
+            chunk = (" ".join(words[i % len(words)] + (" ." if sentences and i % 20 == 19 else "") for i in range(20000)) + " ").encode()
             total = 0
             while total < \(megabytes) * 1024 * 1024:
                 p.stdin.write(chunk); total += len(chunk)
@@ -55,6 +58,27 @@ final class LongLineMemoryTests: XCTestCase {
         XCTAssertEqual(status, 0)
         XCTAssertGreaterThan(output, 100 << 20, "every token came out")
         XCTAssertLessThan(peak, 250, "peak RSS \(peak) MB for a 100 MB line")
+    }
+
+    /// A model with document context holds a document back until it is complete; an endless
+    /// paragraph is still cut into documents of at most 256 sentences, and a line without a
+    /// sentence end into pieces, so its memory is bounded too.
+    func testDocumentContextModelTagsEndlessInputInBoundedMemory() throws {
+        guard ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] != nil else {
+            throw XCTSkip("set NER_RELEASE_BINARY to the release build of ner (make test does)")
+        }
+        let dir = try temporaryDirectory(self)
+        let model = dir.appendingPathComponent("document.ner").path
+        let sample = repositoryRoot.appendingPathComponent("data/sample.conll").path
+        let trained = try runNER(["train", "--train", sample, "--dev", sample, "--output", model, "--epochs", "2",
+                                  "--hidden", "16", "--word-dim", "16", "--threads", "1", "--document-context"])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        for (sentences, longWords) in [(true, false), (false, true)] {
+            let (status, peak, output) = try run(["tag", "--model", model], megabytes: 50, longWords: longWords, sentences: sentences)
+            XCTAssertEqual(status, 0)
+            XCTAssertGreaterThan(output, 50 << 20, "every token came out")
+            XCTAssertLessThan(peak, 300, "peak RSS \(peak) MB for 50 MB of \(sentences ? "sentences without a blank line" : "one line")")
+        }
     }
 
     func testTagAHundredMegabyteLineInBoundedMemory() throws {
