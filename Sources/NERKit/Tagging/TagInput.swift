@@ -47,7 +47,7 @@ package enum TagInputOpener {
             }
             // Paragraphs and lines are cut at 256 KB: a paragraph is tokenised whole, which costs
             // tens of bytes per input byte until it is tagged. From 1 MB, this took the peak of
-            // `ner tag` over a 55 MB line from 213 to 108 MB (as token lines, 139 to 89 MB) at the
+            // `ner tag` over a 55 MB line from 208 to 105 MiB (as token lines, 135 to 87 MiB) at the
             // same speed; text made of shorter paragraphs is read as before.
             let reader = ParagraphReader(fileDescriptor: fd, path: path ?? "<stdin>",
                                          maxParagraphBytes: format == .tokens || interactive ? 1 : 1 << 18, maxLineBytes: 1 << 18)
