@@ -79,8 +79,6 @@ package final class TaggerModel {
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
         languageModel = config.languageModelWords > 0 && config.bidirectional
             ? LanguageModelHead(words: config.languageModelWords, hiddenSize: config.hidden) : nil
-        // Inference that pools scores reads the last layer's live rows only.
-        if poolsScores { lstmLayers[lstmLayers.count - 1].infersZeroPadding = false }
     }
 
     package var parameters: [Parameter] {
