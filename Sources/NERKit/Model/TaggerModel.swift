@@ -194,7 +194,7 @@ package final class TaggerModel {
     /// means (no attention), which are linear, so the output layer's share of a pooled state,
     /// W·mean(h), is the mean of the rows' own W·h. Pooling rows of K scores instead of rows of
     /// O states, and not building the [h | pooled h] rows at all, took the memory model's
-    /// `ner tag` over CoNLL-2003 from 1.74 to 1.35 s and 154 to 125 MiB peak (README, "Document context").
+    /// `ner tag` over CoNLL-2003 as token lines from 2.86 to 2.15 s (README, "Document context").
     private var poolsScores: Bool { !contextPools.isEmpty && !contextPools.contains { $0.attention } }
 
     /// Packs the output weights for `RowsProduct`: as Wᵀ ([T × K]); with `poolsScores`, as the
