@@ -12,7 +12,7 @@ final class LongLineMemoryTests: XCTestCase {
     /// With `sentences`, the words come in sentences of 20 ending in "." and never a blank line:
     /// one endless paragraph.
     private func run(_ arguments: [String], megabytes: Int, longWords: Bool, sentences: Bool = false) throws -> (Int32, Int, Int) {
-        guard let binary = ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] else {
+        guard let binary = releaseBinary else {
             throw XCTSkip("set NER_RELEASE_BINARY to the release build of ner (make test does)")
         }
         let script = """
@@ -64,7 +64,7 @@ final class LongLineMemoryTests: XCTestCase {
     /// paragraph is still cut into documents of at most 256 sentences, and a line without a
     /// sentence end into pieces, so its memory is bounded too.
     func testDocumentContextModelTagsEndlessInputInBoundedMemory() throws {
-        guard ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] != nil else {
+        guard nerIsReleaseBuild else {
             throw XCTSkip("set NER_RELEASE_BINARY to the release build of ner (make test does)")
         }
         let dir = try temporaryDirectory(self)

@@ -17,21 +17,18 @@ var productsDirectory: URL {
     return Bundle.main.bundleURL
 }
 
-/// The `ner` the end-to-end tests run: the release build named by NER_RELEASE_BINARY (`make
-/// test` sets it; it is the binary users run, and the one numeric code is built for), else the
-/// build beside the test bundle (`.build/debug/ner`; the sanitizer builds' own under
-/// `make sanitize`).
+/// The release build named by NER_RELEASE_BINARY (`make test` sets it; it is the binary users
+/// run, and the one numeric code is built for), if any.
+let releaseBinary: String? = ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
+
+/// The `ner` the end-to-end tests run: `releaseBinary`, else the build beside the test bundle
+/// (`.build/debug/ner`; the sanitizer builds' own under `make sanitize`).
 var nerExecutable: URL {
-    if nerIsReleaseBuild, let path = ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] {
-        return URL(fileURLWithPath: path)
-    }
-    return productsDirectory.appendingPathComponent("ner")
+    releaseBinary.map { URL(fileURLWithPath: $0) } ?? productsDirectory.appendingPathComponent("ner")
 }
 
 /// Whether `nerExecutable` is the release build (what some tests' timings depend on).
-var nerIsReleaseBuild: Bool {
-    !(ProcessInfo.processInfo.environment["NER_RELEASE_BINARY"] ?? "").isEmpty
-}
+var nerIsReleaseBuild: Bool { releaseBinary != nil }
 
 /// The repository root (for `data/` and `models/`), found from this source file's path.
 var repositoryRoot: URL {
