@@ -72,6 +72,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The optimizer: sgd (with momentum 0.9 and decay) or adam.") var optimizer: OptimizerKind = .adam
     @Option(help: "Learning rate (default: 0.015 for sgd, 0.001 for adam).") var lr: Float?
     @Option(name: .customLong("lr-decay"), help: "SGD learning-rate decay: lr / (1 + decay · epoch).") var lrDecay: Float = 0.05
+    @Option(name: .customLong("cooldown-epochs"), help: ArgumentHelp("Lower the learning rate linearly towards 0, batch by batch, over the last N of --epochs (default: 0, constant). With --resume: the checkpoint's unless given.", valueName: "N"))
+    var cooldownEpochs: Int?
     @Option(help: "Clip the gradient's global norm to this (0: off).") var clip: Float = 5
     @Option(name: .customLong("char-encoder"), help: "Character encoder.") var charEncoder: ModelConfig.CharEncoderKind = .cnn
     @Flag(name: .customLong("no-crf"), help: "Per-token softmax instead of a CRF.") var noCRF = false
@@ -142,6 +144,7 @@ struct TrainCommand: ParsableCommand {
         try check("embeddings-top", embeddingsTop, 0...100_000_000)
         if let lr { try check("lr", lr, 1e-8...10); if lr == 0 { throw ValidationError("--lr must be positive") } }
         try check("lr-decay", lrDecay, 0...100)
+        if let cooldownEpochs, !(0...epochs).contains(cooldownEpochs) { throw ValidationError("--cooldown-epochs must be in 0...\(epochs) (--epochs; got \(cooldownEpochs))") }
         try check("clip", clip, 0...1e6)
         try check("dropout", dropout, 0...1, openAtTop: true)
         try check("average", average, 0...1, openAtTop: true)
@@ -198,6 +201,7 @@ struct TrainCommand: ParsableCommand {
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = optimizer
         t.learningRate = lr; t.learningRateDecay = lrDecay; t.clipNorm = clip
+        t.cooldownEpochs = cooldownEpochs
         t.seed = seed; t.threads = threads; t.averageDecay = average
         var augmentation = try CaseAugmentation.parseProbabilities(caseAugment)
         augmentation.copies = try CaseAugmentation.parseCopies(caseCopies)

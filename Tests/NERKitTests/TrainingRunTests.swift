@@ -117,6 +117,58 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(try weights(straight.output), try weights(interrupted.output))
     }
 
+    /// The cool-down lowers the rate linearly over the last epochs, batch by batch, from the
+    /// optimiser's rate (SGD's decay included) towards 0, never reaching it.
+    func testCooldownLowersTheLearningRateLinearlyOverTheLastEpochs() {
+        var o = TrainingOptions()
+        o.epochs = 10
+        o.learningRate = 0.01
+        XCTAssertEqual(o.learningRate(epoch: 10, batch: 9, of: 10), 0.01, "no cool-down: constant")
+        o.cooldownEpochs = 4
+        for epoch in 1...6 { XCTAssertEqual(o.learningRate(epoch: epoch, batch: 9, of: 10), 0.01, "epoch \(epoch)") }
+        XCTAssertEqual(o.learningRate(epoch: 7, batch: 0, of: 10), 0.01)
+        XCTAssertEqual(o.learningRate(epoch: 7, batch: 5, of: 10), 0.01 * (1 - 0.5 / 4), accuracy: 1e-9)
+        XCTAssertEqual(o.learningRate(epoch: 9, batch: 0, of: 10), 0.005, accuracy: 1e-9)
+        XCTAssertEqual(o.learningRate(epoch: 10, batch: 9, of: 10), 0.01 / 40, accuracy: 1e-9, "the last batch still moves")
+        var last = Float.infinity
+        for epoch in 1...10 { for b in 0..<10 {
+            let r = o.learningRate(epoch: epoch, batch: b, of: 10)
+            XCTAssertLessThanOrEqual(r, last); XCTAssertGreaterThan(r, 0); last = r
+        } }
+        o.optimizer = .sgd
+        o.learningRateDecay = 0.5
+        XCTAssertEqual(o.learningRate(epoch: 9, batch: 0, of: 10), 0.01 / (1 + 0.5 * 8) * 0.5, accuracy: 1e-9)
+    }
+
+    /// A run resumed with more epochs and a cool-down over them ends with exactly the weights of
+    /// a run given that schedule from the start (the constant part is the same), and the resumed
+    /// model records the cool-down.
+    func testResumingIntoACooldownMatchesARunWithItFromTheStart() throws {
+        let dir = try tempDir()
+        // The last epoch's weights (not the best dev epoch's, which could be the first).
+        func lastEpoch(_ name: String, epochs: Int, cooldown: Int?) -> TrainingRunConfig {
+            var c = config(dir, name: name, epochs: epochs)
+            c.training.cooldownEpochs = cooldown
+            c.keepLastEpoch = true
+            return c
+        }
+        let straight = lastEpoch("straight.ner", epochs: 3, cooldown: 2)
+        _ = try TrainingRun(config: straight) { _ in }.run(progress: { _ in }, shouldStop: { false })
+
+        let trunk = lastEpoch("resumed.ner", epochs: 1, cooldown: nil)
+        _ = try TrainingRun(config: trunk) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        var resume = lastEpoch("resumed.ner", epochs: 3, cooldown: 2)
+        resume.resume = true
+        XCTAssertEqual(try TrainingRun(config: resume) { _ in }.run(progress: { _ in }, shouldStop: { false }).epochs, 3)
+        XCTAssertTrue(try weights(straight.output) == weights(trunk.output), "resumed into the cool-down: the same weights")
+        XCTAssertEqual(try ModelFile.load(trunk.output).provenance.training?.cooldownEpochs, 2)
+
+        // Without the cool-down the same run ends elsewhere.
+        let constant = lastEpoch("constant.ner", epochs: 3, cooldown: nil)
+        _ = try TrainingRun(config: constant) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        XCTAssertFalse(try weights(constant.output) == weights(straight.output), "the cool-down changes the weights")
+    }
+
     /// `forkSeed` branches runs from one checkpoint: the same fork seed gives the same weights,
     /// another seed (or none) other weights, and the branch's model records its seed.
     func testForkSeedBranchesFromACheckpoint() throws {

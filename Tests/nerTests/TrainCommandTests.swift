@@ -196,7 +196,9 @@ extension TrainCommandTests {
         for (arguments, message) in [(["--lm-weight", "0"], "--lm-weight must be in (0, 10], not 0.0"),
                                      (["--lm-words", "200000"], "--lm-words must be between 0 and 100000, not 200000"),
                                      (["--lm-words", "5", "--no-backward"], "--lm-words needs the backward LSTM"),
-                                     (["--fork-seed", "3"], "--fork-seed needs --resume")] {
+                                     (["--fork-seed", "3"], "--fork-seed needs --resume"),
+                                     (["--epochs", "5", "--cooldown-epochs", "6"], "--cooldown-epochs must be in 0...5 (--epochs; got 6)"),
+                                     (["--cooldown-epochs=-1"], "--cooldown-epochs must be in 0...50 (--epochs; got -1)")] {
             let bad = try runNER(["train", "--train", sample, "--output", out] + arguments)
             XCTAssertEqual(bad.status, 64, bad.stderr)
             XCTAssertTrue(bad.stderr.contains(message), bad.stderr)

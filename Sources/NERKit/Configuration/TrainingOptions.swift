@@ -23,12 +23,23 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// The probability that a training person name's first token is replaced by a place name of
     /// the training data (`FirstNameSwap`; nil in models trained before it existed: 0).
     public var firstNameSwap: Float? = nil
+    /// The last this many epochs of `epochs` lower the learning rate linearly, batch by batch,
+    /// towards 0 (nil or 0: constant). Counted back from `epochs`, which `--resume` may raise, so
+    /// a run resumed into its cool-down follows the schedule of an uninterrupted run. A resumed
+    /// run keeps its checkpoint's value unless one is given (`TrainingRunConfig.training`).
+    public var cooldownEpochs: Int? = nil
 
     public init() {}
 
     package var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
 
-    package func learningRate(epoch: Int) -> Float {
-        optimizer == .sgd ? effectiveLearningRate / (1 + learningRateDecay * Float(epoch - 1)) : effectiveLearningRate
+    /// The rate of batch `batch` (0-based) of `batches` in epoch `epoch` (1-based).
+    package func learningRate(epoch: Int, batch: Int = 0, of batches: Int = 1) -> Float {
+        let base = optimizer == .sgd ? effectiveLearningRate / (1 + learningRateDecay * Float(epoch - 1)) : effectiveLearningRate
+        guard let cooldown = cooldownEpochs, cooldown > 0 else { return base }
+        // Epochs into the cool-down, fractional; the last batch still moves (factor 1/(cooldown·batches)).
+        let into = Double(epoch - 1 - (epochs - cooldown)) + Double(batch) / Double(max(batches, 1))
+        guard into > 0 else { return base }
+        return base * Float(max(0, 1 - into / Double(cooldown)))
     }
 }

@@ -146,6 +146,7 @@ package final class Trainer {
                     try checkpoint()
                     return .interrupted
                 }
+                optimizer.learningRate = options.learningRate(epoch: epoch, batch: bi, of: batches.count)
                 var batch: Batch
                 if let augmentation = options.caseAugmentation, augmentation.sampling {
                     let chosen = batches[bi].map { i -> EncodedSentence in

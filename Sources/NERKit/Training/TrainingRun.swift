@@ -122,6 +122,7 @@ public final class TrainingRun {
                 resumedState?.rngState = SeededRandom(seed: fork &+ 17).state
             }
             options.epochs = config.training.epochs
+            if let cooldown = config.training.cooldownEpochs { options.cooldownEpochs = cooldown }
             options.threads = config.training.threads
             provenance = loaded.provenance
             // A branch records the seed it went on with (the trunk's is in its own model file).
