@@ -103,11 +103,13 @@ struct TrainCommand: ParsableCommand {
     var documentSummary = false
     @Flag(name: .customLong("document-attention"), help: "With --document-context: a word's other occurrences are weighted by how alike their states are to its own (attention) instead of equally.")
     var documentAttention = false
+    @Option(name: .customLong("document-lstm"), help: ArgumentHelp("The tag layer also reads the state of a document-level BiLSTM of N units per direction at each token's sentence; it runs over the document's sentences, each read as the mean of its tokens' states. Training batches are whole documents. 0: off.", valueName: "N"))
+    var documentLSTM = 0
     @Option(name: .customLong("lm-words"), help: ArgumentHelp("The BiLSTM's states also learn to predict the next and the previous word, over the N most frequent training words and one class for the rest (a language-model objective beside the tags, Rei 2017; training only). 0: off.", valueName: "N"))
     var lmWords = 0
     @Option(name: .customLong("lm-weight"), help: ArgumentHelp("With --lm-words: the weight of the language-model objective beside the tags' loss.", valueName: "W"))
     var lmWeight: Float = 0.1
-    @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context or --document-summary: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
+    @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context, --document-summary or --document-lstm: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
     var documentDropout: Float = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
@@ -152,8 +154,9 @@ struct TrainCommand: ParsableCommand {
         try check("word-dropout", wordDropout, 0...1, openAtTop: true)
         try check("first-name-swap", firstNameSwap, 0...1)
         try check("document-dropout", documentDropout, 0...1)
-        if documentDropout > 0 && !documentContext && !documentSummary {
-            throw ValidationError("--document-dropout needs --document-context or --document-summary")
+        guard (0...4096).contains(documentLSTM) else { throw ValidationError("--document-lstm must be in 0...4096 (got \(documentLSTM))") }
+        if documentDropout > 0 && !documentContext && !documentSummary && documentLSTM == 0 {
+            throw ValidationError("--document-dropout needs --document-context, --document-summary or --document-lstm")
         }
         if documentAttention && !documentContext {
             throw ValidationError("--document-attention needs --document-context")
@@ -195,6 +198,7 @@ struct TrainCommand: ParsableCommand {
         config.model.documentContext = documentContext
         config.model.documentSummary = documentSummary
         config.model.documentAttention = documentAttention
+        config.model.documentLSTM = documentLSTM
         config.model.languageModelWords = lmWords
         config.model.languageModelWeight = lmWeight
         var t = TrainingOptions()

@@ -172,7 +172,7 @@ extension TrainCommandTests {
         XCTAssertTrue(eval.stdout.contains("FB1"), eval.stdout)
         let bad = try runNER(["train", "--train", sample, "--output", out, "--document-dropout", "0.3"])
         XCTAssertEqual(bad.status, 64, bad.stderr)
-        XCTAssertTrue(bad.stderr.contains("--document-dropout needs --document-context or --document-summary"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--document-dropout needs --document-context, --document-summary or --document-lstm"), bad.stderr)
     }
 }
 

@@ -29,6 +29,10 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// With `documentContext`: a word's other occurrences are weighted by how alike their states
     /// are to its own (attention) instead of equally.
     public var documentAttention = false
+    /// The tag layer also reads a document-level BiLSTM's state at each token's sentence, the
+    /// BiLSTM running over the document's sentences, each read as the mean of its tokens' states
+    /// (`DocumentSentenceLSTM`): hidden units per direction, 0 for none.
+    public var documentLSTM = 0
     /// Training only: the BiLSTM's states also predict the next and previous word over the
     /// this many most frequent training words (`LanguageModelHead`); 0 for none.
     public var languageModelWords = 0
@@ -39,7 +43,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase, documentContext,
-             documentSummary, documentAttention, languageModelWords, languageModelWeight
+             documentSummary, documentAttention, documentLSTM, languageModelWords, languageModelWeight
     }
 
     /// Fields added after the first model files default when absent.
@@ -60,6 +64,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         documentContext = try c.decodeIfPresent(Bool.self, forKey: .documentContext) ?? false
         documentSummary = try c.decodeIfPresent(Bool.self, forKey: .documentSummary) ?? false
         documentAttention = try c.decodeIfPresent(Bool.self, forKey: .documentAttention) ?? false
+        documentLSTM = try c.decodeIfPresent(Int.self, forKey: .documentLSTM) ?? 0
         languageModelWords = try c.decodeIfPresent(Int.self, forKey: .languageModelWords) ?? 0
         languageModelWeight = try c.decodeIfPresent(Float.self, forKey: .languageModelWeight) ?? 0.1
     }
@@ -74,6 +79,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try check("casingDim", casingDim, 0...1024)
         try check("hidden", hidden, 1...4096)
         try check("layers", layers, 1...16)
+        try check("documentLSTM", documentLSTM, 0...4096)
         if charEncoder != .none {
             try check("charDim", charDim, 1...1024)
             try check("charHidden", charHidden, 1...4096)

@@ -2,7 +2,8 @@ import Foundation
 
 /// The BiLSTM tagger: [word embedding | casing embedding | character encoding] per token →
 /// dropout → BiLSTM (→ dropout → BiLSTM …) → [states | document memory of the states, with
-/// `ModelConfig.documentContext` | document summary, with `ModelConfig.documentSummary`] →
+/// `ModelConfig.documentContext` | document summary, with `ModelConfig.documentSummary` |
+/// document BiLSTM state of the sentence, with `ModelConfig.documentLSTM`] →
 /// dropout → linear layer to tag scores → CRF (or per-token softmax).
 /// `loss` runs the forward and backward passes of a batch; `predict` only the forward pass.
 package final class TaggerModel {
@@ -21,17 +22,20 @@ package final class TaggerModel {
     /// the other occurrences' states (`config.documentContext`), the mean state of the rest of
     /// the document (`config.documentSummary`).
     private let contextPools: [DocumentMemory]
+    /// The document-level BiLSTM over sentence states (`config.documentLSTM`), whose state at a
+    /// token's sentence follows the poolings in the tag layer's input.
+    private let documentLSTM: DocumentSentenceLSTM?
     /// Training only: the next and previous word predicted from the last BiLSTM's states
     /// (`config.languageModelWords`).
     package let languageModel: LanguageModelHead?
 
     package var tagCount: Int { encoder.tags.count }
     package var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
-    /// Width of the tag layer's input: the last BiLSTM's states, their document memory and the
-    /// document summary.
-    package var tagInputSize: Int { bilstm.outputSize * (1 + contextPools.count) }
+    /// Width of the tag layer's input: the last BiLSTM's states, their document memory, the
+    /// document summary and the document BiLSTM's state.
+    package var tagInputSize: Int { bilstm.outputSize * (1 + contextPools.count) + (documentLSTM?.outputSize ?? 0) }
     /// Whether tagging must keep each document's sentences in one batch.
-    package var readsDocuments: Bool { !contextPools.isEmpty }
+    package var readsDocuments: Bool { !contextPools.isEmpty || documentLSTM != nil }
 
     private let x = FloatBuffer(), xMask = FloatBuffer(), dx = FloatBuffer()
     private let hidden = FloatBuffer(), hMask = FloatBuffer(), dHidden = FloatBuffer()
@@ -74,7 +78,9 @@ package final class TaggerModel {
         let K = encoder.tags.count
         contextPools = (config.documentContext ? [DocumentMemory(byWord: true, attention: config.documentAttention)] : [])
             + (config.documentSummary ? [DocumentMemory(byWord: false)] : [])
-        outWeight = Parameter("output.weight", shape: [K, layers[layers.count - 1].outputSize * (1 + contextPools.count)])
+        let O = layers[layers.count - 1].outputSize
+        documentLSTM = config.documentLSTM > 0 ? DocumentSentenceLSTM(inputSize: O, hiddenSize: config.documentLSTM) : nil
+        outWeight = Parameter("output.weight", shape: [K, O * (1 + contextPools.count) + (documentLSTM?.outputSize ?? 0)])
         outBias = Parameter("output.bias", shape: [K])
         crf = config.crf ? CRF(tags: encoder.tags.items) : nil
         languageModel = config.languageModelWords > 0 && config.bidirectional
@@ -89,6 +95,7 @@ package final class TaggerModel {
         p += [outWeight, outBias]
         if let crf { p += crf.parameters }
         if let languageModel { p += languageModel.parameters }
+        if let documentLSTM { p += documentLSTM.parameters }
         return p
     }
 
@@ -103,6 +110,7 @@ package final class TaggerModel {
         outBias.fill(0)
         crf?.initialize()
         languageModel?.initialize(&rng)
+        documentLSTM?.initialize(&rng)
     }
 
     /// The arithmetic of the recurrent products when tagging (`predict`); training is float32.
@@ -158,10 +166,10 @@ package final class TaggerModel {
             h = lstmLayers[l].forward(xl, layout: batch.layout)
         }
         let hd = hidden.reserve(rows * T)
-        if contextPools.isEmpty {
-            hd.update(from: h, count: rows * O)
+        if readsDocuments {
+            poolContext(batch, h, into: hd, training: true)
         } else {
-            poolContext(batch, h, into: hd)
+            hd.update(from: h, count: rows * O)
         }
         if dropout > 0 { applyDropout(hd, rows: rows, width: T, batch: batch.layout.batch, mask: hMask, p: dropout, rng: &rng) }
         let e = emissions.reserve(rows * K)
@@ -171,14 +179,16 @@ package final class TaggerModel {
     }
 
     /// The tag layer's input ([rows × T]): each row's states `h` ([rows × O]), then each
-    /// context pooling's output over them.
-    private func poolContext(_ batch: Batch, _ h: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    /// context pooling's output over them, then the document BiLSTM's state.
+    private func poolContext(_ batch: Batch, _ h: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, training: Bool) {
         let rows = batch.layout.rows, O = bilstm.outputSize, T = tagInputSize
         for r in 0..<rows { (out + r * T).update(from: h + r * O, count: O) }
         for (i, pool) in contextPools.enumerated() {
             pool.prepare(batch)
             pool.forward(h, inStride: O, width: O, into: out + (1 + i) * O, outStride: T)
         }
+        documentLSTM?.forward(h, inStride: O, width: O, batch: batch, training: training,
+                              into: out + (1 + contextPools.count) * O, outStride: T)
     }
 
     /// Precomputes what `predict` derives from the weights (transposed LSTM weights), for a
@@ -186,6 +196,7 @@ package final class TaggerModel {
     /// `predict` derives them on every call. Call again after changing the weights.
     package func prepareForInference() {
         for l in lstmLayers { l.prepareForInference() }
+        documentLSTM?.lstm.prepareForInference()
         packOutWeight()
         inferOutWeightReady = true
     }
@@ -195,7 +206,8 @@ package final class TaggerModel {
     /// W·mean(h), is the mean of the rows' own W·h. Pooling rows of K scores instead of rows of
     /// O states, and not building the [h | pooled h] rows at all, took the memory model's
     /// `ner tag` over CoNLL-2003 as token lines from 2.86 to 2.15 s (README, "Document context").
-    private var poolsScores: Bool { !contextPools.isEmpty && !contextPools.contains { $0.attention } }
+    /// The document BiLSTM is not linear either, so a model with one pools states too.
+    private var poolsScores: Bool { !contextPools.isEmpty && documentLSTM == nil && !contextPools.contains { $0.attention } }
 
     /// Packs the output weights for `RowsProduct`: as Wᵀ ([T × K]); with `poolsScores`, as the
     /// blocks [W₀ᵀ | W₁ᵀ | …] ([O × K·(1 + pools)]) of W's column blocks, W₀ reading the states
@@ -277,9 +289,9 @@ package final class TaggerModel {
             }
             return e
         }
-        if !contextPools.isEmpty {
+        if readsDocuments {
             let hm = hidden.reserve(rows * T)
-            poolContext(batch, h, into: hm)
+            poolContext(batch, h, into: hm, training: false)
             h = hm
         }
         RowsProduct.multiply(m: rows, h, inferOutWeight, accumulate: true, e)
@@ -376,13 +388,15 @@ package final class TaggerModel {
         var dh = dHidden.reserve(rows * T)
         BLAS.gemm(m: rows, n: T, k: K, de, outWeight.value, beta: 0, dh)
         if p > 0 { let m = hMask.pointer; for i in 0..<(rows * T) { dh[i] *= m[i] } }
-        if !contextPools.isEmpty {
-            // The states' gradient: their own columns, plus what each pooling passed on.
+        if readsDocuments {
+            // The states' gradient: their own columns, plus what each pooling and the document
+            // BiLSTM passed on.
             let dStates = dMemoryStates.reserve(rows * O)
             for r in 0..<rows { (dStates + r * O).update(from: dh + r * T, count: O) }
             for (i, pool) in contextPools.enumerated() {
                 pool.backward(dh + (1 + i) * O, outStride: T, width: O, accumulateInto: dStates, inStride: O)
             }
+            documentLSTM?.backward(dh + (1 + contextPools.count) * O, outStride: T, accumulateInto: dStates, inStride: O, width: O)
             dh = dStates
         }
         if let languageModel {
