@@ -177,6 +177,32 @@ extension TrainCommandTests {
 }
 
 extension TrainCommandTests {
+    /// `--document-lstm` (alone, with document dropout) is recorded in the model with its
+    /// weights, and the model is used by eval and tag like any other.
+    func testDocumentLSTMEndToEnd() throws {
+        let dir = try temporaryDirectory(self)
+        let out = dir.appendingPathComponent("m.ner").path
+        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
+                            "--word-dim", "8", "--threads", "1", "--document-lstm", "4", "--document-dropout", "0.3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
+        let header = try modelHeader(out)
+        XCTAssertTrue(header.contains(#"documentLSTM\":4"#), String(header.prefix(2000)))
+        XCTAssertTrue(header.contains("\"document.lstm.backward.wx\""), "the document BiLSTM's weights are in the model file")
+        let eval = try runNER(["eval", "--model", out, sample])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("FB1"), eval.stdout)
+        let text = "Teddy Roosevelt was a great President. Roosevelt won.\n\nTeddy bears are on sale!\n"
+        let tag = try runNER(["tag", "--model", out, "--format", "conll"], stdin: Data(text.utf8))
+        XCTAssertEqual(tag.status, 0, tag.stderr)
+        XCTAssertEqual(tag.stdout.split(separator: "\n", omittingEmptySubsequences: true).count, 16, tag.stdout)
+        let bad = try runNER(["train", "--train", sample, "--output", out, "--document-lstm", "5000"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--document-lstm must be in 0...4096 (got 5000)"), bad.stderr)
+    }
+}
+
+extension TrainCommandTests {
     /// `--lm-words` trains the language-model objective beside the tags: the model records it,
     /// keeps the head's weights, and tags and scores like any other; bad values are usage errors.
     func testLanguageModelObjectiveEndToEnd() throws {
