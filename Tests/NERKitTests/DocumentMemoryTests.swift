@@ -25,6 +25,31 @@ final class DocumentMemoryTests: XCTestCase {
 
     func encoder(_ vocabulary: [String]) -> FeatureEncoder { Self.encoder(vocabulary) }
 
+    /// The words of the small models of the whole-model gradient checks (`smallModelConfig`).
+    static let smallVocabulary = ["Japan", "beat", "and", "lost", "won"]
+
+    /// A model small enough for finite differences over all its parameters, without dropout.
+    static func smallModelConfig() -> ModelConfig {
+        var config = ModelConfig()
+        config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn
+        config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.dropout = 0
+        return config
+    }
+
+    /// The sentences of `batch` with gold tags ("Japan" in any case S-ORG, "Syria" S-LOC), encoded
+    /// by `model`'s encoder, sentence i in document `document(i)`.
+    static func taggedBatch(_ model: TaggerModel, document: (Int) -> Int32) -> Batch {
+        let (_, sentences) = batch(model.encoder)
+        var surfaces = SurfaceTable()
+        let encoded = sentences.enumerated().map { i, s -> EncodedSentence in
+            let tags = s.map { $0.lowercased() == "japan" ? "S-ORG" : ($0 == "Syria" ? "S-LOC" : "O") }
+            var e = model.encoder.encode(s, tags: tags, surfaces: &surfaces)!
+            e.document = document(i)
+            return e
+        }
+        return Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
+    }
+
     /// Tags O, S-LOC and S-ORG; the words and their characters of `vocabulary`.
     static func encoder(_ vocabulary: [String]) -> FeatureEncoder {
         var words = VocabularyBuilder(), chars = VocabularyBuilder()
@@ -115,30 +140,19 @@ final class DocumentMemoryTests: XCTestCase {
     }
 
     func testGradientOfTheWholeModelWithDocumentContext() {
-        let vocabulary = ["Japan", "beat", "and", "lost", "won"]
-        var config = ModelConfig()
-        config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn
-        config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.dropout = 0
+        var config = Self.smallModelConfig()
         for (crf, memory, summary, attention) in [(true, true, false, false), (false, true, false, false), (true, false, true, false),
                                                   (true, true, true, false), (true, true, false, true), (false, true, true, true)] {
             config.crf = crf
             config.documentContext = memory
             config.documentSummary = summary
             config.documentAttention = attention
-            let model = TaggerModel(config: config, encoder: encoder(vocabulary))
+            let model = TaggerModel(config: config, encoder: encoder(Self.smallVocabulary))
             model.initialize(seed: 7)
             XCTAssertEqual(model.outWeight.shape, [3, 6 * (1 + (memory ? 1 : 0) + (summary ? 1 : 0))])
-            var (b, sentences) = batch(model.encoder)
-            var surfaces = SurfaceTable()
-            let tags: [[String]] = sentences.map { $0.map { $0.lowercased() == "japan" ? "S-ORG" : ($0 == "Syria" ? "S-LOC" : "O") } }
-            let encoded = zip(sentences, tags).enumerated().map { (i, st) -> EncodedSentence in
-                var e = model.encoder.encode(st.0, tags: st.1, surfaces: &surfaces)!
-                // With attention, one document: "Japan" three times, so that the weights differ
-                // and the gradient through the scores is checked too.
-                e.document = attention || i < 2 ? 7 : 8
-                return e
-            }
-            b = Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
+            // With attention, one document: "Japan" three times, so that the weights differ and
+            // the gradient through the scores is checked too.
+            let b = Self.taggedBatch(model) { attention || $0 < 2 ? 7 : 8 }
             var rng = SeededRandom(seed: 1)
             checkGradients("model with document memory \(memory), summary \(summary), attention \(attention), crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
                 model.loss(b, rng: &rng) / Float(b.layout.batch)

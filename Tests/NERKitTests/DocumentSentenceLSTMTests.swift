@@ -72,27 +72,16 @@ final class DocumentSentenceLSTMTests: XCTestCase {
     }
 
     func testGradientOfTheWholeModelWithADocumentLSTM() {
-        let vocabulary = ["Japan", "beat", "and", "lost", "won"]
-        var config = ModelConfig()
-        config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn
-        config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.dropout = 0
+        var config = DocumentMemoryTests.smallModelConfig()
         config.documentLSTM = 2
         for (crf, memory) in [(true, false), (false, false), (true, true)] {
             config.crf = crf
             config.documentContext = memory
-            let model = TaggerModel(config: config, encoder: DocumentMemoryTests.encoder(vocabulary))
+            let model = TaggerModel(config: config, encoder: DocumentMemoryTests.encoder(DocumentMemoryTests.smallVocabulary))
             model.initialize(seed: 7)
             XCTAssertTrue(model.readsDocuments)
             XCTAssertEqual(model.outWeight.shape, [3, 6 * (memory ? 2 : 1) + 4])
-            let (_, sentences) = DocumentMemoryTests.batch(model.encoder)
-            var surfaces = SurfaceTable()
-            let tags: [[String]] = sentences.map { $0.map { $0.lowercased() == "japan" ? "S-ORG" : ($0 == "Syria" ? "S-LOC" : "O") } }
-            let encoded = zip(sentences, tags).enumerated().map { (i, st) -> EncodedSentence in
-                var e = model.encoder.encode(st.0, tags: st.1, surfaces: &surfaces)!
-                e.document = i < 2 ? 7 : 8
-                return e
-            }
-            let b = Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
+            let b = DocumentMemoryTests.taggedBatch(model) { $0 < 2 ? 7 : 8 }
             var rng = SeededRandom(seed: 1)
             checkGradients("model with a document BiLSTM, memory \(memory), crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
                 model.loss(b, rng: &rng) / Float(b.layout.batch)

@@ -60,27 +60,16 @@ final class LanguageModelHeadTests: XCTestCase {
     }
 
     func testGradientOfTheWholeModelWithTheLanguageModel() {
-        let vocabulary = ["Japan", "beat", "and", "lost", "won"]
-        var config = ModelConfig()
-        config.wordDim = 4; config.casingDim = 2; config.charEncoder = .cnn
-        config.charDim = 3; config.charHidden = 2; config.hidden = 3; config.dropout = 0
+        var config = Helper.smallModelConfig()
         config.languageModelWords = 4
         config.languageModelWeight = 0.5
         for (crf, memory) in [(true, false), (false, false), (true, true)] {
             config.crf = crf
             config.documentContext = memory
-            let model = TaggerModel(config: config, encoder: Helper.encoder(vocabulary))
+            let model = TaggerModel(config: config, encoder: Helper.encoder(Helper.smallVocabulary))
             model.initialize(seed: 7)
             XCTAssertNotNil(model.languageModel)
-            var surfaces = SurfaceTable()
-            let sentences = [["Japan", "beat", "Syria", "and", "Syria", "lost"], ["JAPAN", "won"], ["japan", "beat", "them"]]
-            let encoded = sentences.enumerated().map { i, s -> EncodedSentence in
-                var e = model.encoder.encode(s, tags: s.map { $0.lowercased() == "japan" ? "S-ORG" : ($0 == "Syria" ? "S-LOC" : "O") },
-                                             surfaces: &surfaces)!
-                e.document = i < 2 ? 7 : 8
-                return e
-            }
-            let b = Batch(encoded, indices: Array(encoded.indices), surfaces: surfaces)
+            let b = Helper.taggedBatch(model) { $0 < 2 ? 7 : 8 }
             var rng = SeededRandom(seed: 1)
             checkGradients("model with the language model, memory \(memory), crf \(crf)", parameters: model.parameters, samplesPerParameter: 6) {
                 model.loss(b, rng: &rng) / Float(b.layout.batch)

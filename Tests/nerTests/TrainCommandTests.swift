@@ -4,6 +4,15 @@ import XCTest
 final class TrainCommandTests: XCTestCase {
     let sample = repositoryRoot.appendingPathComponent("data/sample.conll").path
 
+    /// Trains a tiny model on the sample for two epochs with `options` added; returns its path
+    /// and the run's result.
+    func trainTinyModel(_ options: [String]) throws -> (path: String, run: ProcessResult) {
+        let out = try temporaryDirectory(self).appendingPathComponent("m.ner").path
+        let run = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
+                              "--word-dim", "8", "--threads", "1"] + options)
+        return (out, run)
+    }
+
     /// A tiny training run of 500 epochs writing `out`, started in the background (stderr dropped).
     func startLongTraining(_ out: String) throws -> Process {
         let process = Process()
@@ -130,10 +139,7 @@ extension TrainCommandTests {
     /// option in its config, and is used by eval (documents from -DOCSTART-), tag (paragraphs)
     /// and tag --input jsonl (records) like any other.
     func testDocumentContextEndToEnd() throws {
-        let dir = try temporaryDirectory(self)
-        let out = dir.appendingPathComponent("m.ner").path
-        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
-                            "--word-dim", "8", "--threads", "1", "--document-context"])
+        let (out, r) = try trainTinyModel(["--document-context"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
         let header = try modelHeader(out)
@@ -158,10 +164,7 @@ extension TrainCommandTests {
     /// `--document-summary` (alone, with document dropout) is recorded in the model, and
     /// `--document-dropout` without a document option is a usage error.
     func testDocumentSummaryEndToEnd() throws {
-        let dir = try temporaryDirectory(self)
-        let out = dir.appendingPathComponent("m.ner").path
-        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
-                            "--word-dim", "8", "--threads", "1", "--document-summary", "--document-dropout", "0.3"])
+        let (out, r) = try trainTinyModel(["--document-summary", "--document-dropout", "0.3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
         let header = try modelHeader(out)
@@ -180,10 +183,7 @@ extension TrainCommandTests {
     /// `--document-lstm` (alone, with document dropout) is recorded in the model with its
     /// weights, and the model is used by eval and tag like any other.
     func testDocumentLSTMEndToEnd() throws {
-        let dir = try temporaryDirectory(self)
-        let out = dir.appendingPathComponent("m.ner").path
-        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
-                            "--word-dim", "8", "--threads", "1", "--document-lstm", "4", "--document-dropout", "0.3"])
+        let (out, r) = try trainTinyModel(["--document-lstm", "4", "--document-dropout", "0.3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("document context: 4 training documents"), r.stderr)
         let header = try modelHeader(out)
@@ -206,10 +206,7 @@ extension TrainCommandTests {
     /// `--lm-words` trains the language-model objective beside the tags: the model records it,
     /// keeps the head's weights, and tags and scores like any other; bad values are usage errors.
     func testLanguageModelObjectiveEndToEnd() throws {
-        let dir = try temporaryDirectory(self)
-        let out = dir.appendingPathComponent("m.ner").path
-        let r = try runNER(["train", "--train", sample, "--dev", sample, "--output", out, "--epochs", "2", "--hidden", "8",
-                            "--word-dim", "8", "--threads", "1", "--lm-words", "20", "--lm-weight", "0.05"])
+        let (out, r) = try trainTinyModel(["--lm-words", "20", "--lm-weight", "0.05"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let header = try modelHeader(out)
         XCTAssertTrue(header.contains(#"languageModelWords\":20"#), String(header.prefix(2000)))
