@@ -34,7 +34,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     package var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
 
     /// The rate of batch `batch` (0-based) of `batches` in epoch `epoch` (1-based).
-    package func learningRate(epoch: Int, batch: Int = 0, of batches: Int = 1) -> Float {
+    package func learningRate(epoch: Int, batch: Int, of batches: Int) -> Float {
         let base = optimizer == .sgd ? effectiveLearningRate / (1 + learningRateDecay * Float(epoch - 1)) : effectiveLearningRate
         guard let cooldown = cooldownEpochs, cooldown > 0 else { return base }
         // Epochs into the cool-down, fractional; the last batch still moves (factor 1/(cooldown·batches)).

@@ -130,7 +130,6 @@ package final class Trainer {
         while state.epoch < options.epochs {
             if state.epochsWithoutGain >= options.patience && state.epoch > 0 { return .earlyStopped }
             let epoch = state.epoch + 1
-            optimizer.learningRate = options.learningRate(epoch: epoch)
             let batches = !model.readsDocuments
                 ? BatchSchedule.batches(lengths: lengths, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
                 : BatchSchedule.documentBatches(documents: documents, batchSize: options.batchSize, seed: options.seed, epoch: epoch)
@@ -207,7 +206,7 @@ package final class Trainer {
             }
             let gained = score > state.bestF1
             let metrics = EpochMetrics(
-                epoch: epoch, loss: state.epochLoss / Double(max(totalSentences, 1)), learningRate: optimizer.learningRate,
+                epoch: epoch, loss: state.epochLoss / Double(max(totalSentences, 1)), learningRate: options.learningRate(epoch: epoch, batch: max(batches.count - 1, 0), of: batches.count),
                 seconds: seconds, trainTokensPerSecond: Double(state.epochTokens) / max(seconds, 1e-9),
                 devPrecision: report.precision, devRecall: report.recall, devF1: report.f1,
                 devRecasedF1: recasedF1, selectionF1: recasedF1 == nil ? nil : score, best: gained)

@@ -125,8 +125,6 @@ public final class TrainingRun {
             if let cooldown = config.training.cooldownEpochs { options.cooldownEpochs = cooldown }
             options.threads = config.training.threads
             provenance = loaded.provenance
-            // A branch records the seed it went on with (the trunk's is in its own model file).
-            if config.forkSeed != nil { provenance.training = options }
             for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") || name.hasPrefix("average.") { optimizerState[name] = t.floats }
             log("resuming from \(config.checkpointPath): \(state.epoch) epochs done, best dev F1 \(String(format: "%.2f", max(state.bestF1, 0)))")
         } else {
@@ -166,6 +164,8 @@ public final class TrainingRun {
         }
         provenance.trainFiles = Dictionary(uniqueKeysWithValues: config.trainPaths.map { ($0, LabeledCorpus.checksum($0)) })
         if let d = config.devPath { provenance.devFiles = [d: LabeledCorpus.checksum(d)] }
+        // What this run trains with: a resumed run's epochs and cool-down, a branch's seed (the
+        // trunk's is in its own model file).
         provenance.training = options
 
         let augmentation = options.caseAugmentation ?? .none
