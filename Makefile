@@ -1,5 +1,5 @@
 # Quick start: `make demo` (install, release build, run ner on an example), `make test`.
-.PHONY: deps build demo test test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
+.PHONY: deps build demo test challenge-check test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -13,8 +13,10 @@ demo: build
 # The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run; then
 # the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
 # (Examples/TagSentence), NERKit's DocC documentation, ner under ThreadSanitizer (tag, serve and
-# train end to end), and a short run of every fuzz target.
+# train end to end), and a short run of every fuzz target. First, in under a second, the
+# challenge set data/challenge.tsv is checked (it parses, its split is the recorded rule's).
 test: deps
+	bash bench/challenge.sh --check
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
@@ -25,6 +27,10 @@ test: deps
 	bash tests/report/run_report_test.sh
 	bash tests/sanitize/run_tsan_test.sh
 	bash scripts/fuzz.sh 10
+
+# The challenge set data/challenge.tsv parses and its split is the recorded rule's (under a second).
+challenge-check:
+	bash bench/challenge.sh --check
 
 # The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,
 # GNU parallel and a .venv-spark with pyspark when missing; builds ner in release mode).
