@@ -182,12 +182,12 @@ def got(s, predicted):
 def score(args, sentences):
     splits = ["dev", "test"] if args.test else ["dev"]
     chosen = [s for s in sentences if s.split in splits]
-    print("| model | split | casing | sentences | target right | % | entity P | R | F1 |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    families = defaultdict(lambda: defaultdict(Counter))  # model -> family -> casing counts
+    rows = []  # (model, split, casing index, row)
+    families = defaultdict(lambda: defaultdict(Counter))  # model -> (split, family) -> casing counts
+    positions = defaultdict(lambda: defaultdict(Counter))  # model -> (split, position) -> casing counts
     wrong = []
     for model in args.models:
-        for casing, recase in CASINGS:
+        for c, (casing, recase) in enumerate(CASINGS):
             predicted = tag(args.ner, model, [recase(s.text) for s in chosen])
             for split in splits:
                 right = n = tp = n_gold = n_pred = 0
@@ -202,20 +202,32 @@ def score(args, sentences):
                     n_gold += len(s.gold)
                     n_pred += len(spans)
                     families[model][(split, s.family)][casing] += ok
-                    families[model][(split, s.family)]["n"] += 1
+                    families[model][(split, s.family)]["n"] += casing == "written"
+                    positions[model][(split, s.position)][casing] += ok
+                    positions[model][(split, s.position)]["n"] += casing == "written"
                     if not ok:
                         wrong.append(f"  {model} {split} {casing} {s.pair}: {recase(s.text)!r} "
                                      f"target {recase(s.target)!r} expected {recase(s.expected)!r}, got {recase(got(s, pred))!r}")
                 p = tp / n_pred if n_pred else 0.0
                 r = tp / n_gold if n_gold else 0.0
                 f = 2 * p * r / (p + r) if p + r else 0.0
-                print(f"| `{model}` | {split} | {casing} | {n} | {right} | {100 * right / n:.1f} | "
-                      f"{100 * p:.2f} | {100 * r:.2f} | {100 * f:.2f} |")
+                rows.append((model, splits.index(split), c, f"| `{model}` | {split} | {casing} | {n} | {right} | "
+                             f"{100 * right / n:.1f} | {100 * p:.2f} | {100 * r:.2f} | {100 * f:.2f} |"))
+    print("| model | split | casing | sentences | target right | % | entity P | R | F1 |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in sorted(rows, key=lambda r: (args.models.index(r[0]), r[1], r[2])):
+        print(row[3])
+    print()
+    print("| model | split | target | sentences | target right (written / lower / upper) |")
+    print("| --- | --- | --- | ---: | --- |")
+    for model in args.models:
+        for (split, position), c in sorted(positions[model].items(), key=lambda kv: (splits.index(kv[0][0]), kv[0][1])):
+            print(f"| `{model}` | {split} | {position} | {c['n']} | {c['written']} / {c['lower']} / {c['upper']} |")
     print()
     print("| model | split | family | sentences | target right (written / lower / upper) |")
     print("| --- | --- | --- | ---: | --- |")
     for model in args.models:
-        for (split, family), c in sorted(families[model].items()):
+        for (split, family), c in sorted(families[model].items(), key=lambda kv: (splits.index(kv[0][0]), kv[0][1])):
             print(f"| `{model}` | {split} | {family} | {c['n']} | {c['written']} / {c['lower']} / {c['upper']} |")
     if args.verbose and wrong:
         print("\nwrong:", file=sys.stderr)
