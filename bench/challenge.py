@@ -157,8 +157,11 @@ def table(sentences, pair_split=True):
 
 def tag(ner, model, texts):
     """Entities per text as [(label, start, end, text)], one `ner tag --input lines` run."""
-    run = subprocess.run([ner, "tag", "--model", model, "--input", "lines"],
-                         input=("\n".join(texts) + "\n").encode(), capture_output=True)
+    try:
+        run = subprocess.run([ner, "tag", "--model", model, "--input", "lines"],
+                             input=("\n".join(texts) + "\n").encode(), capture_output=True)
+    except OSError as error:
+        sys.exit(f"{ner}: cannot run: {error} (build it with swift build -c release --product ner, or set NER)")
     if run.returncode != 0:
         sys.exit(f"{ner} tag --model {model} failed ({run.returncode}): {run.stderr.decode().strip()}")
     out = run.stdout.decode().splitlines()
