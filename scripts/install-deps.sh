@@ -2,7 +2,7 @@
 # Installs the system libraries ner builds against, only those that are missing.
 # Idempotent: a second run installs nothing and takes a second.
 set -euo pipefail
-packages=(libutf8proc-dev libopenblas-dev zlib1g-dev pkg-config)
+packages=(libutf8proc-dev libopenblas-dev zlib1g-dev pkg-config wordnet-base)
 missing=()
 for p in "${packages[@]}"; do
   [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == *"install ok installed"* ]] || missing+=("$p")

@@ -111,6 +111,12 @@ struct TrainCommand: ParsableCommand {
     var lmWeight: Float = 0.1
     @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context, --document-summary or --document-lstm: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
     var documentDropout: Float = 0
+    @Option(help: ArgumentHelp("A lexicon the model reads as an input: each token's longest-match state (B, I, E, S or outside) in its phrases, per category, case-folded. wordnet: WordNet 3.0's noun compounds and its named people, places, organisations and other instances (Debian's wordnet-base; see --wordnet-dir). The model file keeps the phrases it uses, so tagging needs no WordNet.", valueName: "wordnet"))
+    var lexicon: String?
+    @Option(name: .customLong("wordnet-dir"), help: ArgumentHelp("With --lexicon wordnet: the directory of WordNet 3.0's data.noun.", valueName: "dir"))
+    var wordnetDir: String = WordNetReader.defaultDirectory
+    @Option(name: .customLong("lexicon-dim"), help: ArgumentHelp("With --lexicon: floats per lexicon category of the learned lexicon input.", valueName: "n"))
+    var lexiconDim: Int = 4
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads (2: the LSTM directions run in parallel).") var threads: Int = 2
     @Flag(name: .customLong("keep-last"), help: "Keep the model of the last epoch instead of the one with the best dev F1 (for a final model trained on train and dev with the epoch count chosen on dev).")
@@ -166,6 +172,10 @@ struct TrainCommand: ParsableCommand {
         if lmWords > 0 && noBackward {
             throw ValidationError("--lm-words needs the backward LSTM (not with --no-backward)")
         }
+        if let lexicon, lexicon != "wordnet" {
+            throw ValidationError("--lexicon must be wordnet (got '\(lexicon)')")
+        }
+        try check("lexicon-dim", lexiconDim, 1...256)
         if forkSeed != nil && !resume { throw ValidationError("--fork-seed needs --resume (it branches from a checkpoint)") }
     }
 
@@ -201,6 +211,11 @@ struct TrainCommand: ParsableCommand {
         config.model.documentLSTM = documentLSTM
         config.model.languageModelWords = lmWords
         config.model.languageModelWeight = lmWeight
+        if lexicon != nil {
+            // The only source so far; a gazetteer file (LABEL<TAB>phrase) would be another case here.
+            config.lexicon = .wordnet(directory: wordnetDir)
+            config.model.lexiconDim = lexiconDim
+        }
         var t = TrainingOptions()
         t.epochs = epochs; t.patience = patience; t.batchSize = batchSize
         t.optimizer = optimizer

@@ -38,12 +38,15 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var languageModelWords = 0
     /// The weight of that objective beside the tags' loss.
     public var languageModelWeight: Float = 0.1
+    /// Floats per lexicon category of the lexicon input (`LexiconEmbedding`): each token's
+    /// longest-match state in the lexicon's phrases (`LexiconMatcher`); 0 for no lexicon input.
+    public var lexiconDim = 0
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case wordDim, casingDim, charEncoder, charDim, charHidden, hidden, bidirectional, crf, dropout, layers, variationalDropout, foldCharCase, documentContext,
-             documentSummary, documentAttention, documentLSTM, languageModelWords, languageModelWeight
+             documentSummary, documentAttention, documentLSTM, languageModelWords, languageModelWeight, lexiconDim
     }
 
     /// Fields added after the first model files default when absent.
@@ -67,6 +70,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         documentLSTM = try c.decodeIfPresent(Int.self, forKey: .documentLSTM) ?? 0
         languageModelWords = try c.decodeIfPresent(Int.self, forKey: .languageModelWords) ?? 0
         languageModelWeight = try c.decodeIfPresent(Float.self, forKey: .languageModelWeight) ?? 0.1
+        lexiconDim = try c.decodeIfPresent(Int.self, forKey: .lexiconDim) ?? 0
     }
 
     /// Throws unless every size is in the range `ner train` accepts, so that a damaged or
@@ -80,6 +84,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try check("hidden", hidden, 1...4096)
         try check("layers", layers, 1...16)
         try check("documentLSTM", documentLSTM, 0...4096)
+        try check("lexiconDim", lexiconDim, 0...256)
         if charEncoder != .none {
             try check("charDim", charDim, 1...1024)
             try check("charHidden", charHidden, 1...4096)

@@ -12,6 +12,8 @@ package struct EncodedSentence: Sendable {
     /// Sentences of a batch with the same document id share document context
     /// (`DocumentMemory`); -1, the default, is a document of its own.
     package var document: Int32 = -1
+    /// Each token's packed lexicon id (`LexiconMatcher.ids`), empty for a model without a lexicon.
+    package var lexicon: [Int32] = []
 
     package init(words: [Int32], casings: [Int32], surfaces: [Int32], tags: [Int32], keys: [Int32] = [], document: Int32 = -1) {
         self.words = words
@@ -58,6 +60,8 @@ package struct Batch {
     /// Document context: each row's word key ([rows], -1 in padding and where the sentence has
     /// no keys) and each column's document id (distinct negative ids for sentences alone).
     package let keys: [Int32]
+    /// Each row's packed lexicon id ([rows], -1 in padding and where the sentence has none).
+    package let lexicon: [Int32]
     package internal(set) var documents: [Int32]
     package var tokenCount: Int { layout.lengths.reduce(0, +) }
 
@@ -85,18 +89,20 @@ package struct Batch {
         let B = layout.batch, rows = layout.rows
         var w = [Int32](repeating: -1, count: rows), c = [Int32](repeating: -1, count: rows)
         var u = [Int32](repeating: -1, count: rows), k = [Int32](repeating: -1, count: rows)
+        var lex = [Int32](repeating: -1, count: rows)
         var docs = [Int32](repeating: -1, count: B)
         var local: [Int32: Int32] = [:]
         var chars: [[Int32]] = []
         for (b, s) in sorted.enumerated() {
             let sent = sentences[s]
             docs[b] = sent.document >= 0 ? sent.document : Int32(-1 - b)
-            let hasKeys = sent.keys.count == sent.count
+            let hasKeys = sent.keys.count == sent.count, hasLexicon = sent.lexicon.count == sent.count
             for t in 0..<sent.count {
                 let r = t * B + b
                 w[r] = sent.words[t]
                 c[r] = sent.casings[t]
                 if hasKeys { k[r] = sent.keys[t] }
+                if hasLexicon { lex[r] = sent.lexicon[t] }
                 let sid = sent.surfaces[t]
                 guard let surfaces else { u[r] = sid; continue }
                 if let l = local[sid] { u[r] = l }
@@ -108,7 +114,7 @@ package struct Batch {
                 }
             }
         }
-        words = w; casings = c; uniqueIndex = u; uniqueChars = chars; keys = k; documents = docs
+        words = w; casings = c; uniqueIndex = u; uniqueChars = chars; keys = k; lexicon = lex; documents = docs
         tags = sorted.map { sentences[$0].tags }
     }
 

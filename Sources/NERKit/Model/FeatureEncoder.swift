@@ -7,6 +7,8 @@ package struct FeatureEncoder: Sendable {
     package var tags: Vocabulary
     /// Characters are looked up case-folded (`ModelConfig.foldCharCase`).
     package var foldCharCase = false
+    /// The lexicon whose phrases give each token its lexicon id (`ModelConfig.lexiconDim`).
+    package var lexicon: LexiconMatcher?
 
     package init(words: Vocabulary, chars: Vocabulary, tags: Vocabulary) {
         self.words = words
@@ -31,6 +33,7 @@ package struct FeatureEncoder: Sendable {
             s.casings.append(Int32(Casing(of: tok).rawValue))
             s.surfaces.append(surfaces.id(of: tok, charIds: charIds))
         }
+        if let lexicon { s.lexicon = lexicon.ids(s.words) }
         for t in tagStrings {
             guard let id = tags.id(t) else { return nil }
             s.tags.append(id)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The BiLSTM tagger: [word embedding | casing embedding | character encoding] per token →
+/// The BiLSTM tagger: [word embedding | casing embedding | character encoding | lexicon states,
+/// with `ModelConfig.lexiconDim`] per token →
 /// dropout → BiLSTM (→ dropout → BiLSTM …) → [states | document memory of the states, with
 /// `ModelConfig.documentContext` | document summary, with `ModelConfig.documentSummary` |
 /// document BiLSTM state of the sentence, with `ModelConfig.documentLSTM`] →
@@ -12,6 +13,8 @@ package final class TaggerModel {
     package let wordEmbedding: Embedding
     package let casingEmbedding: Embedding?
     package let charEncoder: CharEncoder?
+    /// The lexicon input (`config.lexiconDim` > 0), reading the encoder's lexicon ids.
+    package let lexiconEmbedding: LexiconEmbedding?
     /// The stacked BiLSTM layers; `bilstm` is the last.
     package let lstmLayers: [BiLSTM]
     package var bilstm: BiLSTM { lstmLayers[lstmLayers.count - 1] }
@@ -30,7 +33,9 @@ package final class TaggerModel {
     package let languageModel: LanguageModelHead?
 
     package var tagCount: Int { encoder.tags.count }
-    package var inputSize: Int { wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) }
+    package var inputSize: Int {
+        wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) + (lexiconEmbedding?.outputSize ?? 0)
+    }
     /// Width of the tag layer's input: the last BiLSTM's states, their document memory, the
     /// document summary and the document BiLSTM's state.
     package var tagInputSize: Int { bilstm.outputSize * (1 + contextPools.count) + (documentLSTM?.outputSize ?? 0) }
@@ -55,6 +60,11 @@ package final class TaggerModel {
     private let missProjections = FloatBuffer()
     private var missRows: [Int] = [], missSpellings: [Int32] = []
     private var projectedForwardRows: [UnsafePointer<Float>] = [], projectedBackwardRows: [UnsafePointer<Float>] = []
+    /// Inference with spelling projections and a lexicon: the first layer's input projection of
+    /// each packed lexicon id's difference from the all-outside input ([dirs × 4H] per id, made
+    /// as ids are met), and the rows of one batch that need it added.
+    private var lexiconDeltas: [Int32: [Float]] = [:]
+    private let lexiconRows = FloatBuffer()
 
     package init(config: ModelConfig, encoder: FeatureEncoder) {
         self.config = config
@@ -68,7 +78,13 @@ package final class TaggerModel {
         case .lstm: charEncoder = CharBiLSTM(charCount: encoder.chars.count, charDim: config.charDim, hidden: config.charHidden)
         case .none: charEncoder = nil
         }
-        let d = config.wordDim + config.casingDim + (charEncoder?.outputSize ?? 0)
+        if config.lexiconDim > 0 {
+            guard let lexicon = encoder.lexicon else { preconditionFailure("TaggerModel: lexiconDim without a lexicon in the encoder") }
+            lexiconEmbedding = LexiconEmbedding(categories: lexicon.categoryCount, dimension: config.lexiconDim)
+        } else {
+            lexiconEmbedding = nil
+        }
+        let d = config.wordDim + config.casingDim + (charEncoder?.outputSize ?? 0) + (lexiconEmbedding?.outputSize ?? 0)
         var layers = [BiLSTM(name: "lstm", inputSize: d, hiddenSize: config.hidden, bidirectional: config.bidirectional)]
         for l in 1..<max(config.layers, 1) {
             layers.append(BiLSTM(name: "lstm\(l + 1)", inputSize: layers[l - 1].outputSize, hiddenSize: config.hidden, bidirectional: config.bidirectional))
@@ -96,6 +112,7 @@ package final class TaggerModel {
         if let crf { p += crf.parameters }
         if let languageModel { p += languageModel.parameters }
         if let documentLSTM { p += documentLSTM.parameters }
+        if let lexiconEmbedding { p.append(lexiconEmbedding.table) }
         return p
     }
 
@@ -111,6 +128,7 @@ package final class TaggerModel {
         crf?.initialize()
         languageModel?.initialize(&rng)
         documentLSTM?.initialize(&rng)
+        lexiconEmbedding?.initialize(&rng)
     }
 
     /// The arithmetic of the recurrent products when tagging (`predict`); training is float32.
@@ -199,6 +217,7 @@ package final class TaggerModel {
         documentLSTM?.lstm.prepareForInference()
         packOutWeight()
         inferOutWeightReady = true
+        lexiconDeltas = [:]
     }
 
     /// Whether inference pools tag scores instead of states: the document poolings are all plain
@@ -228,10 +247,12 @@ package final class TaggerModel {
         blocks.withUnsafeBufferPointer { inferOutWeight.pack($0.baseAddress!, rows: O, columns: K * n) }
     }
 
-    /// The input vectors (word | casing | characters) of the given rows of `batch` into consecutive
-    /// rows of `out`. Row r's character vector is row `batch.uniqueIndex[r]` of `charVectors`;
-    /// padding rows (negative ids and index) get zeros.
-    private func embedRows<Rows: Sequence<Int>>(_ batch: Batch, _ rowList: Rows, charVectors: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+    /// The input vectors (word | casing | characters | lexicon) of the given rows of `batch` into
+    /// consecutive rows of `out`. Row r's character vector is row `batch.uniqueIndex[r]` of
+    /// `charVectors`; padding rows (negative ids and index) get zeros. With `lexiconOutside` every
+    /// row's lexicon part is that of a token outside every phrase (what spelling projections hold).
+    private func embedRows<Rows: Sequence<Int>>(_ batch: Batch, _ rowList: Rows, charVectors: UnsafePointer<Float>?, lexiconOutside: Bool = false,
+                                                into out: UnsafeMutablePointer<Float>) {
         let D = inputSize, W = wordEmbedding.dimension
         for (k, r) in rowList.enumerated() {
             let dst = out + k * D
@@ -244,6 +265,10 @@ package final class TaggerModel {
             if let ce = charEncoder, let charVectors {
                 let u = batch.uniqueIndex[r], C = ce.outputSize
                 if u < 0 { (dst + offset).update(repeating: 0, count: C) } else { (dst + offset).update(from: charVectors + Int(u) * C, count: C) }
+                offset += C
+            }
+            if let le = lexiconEmbedding {
+                le.copyRow(lexiconOutside ? (batch.lexicon[r] < 0 ? -1 : 0) : batch.lexicon[r], into: dst + offset)
             }
         }
     }
@@ -324,7 +349,7 @@ package final class TaggerModel {
         let computed = missProjections.reserve(max(1, M * dirs * G))  // [dirs][M][G]
         if M > 0 {
             let xm = x.reserve(M * D)
-            embedRows(batch, missRows, charVectors: charVectors, into: xm)
+            embedRows(batch, missRows, charVectors: charVectors, lexiconOutside: true, into: xm)
             first.inputProjections(xm, rows: M, forward: computed, backward: computed + M * G)
             for (k, u) in missSpellings.enumerated() where Int(u) < P.capacity {
                 for d in 0..<dirs {
@@ -352,6 +377,7 @@ package final class TaggerModel {
             projectedForwardRows.append(f)
             projectedBackwardRows.append(b)
         }
+        if lexiconEmbedding != nil { addLexiconProjections(batch, width: G, directions: dirs) }
         return projectedForwardRows.withUnsafeBufferPointer { fw in
             projectedBackwardRows.withUnsafeBufferPointer { bw in
                 first.infer(projectedForward: fw.baseAddress!, projectedBackward: bw.baseAddress!, layout: batch.layout)
@@ -359,6 +385,50 @@ package final class TaggerModel {
         }
     }
 
+    /// Points the projected rows of the tokens inside some lexicon phrase (packed id > 0) at
+    /// their spelling's projection plus their lexicon id's difference from outside: the input
+    /// projection is linear, and spelling projections hold each spelling's with the lexicon
+    /// part of a token outside every phrase.
+    private func addLexiconProjections(_ batch: Batch, width G: Int, directions dirs: Int) {
+        let rows = batch.layout.rows
+        var count = 0
+        for r in 0..<rows where batch.lexicon[r] > 0 { count += 1 }
+        guard count > 0 else { return }
+        let out = lexiconRows.reserve(count * dirs * G)
+        var k = 0
+        for r in 0..<rows where batch.lexicon[r] > 0 {
+            let delta = lexiconDelta(batch.lexicon[r], width: G, directions: dirs)
+            let dst = out + k * dirs * G
+            delta.withUnsafeBufferPointer { d in
+                for j in 0..<G { dst[j] = projectedForwardRows[r][j] + d[j] }
+                if dirs > 1 { for j in 0..<G { dst[G + j] = projectedBackwardRows[r][j] + d[G + j] } }
+            }
+            projectedForwardRows[r] = UnsafePointer(dst)
+            projectedBackwardRows[r] = UnsafePointer(dirs > 1 ? dst + G : dst)
+            k += 1
+        }
+    }
+
+    /// The first layer's input projection ([dirs × 4H]) of (lexicon input of `id`) − (lexicon
+    /// input of outside), the rest of the input zero; kept per id.
+    private func lexiconDelta(_ id: Int32, width G: Int, directions dirs: Int) -> [Float] {
+        if let d = lexiconDeltas[id] { return d }
+        guard let le = lexiconEmbedding else { return [Float](repeating: 0, count: dirs * G) }
+        let D = inputSize, offset = D - le.outputSize
+        var input = [Float](repeating: 0, count: D), outside = [Float](repeating: 0, count: le.outputSize)
+        input.withUnsafeMutableBufferPointer { le.copyRow(id, into: $0.baseAddress! + offset) }
+        outside.withUnsafeMutableBufferPointer { le.copyRow(0, into: $0.baseAddress!) }
+        for j in 0..<le.outputSize { input[offset + j] -= outside[j] }
+        var delta = [Float](repeating: 0, count: 2 * G)
+        input.withUnsafeBufferPointer { x in
+            delta.withUnsafeMutableBufferPointer { d in
+                lstmLayers[0].inputProjections(x.baseAddress!, rows: 1, forward: d.baseAddress!, backward: d.baseAddress! + G)
+            }
+        }
+        let kept = Array(delta.prefix(dirs * G))
+        lexiconDeltas[id] = kept
+        return kept
+    }
 
     // MARK: Training
 
@@ -433,6 +503,10 @@ package final class TaggerModel {
                 for j in 0..<C { dst[j] += src[j] }
             }
             ce.backward(dc)
+            offset += C
+        }
+        if let le = lexiconEmbedding {
+            for r in 0..<rows { le.scatter(batch.lexicon[r], from: dxp + r * D + offset) }
         }
         return total
     }

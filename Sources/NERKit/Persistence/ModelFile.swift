@@ -40,6 +40,7 @@ package enum ModelFile {
         meta["vocab.words"] = model.encoder.words.jsonString()
         meta["vocab.chars"] = model.encoder.chars.jsonString()
         meta["vocab.tags"] = model.encoder.tags.jsonString()
+        if model.lexiconEmbedding != nil, let lexicon = model.encoder.lexicon { meta["lexicon"] = jsonString(lexicon.entries) }
         meta["provenance"] = jsonString(provenance)
         try SafeTensorsFile.write(tensors, metadata: meta, to: path)
     }
@@ -66,7 +67,7 @@ package enum ModelFile {
         do {
             let config: ModelConfig = try decode(try need("config"))
             guard let scheme = TagScheme(rawValue: try need("tag_scheme")) else { throw NERError("unknown tag scheme") }
-            let encoder = FeatureEncoder(
+            var encoder = FeatureEncoder(
                 words: try Vocabulary(jsonString: try need("vocab.words"), specials: true),
                 chars: try Vocabulary(jsonString: try need("vocab.chars"), specials: true),
                 tags: try Vocabulary(jsonString: try need("vocab.tags"), specials: false))
@@ -74,6 +75,16 @@ package enum ModelFile {
             // Sizes first, before anything is allocated from them: the config in range, and the
             // vocabulary-sized tables as large as the tensors the file really holds.
             try config.validate()
+            if config.lexiconDim > 0 {
+                guard let json = meta["lexicon"] else { throw NERError("the model reads a lexicon but the file holds none") }
+                let entries: LexiconEntries = try decode(json)
+                try entries.validate()
+                let matcher = LexiconMatcher(entries: entries, words: encoder.words)
+                guard matcher.entries.count == entries.count else {
+                    throw NERError("\(entries.count - matcher.entries.count) lexicon phrases name words outside the model's vocabulary")
+                }
+                encoder.lexicon = matcher
+            }
             var expected = [("word.embedding", [encoder.words.count, config.wordDim]), ("output.bias", [encoder.tags.count])]
             if config.charEncoder != .none { expected.append(("char.embedding", [encoder.chars.count, config.charDim])) }
             for (name, shape) in expected {

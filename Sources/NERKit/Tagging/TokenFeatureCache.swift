@@ -55,6 +55,7 @@ final class TokenFeatureCache {
                 s.surfaces.append(id)
                 s.keys.append(keys[Int(id)])
             }
+            if let lexicon = encoder.lexicon { s.lexicon = lexicon.ids(s.words) }
             return s
         }
     }

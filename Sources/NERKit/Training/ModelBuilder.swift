@@ -13,9 +13,10 @@ package enum ModelBuilder {
     /// Returns a model initialised with `seed`, with pretrained vectors copied into the rows of
     /// the words they cover, and the number of words so covered.
     /// `charTexts` are more spellings whose characters the character vocabulary must hold
-    /// (the recased variants of the training data).
+    /// (the recased variants of the training data). With `config.lexiconDim` > 0 the model reads
+    /// `lexicon`'s phrases whose words are all in the vocabulary.
     package static func makeModel(config: ModelConfig, train: [[String]], trainTags: [[String]], extraWords: [[String]],
-                                 charTexts: [[String]] = [],
+                                 charTexts: [[String]] = [], lexicon: LexiconEntries? = nil,
                                  pretrained: PretrainedVectors?, vocabulary: VocabularyOptions, seed: UInt64) -> (TaggerModel, covered: Int) {
         var words = VocabularyBuilder(), chars = VocabularyBuilder()
         func countChars(_ token: String) {
@@ -41,7 +42,10 @@ package enum ModelBuilder {
         }
         var types = Set<String>()
         for tags in trainTags { for t in tags { if let p = ParsedTag(t), !p.isOutside { types.insert(p.type) } } }
-        let encoder = FeatureEncoder(words: wordVocab, chars: chars.build(minCount: 1), tags: tagVocabulary(types: types))
+        var encoder = FeatureEncoder(words: wordVocab, chars: chars.build(minCount: 1), tags: tagVocabulary(types: types))
+        if config.lexiconDim > 0 {
+            encoder.lexicon = LexiconMatcher(entries: lexicon ?? LexiconEntries(source: "none", categories: []), words: wordVocab)
+        }
         var cfg = config
         if let pretrained { cfg.wordDim = pretrained.dimension }
         let model = TaggerModel(config: cfg, encoder: encoder)

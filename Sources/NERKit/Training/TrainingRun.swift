@@ -24,6 +24,9 @@ public struct TrainingRunConfig: Sendable {
     /// Write the model of every epoch, so the last one is kept, instead of the one with the best
     /// dev F1: for a final model trained on train and dev for an epoch count chosen on dev.
     public var keepLastEpoch = false
+    /// The lexicon the model reads (with `model.lexiconDim` > 0); the model file keeps the
+    /// phrases it uses.
+    public var lexicon: LexiconSource?
     public init() {}
 
     package var checkpointPath: String { output + ".checkpoint" }
@@ -145,9 +148,14 @@ public final class TrainingRun {
             if config.training.caseAugmentation?.isEnabled == true {
                 for r in Recasing.allCases { charTexts += trainSentences.map { r.apply($0.tokens) } }
             }
+            var lexicon: LexiconEntries? = nil
+            if config.model.lexiconDim > 0 {
+                guard let source = config.lexicon else { throw NERError("a lexicon input needs a lexicon to read") }
+                lexicon = try source.load()
+            }
             let (m, covered) = ModelBuilder.makeModel(
                 config: config.model, train: trainSentences.map(\.tokens), trainTags: trainTags, extraWords: extra,
-                charTexts: charTexts,
+                charTexts: charTexts, lexicon: lexicon,
                 pretrained: pretrained, vocabulary: config.vocabulary, seed: options.seed)
             model = m
             if pretrained != nil {
@@ -157,6 +165,9 @@ public final class TrainingRun {
                 log("vocabulary: \(model.encoder.words.count) words, \(model.encoder.chars.count) characters")
             }
             provenance.embeddings = config.embeddingsPath
+            if let lexicon, let kept = model.encoder.lexicon {
+                log("lexicon: \(lexicon.source), \(kept.entries.count) of \(lexicon.count) phrases kept (every word in the vocabulary), categories \(lexicon.categories.joined(separator: ", "))")
+            }
         }
         let knownTypes = ParsedTag.entityTypes(of: model.encoder.tags.items.map { [$0] })
         if let warning = ParsedTag.unknownTypesWarning(path: config.devPath ?? "dev", gold: ParsedTag.entityTypes(of: devTags), known: knownTypes) {
