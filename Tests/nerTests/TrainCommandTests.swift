@@ -263,3 +263,38 @@ extension TrainCommandTests {
         }
     }
 }
+
+extension TrainCommandTests {
+    /// `--lexicon wordnet` reads the noun data file of `--wordnet-dir` (here a fixture written in
+    /// the format of wndb(5)), the model file keeps the phrases, and the model tags with the
+    /// WordNet directory gone; bad values are usage errors or name the missing file.
+    func testWordNetLexiconEndToEnd() throws {
+        let dir = try temporaryDirectory(self).appendingPathComponent("wordnet")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let data = """
+          1 A test fixture written for ner in the format of wndb(5).
+        00010000 14 n 01 Redhaven_Rovers 0 001 @i 00020000 n 0000 | a football club
+        00020000 14 n 01 football_club 0 000 | a club that plays football
+        00030000 15 n 01 Redhaven 0 001 @i 00040000 n 0000 | a town
+
+        """
+        try data.write(to: dir.appendingPathComponent("data.noun"), atomically: true, encoding: .utf8)
+        let (out, r) = try trainTinyModel(["--lexicon", "wordnet", "--wordnet-dir", dir.path, "--lexicon-dim", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("lexicon: wordnet, "), r.stderr)
+        let header = try modelHeader(out)
+        XCTAssertTrue(header.contains(#"lexiconDim\":3"#), String(header.prefix(2000)))
+        XCTAssertTrue(header.contains("\"lexicon.embedding\""), "the lexicon vectors are in the model file")
+        XCTAssertTrue(header.contains(#"redhaven\":4"#), "the phrases are in the model file")
+        try FileManager.default.removeItem(at: dir)
+        let tag = try runNER(["tag", "--model", out, "--format", "conll"], stdin: Data("REDHAVEN ROVERS won in Redhaven.\n".utf8))
+        XCTAssertEqual(tag.status, 0, tag.stderr)
+        XCTAssertEqual(tag.stdout.split(separator: "\n").count, 6, tag.stdout)
+        let missing = try runNER(["train", "--train", sample, "--output", out, "--epochs", "1", "--lexicon", "wordnet", "--wordnet-dir", dir.path])
+        XCTAssertEqual(missing.status, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains(dir.appendingPathComponent("data.noun").path), missing.stderr)
+        let bad = try runNER(["train", "--train", sample, "--output", out, "--lexicon", "dbpedia"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--lexicon must be wordnet (got 'dbpedia')"), bad.stderr)
+    }
+}
