@@ -91,6 +91,39 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds before an idle keep-alive connection is closed.", valueName: "s"))
     var idleTimeout = 60.0
 
+    @Option(name: .customLong("header-timeout"),
+            help: ArgumentHelp("Seconds from a request's first byte to the end of its head (408 beyond).", valueName: "s"))
+    var headerTimeout = 10.0
+
+    @Option(name: .customLong("body-timeout"),
+            help: ArgumentHelp("Seconds from a request's head to the end of its body (408 beyond).", valueName: "s"))
+    var bodyTimeout = 30.0
+
+    @Option(name: .customLong("max-connections-per-client"),
+            help: ArgumentHelp("Most open connections from one client address (429 beyond).", valueName: "n"))
+    var maxConnectionsPerClient = 256
+
+    @Option(name: .customLong("max-header-bytes"),
+            help: ArgumentHelp("Largest request head: request line and header fields (431 beyond).", valueName: "n"))
+    var maxHeaderBytes = 16 * 1024
+
+    @Option(name: .customLong("max-headers"), help: ArgumentHelp("Most header fields in a request (431 beyond).", valueName: "n"))
+    var maxHeaders = 100
+
+    @Option(name: .customLong("api-keys"),
+            help: ArgumentHelp("File of API keys, one a line (or sha256:HEX of one); every path but /health, /ready (and /metrics with --metrics-public) then needs 'Authorization: Bearer KEY'. Reloaded on SIGHUP.", valueName: "file"))
+    var apiKeys: String?
+
+    @Flag(name: .customLong("metrics-public"), help: "Serve /metrics without a key when --api-keys is given.")
+    var metricsPublic = false
+
+    @Option(name: .customLong("tls-cert"),
+            help: ArgumentHelp("TLS certificate chain (PEM): serve HTTPS only (TLS 1.2 or later). Reloaded on SIGHUP.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The TLS certificate's private key (PEM).", valueName: "file"))
+    var tlsKey: String?
+
     @Option(name: .customLong("log-level"),
             help: ArgumentHelp("Least severe log messages written (info: one line per request).", valueName: "level"))
     var logLevel = LogLevelOption.info
@@ -107,6 +140,15 @@ struct ServeCommand: ParsableCommand {
         c.requestTimeoutSeconds = timeout
         c.maxConnections = maxConnections
         c.idleTimeoutSeconds = idleTimeout
+        c.headerTimeoutSeconds = headerTimeout
+        c.bodyTimeoutSeconds = bodyTimeout
+        c.maxConnectionsPerClient = maxConnectionsPerClient
+        c.maxHeaderBytes = maxHeaderBytes
+        c.maxHeaderCount = maxHeaders
+        c.apiKeysPath = apiKeys
+        c.metricsPublic = metricsPublic
+        c.tlsCertificatePath = tlsCert
+        c.tlsKeyPath = tlsKey
         c.logLevel = logLevel.rawValue
         return c
     }
