@@ -38,9 +38,21 @@ struct ServeCommand: ParsableCommand {
 
         ERRORS
         Every error is a JSON body {"error": "..."}: 400 malformed JSON, missing or wrong \
-        fields, invalid UTF-8; 404 unknown path; 405 wrong method; 413 body over \
-        --max-body-bytes; 415 other content types; 503 with Retry-After when --max-queue \
-        requests are waiting or the model is not loaded yet; 504 after --timeout seconds.
+        fields, invalid UTF-8; 401 a missing or wrong API key (with --api-keys); 404 unknown \
+        path; 405 wrong method; 408 a head not received within --header-timeout of its first \
+        byte, or a body within --body-timeout of its head; 413 body over --max-body-bytes; \
+        415 other content types; 429 more than --max-connections-per-client connections from \
+        one address; 431 a head over --max-header-bytes or --max-headers; 503 with Retry-After \
+        when --max-queue requests are waiting or the model is not loaded yet; 504 after \
+        --timeout seconds. After 408, 413, 429 and 431 the connection is closed (after reading \
+        and discarding what the client still sends, for a few seconds, so that it sees the \
+        answer).
+
+        ON A NETWORK
+        --api-keys FILE requires 'Authorization: Bearer KEY' on every path but /health and \
+        /ready (and /metrics unless --metrics-public); the file has one key per line, or \
+        sha256:HEX of one. --tls-cert and --tls-key serve HTTPS only (TLS 1.2 or later). \
+        SIGHUP reads the keys and the certificate again. See docs/guide/serve-network.md.
 
         LOGS AND SHUTDOWN
         Logs are JSON lines on stderr, one per request at level info; the line \
@@ -52,6 +64,8 @@ struct ServeCommand: ParsableCommand {
           $ ner serve
           $ ner serve --model model.ner --host 0.0.0.0 --port 9000
           $ ner serve --port 0 --max-queue 64 --timeout 2 --log-level warning
+          $ ner serve --host 0.0.0.0 --port 8443 --api-keys keys.txt \\
+              --tls-cert tls.crt --tls-key tls.key
           $ curl -s localhost:8080/v1/tag -H 'Content-Type: text/plain' \\
               --data-binary @article.txt
         """

@@ -354,6 +354,43 @@ final class ServeNetworkTests: XCTestCase {
         XCTAssertTrue(server.logLines.contains { $0["status"] as? Int == 401 }, log)
     }
 
+    /// SIGHUP (20 of them) while requests with a key keep coming at concurrency 8: every request
+    /// is answered 200 and the server keeps running (the keys are swapped under a lock).
+    func testSIGHUPUnderLoadLosesNoRequest() async throws {
+        let directory = try temporaryDirectory(self)
+        let keys = directory.appendingPathComponent("keys")
+        try "\(keyA)\n".write(to: keys, atomically: true, encoding: .utf8)
+        let server = try await ServerProcess(["--model", model, "--api-keys", keys.path], test: self)
+        let pid = server.process.processIdentifier
+        let signals = Task.detached {
+            for _ in 0..<20 {
+                kill(pid, SIGHUP)
+                try await Task.sleep(nanoseconds: 25_000_000)
+            }
+        }
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var statuses: [Int] = []
+                    for _ in 0..<25 {
+                        statuses.append(try await server.request(.POST, "/v1/tag", body: Array("{\"text\": \"Paris\"}".utf8),
+                                                                 headers: [("Authorization", "Bearer \(self.keyA)")]).status)
+                    }
+                    return statuses
+                }
+            }
+            var all: [Int] = []
+            for try await part in group { all += part }
+            return all
+        }
+        try await signals.value
+        XCTAssertEqual(statuses, Array(repeating: 200, count: 200))
+        // Signals that come together may be delivered as one.
+        let reloads = server.logLines(atLeast: 20) { $0["message"] as? String == "reloaded API keys" }.count
+        XCTAssertTrue((1...20).contains(reloads), server.stderr)
+        XCTAssertTrue(server.process.isRunning)
+    }
+
     func testMetricsPublicAndBadKeyFiles() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ner-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
