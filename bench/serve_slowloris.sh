@@ -11,7 +11,8 @@
 #      --header-timeout (10 s). (The attack comes from 127.0.0.2 and the ordinary client from
 #      127.0.0.1, not the other way round, because wrk cannot choose its source address; the
 #      server only cares that they differ.)
-#   2. TLS and a key against plain HTTP without one: wrk at concurrency 64, $RUN_SECONDS each,
+#   2. wrk posting bodies over --max-body-bytes: every answer a 413, no socket errors.
+#   3. TLS and a key against plain HTTP without one: wrk at concurrency 64, $RUN_SECONDS each,
 #      alternated twice (plain, TLS, plain, TLS), requests/s and p99 of each, and TLS's share.
 #
 # Needs a release build (swift build -c release --product ner), wrk, /usr/bin/time, python3 and
@@ -76,7 +77,25 @@ kill -TERM "$server"
 wait "$server" || true
 server=""
 
-# --- 2. TLS and a key against plain HTTP without one, at concurrency 64
+# --- 2. a body over --max-body-bytes from wrk, which sends all of a request before it reads
+start_server body --max-body-bytes 1000
+cat > "$work/big.lua" <<'LUA'
+wrk.method = "POST"
+wrk.path = "/v1/tag"
+wrk.headers["Content-Type"] = "text/plain"
+wrk.body = string.rep("a", 200000)
+LUA
+cat bench/serve_load.lua | sed -n '/^if os.getenv("COUNT_STATUSES")/,$p' >> "$work/big.lua"
+COUNT_STATUSES=1 SENTENCES="$work/sentences.txt" timeout 40 wrk -t1 -c4 -d3s --timeout 10s -s "$work/big.lua" \
+    "http://127.0.0.1:$port" > "$work/wrk.big"
+echo
+echo "wrk posting 200 kB bodies against --max-body-bytes 1000 (c4, 3 s):" \
+     "$(grep -E '^status' "$work/wrk.big" | tr '\n' ' ')$(grep -E 'Socket errors' "$work/wrk.big" || echo 'no socket errors')"
+kill -TERM "$server"
+wait "$server" || true
+server=""
+
+# --- 3. TLS and a key against plain HTTP without one, at concurrency 64
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2> /dev/null
 key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -51,6 +51,9 @@ final class TLSCertificate: Sendable {
         configuration.minimumTLSVersion = .tlsv12
         configuration.cipherSuites = cipherSuites
         configuration.applicationProtocols = ["http/1.1"]
+        // A closing connection waits this long for the client's close_notify (5 s by default):
+        // what a slow client whose connection is being closed can still hold it for.
+        configuration.shutdownTimeout = .seconds(1)
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {

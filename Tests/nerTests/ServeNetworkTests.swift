@@ -368,13 +368,14 @@ final class ServeNetworkTests: XCTestCase {
                 try await Task.sleep(nanoseconds: 25_000_000)
             }
         }
+        let authorization = "Bearer \(keyA)"
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     var statuses: [Int] = []
                     for _ in 0..<25 {
                         statuses.append(try await server.request(.POST, "/v1/tag", body: Array("{\"text\": \"Paris\"}".utf8),
-                                                                 headers: [("Authorization", "Bearer \(self.keyA)")]).status)
+                                                                 headers: [("Authorization", authorization)]).status)
                     }
                     return statuses
                 }
@@ -496,6 +497,13 @@ final class ServeNetworkTests: XCTestCase {
         let server = try await ServerProcess(["--model", model], test: self)
         let https = try curl(["-k", "https://127.0.0.1:\(server.port)/health"])
         XCTAssertNotEqual(https.status, 0)
+        // The start of a ClientHello, as bytes: a JSON 400 in plain HTTP, then the close.
+        let fd = try connectLoopback(port: server.port)
+        defer { close(fd) }
+        let hello: [UInt8] = [0x16, 0x03, 0x01, 0x00, 0xC8, 0x01, 0x00, 0x00, 0xC4, 0x03, 0x03] + Array(repeating: 0x2A, count: 64)
+        let answer = exchange(fd, [hello], every: 0, seconds: 5)
+        assertJSONError(answer, 400, "the request is not valid HTTP/1.1")
+        XCTAssertTrue(answer.closed)
         let status11 = try await server.get("/health").status
         XCTAssertEqual(status11, 200)
         XCTAssertTrue(server.process.isRunning)
