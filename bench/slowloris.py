@@ -62,9 +62,11 @@ class Conn:
         try:
             self.sock.send(piece)
         except OSError:
-            pass  # not connected yet or closed by the server: the read side tells
+            if self.lines == 0:
+                return  # not connected yet: the request line is sent once it is
+            # closed by the server: the read side tells
         self.lines += 1
-        self.next_send += args.every
+        self.next_send = now + args.every
 
     def finish(self, now):
         selector.unregister(self.sock)
