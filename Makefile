@@ -18,18 +18,18 @@ test: deps
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
-	bash tests/spark/run_spark_test.sh
+	bash IntegrationTests/spark/run_spark_test.sh
 	bash scripts/example_package.sh
 	swift package generate-documentation --target NERKit --warnings-as-errors
-	bash tests/install/run_install_test.sh
-	bash tests/report/run_report_test.sh
-	bash tests/sanitize/run_tsan_test.sh
+	bash IntegrationTests/install/run_install_test.sh
+	bash IntegrationTests/report/run_report_test.sh
+	bash IntegrationTests/sanitize/run_tsan_test.sh
 	bash scripts/fuzz.sh 10
 
 # The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,
 # GNU parallel and a .venv-spark with pyspark when missing; builds ner in release mode).
 test-spark: deps
-	bash tests/spark/run_spark_test.sh
+	bash IntegrationTests/spark/run_spark_test.sh
 
 # Throughput of one process, GNU parallel and Spark on CoNLL-2003 as JSON lines (needs ../shared).
 bench-jsonl: build

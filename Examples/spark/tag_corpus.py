@@ -18,7 +18,7 @@ input file and its line number, as a single `ner tag --input jsonl FILE...` run 
 Lines are read as bytes (never decoded by Spark), so a line of invalid UTF-8 reaches `ner` as it
 is and gets its error line, and valid lines come back byte for byte.
 
-    spark-submit --master 'local[2]' examples/spark/tag_corpus.py \\
+    spark-submit --master 'local[2]' Examples/spark/tag_corpus.py \\
         --ner .build/release/ner --model models/default.ner corpus.jsonl --output tagged
 """
 
