@@ -1,5 +1,6 @@
 # Quick start: `make demo` (install, release build, run ner on an example), `make test`.
-.PHONY: deps build demo test test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
+# Everyday work: `make check` (one debug build, the unit tests and the fast end-to-end tests).
+.PHONY: deps build demo check check-docs test test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -10,14 +11,29 @@ build: deps
 demo: build
 	.build/release/ner tag < data/sample.txt
 
-# The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run; then
-# the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
-# (Examples/TagSentence), NERKit's DocC documentation, ner under ThreadSanitizer (tag, serve and
-# train end to end), and a short run of every fuzz target.
+# The fast tier for everyday work: one debug build (library, CLI, server and tests) and the NERKit
+# unit tests and gradient checks, plus the end-to-end tests that need no trained model or long run.
+# Under 3 minutes with a warm build on the project's 2-core machine. `make test` is the full run.
+CHECK_FILTER ?= NERKitTests|nerTests.CLITests|nerTests.TokenizeCommandTests|nerTests.InspectCommandTests|nerTests.BadOptionValueTests|nerTests.HelpRenderingTests|nerTests.TrainOptionValidationTests
+check: deps
+	swift build --build-tests
+	swift test --skip-build --disable-swift-testing --filter '$(CHECK_FILTER)'
+
+# The commands shown in README.md and docs/guide/*.md, run against the release binary and their
+# output compared with the output shown (scripts/check_docs.py; -v lists what is run).
+check-docs: build
+	python3 scripts/check_docs.py .build/release/ner
+
+# The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run, and so do
+# the commands shown in the docs (scripts/check_docs.py); then the Spark and GNU parallel paths,
+# an outside package using NERKit by git URL and version (Examples/TagSentence), NERKit's DocC
+# documentation, ner under ThreadSanitizer (tag, serve and train end to end), and a short run of
+# every fuzz target.
 test: deps
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
+	python3 scripts/check_docs.py .build/release/ner
 	bash IntegrationTests/spark/run_spark_test.sh
 	bash scripts/example_package.sh
 	swift package generate-documentation --target NERKit --warnings-as-errors
