@@ -7,8 +7,7 @@ one plain-text document). Each Spark task pipes its share of the lines through o
 with "entities" added, an error line for a record that cannot be tagged, an empty line for an
 empty one. The `ner` binary and the model are shipped to the executors with the job
 (SparkContext.addFile), so they need not be installed there; the executors need the shared
-libraries `ner` links against (see the README section "Tagging corpora with Spark or GNU
-parallel").
+libraries `ner` links against (see docs/guide/parallel.md).
 
 The output directory holds Spark's part files (part-00000, ...) in input order: reading them in
 name order gives the same lines as `ner tag --input jsonl FILE` for each input file in turn

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the parallel ways to tag a JSON-lines corpus: the Spark job
 # (Examples/spark/tag_corpus.py, Spark local mode with 2 workers) and the GNU parallel recipe of the
-# README must give exactly the bytes of one `ner tag --input jsonl` run on the same file, record
+# guide (docs/guide/parallel.md) must give exactly the bytes of one `ner tag --input jsonl` run on the same file, record
 # for record, on a corpus of a few hundred documents (IntegrationTests/spark/make_corpus.py) that includes a
 # malformed record of every kind.
 #
