@@ -19,7 +19,9 @@ NER_BINARY, when it needs nothing outside the repository and is quick: it does n
 benchmark. Every other command, and every line of a block without "$ " that starts with
 `ner SUBCOMMAND`, is checked for what can be checked without running it: the subcommand exists,
 each --option is in `ner SUBCOMMAND --help`, `make TARGET` is a target of the Makefile, and the
-repository files it names (bench/..., scripts/..., data/..., ...) exist. The commands of one
+repository files it names (bench/..., scripts/..., data/..., ...) exist. Without FILE arguments it
+also checks that every relative link of README.md, CONTRIBUTING.md, models/README.md and docs/
+points at a file, and at a heading of it when it names one. The commands of one
 block that are run run in one shell, in order, so `echo $?` works. Exit status 1 when anything is stale.
 """
 import os
@@ -142,6 +144,32 @@ def static_check(ner, cmd, where, problems, strict):
                 problems.append(f"{where}: {w} does not exist")
 
 
+def heading_anchors(path):
+    """GitHub's anchors of a Markdown file's headings."""
+    return {re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+            for line in path.read_text().split("\n") if line.startswith("#")}
+
+
+def check_links(problems):
+    """Every relative link of the Markdown files points at a file (and heading) that exists."""
+    files = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "models" / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
+    count = 0
+    for f in files:
+        for n, line in enumerate(f.read_text().split("\n"), 1):
+            for link in re.findall(r"\]\(([^)\s]+)\)", line):
+                if re.match(r"[a-z]+:", link):
+                    continue
+                count += 1
+                path, _, frag = link.partition("#")
+                target = (f.parent / path) if path else f
+                where = f"{f.relative_to(ROOT)}:{n}"
+                if not target.exists():
+                    problems.append(f"{where}: the link {link} points at nothing")
+                elif frag and target.suffix == ".md" and frag not in heading_anchors(target):
+                    problems.append(f"{where}: the link {link} names no heading of {path or f.name}")
+    return count
+
+
 def matches(expected, actual):
     """Whether the actual lines match the shown lines ("..." as a wildcard line or text)."""
     pats = []
@@ -228,10 +256,11 @@ def main(argv):
                                     + "\n".join("    shown:  " + e for e in expected[:12]) + "\n"
                                     + "\n".join("    actual: " + a for a in actual[:12]))
     subprocess.run(["rm", "-rf", bindir])
+    links = check_links(problems) if not argv[1:] else 0
     for p in problems:
         print(p, file=sys.stderr)
     print(f"check_docs: {len(files)} files, {ran} commands run and their output compared, "
-          f"{checked} checked for subcommands, options and files, {len(problems)} problems, "
+          f"{checked} checked for subcommands, options and files, {links} links, {len(problems)} problems, "
           f"{time.time() - start:.1f} s")
     return 1 if problems else 0
 
