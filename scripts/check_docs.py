@@ -13,7 +13,9 @@ The convention, in an indented (4-space) code block:
     ...                         next "$ " line or the end of the block. A line "..." stands for any
                                 number of lines, and "..." inside a line for any text there.
 
-A command is run, from the repository root with `ner`, `.build/release/ner` and $NER meaning
+A block whose first command is `ner serve [OPTIONS] &` starts `ner serve OPTIONS --port 0` and runs
+its curl commands against it (localhost:8080 meaning the port it got). Otherwise a command is
+run, from the repository root with `ner`, `.build/release/ner` and $NER meaning
 NER_BINARY, when it needs nothing outside the repository and is quick: it does not read
 ../shared (CoNLL-2003, GloVe), start a server, call curl, make, swift, python, Spark or a
 benchmark. Every other command, and every line of a block without "$ " that starts with
@@ -29,7 +31,9 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,6 +213,42 @@ def run_block(ner, cmds, bindir):
     return outs
 
 
+SERVE = re.compile(r"^(?:ner|\.build/release/ner) serve((?: [^&]*)?)&\s*$")
+
+
+class Server:
+    """`ner serve --port 0` for a block that starts one: its port, and a stop."""
+
+    def __init__(self, ner, options):
+        self.proc = subprocess.Popen([ner, "serve", *options.split(), "--port", "0"], cwd=ROOT,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.port = None
+        deadline = time.time() + 60
+        for line in self.proc.stderr:
+            m = re.search(r'"listening".*"port": (\d+)', line)
+            if m:
+                self.port = int(m.group(1))
+                break
+            if time.time() > deadline:
+                break
+        threading.Thread(target=lambda: [None for _ in self.proc.stderr], daemon=True).start()
+        while self.port and time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{self.port}/ready", timeout=5).status == 200:
+                    return
+            except Exception:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("ner serve did not get ready within 60 s")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
 def sh_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
@@ -242,14 +282,27 @@ def main(argv):
                 continue
             for n, cmd, _ in cmds:
                 static_check(ner, cmd, f"{rel}:{n}", problems, strict=True)
-            runnable = [c for c in cmds if not any(x in c[1] for x in NOT_RUN) and not c[1].rstrip().endswith("&")]
+            serve = [SERVE.match(c[1]) for c in cmds]
+            if serve[0]:
+                # a block that starts a server: run its curl commands against one on a free port
+                runnable = [c for c in cmds[1:] if c[1].startswith("curl ") and "../shared" not in c[1]]
+            else:
+                runnable = [c for c in cmds if not any(x in c[1] for x in NOT_RUN) and not c[1].rstrip().endswith("&")]
             checked += len(cmds) - len(runnable)
             if verbose:
                 for n, cmd, _ in cmds:
                     print(f"{rel}:{n}: {'run    ' if (n, cmd, _) in runnable else 'checked'} {cmd}")
             if not runnable:
                 continue
-            for (n, cmd, expected), actual in zip(runnable, run_block(ner, runnable, bindir)):
+            server = Server(ner, serve[0].group(1)) if serve[0] else None
+            try:
+                if server:
+                    runnable = [(n, c.replace("localhost:8080", f"localhost:{server.port}"), e) for n, c, e in runnable]
+                outputs = run_block(ner, runnable, bindir)
+            finally:
+                if server:
+                    server.stop()
+            for (n, cmd, expected), actual in zip(runnable, outputs):
                 ran += 1
                 if not matches(expected, actual):
                     problems.append(f"{rel}:{n}: the output of `{cmd}` is not the one shown:\n"
