@@ -19,7 +19,7 @@ run, from the repository root with `ner`, `.build/release/ner` and $NER meaning
 NER_BINARY, when it needs nothing outside the repository and is quick: it does not read
 ../shared (CoNLL-2003, GloVe), start a server, call curl, make, swift, python, Spark or a
 benchmark. Every other command, and every line of a block without "$ " that starts with
-`ner SUBCOMMAND`, is checked for what can be checked without running it: the subcommand exists,
+`ner SUBCOMMAND` or `make TARGET`, is checked for what can be checked without running it: the subcommand exists,
 each --option is in `ner SUBCOMMAND --help`, `make TARGET` is a target of the Makefile, and the
 repository files it names (bench/..., scripts/..., data/..., ...) exist. Without FILE arguments it
 also checks that every relative link of README.md, CONTRIBUTING.md, models/README.md and docs/
@@ -275,7 +275,7 @@ def main(argv):
         for block in blocks(f):
             cmds = commands(block)
             for n, text in block:
-                if not text.startswith("$ ") and re.match(r"(ner|\.build/release/ner) [a-z]+ ", text):
+                if not text.startswith("$ ") and re.match(r"(ner|\.build/release/ner) [a-z]+ |make [a-z]", text):
                     static_check(ner, text, f"{rel}:{n}", problems, strict=False)
                     checked += 1
             if not cmds:
