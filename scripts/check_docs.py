@@ -25,6 +25,10 @@ repository files it names (bench/..., scripts/..., data/..., ...) exist. Without
 also checks that every relative link of README.md, CONTRIBUTING.md, models/README.md and docs/
 points at a file, and at a heading of it when it names one. The commands of one
 block that are run run in one shell, in order, so `echo $?` works. Exit status 1 when anything is stale.
+
+The outputs shown were recorded on the project's machines (x86-64 with AVX-512 and AVX512_BF16, so
+tagging in bfloat16 by default); on a CPU without AVX512_BF16 an entity's score may differ in its
+last digit, and training losses with another OpenBLAS kernel.
 """
 import os
 import re
