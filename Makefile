@@ -10,11 +10,13 @@ build: deps
 demo: build
 	.build/release/ner tag < data/sample.txt
 
+# The layer check (scripts/check_layers.py: NERKit's folders depend one way, no cycle) first.
 # The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run; then
 # the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
 # (Examples/TagSentence), NERKit's DocC documentation, ner under ThreadSanitizer (tag, serve and
 # train end to end), and a short run of every fuzz target.
 test: deps
+	python3 scripts/check_layers.py
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
