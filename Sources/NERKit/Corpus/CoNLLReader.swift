@@ -30,7 +30,7 @@ package final class CoNLLReader {
         self.columns = columns
         self.requireTags = requireTags
         if SafeTensorsSignature.matches(path: path) {
-            throw NERError(path: path, "this is a ner model file, not a CoNLL corpus: a model goes after --model")
+            throw NERError(path: path, "this is a ner model file, not a CoNLL corpus", remedy: .modelWhereDataGoes)
         }
         self.reader = try LineReader(path: path)
     }
