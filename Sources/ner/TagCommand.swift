@@ -206,9 +206,7 @@ struct TagCommand: ParsableCommand {
     func run() throws {
         let paths: [String?] = files.isEmpty ? [nil] : files.map { $0 == "-" ? nil : $0 }
         for case let path? in paths {
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw NERError(path: path, FileManager.default.fileExists(atPath: path) ? "cannot open for reading" : "no such file")
-            }
+            close(try InputFile.open(path))  // every file readable before the model is loaded
             if SafeTensorsFile.isModelFile(path: path) {
                 throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
             }
