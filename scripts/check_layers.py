@@ -47,6 +47,7 @@ through `.init`) is not seen.
 
 Usage: scripts/check_layers.py [--root Sources/NERKit] [--why]
   --why  prints, for each edge, the names that make it (with one file that uses each).
+It first checks itself on a small tree with a known cycle (self_test).
 """
 
 import argparse
@@ -156,13 +157,8 @@ def folder_of(root, path):
     return parts[0] if len(parts) > 1 else ROOT_FOLDER
 
 
-def main():
-    ap = argparse.ArgumentParser(description="NERKit folder dependency check")
-    ap.add_argument("--root", default=os.path.join(os.path.dirname(__file__), "..", "Sources", "NERKit"))
-    ap.add_argument("--why", action="store_true", help="print the names behind each edge")
-    args = ap.parse_args()
-    root = os.path.normpath(args.root)
-
+def analyse(root, why=False, out=print):
+    """Prints the graph of the folders below `root`; returns the list of problems."""
     files = {}
     for dirpath, _, names in os.walk(root):
         for name in sorted(names):
@@ -244,17 +240,17 @@ def main():
         if f not in rank:
             problems.append(f"{f}: a folder that has no place in the layer order (add it to ORDER)")
 
-    print("NERKit folder dependencies (a folder -> the folders it uses):")
+    out("NERKit folder dependencies (a folder -> the folders it uses):")
     for f in folders:
         used = sorted(edges.get(f, {}), key=lambda u: (rank.get(u, 99), u))
-        print(f"  {f:<14} -> {', '.join(used) if used else '(none)'}")
+        out(f"  {f:<14} -> {', '.join(used) if used else '(none)'}")
         for u in used:
             names = edges[f][u]
             if rank.get(u, 99) > rank.get(f, 99):
                 problems.append(f"{f} -> {u} runs against the data flow: " +
                                 ", ".join(f"{n} ({p})" for n, p in sorted(names.items())))
-            if args.why:
-                print(f"      {u}: " + ", ".join(f"{n} ({p})" for n, p in sorted(names.items())))
+            if why:
+                out(f"      {u}: " + ", ".join(f"{n} ({p})" for n, p in sorted(names.items())))
 
     # Cycles (Tarjan's strongly connected components).
     index, low, on, stack, sccs = {}, {}, set(), [], []
@@ -287,7 +283,46 @@ def main():
             visit(f)
     for comp in sccs:
         problems.append("cycle between " + ", ".join(comp))
+    return problems
 
+
+def self_test():
+    """The checker finds an edge against the order and a cycle, and is not fooled by names in
+    comments or strings; exits 1 if not."""
+    import tempfile
+    cases = {
+        # Text uses Corpus (against the order) and Corpus uses Text: a cycle.
+        "Text/A.swift": "struct Token { let s: Sentence }\nfunc tokenize() {}\n",
+        "Corpus/B.swift": "struct Sentence { let t = Token() }\n",
+        # Names in comments and strings are not uses; interpolations are.
+        "IO/C.swift": "/// A Sentence\n// Token\nlet x = \"Sentence\"\nstruct Bytes {}\n",
+        "Math/D.swift": "let y = \"\\(tokenize())\"\n",
+    }
+    with tempfile.TemporaryDirectory() as root:
+        for name, text in cases.items():
+            os.makedirs(os.path.join(root, os.path.dirname(name)), exist_ok=True)
+            with open(os.path.join(root, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        problems = analyse(root, out=lambda *_: None)
+    expected = [
+        "Math -> Text runs against the data flow: tokenize (Math/D.swift)",
+        "Text -> Corpus runs against the data flow: Sentence (Text/A.swift)",
+        "cycle between Corpus, Text",
+    ]
+    if sorted(problems) != expected:
+        print("check_layers.py self-test failed:\n  got " + "\n      ".join(sorted(problems)))
+        return 1
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description="NERKit folder dependency check")
+    ap.add_argument("--root", default=os.path.join(os.path.dirname(__file__), "..", "Sources", "NERKit"))
+    ap.add_argument("--why", action="store_true", help="print the names behind each edge")
+    args = ap.parse_args()
+    if self_test():
+        return 1
+    problems = analyse(os.path.normpath(args.root), args.why)
     if problems:
         print("\nProblems:")
         for p in problems:
