@@ -71,7 +71,7 @@ final class TagServerTests: XCTestCase {
             XCTAssertEqual(entities.first?["end"] as? Int, 15)
             let asText = try await client.execute(uri: "/v1/tag", method: .post, headers: [.contentType: "text/plain"], body: Self.body(text))
             XCTAssertEqual(asText.status, .ok, String(buffer: asText.body))
-            XCTAssertEqual("\(try Self.json(asText)["entities"] ?? "")", "\(entities)")
+            XCTAssertEqual(NSArray(array: try XCTUnwrap(try Self.json(asText)["entities"] as? [[String: Any]])), NSArray(array: entities))
 
             let many = try await client.execute(uri: "/v1/tag", method: .post, headers: [.contentType: "application/json"],
                                                 body: Self.body(#"{"texts": ["\#(text)", "No names here."], "ids": [1, 2]}"#))
