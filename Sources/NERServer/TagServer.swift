@@ -48,7 +48,13 @@ public enum TagServer {
     static func serve(_ configuration: ServeConfiguration) async throws {
         let level = LogLevelName.parse(configuration.logLevel) ?? .info
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
-        let (app, batcher) = application(configuration, logger: logger)
+        let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) }
+        let tls = try configuration.tlsCertificatePath.map {
+            try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
+        }
+        let reloader = Reloader(keys: keys, tls: tls, logger: logger)
+        defer { reloader.stop() }
+        let (app, batcher) = application(configuration, logger: logger, keys: keys, tls: tls)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -60,17 +66,13 @@ public enum TagServer {
 
     /// The application `serve` runs: the HTTP server with its fast path and responder, and the
     /// batcher as its service (started first, stopped last). Apart from `serve` so that tests
-    /// run it in process (HummingbirdTesting).
-    static func application(_ configuration: ServeConfiguration, logger: Logger) -> (some ApplicationProtocol, TagBatcher) {
+    /// run it in process (HummingbirdTesting). `keys` and `tls` are those read from the
+    /// configuration's files (`serve` reads them, and reloads them on SIGHUP).
+    static func application(_ configuration: ServeConfiguration, logger: Logger, keys: APIKeys? = nil,
+                            tls: TLSCertificate? = nil) -> (some ApplicationProtocol, TagBatcher) {
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
-        let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) }
         let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics, keys: keys)
-        let tls = try configuration.tlsCertificatePath.map {
-            try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
-        }
-        let reloader = Reloader(keys: keys, tls: tls, logger: logger)
-        defer { reloader.stop() }
         let host = configuration.host
         let serverName = "ner/\(NERVersion.string)"
         let http1 = HTTP1Channel.Configuration(
