@@ -74,7 +74,7 @@ package enum ModelFile {
             let provenance: Provenance = (try? decode(try need("provenance"))) ?? Provenance()
             // Sizes first, before anything is allocated from them: the config in range, and the
             // vocabulary-sized tables as large as the tensors the file really holds.
-            try config.validate()
+            do { try config.validate() } catch let error as ConfigurationError { throw NERError("config \(error)") }
             if config.lexiconDim > 0 {
                 guard let json = meta["lexicon"] else { throw NERError("the model reads a lexicon but the file holds none") }
                 let entries: LexiconEntries = try decode(json)
