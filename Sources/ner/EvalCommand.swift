@@ -112,7 +112,7 @@ struct EvalCommand: ParsableCommand {
         var evaluator = ConllEvaluator(collectingErrors: collecting)
         if predictions.isEmpty {
             let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
-            evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, recase: recase,
+            evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, reading: corpus.reading, recase: recase,
                                                         documents: !sentencesAlone, collectingErrors: collecting,
                                                         warn: Diagnostics.warning)
         }

@@ -179,6 +179,7 @@ struct TrainCommand: ParsableCommand {
         config.freezeEmbeddings = freezeEmbeddings
         config.output = output
         config.columns = corpus.columns
+        config.reading = corpus.reading
         config.resume = resume
         config.forkSeed = forkSeed
         config.singletonUnknownRate = unkReplace
