@@ -17,7 +17,13 @@ struct InspectCommand: ParsableCommand {
         other file ner inspect counts the tokens that never occur in the training file.
 
         FILE FORMAT
-        One token per line, columns separated by spaces or tabs, the token first and the tag \
+        Column files, CoNLL-U and the exports of annotation tools (spaCy/Prodigy and doccano JSON \
+        lines, Label Studio JSON, brat folders) are told apart by their content (--input-format \
+        names one). For an export, the report shows how many spans were adjusted to fit the \
+        tokens, by kind, and lists each one on standard error with its record and offsets \
+        (see docs/guide/annotations.md).
+
+        Column files: one token per line, columns separated by spaces or tabs, the token first and the tag \
         last (change this with --token-column and --tag-column). A blank line ends a sentence. \
         Lines starting with -DOCSTART- separate documents; lines made of # and a comment are \
         skipped. Files may be gzip-compressed.
@@ -91,8 +97,8 @@ struct InspectCommand: ParsableCommand {
         if report.sentences == 0 && report.hasErrors {
             return "\(report.path)\n  \(errorsLine.0)  \(errorsLine.1)\n"
         }
-        var lines: [(String, String)] = [
-            ("format", report.format.rawValue),
+        var lines: [(String, String)] = report.format == .conll ? [] : [("format", report.format.rawValue)]
+        lines += [
             ("tag scheme", report.scheme.displayName),
             ("documents", NumberText.grouped(report.documents)),
             ("sentences", NumberText.grouped(report.sentences)),
