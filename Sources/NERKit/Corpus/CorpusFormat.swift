@@ -37,6 +37,8 @@ public enum CorpusFormat: String, Sendable, CaseIterable, Codable {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return .brat }
         if path.hasSuffix(".ann") { return .brat }
+        // A model file given where a corpus goes: the column reader names it as such.
+        if SafeTensorsFile.isModelFile(path: path) { return .conll }
         let reader = try LineReader(path: path)
         var looked = 0
         while let raw = try reader.next(), looked < 50 {
