@@ -3,7 +3,9 @@
 /// UTF-16 code units (JavaScript `String.length`: older Label Studio and doccano exports). The two
 /// differ only after a character outside the Basic Multilingual Plane, such as most emoji.
 public enum OffsetUnit: String, Sendable, CaseIterable, Codable {
+    /// Unicode code points (scalars), as Python indexes a `str`.
     case codepoints
+    /// UTF-16 code units, as JavaScript indexes a string.
     case utf16
 }
 
@@ -14,14 +16,24 @@ public enum OffsetUnit: String, Sendable, CaseIterable, Codable {
 /// - `skip`: drop the span (the tokens stay outside any entity);
 /// - `error`: stop with an error naming the record and the span.
 public enum MisalignedSpanPolicy: String, Sendable, CaseIterable, Codable {
-    case split, expand, skip, error
+    /// Cut the token at the span's edge.
+    case split
+    /// Widen the span to whole tokens.
+    case expand
+    /// Drop the span.
+    case skip
+    /// Stop with an error naming the record and the span.
+    case error
 }
 
 /// How the text of an annotated document is cut into tokens and sentences when the export does
 /// not give tokens: `ner`'s own tokenizer and sentence splitter, or runs of non-space characters
 /// with a sentence per line (for text that was tokenised before it was annotated).
 public enum AnnotationTokenization: String, Sendable, CaseIterable, Codable {
-    case ner, whitespace
+    /// `ner`'s tokenizer and sentence splitter, as `ner tag` cuts raw text.
+    case ner
+    /// Runs of non-space characters, a sentence per line.
+    case whitespace
 }
 
 /// One entity span as an annotation tool exported it, in the tool's offsets (end exclusive).

@@ -69,12 +69,16 @@ public enum CorpusFormat: String, Sendable, CaseIterable, Codable {
 /// How corpus files are read: which format (nil: detected from the content), the columns of a
 /// column file, and how annotation exports are put on tokens.
 public struct CorpusReadOptions: Sendable, Equatable {
+    /// The format; nil: detected from each file's content.
     public var format: CorpusFormat?
+    /// Column files: which columns hold the token and the tag.
     public var columns: CoNLLColumns
+    /// Annotation exports: what to do with a span off token boundaries.
     public var misaligned: MisalignedSpanPolicy
     /// The offset unit of the export; nil: the format's own (code points for every format read
     /// today; spans that carry their text are checked and read as UTF-16 when only that fits).
     public var offsets: OffsetUnit?
+    /// Annotation exports without tokens: how their text is cut into tokens and sentences.
     public var tokenization: AnnotationTokenization
     /// Label Studio: which annotation of a task to read (1-based); nil: the last one not cancelled.
     public var annotation: Int?
@@ -82,6 +86,8 @@ public struct CorpusReadOptions: Sendable, Equatable {
     /// --format label-studio` writes).
     public var predictions: Bool
 
+    /// Options with the defaults `ner` uses: format detected, the last column the tag, spans
+    /// split to fit the tokens, code points, `ner`'s tokenizer, the last annotation.
     public init(format: CorpusFormat? = nil, columns: CoNLLColumns = .init(), misaligned: MisalignedSpanPolicy = .split,
                 offsets: OffsetUnit? = nil, tokenization: AnnotationTokenization = .ner, annotation: Int? = nil,
                 predictions: Bool = false) {
