@@ -175,12 +175,14 @@ package struct AlignedDocument: Sendable {
     }
 
     /// A document built from tokenised sentences (a column file): its text is the tokens joined
-    /// by single spaces, a sentence per line, and its entities are the tags' spans.
+    /// by single spaces, a sentence per line with a blank line between sentences (so that `ner`'s
+    /// sentence splitter, which ends a sentence at every blank line, finds them again), and its
+    /// entities are the tags' spans.
     package init(sentences input: [CoNLLSentence], location: RecordLocation) {
         var text = "", offset = 0
         var tokens: [AlignedToken] = [], ranges: [Range<Int>] = [], entities: [AlignedEntity] = [], lines: [Int] = []
         for (k, sentence) in input.enumerated() {
-            if k > 0 { text += "\n"; offset += 1 }
+            if k > 0 { text += "\n\n"; offset += 2 }
             let first = tokens.count
             for (i, word) in sentence.tokens.enumerated() {
                 if i > 0 { text += " "; offset += 1 }

@@ -80,7 +80,7 @@ package final class CorpusReader {
 
     /// The next document, or nil at the end. For column files and CoNLL-U a document runs from one
     /// document start to the next, cut after `Documents.defaultMaxSentences` sentences; its text is
-    /// the tokens joined by spaces, a sentence per line.
+    /// the tokens joined by spaces, a blank line between sentences.
     package func nextDocument() throws -> AlignedDocument? {
         switch source {
         case .conll, .conllu:
