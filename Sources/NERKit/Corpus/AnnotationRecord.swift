@@ -62,8 +62,8 @@ package enum AnnotationRecord {
             guard let items = list as? [Any] else { throw fail("the \"tokens\" field is \(kind(of: list)), not a list") }
             tokens = try items.enumerated().map { i, item in
                 guard let t = item as? [String: Any] else { throw fail("token \(i) is \(kind(of: item)), not an object") }
-                let s = try integer(t["start"], "start", of: "token \(i)", fail: fail)
-                let e = try integer(t["end"], "end", of: "token \(i)", fail: fail)
+                let s = try wholeNumber(t["start"], "start", of: "token \(i)", fail: fail)
+                let e = try wholeNumber(t["end"], "end", of: "token \(i)", fail: fail)
                 return s..<max(s, e)
             }
         }
@@ -71,8 +71,8 @@ package enum AnnotationRecord {
         if tokens != nil, let list = object["sentences"] as? [Any] {
             sentences = try list.enumerated().map { i, item in
                 guard let t = item as? [String: Any] else { throw fail("sentence \(i) is \(kind(of: item)), not an object") }
-                let s = try integer(t["token_start"], "token_start", of: "sentence \(i)", fail: fail)
-                let e = try integer(t["token_end"], "token_end", of: "sentence \(i)", fail: fail)
+                let s = try wholeNumber(t["token_start"], "token_start", of: "sentence \(i)", fail: fail)
+                let e = try wholeNumber(t["token_end"], "token_end", of: "sentence \(i)", fail: fail)
                 return s..<max(s, e)
             }
         }
@@ -117,8 +117,8 @@ package enum AnnotationRecord {
             guard let result = item as? [String: Any] else { throw fail("result \(i) is \(kind(of: item)), not an object") }
             guard (result["type"] as? String)?.lowercased() == "labels" || result["type"] == nil && (result["value"] as? [String: Any])?["labels"] != nil else { continue }
             guard let value = result["value"] as? [String: Any] else { throw fail("result \(i) has no \"value\" object") }
-            let s = try integer(value["start"], "start", of: "result \(i)", fail: fail)
-            let e = try integer(value["end"], "end", of: "result \(i)", fail: fail)
+            let s = try wholeNumber(value["start"], "start", of: "result \(i)", fail: fail)
+            let e = try wholeNumber(value["end"], "end", of: "result \(i)", fail: fail)
             guard let labels = value["labels"] as? [Any], !labels.isEmpty else { throw fail("result \(i) has no \"labels\"") }
             for label in labels {
                 guard let label = label as? String else { throw fail("result \(i): a label is \(kind(of: label)), not a string") }
@@ -134,8 +134,8 @@ package enum AnnotationRecord {
         guard let items = list as? [Any] else { throw fail("the \"\(field)\" field is \(kind(of: list)), not a list") }
         return try items.enumerated().map { i, item in
             guard let span = item as? [String: Any] else { throw fail("\(field)[\(i)] is \(kind(of: item)), not an object") }
-            let s = try integer(span[start], start, of: "\(field)[\(i)]", fail: fail)
-            let e = try integer(span[end], end, of: "\(field)[\(i)]", fail: fail)
+            let s = try wholeNumber(span[start], start, of: "\(field)[\(i)]", fail: fail)
+            let e = try wholeNumber(span[end], end, of: "\(field)[\(i)]", fail: fail)
             guard let label = span["label"] as? String else { throw fail("\(field)[\(i)] has no string \"label\"") }
             return CharacterSpan(start: s, end: e, label: label, score: (span["score"] as? NSNumber)?.doubleValue)
         }
@@ -146,14 +146,14 @@ package enum AnnotationRecord {
             guard let triple = item as? [Any], triple.count >= 3 else {
                 throw fail("\(field)[\(i)] is not a [start, end, \"LABEL\"] list")
             }
-            let s = try integer(triple[0], "start", of: "\(field)[\(i)]", fail: fail)
-            let e = try integer(triple[1], "end", of: "\(field)[\(i)]", fail: fail)
+            let s = try wholeNumber(triple[0], "start", of: "\(field)[\(i)]", fail: fail)
+            let e = try wholeNumber(triple[1], "end", of: "\(field)[\(i)]", fail: fail)
             guard let label = triple[2] as? String else { throw fail("\(field)[\(i)]: the label is \(kind(of: triple[2])), not a string") }
             return CharacterSpan(start: s, end: e, label: label)
         }
     }
 
-    private static func integer(_ value: Any?, _ name: String, of what: String, fail: (String) -> NERError) throws -> Int {
+    private static func wholeNumber(_ value: Any?, _ name: String, of what: String, fail: (String) -> NERError) throws -> Int {
         guard let value else { throw fail("\(what) has no \"\(name)\"") }
         guard !(value is String), let int = value as? Int else {
             throw fail("\(what): \"\(name)\" is \(kind(of: value)), not an integer")

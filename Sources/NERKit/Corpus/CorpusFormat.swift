@@ -38,7 +38,7 @@ public enum CorpusFormat: String, Sendable, CaseIterable, Codable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return .brat }
         if path.hasSuffix(".ann") { return .brat }
         // A model file given where a corpus goes: the column reader names it as such.
-        if SafeTensorsFile.isModelFile(path: path) { return .conll }
+        if SafeTensorsSignature.matches(path: path) { return .conll }
         let reader = try LineReader(path: path)
         var looked = 0
         while let raw = try reader.next(), looked < 50 {
