@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
         }
         var scores: [TrainingReport.GoldScores] = []
         if !gold.isEmpty {
-            let evaluator = try GoldFileEvaluation.evaluate(tagger, files: gold, columns: corpus.columns, recase: recase,
+            let evaluator = try GoldFileEvaluation.evaluate(tagger, files: gold, columns: corpus.columns, reading: corpus.reading, recase: recase,
                                                             collectingErrors: true, warn: Diagnostics.warning)
             scores.append(.init(files: gold, report: evaluator.report, errors: evaluator.errorAnalysis, recase: recase))
         }
