@@ -1,8 +1,8 @@
-/// A strict, small JSON reader for safetensors headers. Our own rather than
+/// A strict, small JSON reader for safetensors headers and patterns files. Our own rather than
 /// Foundation's so that every malformed header (bad syntax, duplicate keys, deep nesting, invalid
 /// UTF-8) becomes a clear message instead of a bridging surprise or a stack overflow, and so that
 /// integers stay exact.
-indirect enum HeaderJSON {
+indirect enum HeaderJSON: Sendable {
     case object([(key: String, value: HeaderJSON)])
     case array([HeaderJSON])
     case string(String)
