@@ -50,6 +50,16 @@ public enum TagServer {
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
+        // SIGHUP reloads the patterns files (on a queue of its own, so tagging goes on meanwhile).
+        var reload: DispatchSourceSignal?
+        if !configuration.patternFiles.isEmpty {
+            signal(SIGHUP, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ner.patterns-reload"))
+            source.setEventHandler { batcher.reloadPatterns() }
+            source.resume()
+            reload = source
+        }
+        defer { reload?.cancel() }
         let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics)
         let host = configuration.host
         let serverName = "ner/\(NERVersion.string)"

@@ -6,7 +6,7 @@ import NERKit
 /// are expected and ignored. Besides not crashing, a few cheap invariants are checked with
 /// `precondition`, so that wrong results are found as well as crashes.
 enum FuzzTarget: String, CaseIterable {
-    case conll, tokenizer, predictions, embeddings, model, jsonl
+    case conll, tokenizer, predictions, embeddings, model, jsonl, patterns
 
     func run(_ data: [UInt8]) {
         switch self {
@@ -72,12 +72,40 @@ enum FuzzTarget: String, CaseIterable {
             }
         case .jsonl:
             jsonl(data)
+        case .patterns:
+            patterns(data)
         case .model:
             withTemporaryFile(SafeTensorsFile.withChecksumRepaired(data)) { path in
                 guard let loaded = try? ModelFile.load(path) else { return }
                 let tagger = Tagger(model: loaded.model, scheme: loaded.scheme)
                 let result = tagger.tag([["Anna", "met", "Carl", "in", "Oslo", "."]])
                 precondition(result.count == 1 && result[0].tags.count == 6, "one tag per token")
+            }
+        }
+    }
+
+    /// `ner tag --patterns`'s reader: a file is read or refused with `file:line: message`, and
+    /// the rules read match sentences without crashing, every match inside the sentence and no
+    /// two sharing a token.
+    private func patterns(_ data: [UInt8]) {
+        withTemporaryFile(data) { path in
+            let set: PatternSet
+            do {
+                set = try PatternSet.load([path])
+            } catch {
+                precondition("\(error)".hasPrefix(path + ":"), "errors name the file")
+                return
+            }
+            let words = String(decoding: data.prefix(512), as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+                .map(String.init)
+            for sentence in [words, words.map { $0.lowercased() }, ["Teddy", "bears", "1999", "ACME", "Corp", "."]] {
+                var taken = [Bool](repeating: false, count: sentence.count)
+                for m in set.matches(in: sentence) {
+                    precondition(m.start >= 0 && m.start < m.end && m.end <= sentence.count, "a match lies inside the sentence")
+                    precondition(!taken[m.start..<m.end].contains(true), "matches do not overlap")
+                    for k in m.start..<m.end { taken[k] = true }
+                    _ = set.label(of: m.rule)
+                }
             }
         }
     }

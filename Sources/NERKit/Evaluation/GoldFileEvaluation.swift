@@ -18,10 +18,13 @@ public enum GoldFileEvaluation {
                                 recase: Recasing? = nil, documents: Bool = true, collectingErrors: Bool = false,
                                 rules: EntityRules? = nil, warn: (NERError) -> Void = { _ in }) throws -> ConllEvaluator {
         var evaluator = ConllEvaluator(collectingErrors: collectingErrors)
+        // The types predictions can have: the model's (unless rules alone tag) and the rules'.
+        var known = rules?.needsModel == false ? Set<String>() : Set(tagger.entityTypes)
+        known.formUnion(rules?.patterns.labels ?? [])
         for path in files {
             let corpus = try LabeledCorpus.load(path, columns: columns)
             if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
-                                                           known: Set(tagger.entityTypes)) {
+                                                           known: known) {
                 warn(warning)
             }
             let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
