@@ -30,6 +30,15 @@ final class PatternRulesTests: XCTestCase {
         XCTAssertEqual(found(s, "TEDDY BEARS !"), [])
     }
 
+    func testPlainPhrasesAreSplitAsTheTokenizerSplitsThem() throws {
+        // Phrases of ASCII letters and digits take a shortcut; it must agree with the tokenizer.
+        for phrase in ["Teddy bears", "  New   York ", "cannot 1999 A1b2", "x", "Teddy bears!", "U.S. Army", "don't stop", "Zürich 2"] {
+            let s = try set("{\"label\": \"P\", \"pattern\": \"" + phrase + "\"}\n")
+            let tokens = Tokenizer().tokenize(phrase).map(\.normalized)
+            XCTAssertEqual(found(s, tokens.joined(separator: " ")), ["P[0,\(tokens.count))"], phrase)
+        }
+    }
+
     func testLowerPhraseMatchesLowercaseAndAllCapsText() throws {
         let s = try set(#"{"label": "PRODUCT", "pattern": "Teddy Bears", "lower": true}"# + "\n")
         XCTAssertEqual(found(s, "we sell teddy bears"), ["PRODUCT[2,4)"])
