@@ -49,6 +49,16 @@ public enum TagServer {
         let level = LogLevelName.parse(configuration.logLevel) ?? .info
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
         let (app, batcher) = application(configuration, logger: logger)
+        // SIGHUP reloads the patterns files (on a queue of its own, so tagging goes on meanwhile).
+        var reload: DispatchSourceSignal?
+        if !configuration.patternFiles.isEmpty {
+            signal(SIGHUP, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ner.patterns-reload"))
+            source.setEventHandler { batcher.reloadPatterns() }
+            source.resume()
+            reload = source
+        }
+        defer { reload?.cancel() }
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -64,16 +74,6 @@ public enum TagServer {
     static func application(_ configuration: ServeConfiguration, logger: Logger) -> (some ApplicationProtocol, TagBatcher) {
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
-        // SIGHUP reloads the patterns files (on a queue of its own, so tagging goes on meanwhile).
-        var reload: DispatchSourceSignal?
-        if !configuration.patternFiles.isEmpty {
-            signal(SIGHUP, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ner.patterns-reload"))
-            source.setEventHandler { batcher.reloadPatterns() }
-            source.resume()
-            reload = source
-        }
-        defer { reload?.cancel() }
         let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics)
         let host = configuration.host
         let serverName = "ner/\(NERVersion.string)"
