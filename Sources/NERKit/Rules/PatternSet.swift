@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rules loaded from patterns files, compiled for one pass over a sentence's tokens:
 ///
 /// - phrases go into a token trie (each token interned as an integer, each edge one entry of a
@@ -53,6 +55,11 @@ package struct PatternSet: @unchecked Sendable {
         for path in paths {
             let reader = try LineReader(path: path)
             let before = set.count
+            // Room for what a plain file of this size holds (about one trie edge per 24 bytes,
+            // one new token per 48), so the tables are not rehashed again and again as they grow.
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil, size > 1 << 20 {
+                set.reserve(edges: size / 24, tokens: size / 48)
+            }
             while let line = try reader.next() {
                 if let pattern = try EntityPattern.parse(line: line, path: path, line: reader.lineNumber, tokenizer: tokenizer) {
                     set.add(pattern)
@@ -61,6 +68,12 @@ package struct PatternSet: @unchecked Sendable {
             set.files.append(File(path: path, patterns: set.count - before))
         }
         return set
+    }
+
+    private mutating func reserve(edges count: Int, tokens: Int) {
+        edges.reserveCapacity(edges.count + count)
+        terminal.reserveCapacity(terminal.count + count)
+        vocabulary.reserveCapacity(vocabulary.count + tokens)
     }
 
     /// Adds a rule after the others.
