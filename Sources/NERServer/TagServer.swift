@@ -74,12 +74,24 @@ public enum TagServer {
     static func application(_ configuration: ServeConfiguration, logger: Logger) -> (some ApplicationProtocol, TagBatcher) {
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
-        let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics)
+        let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) }
+        let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics, keys: keys)
+        let tls = try configuration.tlsCertificatePath.map {
+            try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
+        }
+        let reloader = Reloader(keys: keys, tls: tls, logger: logger)
+        defer { reloader.stop() }
         let host = configuration.host
         let serverName = "ner/\(NERVersion.string)"
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderBytes,
+                                            maxHeaderListSize: configuration.maxHeaderBytes,
+                                            maxHeaderFieldCount: configuration.maxHeaderCount))
+        let clients = ClientConnections(limit: configuration.maxConnectionsPerClient)
         let server = HTTPServerBuilder { responder in
-            TagHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1)) {
+            TagHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1), configuration: configuration,
+                            clients: clients, tls: tls, serverName: serverName, metrics: metrics, logLevel: logger.logLevel) {
                 TagFastPath(endpoint: endpoint, serverName: serverName, logger: logger)
             }
         }
@@ -95,7 +107,7 @@ public enum TagServer {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("listening", metadata: [
-                    "host": .string(host), "port": .stringConvertible(port), "url": .string("http://\(host):\(port)"),
+                    "host": .string(host), "port": .stringConvertible(port), "url": .string("\(tls == nil ? "http" : "https")://\(host):\(port)"),
                 ])
             },
             logger: logger)
