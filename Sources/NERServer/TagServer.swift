@@ -48,17 +48,13 @@ public enum TagServer {
     static func serve(_ configuration: ServeConfiguration) async throws {
         let level = LogLevelName.parse(configuration.logLevel) ?? .info
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
-        let (app, batcher) = application(configuration, logger: logger)
-        // SIGHUP reloads the patterns files (on a queue of its own, so tagging goes on meanwhile).
-        var reload: DispatchSourceSignal?
-        if !configuration.patternFiles.isEmpty {
-            signal(SIGHUP, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ner.patterns-reload"))
-            source.setEventHandler { batcher.reloadPatterns() }
-            source.resume()
-            reload = source
+        let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) }
+        let tls = try configuration.tlsCertificatePath.map {
+            try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
         }
-        defer { reload?.cancel() }
+        let (app, batcher) = application(configuration, logger: logger, keys: keys, tls: tls)
+        let reloader = Reloader(keys: keys, tls: tls, patterns: configuration.patternFiles.isEmpty ? nil : batcher, logger: logger)
+        defer { reloader.stop() }
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -70,17 +66,13 @@ public enum TagServer {
 
     /// The application `serve` runs: the HTTP server with its fast path and responder, and the
     /// batcher as its service (started first, stopped last). Apart from `serve` so that tests
-    /// run it in process (HummingbirdTesting).
-    static func application(_ configuration: ServeConfiguration, logger: Logger) -> (some ApplicationProtocol, TagBatcher) {
+    /// run it in process (HummingbirdTesting). `keys` and `tls` are those read from the
+    /// configuration's files (`serve` reads them, and reloads them on SIGHUP).
+    static func application(_ configuration: ServeConfiguration, logger: Logger, keys: APIKeys? = nil,
+                            tls: TLSCertificate? = nil) -> (some ApplicationProtocol, TagBatcher) {
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
-        let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) }
         let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics, keys: keys)
-        let tls = try configuration.tlsCertificatePath.map {
-            try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
-        }
-        let reloader = Reloader(keys: keys, tls: tls, logger: logger)
-        defer { reloader.stop() }
         let host = configuration.host
         let serverName = "ner/\(NERVersion.string)"
         let http1 = HTTP1Channel.Configuration(
