@@ -6,7 +6,7 @@ import NERKit
 /// are expected and ignored. Besides not crashing, a few cheap invariants are checked with
 /// `precondition`, so that wrong results are found as well as crashes.
 enum FuzzTarget: String, CaseIterable {
-    case conll, tokenizer, predictions, embeddings, model, jsonl, annotations, labelstudio, conllu, brat
+    case conll, tokenizer, predictions, embeddings, model, jsonl, annotations, labelstudio, conllu, brat, patterns
 
     func run(_ data: [UInt8]) {
         switch self {
@@ -88,6 +88,8 @@ enum FuzzTarget: String, CaseIterable {
             FileManager.default.createFile(atPath: dir + "/d.txt", contents: Data(data[..<cut]))
             FileManager.default.createFile(atPath: dir + "/d.ann", contents: Data(data[min(cut + 1, data.count)...]))
             readCorpus(dir, .brat)
+        case .patterns:
+            patterns(data)
         case .model:
             withTemporaryFile(SafeTensorsFile.withChecksumRepaired(data)) { path in
                 guard let loaded = try? ModelFile.load(path) else { return }
@@ -130,6 +132,32 @@ enum FuzzTarget: String, CaseIterable {
                     preconditionFailure("the JSON line written reads back")
                 }
                 precondition(again.tokens == doc.tokens && again.entities.map(\.label) == doc.entities.map(\.label), "read back the same")
+            }
+        }
+    }
+
+    /// `ner tag --patterns`'s reader: a file is read or refused with `file:line: message`, and
+    /// the rules read match sentences without crashing, every match inside the sentence and no
+    /// two sharing a token.
+    private func patterns(_ data: [UInt8]) {
+        withTemporaryFile(data) { path in
+            let set: PatternSet
+            do {
+                set = try PatternSet.load([path])
+            } catch {
+                precondition("\(error)".hasPrefix(path + ":"), "errors name the file")
+                return
+            }
+            let words = String(decoding: data.prefix(512), as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+                .map(String.init)
+            for sentence in [words, words.map { $0.lowercased() }, ["Teddy", "bears", "1999", "ACME", "Corp", "."]] {
+                var taken = [Bool](repeating: false, count: sentence.count)
+                for m in set.matches(in: sentence) {
+                    precondition(m.start >= 0 && m.start < m.end && m.end <= sentence.count, "a match lies inside the sentence")
+                    precondition(!taken[m.start..<m.end].contains(true), "matches do not overlap")
+                    for k in m.start..<m.end { taken[k] = true }
+                    _ = set.label(of: m.rule)
+                }
             }
         }
     }

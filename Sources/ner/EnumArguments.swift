@@ -28,3 +28,4 @@ extension TagScheme: ExpressibleByArgument {
 enum LogLevelOption: String, CaseIterable, ExpressibleByArgument {
     case trace, debug, info, notice, warning, error, critical
 }
+extension PatternMode: ExpressibleByArgument {}

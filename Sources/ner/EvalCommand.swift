@@ -51,6 +51,7 @@ struct EvalCommand: ParsableCommand {
           $ ner eval test.txt                 # tag with the default model, then score
           $ ner eval --model model.ner valid.txt test.txt
           $ ner eval --recase lower test.txt  # the same text all in lower case
+          $ ner eval --patterns rules.jsonl test.txt  # what the rules add
           $ ner eval --predictions output.txt
           $ ner eval --predictions dev.txt test.txt --format json
           $ ner eval --predictions output.txt --errors --errors-file errors.txt
@@ -87,6 +88,8 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "After the report, count span errors by kind and show a type confusion matrix.")
     var errors = false
 
+    @OptionGroup var patterns: PatternOptions
+
     @Option(name: .customLong("errors-file"),
             help: ArgumentHelp("Write every span error with its sentence to this file.", valueName: "file"))
     var errorsFile: String?
@@ -101,6 +104,9 @@ struct EvalCommand: ParsableCommand {
         if !predictions.isEmpty && sentencesAlone {
             throw ValidationError("--sentences-alone applies to the gold files tagged with a model, not to --predictions")
         }
+        if !predictions.isEmpty && !patterns.files.isEmpty {
+            throw ValidationError("--patterns applies to the gold files tagged with a model, not to --predictions")
+        }
         if !predictions.isEmpty && recase != nil {
             throw ValidationError("--recase applies to the gold files tagged with a model, not to --predictions")
         }
@@ -113,9 +119,10 @@ struct EvalCommand: ParsableCommand {
         let collecting = errors || errorsFile != nil
         var evaluator = ConllEvaluator(collectingErrors: collecting)
         if predictions.isEmpty {
+            let rules = try patterns.rules()
             let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
             evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, reading: corpus.reading, recase: recase,
-                                                        documents: !sentencesAlone, collectingErrors: collecting,
+                                                        documents: !sentencesAlone, collectingErrors: collecting, rules: rules,
                                                         warn: Diagnostics.warning)
         }
         for path in predictions {

@@ -102,6 +102,18 @@ struct TagCommand: ParsableCommand {
         format reads it back as written: tag, correct in the tool, export, train again. See \
         docs/guide/annotations.md.
 
+        PATTERNS (--patterns FILE, --patterns-mode)
+        Rules beside the model: each line of FILE is a JSON object as in spaCy's entity ruler \
+        ({"label": "PRODUCT", "pattern": "Teddy bears"}, or a token pattern such as \
+        [{"lower": "acme"}, {"lower": "corp", "op": "?"}]; "id" is echoed with each match; \
+        "lower": true makes a phrase match whatever its case) or LABEL<TAB>phrase. \
+        --patterns-mode fill (the default) adds a match where the model found nothing \
+        overlapping, override lets a match replace the model entities it overlaps, only uses the \
+        rules alone without running the model. Of overlapping matches the longest wins, then the \
+        first in the file. With --patterns, every JSON entity has "source": "model" or \
+        "pattern", and "id" when its rule has one; a rule's "score" is 1.0. See \
+        docs/guide/patterns.md.
+
         Tags use the tag scheme of the model's training data unless --scheme says otherwise. \
         inline and conll show tokens in Unicode NFC form (what the model reads); json and html \
         show the input as it was. Empty input gives no output.
@@ -127,6 +139,7 @@ struct TagCommand: ParsableCommand {
           $ ner eval --predictions predicted.txt
           $ ner tag --format json < article.txt | jq -r '.entities[].text'
           $ ner tag --input jsonl < docs.jsonl > tagged.jsonl
+          $ echo "Teddy bears are on sale!" | ner tag --patterns products.jsonl
           $ ner tag --input jsonl --text-field body --with-tokens docs.jsonl.gz
           $ parallel --pipe -N 10000 --keep-order -j2 \\
             'ner tag --input jsonl --threads 1 --first-line $(( ({#}-1)*10000+1 ))' \\
@@ -177,6 +190,8 @@ struct TagCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Threads for the two LSTM directions: 1 or 2 (default: 2 on a machine with more than one core).",
                                valueName: "n"))
     var threads: Int?
+
+    @OptionGroup var patterns: PatternOptions
 
     @Argument(help: ArgumentHelp("Files to tag (default: standard input; '-' is standard input).", valueName: "file"))
     var files: [String] = []
@@ -236,6 +251,7 @@ struct TagCommand: ParsableCommand {
                 throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
             }
         }
+        let rules = try patterns.rules()
         let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
         if let threads { tagger.model.parallel = threads > 1 }
         if let annotation = format?.annotationFormat {
@@ -244,18 +260,20 @@ struct TagCommand: ParsableCommand {
         }
         let stdout = FileHandleOutputStream(FileHandle.standardOutput)
         guard let inputFormat = input.sentenceFormat else {
-            try tagRecords(paths: paths, tagger: tagger, stdout: stdout)
+            try tagRecords(paths: paths, tagger: tagger, rules: rules, stdout: stdout)
             return
         }
         let outputFormat = format?.sentenceFormat ?? TagOutputFormat.defaultFormat(for: inputFormat)
-        var formatter = TagOutputFormatter(format: outputFormat, entityTypes: tagger.entityTypes)
+        var entityTypes = rules?.needsModel == false ? [] : tagger.entityTypes
+        for label in rules?.patterns.labels ?? [] where !entityTypes.contains(label) { entityTypes.append(label) }
+        var formatter = TagOutputFormatter(format: outputFormat, entityTypes: entityTypes)
         let interactive = isatty(STDIN_FILENO) != 0
         let columns = CoNLLColumns(token: tokenColumn ?? 0, tag: -1)
         let inputs: [() throws -> TagInput] = paths.map { path in
             { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
         }
         try TagStream().run(
-            inputs: inputs, tagger: tagger, scheme: scheme, formatter: &formatter,
+            inputs: inputs, tagger: tagger, scheme: scheme, rules: rules, formatter: &formatter,
             write: { text in
                 guard !text.isEmpty else { return }
                 stdout.write(text)
@@ -297,9 +315,9 @@ struct TagCommand: ParsableCommand {
 
     /// `--input jsonl`/`lines`: one line out per line in; bad records become error lines, are
     /// counted on stderr at the end and make the exit status 1.
-    private func tagRecords(paths: [String?], tagger: Tagger, stdout: FileHandleOutputStream) throws {
+    private func tagRecords(paths: [String?], tagger: Tagger, rules: EntityRules?, stdout: FileHandleOutputStream) throws {
         let summary = try TagRecordStream().run(
-            paths: paths, options: recordOptions, tagger: tagger, scheme: scheme,
+            paths: paths, options: recordOptions, tagger: tagger, scheme: scheme, rules: rules,
             write: { text in
                 stdout.write(text)
                 try stdout.check(name: "standard output")

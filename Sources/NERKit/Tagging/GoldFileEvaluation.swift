@@ -12,21 +12,32 @@ public enum GoldFileEvaluation {
     /// so token accuracy compares like with like. With `recase`, every token is recased before
     /// tagging (gold tags unchanged). `warn` receives gold entity types the model does not know.
     /// With `documents` (the default), a model with document context reads each `-DOCSTART-`
-    /// document whole; without, every sentence alone.
+    /// document whole; without, every sentence alone. With `rules`, the entities then go through
+    /// them (in their `.only` mode the model is not run), so a user measures what rules add.
     package static func evaluate(_ tagger: Tagger, files: [String], columns: CoNLLColumns = CoNLLColumns(), reading: CorpusReadOptions = .init(),
                                 recase: Recasing? = nil, documents: Bool = true, collectingErrors: Bool = false,
-                                warn: (NERError) -> Void = { _ in }) throws -> ConllEvaluator {
+                                rules: EntityRules? = nil, warn: (NERError) -> Void = { _ in }) throws -> ConllEvaluator {
         var evaluator = ConllEvaluator(collectingErrors: collectingErrors)
+        // The types predictions can have: the model's (unless rules alone tag) and the rules'.
+        var known = rules?.needsModel == false ? Set<String>() : Set(tagger.entityTypes)
+        known.formUnion(rules?.patterns.labels ?? [])
         for path in files {
             var options = reading
             options.columns = columns
             let corpus = try LabeledCorpus.load(path, options: options)
             if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
-                                                           known: Set(tagger.entityTypes)) {
+                                                           known: known) {
                 warn(warning)
             }
             let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
-            let tagged = tagger.tag(tokens, documents: documents ? Documents.ids(corpus.sentences) : nil, scheme: corpus.scheme, scores: false)
+            var tagged = rules?.needsModel == false
+                ? tokens.map { TaggedSentence(tags: [String](repeating: "O", count: $0.count), entities: []) }
+                : tagger.tag(tokens, documents: documents ? Documents.ids(corpus.sentences) : nil, scheme: corpus.scheme, scores: false)
+            if let rules {
+                tagged = zip(tokens, tagged).map { words, result in
+                    rules.apply(result, tokens: words.map(UnicodeNormalization.nfc), scheme: corpus.scheme)
+                }
+            }
             for ((sentence, words), result) in zip(zip(corpus.sentences, tokens), tagged) {
                 evaluator.add(gold: sentence.tags, predicted: result.tags, tokens: words,
                               location: "\(path):\(sentence.firstLine ?? 0)")

@@ -5,15 +5,30 @@ public struct TaggedEntity: Sendable, Equatable {
     public var label: String
     public var tokenStart: Int
     public var tokenEnd: Int
-    /// The model's probability for exactly this entity (CRF forward-backward marginal).
+    /// The model's probability for exactly this entity (CRF forward-backward marginal); 1 for
+    /// an entity a rule found.
     public var score: Double
+    /// Who found the entity when rules (`ner tag --patterns`) took part; nil when they did not.
+    public var source: EntitySource?
+    /// The `id` of the rule that found the entity, if it has one.
+    public var patternID: String?
 
-    public init(label: String, tokenStart: Int, tokenEnd: Int, score: Double) {
+    public init(label: String, tokenStart: Int, tokenEnd: Int, score: Double, source: EntitySource? = nil, patternID: String? = nil) {
         self.label = label
         self.tokenStart = tokenStart
         self.tokenEnd = tokenEnd
         self.score = score
+        self.source = source
+        self.patternID = patternID
     }
+}
+
+/// Who found an entity: the model, or a rule of a patterns file.
+public enum EntitySource: String, Sendable, Equatable {
+    /// The model tagged it.
+    case model
+    /// A rule of a patterns file matched it.
+    case pattern
 }
 
 /// A tokenised sentence, tagged: one tag per token and the entities as token ranges.
