@@ -118,6 +118,14 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from OUTPUT.checkpoint.") var resume = false
     @Option(name: .customLong("fork-seed"), help: ArgumentHelp("With --resume: continue with this seed instead of the checkpoint's, so that several runs branch from one checkpoint.", valueName: "n"))
     var forkSeed: UInt64?
+    @Option(name: .customLong("init"), help: ArgumentHelp("Start from this trained model: its shape and weights, its vocabulary grown with the training data's words (pretrained vectors from --embeddings where it has them), characters and new entity types. The model's shape options are then the parent's.", valueName: "model"))
+    var initModel: String?
+    @Flag(name: .customLong("keep-types"), inversion: .prefixedNo, help: "With --init: the parent tags the training and dev data, and its entities of the types a file does not annotate are added to the file's gold tags where the gold has nothing overlapping (default: on when the training data lacks some of the parent's types, unless --partial-annotation).")
+    var keepTypes: Bool?
+    @Option(name: .customLong("rehearse"), help: ArgumentHelp("With --init: mix in a sample of this old training data, RATIO times as many sentences as the new data (default 1), drawn once with the seed.", valueName: "file[:ratio]"))
+    var rehearse: String?
+    @Flag(name: .customLong("partial-annotation"), help: "With --init: a file's O tokens are trained as unknown among O and the types the model knows but the file does not annotate (the CRF sums over every path that agrees with the annotated tokens).")
+    var partialAnnotation = false
     @OptionGroup var corpus: CorpusOptions
 
     func validate() throws {
@@ -167,10 +175,58 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--lm-words needs the backward LSTM (not with --no-backward)")
         }
         if forkSeed != nil && !resume { throw ValidationError("--fork-seed needs --resume (it branches from a checkpoint)") }
+        do {
+            try makeConfig().validate()
+        } catch let error as NERError {
+            throw ValidationError(error.message + Self.flagHint(error.message))
+        }
+    }
+
+    /// The options named in the library's messages, for the CLI user.
+    static func flagHint(_ message: String) -> String {
+        if message.contains("parent model") { return " (--init MODEL; --keep-types, --rehearse and --partial-annotation go with it)" }
+        if message.contains("rehearsal ratio") { return " (--rehearse FILE:RATIO)" }
+        return ""
+    }
+
+    /// --rehearse FILE[:RATIO]: the ratio after the last colon when it is a number.
+    static func parseRehearse(_ value: String) -> (path: String, ratio: Double) {
+        if let colon = value.lastIndex(of: ":"), let ratio = Double(value[value.index(after: colon)...]) {
+            return (String(value[..<colon]), ratio)
+        }
+        return (value, 1)
     }
 
     func run() throws {
+        let config = try makeConfig()
+        Interrupt.install()
+        var bar = ProgressBar()
+        let run = TrainingRun(config: config, log: { message in
+            bar.clear()
+            printError(message)
+        }, warn: { warning in
+            bar.clear()
+            Diagnostics.warning(warning)
+        })
+        let summary = try run.run(progress: { bar.update($0) }, shouldStop: Interrupt.shouldStop)
+        bar.clear()
+        switch summary.stop {
+        case .interrupted:
+            printError("interrupted: checkpoint saved to \(config.checkpointPath); continue with the same command and --resume")
+            throw ExitCode(130)
+        case .earlyStopped, .finished:
+            printError(String(format: "done: best dev F1 %.2f%@ at epoch %d of %d (%@); model written to %@ in %.0f s",
+                              summary.bestDevF1, config.training.caseAugmentation == nil ? "" : " (mean over casings)", summary.bestEpoch, summary.epochs,
+                              summary.stop == .earlyStopped ? "stopped early" : "all epochs", output, summary.seconds))
+        }
+    }
+
+    func makeConfig() throws -> TrainingRunConfig {
         var config = TrainingRunConfig()
+        config.initPath = initModel
+        config.keepTypes = keepTypes
+        if let rehearse { (config.rehearsePath, config.rehearseRatio) = Self.parseRehearse(rehearse) }
+        config.partialAnnotation = partialAnnotation
         config.trainPaths = train
         config.devPath = dev
         config.embeddingsPath = embeddings
@@ -214,26 +270,6 @@ struct TrainCommand: ParsableCommand {
         t.documentDropout = documentDropout > 0 ? documentDropout : nil
         t.firstNameSwap = firstNameSwap > 0 ? firstNameSwap : nil
         config.training = t
-
-        Interrupt.install()
-        var bar = ProgressBar()
-        let run = TrainingRun(config: config, log: { message in
-            bar.clear()
-            printError(message)
-        }, warn: { warning in
-            bar.clear()
-            Diagnostics.warning(warning)
-        })
-        let summary = try run.run(progress: { bar.update($0) }, shouldStop: Interrupt.shouldStop)
-        bar.clear()
-        switch summary.stop {
-        case .interrupted:
-            printError("interrupted: checkpoint saved to \(config.checkpointPath); continue with the same command and --resume")
-            throw ExitCode(130)
-        case .earlyStopped, .finished:
-            printError(String(format: "done: best dev F1 %.2f%@ at epoch %d of %d (%@); model written to %@ in %.0f s",
-                              summary.bestDevF1, config.training.caseAugmentation == nil ? "" : " (mean over casings)", summary.bestEpoch, summary.epochs,
-                              summary.stop == .earlyStopped ? "stopped early" : "all epochs", output, summary.seconds))
-        }
+        return config
     }
 }
