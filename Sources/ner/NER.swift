@@ -37,6 +37,7 @@ struct NER: ParsableCommand {
         subcommands: [
             TrainCommand.self, EvalCommand.self, TagCommand.self,
             TokenizeCommand.self, InspectCommand.self, BenchCommand.self, ServeCommand.self, ReportCommand.self,
+            CalibrateCommand.self, RankCommand.self,
         ]
     )
 
