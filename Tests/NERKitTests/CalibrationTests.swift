@@ -37,7 +37,7 @@ final class CalibrationTests: XCTestCase {
 
     func testTemperatureFitFindsTheMinimum() {
         let t = CalibrationReport.fitTemperature { t in (log(t) - log(1.7)) * (log(t) - log(1.7)) + 3 }
-        XCTAssertEqual(t, 1.7, accuracy: 1e-3)
+        XCTAssertEqual(t, 1.7, accuracy: 5e-3)
         // Overconfident scores: wrong half the time at 0.99; a temperature above 1 lowers the NLL.
         let pairs: [(confidence: Double, correct: Bool)] = [(0.99, true), (0.99, false)]
         let softer: [(confidence: Double, correct: Bool)] = [(0.6, true), (0.6, false)]

@@ -75,7 +75,7 @@ public struct CalibrationReport: Sendable, Equatable {
 
     /// The temperature in [low, high] minimising `loss(T)` (golden-section search on log T; the
     /// loss is taken to be unimodal there).
-    package static func fitTemperature(low: Double = 0.25, high: Double = 4, iterations: Int = 24, loss: (Double) throws -> Double) rethrows -> Double {
+    package static func fitTemperature(low: Double = 0.25, high: Double = 4, iterations: Int = 16, loss: (Double) throws -> Double) rethrows -> Double {
         let phi = (5.0.squareRoot() - 1) / 2
         var a = log(low), b = log(high)
         var c = b - phi * (b - a), d = a + phi * (b - a)

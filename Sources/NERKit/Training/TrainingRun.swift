@@ -242,12 +242,12 @@ public final class TrainingRun {
             if config.keepsTypes(missing: missing) {
                 // The parent's entities of the types a file leaves out, where its gold has none.
                 func keep(_ sentences: [CoNLLSentence], _ tags: inout [[String]], annotated: (Int) -> Set<String>) -> Int {
-                    let predicted = ParentAnnotation.predict(parent, sentences)
+                    let lacking = sentences.indices.map { parentTypes.subtracting(annotated($0)) }
+                    let chosen = sentences.indices.filter { !lacking[$0].isEmpty }
+                    let predicted = ParentAnnotation.predict(parent, chosen.map { sentences[$0] })
                     var added = 0
-                    for i in sentences.indices {
-                        let lacking = parentTypes.subtracting(annotated(i))
-                        if lacking.isEmpty { continue }
-                        let merged = ParentAnnotation.merge(gold: tags[i], predicted: predicted[i], types: lacking)
+                    for (k, i) in chosen.enumerated() {
+                        let merged = ParentAnnotation.merge(gold: tags[i], predicted: predicted[k], types: lacking[i])
                         tags[i] = merged.tags
                         added += merged.added
                     }
