@@ -1,5 +1,6 @@
 # Quick start: `make demo` (install, release build, run ner on an example), `make test`.
-.PHONY: deps build demo test challenge-check test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
+# Everyday work: `make check` (one debug build, the unit tests and the fast end-to-end tests).
+.PHONY: deps build demo check check-docs test challenge-check test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -10,34 +11,54 @@ build: deps
 demo: build
 	.build/release/ner tag < data/sample.txt
 
-# The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run; then
-# the Spark and GNU parallel paths, an outside package using NERKit by git URL and version
-# (Examples/TagSentence), NERKit's DocC documentation, ner under ThreadSanitizer (tag, serve and
-# train end to end), and a short run of every fuzz target. First, in a few seconds, the
-# challenge set data/challenge.tsv is checked (it parses, its split is the recorded rule's) and
-# its scorer tested (tests/challenge).
+# The fast tier for everyday work: one debug build (library, CLI, server and tests) and the NERKit
+# unit tests and gradient checks, plus the end-to-end tests that need no trained model or long run,
+# and the challenge set's check; first, the layer check (scripts/check_layers.py: NERKit's folders
+# depend one way, no cycle).
+# Under 3 minutes with a warm build on the project's 2-core machine. `make test` is the full run.
+CHECK_FILTER ?= NERKitTests|NERServerTests|nerTests.CLITests|nerTests.TokenizeCommandTests|nerTests.InspectCommandTests|nerTests.HelpRenderingTests|nerTests.TrainOptionValidationTests
+check: deps
+	python3 scripts/check_layers.py
+	swift build --build-tests
+	swift test --skip-build --disable-swift-testing --filter '$(CHECK_FILTER)'
+	bash IntegrationTests/challenge/run_challenge_test.sh
+
+# The commands shown in README.md and docs/guide/*.md, run against the release binary and their
+# output compared with the output shown (scripts/check_docs.py; -v lists what is run).
+check-docs: build
+	python3 scripts/check_docs.py .build/release/ner
+
+# The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run, and so do
+# the commands shown in the docs (scripts/check_docs.py); then the Spark and GNU parallel paths,
+# an outside package using NERKit by git URL and version (Examples/TagSentence), NERKit's DocC
+# documentation, ner under ThreadSanitizer (tag, serve and train end to end), and a short run of
+# every fuzz target. First, in a few seconds, the challenge set data/challenge.tsv is checked (it
+# parses, its split is the recorded rule's) and its scorer tested (IntegrationTests/challenge),
+# and the layer check (scripts/check_layers.py).
 test: deps
-	bash tests/challenge/run_challenge_test.sh
+	bash IntegrationTests/challenge/run_challenge_test.sh
+	python3 scripts/check_layers.py
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
-	bash tests/spark/run_spark_test.sh
+	python3 scripts/check_docs.py .build/release/ner
+	bash IntegrationTests/spark/run_spark_test.sh
 	bash scripts/example_package.sh
 	swift package generate-documentation --target NERKit --warnings-as-errors
-	bash tests/install/run_install_test.sh
-	bash tests/report/run_report_test.sh
-	bash tests/sanitize/run_tsan_test.sh
+	bash IntegrationTests/install/run_install_test.sh
+	bash IntegrationTests/report/run_report_test.sh
+	bash IntegrationTests/sanitize/run_tsan_test.sh
 	bash scripts/fuzz.sh 10
 
 # The challenge set data/challenge.tsv parses, its split is the recorded rule's, and its scorer
 # bench/challenge.py rejects broken files and scores a stand-in tagger right (a few seconds).
 challenge-check:
-	bash tests/challenge/run_challenge_test.sh
+	bash IntegrationTests/challenge/run_challenge_test.sh
 
 # The Spark job and the GNU parallel recipe against one `ner tag --input jsonl` run (installs Java,
 # GNU parallel and a .venv-spark with pyspark when missing; builds ner in release mode).
 test-spark: deps
-	bash tests/spark/run_spark_test.sh
+	bash IntegrationTests/spark/run_spark_test.sh
 
 # Throughput of one process, GNU parallel and Spark on CoNLL-2003 as JSON lines (needs ../shared).
 bench-jsonl: build

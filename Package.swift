@@ -79,6 +79,20 @@ let package = Package(
             name: "NERKitTests",
             dependencies: ["NERKit"]
         ),
+        // NERServer in process: the application over a live local socket (HummingbirdTesting) and
+        // the batcher on its own; the spawned-process tests of `ner serve` stay in nerTests.
+        .testTarget(
+            name: "NERServerTests",
+            dependencies: [
+                "NERServer",
+                "NERKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "nerTests",
             dependencies: [

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Throughput of tagging a JSON-lines corpus: one `ner tag --input jsonl` process, GNU parallel
-# with 2 jobs, and the Spark job (examples/spark/tag_corpus.py) in local[1] and local[2]; peak
+# with 2 jobs, and the Spark job (Examples/spark/tag_corpus.py) in local[1] and local[2]; peak
 # memory of every ner worker (/usr/bin/time); and the cost of the JSON-lines path against
 # `--input text` on the same text. The corpus is CoNLL-2003 (../shared/data/conll2003), every
 # document one record, repeated to at least a million tokens, written under $BENCH_DIR
 # (default /tmp/ner-bench) and never into the repository.
 #
 #   bash bench/jsonl_bench.sh            (or: make bench-jsonl)
-# Needs the release build (make build), GNU parallel, and .venv-spark from tests/spark/run_spark_test.sh.
+# Needs the release build (make build), GNU parallel, and .venv-spark from IntegrationTests/spark/run_spark_test.sh.
 # MIN_TOKENS=n makes the corpus at least n tokens (default a million; Spark's fixed start-up cost,
 # some 15 s, weighs less on a bigger corpus). REPEATS=n runs the single-process and --input text timings n times each (default 3) and
 # reports the fastest. Prints a table; the raw timings are in $BENCH_DIR/*.time.
@@ -70,7 +70,7 @@ chmod +x "$dir/ner"
 for cores in 1 2; do
   rm -rf "$dir/spark$cores-out" "$dir/spark$cores-workers.time"
   NER_BENCH_WORKERS=$dir/spark$cores-workers.time PYSPARK_PYTHON="$venv/bin/python" \
-    timed "spark$cores" "$venv/bin/python" examples/spark/tag_corpus.py --master "local[$cores]" \
+    timed "spark$cores" "$venv/bin/python" Examples/spark/tag_corpus.py --master "local[$cores]" \
     --ner "$dir/ner" --model "$model" --partitions 4 --output "$dir/spark$cores-out" "$dir/corpus.jsonl"
   cat "$dir/spark$cores-out"/part-* > "$dir/spark$cores.out"
 done

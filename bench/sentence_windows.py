@@ -4,7 +4,7 @@ most N tokens (a sentence longer than N is a window of its own), keeping the doc
 
 A model trained and scored on such files reads its neighbouring sentences through the BiLSTM:
 the "window of neighbouring sentences" candidate of document context, measured without a change
-to `ner` (README, "Document context"). Scores on a windowed file are those of the sentences in it
+to `ner` (docs/experiments/2026-12-06-issue-14-candidates.md). Scores on a windowed file are those of the sentences in it
 (the tokens and tags are the same; only the sentence breaks inside a window are gone).
 
     python3 bench/sentence_windows.py IN.txt OUT.txt 80

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes docs/report.png, the screenshot of `ner report` in README: a model of the default training
+# Makes docs/report.png, the screenshot of `ner report` in docs/guide/report.md: a model of the default training
 # architecture trained on CoNLL-2003 train.txt with GloVe 6B 50d for EPOCHS epochs (default 8),
 # reported with the dev set as gold, rendered by headless Chromium. Needs ../shared and a release
 # build; takes a few minutes.

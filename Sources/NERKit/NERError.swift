@@ -4,6 +4,9 @@ public struct NERError: Error, CustomStringConvertible, Equatable {
     public var path: String?
     public var line: Int?
     public var message: String
+    /// What the user can do about it, when the library knows; ``description`` says it in the
+    /// library's words, a front end may say it in its own (a command line names its flags).
+    package var remedy: Remedy?
 
     public init(path: String? = nil, line: Int? = nil, _ message: String) {
         self.path = path
@@ -11,11 +14,39 @@ public struct NERError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    package init(path: String? = nil, line: Int? = nil, _ message: String, remedy: Remedy?) {
+        self.init(path: path, line: line, message)
+        self.remedy = remedy
+    }
+
+    /// What the user can do about an error.
+    package enum Remedy: Equatable, Sendable {
+        /// A model file was given where a corpus or text goes: give it as the model.
+        case modelWhereDataGoes
+        /// Training diverged: a lower learning rate or gradient clipping norm.
+        case lowerLearningRate
+        /// A checkpoint resumed on other training files: the same files, or train anew.
+        case sameTrainingData
+        /// A checkpoint resumed with another dev file: the same dev file.
+        case sameDevFile
+
+        /// The advice in the library's words, appended to the message.
+        package var advice: String {
+            switch self {
+            case .modelWhereDataGoes: return ": give it as the model"
+            case .lowerLearningRate: return " (try a lower learning rate or gradient clipping norm)"
+            case .sameTrainingData: return "; train anew without resuming, or give the same files"
+            case .sameDevFile: return "; give the same dev file to resume"
+            }
+        }
+    }
+
     public var description: String {
+        let text = message + (remedy?.advice ?? "")
         switch (path, line) {
-        case let (p?, l?): return "\(p):\(l): \(message)"
-        case let (p?, nil): return "\(p): \(message)"
-        default: return message
+        case let (p?, l?): return "\(p):\(l): \(text)"
+        case let (p?, nil): return "\(p): \(text)"
+        default: return text
         }
     }
 }

@@ -48,6 +48,20 @@ public enum TagServer {
     static func serve(_ configuration: ServeConfiguration) async throws {
         let level = LogLevelName.parse(configuration.logLevel) ?? .info
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
+        let (app, batcher) = application(configuration, logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A request in flight has at most its timeout left; past that, give up waiting.
+        groupConfiguration.maximumGracefulShutdownDuration = Duration.milliseconds(Int64(configuration.requestTimeoutSeconds * 1000) + 5000)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.info("stopped")
+    }
+
+    /// The application `serve` runs: the HTTP server with its fast path and responder, and the
+    /// batcher as its service (started first, stopped last). Apart from `serve` so that tests
+    /// run it in process (HummingbirdTesting).
+    static func application(_ configuration: ServeConfiguration, logger: Logger) -> (some ApplicationProtocol, TagBatcher) {
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
         let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics)
@@ -75,12 +89,6 @@ public enum TagServer {
                 ])
             },
             logger: logger)
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        // A request in flight has at most its timeout left; past that, give up waiting.
-        groupConfiguration.maximumGracefulShutdownDuration = Duration.milliseconds(Int64(configuration.requestTimeoutSeconds * 1000) + 5000)
-        try await ServiceGroup(configuration: groupConfiguration).run()
-        logger.info("stopped")
+        return (app, batcher)
     }
 }

@@ -18,10 +18,21 @@ enum Diagnostics {
     static func warning(_ w: NERError) { write(.warning, w) }
     static func warning(_ message: String) { write(.warning, NERError(message)) }
 
-    /// The line written for a diagnostic (without the newline).
+    /// The line written for a diagnostic (without the newline): the library's advice
+    /// (`NERError.remedy`) is given in flags.
     static func line(_ severity: Severity, _ e: NERError) -> String {
         let place = [e.path, e.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
-        return "\(place.isEmpty ? "ner" : place): \(severity.rawValue): \(e.message)"
+        return "\(place.isEmpty ? "ner" : place): \(severity.rawValue): \(e.message)\(e.remedy.map(advice) ?? "")"
+    }
+
+    /// A remedy of the library's errors in the command line's words.
+    static func advice(_ remedy: NERError.Remedy) -> String {
+        switch remedy {
+        case .modelWhereDataGoes: return ": a model goes after --model"
+        case .lowerLearningRate: return " (try a lower --lr or --clip)"
+        case .sameTrainingData: return "; train anew without --resume, or give the same files"
+        case .sameDevFile: return "; give the same --dev to resume"
+        }
     }
 
     private static func write(_ severity: Severity, _ e: NERError) {

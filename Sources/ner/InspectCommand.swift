@@ -57,7 +57,7 @@ struct InspectCommand: ParsableCommand {
             if index == 0 && result.report.sentences > 0 { trainingTokens = result.tokens }
             let report = result.report
             reports.append(report)
-            for problem in report.errors { Diagnostics.error(NERError(path: problem.path, line: problem.line, problem.message)) }
+            for problem in report.errors { Diagnostics.error(NERError(path: problem.path, line: problem.line, problem.message, remedy: problem.remedy)) }
             if report.moreErrors > 0 { Diagnostics.error(NERError(path: path, "\(report.moreErrors) more errors not shown")) }
             for problem in report.warnings {
                 Diagnostics.warning(NERError(path: problem.path, line: problem.line, problem.message))

@@ -11,7 +11,7 @@ struct TagCommand: ParsableCommand {
         Reads standard input, or the files given, and writes the entities the model finds. \
         Output starts before the input ends: sentences are tagged as they arrive (in batches when \
         input comes faster than it can be tagged) and the output keeps the input's order. On a \
-        terminal, each line is answered when you press Enter.
+        terminal, each line is answered when you press Enter. Every input may be gzip-compressed,         in a file or on standard input.
 
         INPUT (--input)
         --input text: raw UTF-8 text (the default), split into sentences and tokens as \
@@ -206,9 +206,7 @@ struct TagCommand: ParsableCommand {
     func run() throws {
         let paths: [String?] = files.isEmpty ? [nil] : files.map { $0 == "-" ? nil : $0 }
         for case let path? in paths {
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw NERError(path: path, FileManager.default.fileExists(atPath: path) ? "cannot open for reading" : "no such file")
-            }
+            close(try InputFile.open(path))  // every file readable before the model is loaded
             if SafeTensorsFile.isModelFile(path: path) {
                 throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
             }

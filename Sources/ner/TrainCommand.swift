@@ -128,65 +128,38 @@ struct TrainCommand: ParsableCommand {
     var partialAnnotation = false
     @OptionGroup var corpus: CorpusOptions
 
+    /// The flags' checks are the library's (`TrainingRunConfig.validate`); here its settings
+    /// are named by their flags, and its errors become usage errors (exit 64).
     func validate() throws {
-        if train.isEmpty { throw ValidationError("give at least one --train FILE") }
-        do { _ = try CaseAugmentation.parseProbabilities(caseAugment) } catch { throw ValidationError("--case-augment \(error)") }
-        do { _ = try CaseAugmentation.parseCopies(caseCopies) } catch { throw ValidationError("--case-copies \(error)") }
-        if caseAugmentCopy && caseAugment == "none" { throw ValidationError("--case-augment-copy needs --case-augment") }
-        // Every number in range before anything is read or allocated; the upper bounds keep
-        // the model within memory (a hidden size of 10^8 would need petabytes).
-        func check<T: Comparable>(_ name: String, _ value: T, _ range: ClosedRange<T>) throws {
-            guard range.contains(value) else { throw ValidationError("--\(name) must be in \(range.lowerBound)...\(range.upperBound) (got \(value))") }
-        }
-        func check(_ name: String, _ value: Float, _ range: ClosedRange<Float>, openAtTop: Bool = false) throws {
-            guard value.isFinite, range.contains(value), !(openAtTop && value == range.upperBound) else {
-                throw ValidationError("--\(name) must be a number in [\(range.lowerBound), \(range.upperBound)\(openAtTop ? ")" : "]") (got \(value))")
-            }
-        }
-        try check("epochs", epochs, 1...100_000)
-        try check("patience", patience, 1...100_000)
-        try check("batch-size", batchSize, 1...100_000)
-        try check("hidden", hidden, 1...4096)
-        try check("layers", layers, 1...16)
-        try check("casing-dim", casingDim, 0...1024)
-        try check("word-dim", wordDim, 1...4096)
-        try check("threads", threads, 1...256)
-        try check("embeddings-top", embeddingsTop, 0...100_000_000)
-        if let lr { try check("lr", lr, 1e-8...10); if lr == 0 { throw ValidationError("--lr must be positive") } }
-        try check("lr-decay", lrDecay, 0...100)
-        if let cooldownEpochs, !(0...epochs).contains(cooldownEpochs) { throw ValidationError("--cooldown-epochs must be in 0...\(epochs) (--epochs; got \(cooldownEpochs))") }
-        try check("clip", clip, 0...1e6)
-        try check("dropout", dropout, 0...1, openAtTop: true)
-        try check("average", average, 0...1, openAtTop: true)
-        try check("unk-replace", unkReplace, 0...1)
-        try check("word-dropout", wordDropout, 0...1, openAtTop: true)
-        try check("first-name-swap", firstNameSwap, 0...1)
-        try check("document-dropout", documentDropout, 0...1)
-        guard (0...4096).contains(documentLSTM) else { throw ValidationError("--document-lstm must be in 0...4096 (got \(documentLSTM))") }
-        if documentDropout > 0 && !documentContext && !documentSummary && documentLSTM == 0 {
-            throw ValidationError("--document-dropout needs --document-context, --document-summary or --document-lstm")
-        }
-        if documentAttention && !documentContext {
-            throw ValidationError("--document-attention needs --document-context")
-        }
-        guard (0...100_000).contains(lmWords) else { throw ValidationError("--lm-words must be between 0 and 100000, not \(lmWords)") }
-        guard lmWeight.isFinite, lmWeight > 0, lmWeight <= 10 else { throw ValidationError("--lm-weight must be in (0, 10], not \(lmWeight)") }
-        if lmWords > 0 && noBackward {
-            throw ValidationError("--lm-words needs the backward LSTM (not with --no-backward)")
-        }
-        if forkSeed != nil && !resume { throw ValidationError("--fork-seed needs --resume (it branches from a checkpoint)") }
         do {
             try makeConfig().validate()
-        } catch let error as NERError {
-            throw ValidationError(error.message + Self.flagHint(error.message))
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.describe(naming: Self.flag))
         }
     }
 
-    /// The options named in the library's messages, for the CLI user.
-    static func flagHint(_ message: String) -> String {
-        if message.contains("parent model") { return " (--init MODEL; --keep-types, --rehearse and --partial-annotation go with it)" }
-        if message.contains("rehearsal ratio") { return " (--rehearse FILE:RATIO)" }
-        return ""
+    /// The flag that sets each of `TrainingRunConfig`'s settings (a setting without one keeps
+    /// its name).
+    static func flag(_ setting: String) -> String {
+        let flags = [
+            "trainPaths": "--train", "forkSeed": "--fork-seed", "resume": "--resume",
+            "singletonUnknownRate": "--unk-replace", "wordUnknownRate": "--word-dropout",
+            "vocabulary.pretrainedTop": "--embeddings-top",
+            "training.epochs": "--epochs", "training.patience": "--patience", "training.batchSize": "--batch-size",
+            "training.threads": "--threads", "training.learningRate": "--lr", "training.learningRateDecay": "--lr-decay",
+            "training.cooldownEpochs": "--cooldown-epochs", "training.clipNorm": "--clip", "training.averageDecay": "--average",
+            "training.firstNameSwap": "--first-name-swap", "training.documentDropout": "--document-dropout",
+            "training.caseAugmentation.lower": "--case-augment", "training.caseAugmentation.upper": "--case-augment",
+            "training.caseAugmentation.title": "--case-augment", "training.caseAugmentation.drawnCopy": "--case-augment-copy",
+            "model.hidden": "--hidden", "model.layers": "--layers", "model.casingDim": "--casing-dim", "model.wordDim": "--word-dim",
+            "model.dropout": "--dropout", "model.documentLSTM": "--document-lstm", "model.documentContext": "--document-context",
+            "model.documentSummary": "--document-summary", "model.documentAttention": "--document-attention",
+            "model.languageModelWords": "--lm-words", "model.languageModelWeight": "--lm-weight",
+            "model.bidirectional": "not with --no-backward",
+            "initPath": "--init", "keepTypes": "--keep-types", "rehearsePath": "--rehearse",
+            "rehearseRatio": "--rehearse FILE:RATIO", "partialAnnotation": "--partial-annotation",
+        ]
+        return flags[setting] ?? setting
     }
 
     /// --rehearse FILE[:RATIO]: the ratio after the last colon when it is a number.
@@ -197,30 +170,8 @@ struct TrainCommand: ParsableCommand {
         return (value, 1)
     }
 
-    func run() throws {
-        let config = try makeConfig()
-        Interrupt.install()
-        var bar = ProgressBar()
-        let run = TrainingRun(config: config, log: { message in
-            bar.clear()
-            printError(message)
-        }, warn: { warning in
-            bar.clear()
-            Diagnostics.warning(warning)
-        })
-        let summary = try run.run(progress: { bar.update($0) }, shouldStop: Interrupt.shouldStop)
-        bar.clear()
-        switch summary.stop {
-        case .interrupted:
-            printError("interrupted: checkpoint saved to \(config.checkpointPath); continue with the same command and --resume")
-            throw ExitCode(130)
-        case .earlyStopped, .finished:
-            printError(String(format: "done: best dev F1 %.2f%@ at epoch %d of %d (%@); model written to %@ in %.0f s",
-                              summary.bestDevF1, config.training.caseAugmentation == nil ? "" : " (mean over casings)", summary.bestEpoch, summary.epochs,
-                              summary.stop == .earlyStopped ? "stopped early" : "all epochs", output, summary.seconds))
-        }
-    }
-
+    /// The run the flags ask for. Throws a usage error for a `--case-augment` or
+    /// `--case-copies` that does not parse.
     func makeConfig() throws -> TrainingRunConfig {
         var config = TrainingRunConfig()
         config.initPath = initModel
@@ -263,13 +214,38 @@ struct TrainCommand: ParsableCommand {
         t.learningRate = lr; t.learningRateDecay = lrDecay; t.clipNorm = clip
         t.cooldownEpochs = cooldownEpochs
         t.seed = seed; t.threads = threads; t.averageDecay = average
-        var augmentation = try CaseAugmentation.parseProbabilities(caseAugment)
-        augmentation.copies = try CaseAugmentation.parseCopies(caseCopies)
+        var augmentation: CaseAugmentation
+        do { augmentation = try CaseAugmentation.parseProbabilities(caseAugment) } catch { throw ValidationError("--case-augment \(error)") }
+        do { augmentation.copies = try CaseAugmentation.parseCopies(caseCopies) } catch { throw ValidationError("--case-copies \(error)") }
         augmentation.drawnCopy = caseAugmentCopy
-        t.caseAugmentation = augmentation.isEnabled ? augmentation : nil
-        t.documentDropout = documentDropout > 0 ? documentDropout : nil
-        t.firstNameSwap = firstNameSwap > 0 ? firstNameSwap : nil
+        t.caseAugmentation = augmentation.isEnabled || augmentation.drawnCopy ? augmentation : nil
+        t.documentDropout = documentDropout != 0 ? documentDropout : nil
+        t.firstNameSwap = firstNameSwap != 0 ? firstNameSwap : nil
         config.training = t
         return config
+    }
+
+    func run() throws {
+        let config = try makeConfig()
+        Interrupt.install()
+        var bar = ProgressBar()
+        let run = TrainingRun(config: config, log: { message in
+            bar.clear()
+            printError(message)
+        }, warn: { warning in
+            bar.clear()
+            Diagnostics.warning(warning)
+        })
+        let summary = try run.run(progress: { bar.update($0) }, shouldStop: Interrupt.shouldStop)
+        bar.clear()
+        switch summary.stop {
+        case .interrupted:
+            printError("interrupted: checkpoint saved to \(config.checkpointPath); continue with the same command and --resume")
+            throw ExitCode(130)
+        case .earlyStopped, .finished:
+            printError(String(format: "done: best dev F1 %.2f%@ at epoch %d of %d (%@); model written to %@ in %.0f s",
+                              summary.bestDevF1, config.training.caseAugmentation == nil ? "" : " (mean over casings)", summary.bestEpoch, summary.epochs,
+                              summary.stop == .earlyStopped ? "stopped early" : "all epochs", output, summary.seconds))
+        }
     }
 }

@@ -69,7 +69,7 @@ final class ModelFileTests: XCTestCase {
             do { _ = try ModelFile.load(p); return nil } catch { return error }
         }
         let hidden = try rewrite { $0["config"] = $0["config"]!.replacingOccurrences(of: "\"hidden\":\(model.config.hidden)", with: "\"hidden\":100000000") }
-        XCTAssertTrue("\(hidden.map { "\($0)" } ?? "loaded")".contains("config hidden is 100000000"), "\(String(describing: hidden))")
+        XCTAssertTrue("\(hidden.map { "\($0)" } ?? "loaded")".contains("config hidden must be in 1...4096 (got 100000000)"), "\(String(describing: hidden))")
         let words = ["<pad>", "<unk>"] + (0..<300_000).map { "w\($0)" }
         let vocab = try rewrite { $0["vocab.words"] = ModelFile.jsonString(words) }
         XCTAssertTrue("\(vocab.map { "\($0)" } ?? "loaded")".contains("tensor 'word.embedding' has shape"), "\(String(describing: vocab))")

@@ -133,16 +133,19 @@ final class PretrainedVectorsTests: XCTestCase {
         XCTAssertNil(v.index(of: "a"))
     }
 
-    func testRealGloVeFileIfPresent() throws {
-        let path = "/work/shared/embeddings/glove.6B.50d.txt.gz"
-        guard FileManager.default.fileExists(atPath: path), ProcessInfo.processInfo.environment["NER_TEST_GLOVE"] != nil else {
-            throw XCTSkip("set NER_TEST_GLOVE=1 to read \(path)")
-        }
-        let start = Date()
-        let v = try PretrainedVectors.load(path: path) { _, rank in rank < 1000 }
-        print("glove.6B.50d: read in \(Date().timeIntervalSince(start)) s")
+    /// A file of GloVe's shape (50 dimensions, thousands of words, gzip-compressed, most
+    /// frequent word first), written here: the rank filter keeps the first 1000 words, with
+    /// their vectors, in file order.
+    func testGloVeShapedGzipFileWithARankFilter() throws {
+        let words = ["the"] + (1..<3000).map { "w\($0)" }
+        func value(_ row: Int, _ column: Int) -> Float { Float((row * 50 + column) % 997) / 100 - 5 }
+        let text = words.enumerated().map { row, word in
+            ([word] + (0..<50).map { "\(value(row, $0))" }).joined(separator: " ")
+        }.joined(separator: "\n") + "\n"
+        let v = try PretrainedVectors.load(path: try gzip(try write(text, name: "glove.50d.txt"))) { _, rank in rank < 1000 }
         XCTAssertEqual(v.dimension, 50)
-        XCTAssertEqual(v.words.count, 1000)
-        XCTAssertEqual(v.words.first, "the")
+        XCTAssertEqual(v.words, Array(words.prefix(1000)))
+        XCTAssertEqual(v.vectors.count, 1000 * 50)
+        XCTAssertEqual(Array(v.vectors[(999 * 50)..<(1000 * 50)]), (0..<50).map { value(999, $0) })
     }
 }

@@ -159,18 +159,24 @@ final class TrainFromParentTests: XCTestCase {
     }
 
     func testOptionsThatNeedAParentAreRefusedWithoutNamingFlags() {
+        func message(_ c: TrainingRunConfig) -> String? {
+            do { try c.validate(); return nil } catch let e as ConfigurationError { return e.describe(naming: { $0 }) } catch { return "\(error)" }
+        }
         var c = TrainingRunConfig()
+        c.trainPaths = ["new.txt"]
+        XCTAssertNil(message(c))
         c.partialAnnotation = true
-        XCTAssertThrowsError(try c.validate()) { XCTAssertFalse(($0 as! NERError).message.contains("--")) }
-        c = TrainingRunConfig()
+        XCTAssertEqual(message(c)?.hasPrefix("partialAnnotation needs initPath"), true, message(c) ?? "")
+        XCTAssertEqual(message(c)?.contains("--"), false)
+        c.partialAnnotation = false
         c.keepTypes = true
-        XCTAssertThrowsError(try c.validate())
-        c = TrainingRunConfig()
+        XCTAssertEqual(message(c)?.hasPrefix("keepTypes needs initPath"), true, message(c) ?? "")
+        c.keepTypes = nil
         c.rehearsePath = "old.txt"
-        XCTAssertThrowsError(try c.validate())
+        XCTAssertEqual(message(c)?.hasPrefix("rehearsePath needs initPath"), true, message(c) ?? "")
         c.initPath = "parent.ner"
-        XCTAssertNoThrow(try c.validate())
+        XCTAssertNil(message(c))
         c.rehearseRatio = 0
-        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue(($0 as! NERError).message.contains("ratio")) }
+        XCTAssertEqual(message(c)?.contains("rehearseRatio must be a number in (0, 1000]"), true, message(c) ?? "")
     }
 }

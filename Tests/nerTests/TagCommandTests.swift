@@ -442,3 +442,41 @@ private final class OutputCollector: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self).contains(expected)
     }
 }
+
+extension TagCommandTests {
+    /// Every input is opened one way (`InputFile`): gzip is recognised by its first bytes for
+    /// `--input text` and `tokens` as for the other inputs, from a file and from standard input,
+    /// and damaged gzip data is an error naming the input.
+    func testTextAndTokenInputReadGzip() throws {
+        let model = try model()
+        let dir = try XCTUnwrap(Self.directory).appendingPathComponent("gzip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (input, text) in [("text", "Ingrid Holloway visited Lakemoor.\n\nThe bank in Lakemoor is closed.\n"),
+                              ("tokens", "Ingrid Holloway visited Lakemoor .\nThe bank in Lakemoor is closed .\n")] {
+            let plain = dir.appendingPathComponent("\(input).txt")
+            try Data(text.utf8).write(to: plain)
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            gzip.arguments = ["gzip", "-k", plain.path]
+            try gzip.run()
+            gzip.waitUntilExit()
+            XCTAssertEqual(gzip.terminationStatus, 0)
+            let compressed = try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz"))
+            XCTAssertEqual(Array(compressed.prefix(2)), [0x1F, 0x8B])
+            let fromPlain = try runNER(["tag", "--model", model, "--input", input, "--format", "conll", plain.path])
+            XCTAssertEqual(fromPlain.status, 0, fromPlain.stderr)
+            XCTAssertTrue(fromPlain.stdout.contains("Lakemoor"), fromPlain.stdout)
+            let fromFile = try runNER(["tag", "--model", model, "--input", input, "--format", "conll", plain.path + ".gz"])
+            XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
+            XCTAssertEqual(fromFile.stdout, fromPlain.stdout, "\(input): a .gz file reads as the text it holds")
+            let fromStdin = try runNER(["tag", "--model", model, "--input", input, "--format", "conll"], stdin: compressed)
+            XCTAssertEqual(fromStdin.status, 0, fromStdin.stderr)
+            XCTAssertEqual(fromStdin.stdout, fromPlain.stdout, "\(input): gzip on standard input reads as the text it holds")
+            let damaged = dir.appendingPathComponent("\(input)-damaged.gz")
+            try compressed.prefix(compressed.count / 2).write(to: damaged)
+            let bad = try runNER(["tag", "--model", model, "--input", input, damaged.path])
+            XCTAssertEqual(bad.status, 1, bad.stderr)
+            XCTAssertTrue(bad.stderr.contains("\(damaged.path): error:") && bad.stderr.contains("gzip"), bad.stderr)
+        }
+    }
+}

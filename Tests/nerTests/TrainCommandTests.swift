@@ -121,7 +121,7 @@ final class TrainCommandTests: XCTestCase {
         let out = dir.appendingPathComponent("m.ner").path
         let r = try runNER(["train", "--train", sample, "--output", out, "--epochs", "1", "--hidden", "8", "--word-dim", "8"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("no --dev given: holding out 2 of 45"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("no dev file given: holding out 2 of 45"), r.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + ".metrics.jsonl"))
     }
 }
@@ -221,7 +221,16 @@ extension TrainCommandTests {
                                      (["--lm-words", "5", "--no-backward"], "--lm-words needs the backward LSTM"),
                                      (["--fork-seed", "3"], "--fork-seed needs --resume"),
                                      (["--epochs", "5", "--cooldown-epochs", "6"], "--cooldown-epochs must be in 0...5 (--epochs; got 6)"),
-                                     (["--cooldown-epochs=-1"], "--cooldown-epochs must be in 0...50 (--epochs; got -1)")] {
+                                     (["--cooldown-epochs=-1"], "--cooldown-epochs must be in 0...50 (--epochs; got -1)"),
+                                     // The library's checks, named by their flags.
+                                     (["--hidden", "0"], "--hidden must be in 1...4096 (got 0)"),
+                                     (["--dropout", "1"], "--dropout must be a number in [0.0, 1.0) (got 1.0)"),
+                                     (["--lr", "0"], "--lr must be a number in [1e-08, 10.0] (got 0.0)"),
+                                     (["--embeddings-top=-1"], "--embeddings-top must be in 0...100000000 (got -1)"),
+                                     (["--first-name-swap=-0.5"], "--first-name-swap must be a number in [0.0, 1.0] (got -0.5)"),
+                                     (["--document-attention"], "--document-attention needs --document-context"),
+                                     (["--case-augment-copy"], "--case-augment-copy needs a probability above 0 in --case-augment"),
+                                     (["--case-augment", "lower=2"], "--case-augment 'lower=2': the probability must be a number in [0, 1]")] {
             let bad = try runNER(["train", "--train", sample, "--output", out] + arguments)
             XCTAssertEqual(bad.status, 64, bad.stderr)
             XCTAssertTrue(bad.stderr.contains(message), bad.stderr)

@@ -43,6 +43,19 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
 
     public static let none = CaseAugmentation()
 
+    /// Throws a ``ConfigurationError`` unless every probability is in [0, 1], they add up to 1
+    /// at most, and `drawnCopy` has draws to make.
+    public func validate() throws {
+        for r in Recasing.allCases { try ConfigurationError.check(r.rawValue, probability(r), in: 0...1) }
+        guard lower + upper + title <= 1.0001 else {
+            throw ConfigurationError([.text("the probabilities "), .setting("lower"), .text(" + "), .setting("upper"), .text(" + "),
+                                      .setting("title"), .text(" add up to more than 1 (\(lower + upper + title))")])
+        }
+        if drawnCopy && !sampling {
+            throw ConfigurationError([.setting("drawnCopy"), .text(" needs a probability above 0 in "), .anyOf(["lower", "upper", "title"])])
+        }
+    }
+
     public var isEnabled: Bool { sampling || !copies.isEmpty }
     package var sampling: Bool { lower + upper + title > 0 }
 

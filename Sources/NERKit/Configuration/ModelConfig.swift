@@ -69,22 +69,32 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         languageModelWeight = try c.decodeIfPresent(Float.self, forKey: .languageModelWeight) ?? 0.1
     }
 
-    /// Throws unless every size is in the range `ner train` accepts, so that a damaged or
-    /// hostile model file cannot make the loader allocate without bound.
+    /// Throws a ``ConfigurationError`` unless every size is in its range and the settings go
+    /// together: the one check of a model's shape, for training (`TrainingRunConfig.validate`)
+    /// and for loading, so that a damaged or hostile model file cannot make the loader allocate
+    /// without bound.
     public func validate() throws {
-        func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
-            guard range.contains(value) else { throw NERError("config \(name) is \(value), outside \(range.lowerBound)...\(range.upperBound)") }
-        }
-        try check("wordDim", wordDim, 1...4096)
-        try check("casingDim", casingDim, 0...1024)
-        try check("hidden", hidden, 1...4096)
-        try check("layers", layers, 1...16)
-        try check("documentLSTM", documentLSTM, 0...4096)
+        typealias Check = ConfigurationError
+        try Check.check("hidden", hidden, in: 1...4096)
+        try Check.check("layers", layers, in: 1...16)
+        try Check.check("casingDim", casingDim, in: 0...1024)
+        try Check.check("wordDim", wordDim, in: 1...4096)
         if charEncoder != .none {
-            try check("charDim", charDim, 1...1024)
-            try check("charHidden", charHidden, 1...4096)
+            try Check.check("charDim", charDim, in: 1...1024)
+            try Check.check("charHidden", charHidden, in: 1...4096)
         }
-        guard dropout.isFinite, dropout >= 0, dropout < 1 else { throw NERError("config dropout is \(dropout), outside [0, 1)") }
+        try Check.check("dropout", dropout, in: 0...1, openAtTop: true)
+        try Check.check("documentLSTM", documentLSTM, in: 0...4096)
+        if documentAttention && !documentContext { throw Check.needs("documentAttention", anyOf: ["documentContext"]) }
+        guard (0...100_000).contains(languageModelWords) else {
+            throw Check([.setting("languageModelWords"), .text(" must be between 0 and 100000, not \(languageModelWords)")])
+        }
+        guard languageModelWeight.isFinite, languageModelWeight > 0, languageModelWeight <= 10 else {
+            throw Check([.setting("languageModelWeight"), .text(" must be in (0, 10], not \(languageModelWeight)")])
+        }
+        if languageModelWords > 0 && !bidirectional {
+            throw Check([.setting("languageModelWords"), .text(" needs the backward LSTM ("), .setting("bidirectional"), .text(")")])
+        }
     }
 
     /// The character encoder sizes of the papers: Lample et al. (BiLSTM 25+25 over 25-d

@@ -31,6 +31,28 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Throws a ``ConfigurationError`` unless every option is in its range and they go together
+    /// (settings are named by their property names, `epochs`, `caseAugmentation.lower`).
+    public func validate() throws {
+        typealias Check = ConfigurationError
+        if let caseAugmentation { try Check.within("caseAugmentation.") { try caseAugmentation.validate() } }
+        // The upper bounds keep a run within memory and time a user could mean.
+        try Check.check("epochs", epochs, in: 1...100_000)
+        try Check.check("patience", patience, in: 1...100_000)
+        try Check.check("batchSize", batchSize, in: 1...100_000)
+        try Check.check("threads", threads, in: 1...256)
+        if let learningRate { try Check.check("learningRate", learningRate, in: 1e-8...10) }
+        try Check.check("learningRateDecay", learningRateDecay, in: 0...100)
+        try Check.check("momentum", momentum, in: 0...1, openAtTop: true)
+        if let cooldownEpochs, !(0...epochs).contains(cooldownEpochs) {
+            throw Check([.setting("cooldownEpochs"), .text(" must be in 0...\(epochs) ("), .setting("epochs"), .text("; got \(cooldownEpochs))")])
+        }
+        try Check.check("clipNorm", clipNorm, in: 0...1e6)
+        try Check.check("averageDecay", averageDecay, in: 0...1, openAtTop: true)
+        if let firstNameSwap { try Check.check("firstNameSwap", firstNameSwap, in: 0...1) }
+        if let documentDropout { try Check.check("documentDropout", documentDropout, in: 0...1) }
+    }
+
     package var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
 
     /// The rate of batch `batch` (0-based) of `batches` in epoch `epoch` (1-based).

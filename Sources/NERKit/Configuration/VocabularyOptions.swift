@@ -6,4 +6,10 @@ public struct VocabularyOptions: Codable, Equatable, Sendable {
     /// everyday words outside the training data are not unknown at tagging time.
     public var pretrainedTop = 100_000
     public init() {}
+
+    /// Throws a ``ConfigurationError`` unless both counts are in their ranges.
+    public func validate() throws {
+        try ConfigurationError.check("minCount", minCount, in: 1...1_000_000_000)
+        try ConfigurationError.check("pretrainedTop", pretrainedTop, in: 0...100_000_000)
+    }
 }

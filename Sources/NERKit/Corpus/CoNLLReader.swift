@@ -29,8 +29,8 @@ package final class CoNLLReader {
         self.path = path
         self.columns = columns
         self.requireTags = requireTags
-        if SafeTensorsFile.isModelFile(path: path) {
-            throw NERError(path: path, "this is a ner model file, not a CoNLL corpus: a model goes after --model")
+        if SafeTensorsSignature.matches(path: path) {
+            throw NERError(path: path, "this is a ner model file, not a CoNLL corpus", remedy: .modelWhereDataGoes)
         }
         self.reader = try LineReader(path: path)
     }

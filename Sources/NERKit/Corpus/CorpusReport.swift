@@ -6,11 +6,16 @@ package struct CorpusReport: Sendable, Codable, Equatable {
         package var path: String
         package var line: Int?
         package var message: String
+        /// The error's advice (`NERError.remedy`), for the front end to give in its own words.
+        package var remedy: NERError.Remedy?
+
+        enum CodingKeys: String, CodingKey { case path, line, message }
 
         package init(_ error: NERError, path: String) {
             self.path = error.path ?? path
             self.line = error.line
             self.message = error.message
+            self.remedy = error.remedy
         }
 
         package init(path: String, line: Int?, message: String) {
@@ -20,7 +25,7 @@ package struct CorpusReport: Sendable, Codable, Equatable {
         }
 
         package var description: String {
-            NERError(path: path, line: line, message).description
+            NERError(path: path, line: line, message, remedy: remedy).description
         }
     }
 

@@ -6,7 +6,7 @@ import CKernels
 /// `float32` gives the scores of training's forward pass. `bfloat16` rounds those weights and
 /// states to bfloat16 (8 significant bits) and sums the products in float32, with AVX512_BF16's
 /// dot-product instruction: twice the multiply-adds per instruction and half the weight bytes
-/// to read. Tags and entity scores change very little (measured on CoNLL-2003 in README); a
+/// to read. Tags and entity scores change very little (measured on CoNLL-2003: docs/benchmarks.md, "bfloat16"); a
 /// sentence's result still does not depend on the sentences tagged beside it.
 public enum InferencePrecision: String, Sendable, CaseIterable {
     case float32

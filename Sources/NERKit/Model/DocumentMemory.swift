@@ -20,7 +20,7 @@ import Foundation
 /// over xᵣ·xⱼ/√width, instead of their plain mean: the memory of Luo et al. with its attention
 /// and without parameters, meant to let "Japan" in a line of a results table read mostly the
 /// other table lines rather than the headline (on CoNLL-2003 it measured the same as the mean;
-/// README, "Document context"). The map is no longer linear, so the forward pass keeps its
+/// docs/experiments/2026-12-03-document-context.md). The map is no longer linear, so the forward pass keeps its
 /// input and the weights for the backward one.
 ///
 /// A document is whatever shares a document id among a batch's columns (`Batch.documents`);

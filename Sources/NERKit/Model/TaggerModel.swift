@@ -208,7 +208,7 @@ package final class TaggerModel {
     /// means (no attention), which are linear, so the output layer's share of a pooled state,
     /// W·mean(h), is the mean of the rows' own W·h. Pooling rows of K scores instead of rows of
     /// O states, and not building the [h | pooled h] rows at all, took the memory model's
-    /// `ner tag` over CoNLL-2003 as token lines from 2.86 to 2.15 s (README, "Document context").
+    /// `ner tag` over CoNLL-2003 as token lines from 2.86 to 2.15 s (docs/experiments/2026-12-03-document-context.md).
     /// The document BiLSTM is not linear either, so a model with one pools states too.
     private var poolsScores: Bool { !contextPools.isEmpty && documentLSTM == nil && !contextPools.contains { $0.attention } }
 

@@ -13,9 +13,3 @@ extension ModelFile {
         try SafeTensorsFile.write(tensors.keys.sorted().map { tensors.removeValue(forKey: $0)! }, metadata: meta, to: output)
     }
 }
-
-extension Tagger {
-    /// The temperature entity scores are divided by (1 unless the model file records a fitted
-    /// one; see `GoldFileEvaluation.fitTemperature`).
-    public var scoreTemperature: Double { Double(model.scoreTemperature) }
-}

@@ -104,7 +104,7 @@ package enum ModelFile {
             let provenance: Provenance = (try? decode(try need("provenance"))) ?? Provenance()
             // Sizes first, before anything is allocated from them: the config in range, and the
             // vocabulary-sized tables as large as the tensors the file really holds.
-            try config.validate()
+            do { try config.validate() } catch let error as ConfigurationError { throw NERError("config \(error)") }
             var expected = [("word.embedding", [encoder.words.count, config.wordDim]), ("output.bias", [encoder.tags.count])]
             if config.charEncoder != .none { expected.append(("char.embedding", [encoder.chars.count, config.charDim])) }
             for (name, shape) in expected {

@@ -22,7 +22,7 @@ package enum SafeTensorsFile {
     /// The container version written, and the newest one read.
     package static let containerVersion = 1
     /// Headers longer than this are rejected as corrupt (the format's reference reader uses the same limit).
-    static let maxHeaderLength = 100_000_000
+    static let maxHeaderLength = SafeTensorsSignature.maxHeaderLength
 
     static let checksumPlaceholder = "00000000"
 
@@ -74,22 +74,10 @@ package enum SafeTensorsFile {
         }
     }
 
-    /// Whether `path` is a regular file that starts like a model file: an 8-byte little-endian
-    /// header length below `maxHeaderLength`, then "{". Readers of text corpora ask this to tell
-    /// a user who gave a model where a corpus goes, instead of listing its bytes as invalid
-    /// UTF-8. Reads 9 bytes of a regular file, and does not open anything else.
-    package static func isModelFile(path: String) -> Bool {
-        // stat before open: opening a FIFO would wait for its writer.
-        var status = stat()
-        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var prefix = [UInt8](repeating: 0, count: 9)
-        guard prefix.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 9, 0) }) == 9, prefix[8] == UInt8(ascii: "{") else { return false }
-        let length = prefix[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return length >= 2 && length <= UInt64(maxHeaderLength)
-    }
+    /// Whether `path` is a regular file that starts like a model file (``SafeTensorsSignature``).
+    /// Readers of text corpora ask this to tell a user who gave a model where a corpus goes,
+    /// instead of listing its bytes as invalid UTF-8.
+    package static func isModelFile(path: String) -> Bool { SafeTensorsSignature.matches(path: path) }
 
     /// Reads and fully validates a model file. The returned metadata excludes the reserved keys.
     /// Any damage (truncation, bad header, inconsistent offsets, trailing bytes, checksum

@@ -6,22 +6,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a whole file into memory with one `read` per gigabyte (model files are read at once, so
+/// Reads a whole file into memory (opened as every input is, `InputFile.open`; no gzip) with one `read` per gigabyte (model files are read at once, so
 /// loading is a single copy from the page cache rather than many small buffered reads).
 enum WholeFile {
     static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { throw NERError(path: path, "no such file") }
-            throw NERError(path: path, "cannot open for reading: \(errnoText())")
-        }
+        let fd = try InputFile.open(path)
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw NERError(path: path, "cannot read: \(errnoText())")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw NERError(path: path, "is a directory, not a file")
         }
         let size = Int(info.st_size)
         var failure: String?

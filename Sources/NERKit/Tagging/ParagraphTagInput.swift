@@ -1,24 +1,18 @@
 import Foundation
 
-/// Input read paragraph by paragraph from a `ParagraphReader`: owns the reader (and the file
-/// descriptor behind it), queues each paragraph's sentences and reports invalid UTF-8 once.
+/// Input read paragraph by paragraph from a `ParagraphReader`: owns the reader (and the input
+/// behind it), queues each paragraph's sentences and reports invalid UTF-8 once.
 /// Subclasses say how a paragraph becomes sentences.
 class ParagraphTagInput: TagInput {
     let reader: ParagraphReader
     let file: String?
-    private let descriptorToClose: Int32?
     private var pending: [TagInputSentence] = []
     private var pendingIndex = 0
     private var warned = false
 
-    init(_ reader: ParagraphReader, file: String?, closing descriptor: Int32?) {
+    init(_ reader: ParagraphReader, file: String?) {
         self.reader = reader
         self.file = file
-        self.descriptorToClose = descriptor
-    }
-
-    deinit {
-        if let descriptorToClose { close(descriptorToClose) }
     }
 
     /// The sentences of one paragraph, in order (possibly none).

@@ -33,27 +33,15 @@ package enum TagInputOpener {
         case .conll:
             return try CoNLLTagInput(path: path, columns: columns)
         case .text, .tokens:
-            let fd: Int32
-            if let path {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    throw NERError(path: path, "no such file")
-                }
-                guard !isDirectory.boolValue else { throw NERError(path: path, "is a directory, not a file") }
-                fd = Foundation.open(path, O_RDONLY)
-                guard fd >= 0 else { throw NERError(path: path, "cannot open for reading: \(String(cString: strerror(errno)))") }
-            } else {
-                fd = FileHandle.standardInput.fileDescriptor
-            }
+            let input = try InputFile(path: path)
             // Paragraphs and lines are cut at 256 KB: a paragraph is tokenised whole, which costs
             // tens of bytes per input byte until it is tagged. From 1 MB, this took the peak of
             // `ner tag` over a 55 MB line from 208 to 105 MiB (as token lines, 135 to 87 MiB) at the
             // same speed; text made of shorter paragraphs is read as before.
-            let reader = ParagraphReader(fileDescriptor: fd, path: path ?? "<stdin>",
-                                         maxParagraphBytes: format == .tokens || interactive ? 1 : 1 << 18, maxLineBytes: 1 << 18)
-            let owned = path == nil ? nil : fd
-            if format == .text { return TextTagInput(reader, file: path, closing: owned) }
-            let lines = TokenLineTagInput(reader, file: path, closing: owned)
+            let reader = ParagraphReader(input: input, maxParagraphBytes: format == .tokens || interactive ? 1 : 1 << 18,
+                                         maxLineBytes: 1 << 18)
+            if format == .text { return TextTagInput(reader, file: path) }
+            let lines = TokenLineTagInput(reader, file: path)
             lines.linesAreDocuments = interactive
             return lines
         }

@@ -12,7 +12,7 @@ final class TagRecordReader {
 
     /// Reads `path`, or standard input when it is nil.
     init(path: String?, options: TagRecordOptions) throws {
-        reader = try LineReader(path: path ?? "/dev/stdin")
+        reader = LineReader(input: try InputFile(path: path, stdinName: options.stdinName ?? "<stdin>"))
         self.options = options
         file = path ?? options.stdinName
         source = file ?? "<stdin>"

@@ -4,7 +4,7 @@ extension TagInputOpener {
     /// offsets from the start of `text`. For callers that get text whole (the HTTP service), so
     /// that they tag and report it exactly as `ner tag` does.
     package static func sentences(ofText text: String) -> [TagInputSentence] {
-        let input = TextTagInput(ParagraphReader(bytes: Array(text.utf8)), file: nil, closing: nil)
+        let input = TextTagInput(ParagraphReader(bytes: Array(text.utf8)), file: nil)
         var sentences: [TagInputSentence] = []
         // Reading from memory cannot fail; an error would only mean no more sentences.
         while let sentence = try? input.next() { sentences.append(sentence) }

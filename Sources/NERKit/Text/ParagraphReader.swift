@@ -20,7 +20,7 @@ package struct Paragraph: Equatable, Sendable {
     }
 }
 
-/// Reads text from a file descriptor (standard input by default) one paragraph at a time —
+/// Reads text from an input (`InputFile`: a file or standard input, plain or gzip) one paragraph at a time —
 /// paragraphs are separated by blank lines — so output can start before the input ends and
 /// memory stays bounded. A paragraph longer than `maxParagraphBytes` is cut at a line end, and a
 /// single line longer than `maxLineBytes` is read in pieces of at most that size, cut after a
@@ -32,11 +32,12 @@ package struct Paragraph: Equatable, Sendable {
 /// input itself when it is valid UTF-8.
 package final class ParagraphReader {
     /// Name used in error messages.
-    package let path: String
+    package private(set) var path: String
     /// 1-based line of the first invalid UTF-8 seen so far, if any.
     package private(set) var firstInvalidLine: Int?
 
-    private let fileDescriptor: Int32
+    /// nil when the text was given whole (`init(bytes:)`).
+    private let input: InputFile?
     private let maxParagraphBytes: Int
     private let maxLineBytes: Int
     private var buffer: [UInt8]
@@ -49,20 +50,28 @@ package final class ParagraphReader {
     private var paragraph: [UInt8] = []
     private var paragraphScalarBase = 0, paragraphByteBase = 0, paragraphFirstLine = 0
 
-    package init(fileDescriptor: Int32 = 0, path: String = "<stdin>", maxParagraphBytes: Int = 1 << 20,
-                maxLineBytes: Int = 1 << 20, bufferSize: Int = 1 << 16) {
+    /// Reads `input`.
+    package init(input: InputFile?, maxParagraphBytes: Int = 1 << 20, maxLineBytes: Int = 1 << 20, bufferSize: Int = 1 << 16) {
         self.maxLineBytes = max(16, maxLineBytes)
-        self.fileDescriptor = fileDescriptor
-        self.path = path
+        self.input = input
+        self.path = input?.name ?? "<text>"
         self.maxParagraphBytes = max(1, maxParagraphBytes)
         buffer = [UInt8](repeating: 0, count: max(bufferSize, 16))
+    }
+
+    /// Reads an open descriptor (standard input by default), which stays open; gzip is detected.
+    package convenience init(fileDescriptor: Int32 = 0, path: String = "<stdin>", maxParagraphBytes: Int = 1 << 20,
+                            maxLineBytes: Int = 1 << 20, bufferSize: Int = 1 << 16) {
+        self.init(input: InputFile(fileDescriptor: fileDescriptor, name: path), maxParagraphBytes: maxParagraphBytes,
+                  maxLineBytes: maxLineBytes, bufferSize: bufferSize)
     }
 
     /// Reads `bytes` instead of a file: the same paragraphs, offsets and UTF-8 repair as for a
     /// file holding them, so text that arrives whole (an HTTP request body) is split exactly as
     /// `ner tag` splits it.
     package convenience init(bytes: [UInt8], path: String = "<text>", maxParagraphBytes: Int = 1 << 20) {
-        self.init(fileDescriptor: -1, path: path, maxParagraphBytes: maxParagraphBytes, bufferSize: 0)
+        self.init(input: nil, maxParagraphBytes: maxParagraphBytes, bufferSize: 0)
+        self.path = path
         buffer = bytes
         end = bytes.count
         atEOF = true
@@ -162,19 +171,12 @@ package final class ParagraphReader {
         if end == buffer.count {
             buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
         }
-        while true {
-            let room = buffer.count - end
-            let n = buffer.withUnsafeMutableBufferPointer { p -> Int in
-                guard let base = p.baseAddress else { return 0 }
-                return read(fileDescriptor, base + end, room)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw NERError(path: path, line: lineNumber + 1, "read error: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { atEOF = true }
-            end += n
-            return
+        let room = buffer.count - end
+        let n = try buffer.withUnsafeMutableBufferPointer { p -> Int in
+            guard let base = p.baseAddress, let input else { return 0 }
+            return try input.read(into: base + end, count: room, line: lineNumber + 1)
         }
+        if n == 0 { atEOF = true }
+        end += n
     }
 }

@@ -174,7 +174,7 @@ package final class Trainer {
                 // One NaN would spread through Adam into every weight; stop before the update,
                 // so the saved best model and the last checkpoint stay as they were.
                 guard loss.isFinite, gradientNorm.isFinite else {
-                    throw NERError("training diverged: non-finite \(loss.isFinite ? "gradient" : "loss") in epoch \(epoch), batch \(bi + 1) of \(batches.count); the best model and the last checkpoint written so far are unchanged (try a lower --lr or --clip)")
+                    throw NERError("training diverged: non-finite \(loss.isFinite ? "gradient" : "loss") in epoch \(epoch), batch \(bi + 1) of \(batches.count); the best model and the last checkpoint written so far are unchanged", remedy: .lowerLearningRate)
                 }
                 if let average {
                     average.beginStep()

@@ -42,15 +42,31 @@ public struct TrainingRunConfig: Sendable {
     public var partialAnnotation = false
     public init() {}
 
-    /// Throws a `NERError` for options that do not go together or are out of range.
+    /// Throws a ``ConfigurationError`` unless the run can start: a training file, every setting
+    /// in its range (``ModelConfig/validate()``, ``TrainingOptions/validate()``,
+    /// ``VocabularyOptions/validate()``) and the settings that need each other together.
+    /// Settings are named by their paths from here (`model.hidden`, `training.epochs`).
+    /// ``TrainingRun/run(progress:shouldStop:)`` calls it before it reads anything.
     public func validate() throws {
+        typealias Check = ConfigurationError
+        if trainPaths.isEmpty { throw Check([.text("no training file given ("), .setting("trainPaths"), .text(" is empty)")]) }
+        try Check.within("training.") { try training.validate() }
+        try Check.within("model.") { try model.validate() }
+        try Check.within("vocabulary.") { try vocabulary.validate() }
+        try Check.check("singletonUnknownRate", singletonUnknownRate, in: 0...1)
+        try Check.check("wordUnknownRate", wordUnknownRate, in: 0...1, openAtTop: true)
+        if (training.documentDropout ?? 0) > 0 && !model.documentContext && !model.documentSummary && model.documentLSTM == 0 {
+            throw Check.needs("training.documentDropout", anyOf: ["model.documentContext", "model.documentSummary", "model.documentLSTM"])
+        }
+        if forkSeed != nil && !resume { throw Check.needs("forkSeed", anyOf: ["resume"], " (it branches from a checkpoint)") }
+        // Training from a parent model.
         if initPath == nil {
-            if keepTypes == true { throw NERError("keeping the types of a parent model needs a parent model to start from") }
-            if partialAnnotation { throw NERError("partial annotation needs a parent model to start from (its types are the ones a file may leave unannotated)") }
-            if rehearsePath != nil { throw NERError("rehearsal mixes old data into training from a parent model; give the parent model") }
+            if keepTypes == true { throw Check.needs("keepTypes", anyOf: ["initPath"], " (the parent model whose types are kept)") }
+            if partialAnnotation { throw Check.needs("partialAnnotation", anyOf: ["initPath"], " (the parent model's types are the ones a file may leave unannotated)") }
+            if rehearsePath != nil { throw Check.needs("rehearsePath", anyOf: ["initPath"], " (rehearsal mixes old data into training from a parent model)") }
         }
         guard rehearseRatio.isFinite, rehearseRatio > 0, rehearseRatio <= 1000 else {
-            throw NERError("the rehearsal ratio must be a number in (0, 1000] (got \(rehearseRatio))")
+            throw Check([.setting("rehearseRatio"), .text(" must be a number in (0, 1000] (got \(rehearseRatio))")])
         }
     }
 
@@ -89,6 +105,7 @@ public final class TrainingRun {
 
     public func run(progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws -> Summary {
         let started = Date()
+        try config.validate()
         // Fail before an epoch of work if the model cannot be written where asked.
         let outputDirectory = URL(fileURLWithPath: config.output).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -100,7 +117,7 @@ public final class TrainingRun {
         }
         var corpora: [LabeledCorpus] = []
         for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, columns: config.columns)) }
-        guard let first = corpora.first else { throw NERError("no training file given (--train FILE)") }
+        guard let first = corpora.first else { throw NERError("no training file given") }
         let scheme = first.scheme
         var trainSentences = corpora.flatMap(\.sentences)
         var trainTags = corpora.flatMap(\.bioesTags)
@@ -127,7 +144,7 @@ public final class TrainingRun {
             }
             trainSentences = keepS; trainTags = keepT; trainAnnotated = keepA
             devAnnotated = newDataTypes
-            log("no --dev given: holding out \(devSentences.count) of \(devSentences.count + trainSentences.count) training sentences (every 20th) for model selection")
+            log("no dev file given: holding out \(devSentences.count) of \(devSentences.count + trainSentences.count) training sentences (every 20th) for model selection")
         }
         let newCount = trainSentences.count
         if let path = config.rehearsePath {
@@ -166,11 +183,12 @@ public final class TrainingRun {
             let then = loaded.provenance.trainFiles.values.sorted()
             guard now == then else {
                 let was = loaded.provenance.trainFiles.keys.sorted().joined(separator: ", ")
-                throw NERError(path: config.checkpointPath, "made from other training data (\(was), CRC-32 \(then.joined(separator: ", "))) than --train gives now (CRC-32 \(now.joined(separator: ", "))); train anew without --resume, or give the same files")
+                throw NERError(path: config.checkpointPath, "made from other training data (\(was), CRC-32 \(then.joined(separator: ", "))) than the training files given now (CRC-32 \(now.joined(separator: ", ")))",
+                               remedy: .sameTrainingData)
             }
             if let devPath = config.devPath, let devThen = loaded.provenance.devFiles.values.first,
                LabeledCorpus.checksum(devPath) != devThen {
-                throw NERError(path: config.checkpointPath, "made with another dev file than \(devPath); give the same --dev to resume")
+                throw NERError(path: config.checkpointPath, "made with another dev file than \(devPath)", remedy: .sameDevFile)
             }
             resumedState = state
             options = saved

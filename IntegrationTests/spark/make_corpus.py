@@ -4,7 +4,7 @@ of data/sample.conll and data/sample.txt (both written for this project), with i
 in every JSON shape, non-ASCII text and emoji, paragraphs, blank lines, and one malformed
 record of every kind at known places. The same arguments always give the same bytes.
 
-    python3 tests/spark/make_corpus.py [--documents 400] [--seed 1] > corpus.jsonl
+    python3 IntegrationTests/spark/make_corpus.py [--documents 400] [--seed 1] > corpus.jsonl
 
 The malformed records have ids (or line contents) starting with "bad-"; run with --list-bad to
 see which line each one is on."""

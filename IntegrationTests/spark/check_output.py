@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks `ner tag --input jsonl` output against its input, line by line:
-    python3 tests/spark/check_output.py INPUT OUTPUT BAD_LIST
+    python3 IntegrationTests/spark/check_output.py INPUT OUTPUT BAD_LIST
 BAD_LIST is make_corpus.py --list-bad output ("LINE NAME" per malformed record). Checks one output
 line per input line; blank lines blank; an error line (with the right line number) exactly for
 each malformed record; every other record is the input object byte for byte with "entities"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end test of the parallel ways to tag a JSON-lines corpus: the Spark job
-# (examples/spark/tag_corpus.py, Spark local mode with 2 workers) and the GNU parallel recipe of the
-# README must give exactly the bytes of one `ner tag --input jsonl` run on the same file, record
-# for record, on a corpus of a few hundred documents (tests/spark/make_corpus.py) that includes a
+# (Examples/spark/tag_corpus.py, Spark local mode with 2 workers) and the GNU parallel recipe of the
+# guide (docs/guide/parallel.md) must give exactly the bytes of one `ner tag --input jsonl` run on the same file, record
+# for record, on a corpus of a few hundred documents (IntegrationTests/spark/make_corpus.py) that includes a
 # malformed record of every kind.
 #
 # Installs what it needs when missing: Java 17 and GNU parallel (apt), a virtual environment
 # .venv-spark with pyspark (pip), and the release build of ner. Run from anywhere:
-#   bash tests/spark/run_spark_test.sh        (or: make test-spark)
+#   bash IntegrationTests/spark/run_spark_test.sh        (or: make test-spark)
 # NER=/path/to/ner uses that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,8 +41,8 @@ export SPARK_LOCAL_IP=127.0.0.1  # Spark binds to loopback only
 work=$(mktemp -d /tmp/ner-spark-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 corpus=$work/corpus.jsonl
-python3 tests/spark/make_corpus.py --documents 400 > "$corpus"
-python3 tests/spark/make_corpus.py --documents 400 --list-bad > "$work/bad.txt"
+python3 IntegrationTests/spark/make_corpus.py --documents 400 > "$corpus"
+python3 IntegrationTests/spark/make_corpus.py --documents 400 --list-bad > "$work/bad.txt"
 echo "corpus: $(wc -l < "$corpus") lines, $(wc -l < "$work/bad.txt") malformed ($(( SECONDS - start )) s so far)" >&2
 
 passed=0 failed=0
@@ -56,7 +56,7 @@ status=0
 "$NER" tag --model "$model" --input jsonl "$corpus" > "$work/single.jsonl" 2> "$work/single.err" || status=$?
 check "single run exits 1 (some records failed)" test "$status" -eq 1
 check "single run reports the count" grep -q "ner: error: 6 of 406 records failed" "$work/single.err"
-python3 tests/spark/check_output.py "$corpus" "$work/single.jsonl" "$work/bad.txt" > "$work/check.txt" 2>&1 \
+python3 IntegrationTests/spark/check_output.py "$corpus" "$work/single.jsonl" "$work/bad.txt" > "$work/check.txt" 2>&1 \
   && check "single run: one line per line, error lines exactly for the malformed records, all others tagged" true \
   || { cat "$work/check.txt" >&2; check "single run output" false; }
 
@@ -64,7 +64,7 @@ python3 tests/spark/check_output.py "$corpus" "$work/single.jsonl" "$work/bad.tx
 # them start mid-file and must number their error lines from the right line).
 t=$SECONDS
 spark_status=0
-PYSPARK_PYTHON="$venv/bin/python" "$venv/bin/python" examples/spark/tag_corpus.py --master 'local[2]' \
+PYSPARK_PYTHON="$venv/bin/python" "$venv/bin/python" Examples/spark/tag_corpus.py --master 'local[2]' \
   --ner "$NER" --model "$model" --partitions 4 --output "$work/spark-out" "$corpus" \
   > "$work/spark.log" 2>&1 || spark_status=$?
 echo "spark job: $(( SECONDS - t )) s" >&2
@@ -78,7 +78,7 @@ check "spark job reports 6 failed records" grep -q "6 of them failed" "$work/spa
 
 # The same with line numbers from a counting pass (the way for inputs not on the local disk).
 spark_status=0
-PYSPARK_PYTHON="$venv/bin/python" "$venv/bin/python" examples/spark/tag_corpus.py --master 'local[2]' --count-pass \
+PYSPARK_PYTHON="$venv/bin/python" "$venv/bin/python" Examples/spark/tag_corpus.py --master 'local[2]' --count-pass \
   --ner "$NER" --model "$model" --partitions 4 --output "$work/spark-count-out" "$corpus" \
   > "$work/spark-count.log" 2>&1 || spark_status=$?
 cat "$work/spark-count-out"/part-* > "$work/spark-count.jsonl" 2>/dev/null || true

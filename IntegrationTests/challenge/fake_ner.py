@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Stands in for `ner tag --input lines` in tests/challenge/run_challenge_test.sh: every run of
-capitalised words is a PER entity, so the scores of tests/challenge/fixture.tsv are known."""
+"""Stands in for `ner tag --input lines` in IntegrationTests/challenge/run_challenge_test.sh: every run of
+capitalised words is a PER entity, so the scores of IntegrationTests/challenge/fixture.tsv are known."""
 import json
 import re
 import sys

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fixture=tests/challenge/fixture.tsv
+fixture=IntegrationTests/challenge/fixture.tsv
 fail() { echo "challenge test: $*" >&2; exit 1; }
 
 python3 bench/challenge_split.py --check data/challenge.tsv
@@ -28,7 +28,7 @@ expect_error 's/\tPER:Teddy Roosevelt\tTeddy Roosevelt was/\t-\tTeddy Roosevelt 
 expect_error 's/^demo-02\tdemo\ttest/demo-02\tdemo\tdev/' "family demo is not split in halves"
 
 # Known scores: the stand-in tags every run of capitalised words as PER.
-python3 bench/challenge.py --file "$fixture" --test --ner tests/challenge/fake_ner.py M > "$tmp/out"
+python3 bench/challenge.py --file "$fixture" --test --ner IntegrationTests/challenge/fake_ner.py M > "$tmp/out"
 for row in \
   '| `M` | dev | written | 2 | 1 | 50.0 | 33.33 | 50.00 | 40.00 |' \
   '| `M` | dev | lower | 2 | 1 | 50.0 | 0.00 | 0.00 | 0.00 |' \
@@ -40,7 +40,7 @@ for row in \
   grep -qF -- "$row" "$tmp/out" || fail "missing row $row in: $(cat "$tmp/out")"
 done
 # Without --test the test half is neither scored nor listed.
-python3 bench/challenge.py --file "$fixture" -v --ner tests/challenge/fake_ner.py M > "$tmp/out" 2> "$tmp/wrong"
+python3 bench/challenge.py --file "$fixture" -v --ner IntegrationTests/challenge/fake_ner.py M > "$tmp/out" 2> "$tmp/wrong"
 ! grep -q '| test |' "$tmp/out" || fail "scored the test half without --test"
 grep -qF "M dev written demo-01: 'Teddy bears sold well in Paris.' target 'Teddy' expected '-', got 'PER:Teddy'" "$tmp/wrong" \
   || fail "-v did not list the wrong dev sentence: $(cat "$tmp/wrong")"

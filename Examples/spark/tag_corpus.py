@@ -7,8 +7,7 @@ one plain-text document). Each Spark task pipes its share of the lines through o
 with "entities" added, an error line for a record that cannot be tagged, an empty line for an
 empty one. The `ner` binary and the model are shipped to the executors with the job
 (SparkContext.addFile), so they need not be installed there; the executors need the shared
-libraries `ner` links against (see the README section "Tagging corpora with Spark or GNU
-parallel").
+libraries `ner` links against (see docs/guide/parallel.md).
 
 The output directory holds Spark's part files (part-00000, ...) in input order: reading them in
 name order gives the same lines as `ner tag --input jsonl FILE` for each input file in turn
@@ -18,7 +17,7 @@ input file and its line number, as a single `ner tag --input jsonl FILE...` run 
 Lines are read as bytes (never decoded by Spark), so a line of invalid UTF-8 reaches `ner` as it
 is and gets its error line, and valid lines come back byte for byte.
 
-    spark-submit --master 'local[2]' examples/spark/tag_corpus.py \\
+    spark-submit --master 'local[2]' Examples/spark/tag_corpus.py \\
         --ner .build/release/ner --model models/default.ner corpus.jsonl --output tagged
 """
 

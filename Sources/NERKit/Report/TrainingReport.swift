@@ -40,18 +40,16 @@ package struct TrainingReport {
     }
 
     /// Reads the metrics file `ner train` writes beside a model (`MODEL.metrics.jsonl`): one
-    /// `EpochMetrics` JSON object per line. Errors name the file and line.
+    /// `EpochMetrics` JSON object per line; gzip is read too. Errors name the file and line.
     package static func readMetrics(_ path: String) throws -> [EpochMetrics] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NERError(path: path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
-        }
+        let reader = try LineReader(path: path)
         var epochs: [EpochMetrics] = []
-        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+        while let line = try reader.next() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
                 epochs.append(try JSONDecoder().decode(EpochMetrics.self, from: Data(line)))
             } catch {
-                throw NERError(path: path, line: i + 1, "not an epoch's metrics (a JSON object with epoch, loss, devF1, ...)")
+                throw NERError(path: path, line: reader.lineNumber, "not an epoch's metrics (a JSON object with epoch, loss, devF1, ...)")
             }
         }
         return epochs
