@@ -9,8 +9,11 @@ import Foundation
 public struct CalibrationReport: Sendable, Equatable {
     /// One confidence bin, [lower, upper) (the last one includes 1).
     public struct Bin: Sendable, Equatable {
+        /// The bin's lowest score.
         public var lower: Double
+        /// The bin's upper bound (excluded, but for the last bin).
         public var upper: Double
+        /// Predicted entities whose score falls in the bin.
         public var count: Int
         /// Mean score of the bin's entities (0 when empty).
         public var meanConfidence: Double
@@ -18,6 +21,7 @@ public struct CalibrationReport: Sendable, Equatable {
         public var accuracy: Double
     }
 
+    /// The bins, lowest scores first.
     public var bins: [Bin]
     /// Predicted entities counted.
     public var count: Int

@@ -13,6 +13,7 @@ public struct UncertainDocument: Sendable, Equatable {
     /// What it is: the entity (`[tokens]LABEL`) or the token with its tag.
     public var weakest: String
 
+    /// A ranked document: its position, its confidence and its least confident item.
     public init(index: Int, confidence: Double, weakest: String) {
         self.index = index
         self.confidence = confidence

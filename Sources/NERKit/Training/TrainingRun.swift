@@ -35,6 +35,7 @@ public struct TrainingRunConfig: Sendable {
     /// Old training data mixed in (rehearsal): a sample of this file's sentences, drawn once
     /// with the seed, `rehearseRatio` times as many as the training data has.
     public var rehearsePath: String?
+    /// How many rehearsal sentences per sentence of the training data (1: as many).
     public var rehearseRatio: Double = 1
     /// Train each file's O tokens as unknown among O and the tags of the types the model knows
     /// but the file does not annotate (the CRF sums over every path that agrees with the
