@@ -38,14 +38,15 @@ print(tokens)' "$work/sentences.txt" > "$work/tokens"
 }
 
 # start_server NAME [OPTION...]: a server on a free port, its port read from its "listening"
-# log line. The log goes to a file ($work/log.NAME): through a pipe, a reader that the busy
-# machine does not schedule in time would stall the server.
+# log line, ready once /ready answers (asked over $SCHEME, http by default). The log goes to a
+# file ($work/log.NAME): through a pipe, a reader that the busy machine does not schedule in
+# time would stall the server.
 start_server() {
     "$NER" serve --model "$MODEL" --port 0 "${@:2}" 2> "$work/log.$1" &
     server=$!
     for _ in $(seq 600); do
         port=$(sed -n 's/.*"message": "listening".*"port": \([0-9]*\).*/\1/p' "$work/log.$1" 2> /dev/null || true)
-        if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/ready" > /dev/null; then return; fi
+        if [ -n "$port" ] && curl -sfk "${SCHEME:-http}://127.0.0.1:$port/ready" > /dev/null; then return; fi
         sleep 0.1
     done
     echo "the server did not become ready" >&2

@@ -12,6 +12,10 @@ end
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- $AUTHORIZATION, when set, is sent as the Authorization header (an API key: bench/serve_slowloris.sh).
+if os.getenv("AUTHORIZATION") and os.getenv("AUTHORIZATION") ~= "" then
+  wrk.headers["Authorization"] = os.getenv("AUTHORIZATION")
+end
 
 local next_body = 0
 request = function()

@@ -51,6 +51,41 @@ struct APIError: Error {
                  message: "the request was not answered within \(seconds) s (--timeout); the server is overloaded or the text is too long")
     }
 
+    static func requestTimeout(_ part: String, seconds: Double, option: String) -> APIError {
+        APIError(status: .requestTimeout, kind: "request_timeout",
+                 message: "the request's \(part) did not arrive within \(seconds) s (\(option))")
+    }
+
+    static func headersTooLarge(bytes: Int, count: Int) -> APIError {
+        APIError(status: .requestHeaderFieldsTooLarge, kind: "headers_too_large",
+                 message: "the request head is larger than \(bytes) bytes or has more than \(count) header fields (--max-header-bytes, --max-headers)")
+    }
+
+    static func tooManyConnections(limit: Int) -> APIError {
+        var headers = HTTPFields()
+        headers[.retryAfter] = "1"
+        return APIError(status: .tooManyRequests, kind: "too_many_connections",
+                        message: "this address already has \(limit) connections open (--max-connections-per-client)",
+                        headers: headers)
+    }
+
+    static func unauthorized(_ reason: String) -> APIError {
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = "Bearer"
+        return APIError(status: .unauthorized, kind: "unauthorized", message: reason, headers: headers)
+    }
+
+    /// The whole HTTP/1.1 answer as bytes, with `Connection: close`: what `ConnectionGuard` writes
+    /// below the HTTP encoder when it answers a connection it then closes.
+    func closingResponse(serverName: String) -> String {
+        let text = body
+        var head = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
+        head += "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(text.utf8.count)\r\n"
+        head += "Connection: close\r\nDate: \(HTTPDate.now)\r\nServer: \(serverName)\r\n"
+        for field in headers { head += "\(field.name.rawName): \(field.value)\r\n" }
+        return head + "\r\n" + text
+    }
+
     static func internalError(_ message: String) -> APIError {
         APIError(status: .internalServerError, kind: "internal", message: message)
     }

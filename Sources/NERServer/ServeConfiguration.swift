@@ -30,6 +30,30 @@ public struct ServeConfiguration: Sendable {
     public var maxConnections = 1024
     /// Idle keep-alive connections are closed after this many seconds.
     public var idleTimeoutSeconds = 60.0
+    /// A request's head (request line and headers) must have arrived this many seconds after its
+    /// first byte, however slowly it trickles in; otherwise the connection is answered 408 and
+    /// closed.
+    public var headerTimeoutSeconds = 10.0
+    /// A request's body must have arrived this many seconds after its head; otherwise 408.
+    public var bodyTimeoutSeconds = 30.0
+    /// Open connections from one client address at most; more are answered 429 and closed.
+    /// A quarter of `maxConnections` by default: one address cannot take the whole server, and a
+    /// proxy in front with up to 256 connections of its own, or a load test at concurrency 256,
+    /// still fits.
+    public var maxConnectionsPerClient = 256
+    /// The largest request head (request line and all header fields, and any one field) in
+    /// bytes; more is answered 431. 16 KiB: browsers send under 8 KiB, nginx's default is 4 x 8 KiB.
+    public var maxHeaderBytes = 16 * 1024
+    /// Header fields in one request at most; more is answered 431 (Apache's default limit).
+    public var maxHeaderCount = 100
+    /// A file of API keys (`APIKeys`); nil serves without authentication.
+    public var apiKeysPath: String?
+    /// Whether `/metrics` is served without a key when keys are required.
+    public var metricsPublic = false
+    /// The TLS certificate chain (PEM); with `tlsKeyPath`, the server speaks HTTPS only.
+    public var tlsCertificatePath: String?
+    /// The certificate's private key (PEM).
+    public var tlsKeyPath: String?
     /// swift-log level name: trace, debug, info, notice, warning, error or critical. Access log
     /// lines are at info.
     public var logLevel = "info"
@@ -51,6 +75,13 @@ public struct ServeConfiguration: Sendable {
         try positive(requestTimeoutSeconds > 0, "--timeout must be positive")
         try positive(maxConnections > 0, "--max-connections must be positive")
         try positive(idleTimeoutSeconds > 0, "--idle-timeout must be positive")
+        try positive(headerTimeoutSeconds > 0 && headerTimeoutSeconds <= 3600, "--header-timeout must be between 0 and 3600 seconds")
+        try positive(bodyTimeoutSeconds > 0 && bodyTimeoutSeconds <= 3600, "--body-timeout must be between 0 and 3600 seconds")
+        try positive(maxConnectionsPerClient > 0, "--max-connections-per-client must be positive")
+        try positive(maxHeaderBytes >= 256, "--max-header-bytes must be at least 256")
+        try positive(maxHeaderCount > 0, "--max-headers must be positive")
+        try positive(apiKeysPath.map { !$0.isEmpty } ?? true, "--api-keys must name a file")
+        try positive((tlsCertificatePath == nil) == (tlsKeyPath == nil), "--tls-cert and --tls-key go together")
         try positive(LogLevelName.parse(logLevel) != nil,
                      "--log-level must be one of trace, debug, info, notice, warning, error, critical")
     }

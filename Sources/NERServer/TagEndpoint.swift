@@ -7,6 +7,8 @@ struct TagEndpoint: Sendable {
     let configuration: ServeConfiguration
     let batcher: TagBatcher
     let metrics: ServerMetrics
+    /// The keys a request must carry one of; nil when none is required.
+    let keys: APIKeys?
 
     /// A request read and split into sentences, ready for the worker.
     struct Prepared {
@@ -56,6 +58,19 @@ struct TagEndpoint: Sendable {
         case .cancelled:
             return APIError.unavailable(kind: "cancelled", "the request was cancelled", retryAfterSeconds: 1)
         }
+    }
+
+    /// The 401 for a request to `path` (with or without its query) that does not carry an
+    /// accepted key, or nil: always nil without keys, and for `/health`, `/ready` and (when it
+    /// is public) `/metrics`.
+    func unauthorized(path: String, authorization: String?) -> APIError? {
+        guard let keys else { return nil }
+        let route = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        if route == "/health" || route == "/ready" || (route == "/metrics" && configuration.metricsPublic) { return nil }
+        guard let authorization else {
+            return APIError.unauthorized("an API key is required: send the header 'Authorization: Bearer KEY'")
+        }
+        return keys.allows(authorization: authorization) ? nil : APIError.unauthorized("the API key is not accepted")
     }
 
     /// The deadline of a request that arrives now, in `DispatchTime` uptime nanoseconds.

@@ -111,7 +111,8 @@ final class TagFastPath: ChannelDuplexHandler, RemovableChannelHandler {
               length >= 0, length <= endpoint.configuration.maxBodyBytes,
               head.headerFields[.transferEncoding] == nil, head.headerFields[.expect] == nil,
               !(head.headerFields[.connection]?.lowercased().contains("close") ?? false),
-              endpoint.batcher.modelInfo != nil
+              endpoint.batcher.modelInfo != nil,
+              endpoint.unauthorized(path: "/v1/tag", authorization: head.headerFields[.authorization]) == nil
         else { return nil }
         return length
     }

@@ -48,7 +48,13 @@ public enum TagServer {
     static func serve(_ configuration: ServeConfiguration) async throws {
         let level = LogLevelName.parse(configuration.logLevel) ?? .info
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
-        let (app, batcher) = application(configuration, logger: logger)
+        let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) }
+        let tls = try configuration.tlsCertificatePath.map {
+            try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
+        }
+        let reloader = Reloader(keys: keys, tls: tls, logger: logger)
+        defer { reloader.stop() }
+        let (app, batcher) = application(configuration, logger: logger, keys: keys, tls: tls)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -60,16 +66,24 @@ public enum TagServer {
 
     /// The application `serve` runs: the HTTP server with its fast path and responder, and the
     /// batcher as its service (started first, stopped last). Apart from `serve` so that tests
-    /// run it in process (HummingbirdTesting).
-    static func application(_ configuration: ServeConfiguration, logger: Logger) -> (some ApplicationProtocol, TagBatcher) {
+    /// run it in process (HummingbirdTesting). `keys` and `tls` are those read from the
+    /// configuration's files (`serve` reads them, and reloads them on SIGHUP).
+    static func application(_ configuration: ServeConfiguration, logger: Logger, keys: APIKeys? = nil,
+                            tls: TLSCertificate? = nil) -> (some ApplicationProtocol, TagBatcher) {
         let metrics = ServerMetrics()
         let batcher = TagBatcher(configuration: configuration, metrics: metrics, logger: logger)
-        let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics)
+        let endpoint = TagEndpoint(configuration: configuration, batcher: batcher, metrics: metrics, keys: keys)
         let host = configuration.host
         let serverName = "ner/\(NERVersion.string)"
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderBytes,
+                                            maxHeaderListSize: configuration.maxHeaderBytes,
+                                            maxHeaderFieldCount: configuration.maxHeaderCount))
+        let clients = ClientConnections(limit: configuration.maxConnectionsPerClient)
         let server = HTTPServerBuilder { responder in
-            TagHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1)) {
+            TagHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1), configuration: configuration,
+                            clients: clients, tls: tls, serverName: serverName, metrics: metrics, logLevel: logger.logLevel) {
                 TagFastPath(endpoint: endpoint, serverName: serverName, logger: logger)
             }
         }
@@ -85,7 +99,7 @@ public enum TagServer {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("listening", metadata: [
-                    "host": .string(host), "port": .stringConvertible(port), "url": .string("http://\(host):\(port)"),
+                    "host": .string(host), "port": .stringConvertible(port), "url": .string("\(tls == nil ? "http" : "https")://\(host):\(port)"),
                 ])
             },
             logger: logger)

@@ -35,6 +35,9 @@ struct TagServerResponder: HTTPResponder {
                                    route: route?.rawValue ?? "other", status: 0, nanoseconds: 0)
         var response: Response
         do {
+            if let refusal = endpoint.unauthorized(path: request.uri.path, authorization: request.headers[.authorization]) {
+                throw refusal
+            }
             guard let route else { throw APIError.notFound(request.uri.path) }
             guard route.methods.contains(request.method) else {
                 throw APIError.methodNotAllowed(request.method.rawValue, path: route.rawValue,

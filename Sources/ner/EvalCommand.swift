@@ -14,7 +14,9 @@ struct EvalCommand: ParsableCommand {
         DESCRIPTION
         With --model (or the default model under models/) and gold-annotated column files \
         (token first, tag last unless --token-column and --tag-column say otherwise), tags the \
-        files and scores the tags against the gold ones.
+        files and scores the tags against the gold ones. Gold files may also be exports of \
+        annotation tools (spaCy/Prodigy, doccano, Label Studio, brat, CoNLL-U; see \
+        --input-format and docs/guide/annotations.md).
 
         With --predictions, reads files in the layout of the CoNLL shared tasks' conlleval \
         script: one token per line, columns separated by spaces or tabs, the last two columns \
@@ -123,7 +125,7 @@ struct EvalCommand: ParsableCommand {
         var pairs: [(confidence: Double, correct: Bool)] = []
         if predictions.isEmpty {
             let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
-            evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, recase: recase,
+            evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, reading: corpus.reading, recase: recase,
                                                         documents: !sentencesAlone, collectingErrors: collecting,
                                                         scored: calibration ? { pairs.append(($0, $1)) } : nil,
                                                         warn: Diagnostics.warning)

@@ -62,7 +62,7 @@ struct ReportCommand: ParsableCommand {
         var scores: [TrainingReport.GoldScores] = []
         if !gold.isEmpty {
             var pairs: [(confidence: Double, correct: Bool)] = []
-            let evaluator = try GoldFileEvaluation.evaluate(tagger, files: gold, columns: corpus.columns, recase: recase,
+            let evaluator = try GoldFileEvaluation.evaluate(tagger, files: gold, columns: corpus.columns, reading: corpus.reading, recase: recase,
                                                             collectingErrors: true, scored: { pairs.append(($0, $1)) },
                                                             warn: Diagnostics.warning)
             scores.append(.init(files: gold, report: evaluator.report, errors: evaluator.errorAnalysis, recase: recase,

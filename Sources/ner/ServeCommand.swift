@@ -38,9 +38,21 @@ struct ServeCommand: ParsableCommand {
 
         ERRORS
         Every error is a JSON body {"error": "..."}: 400 malformed JSON, missing or wrong \
-        fields, invalid UTF-8; 404 unknown path; 405 wrong method; 413 body over \
-        --max-body-bytes; 415 other content types; 503 with Retry-After when --max-queue \
-        requests are waiting or the model is not loaded yet; 504 after --timeout seconds.
+        fields, invalid UTF-8; 401 a missing or wrong API key (with --api-keys); 404 unknown \
+        path; 405 wrong method; 408 a head not received within --header-timeout of its first \
+        byte, or a body within --body-timeout of its head; 413 body over --max-body-bytes; \
+        415 other content types; 429 more than --max-connections-per-client connections from \
+        one address; 431 a head over --max-header-bytes or --max-headers; 503 with Retry-After \
+        when --max-queue requests are waiting or the model is not loaded yet; 504 after \
+        --timeout seconds. After 408, 413, 429 and 431 the connection is closed (after reading \
+        and discarding what the client still sends, for a few seconds, so that it sees the \
+        answer).
+
+        ON A NETWORK
+        --api-keys FILE requires 'Authorization: Bearer KEY' on every path but /health and \
+        /ready (and /metrics unless --metrics-public); the file has one key per line, or \
+        sha256:HEX of one. --tls-cert and --tls-key serve HTTPS only (TLS 1.2 or later). \
+        SIGHUP reads the keys and the certificate again. See docs/guide/serve-network.md.
 
         LOGS AND SHUTDOWN
         Logs are JSON lines on stderr, one per request at level info; the line \
@@ -52,6 +64,8 @@ struct ServeCommand: ParsableCommand {
           $ ner serve
           $ ner serve --model model.ner --host 0.0.0.0 --port 9000
           $ ner serve --port 0 --max-queue 64 --timeout 2 --log-level warning
+          $ ner serve --host 0.0.0.0 --port 8443 --api-keys keys.txt \\
+              --tls-cert tls.crt --tls-key tls.key
           $ curl -s localhost:8080/v1/tag -H 'Content-Type: text/plain' \\
               --data-binary @article.txt
         """
@@ -91,6 +105,39 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds before an idle keep-alive connection is closed.", valueName: "s"))
     var idleTimeout = 60.0
 
+    @Option(name: .customLong("header-timeout"),
+            help: ArgumentHelp("Seconds from a request's first byte to the end of its head (408 beyond).", valueName: "s"))
+    var headerTimeout = 10.0
+
+    @Option(name: .customLong("body-timeout"),
+            help: ArgumentHelp("Seconds from a request's head to the end of its body (408 beyond).", valueName: "s"))
+    var bodyTimeout = 30.0
+
+    @Option(name: .customLong("max-connections-per-client"),
+            help: ArgumentHelp("Most open connections from one client address (429 beyond).", valueName: "n"))
+    var maxConnectionsPerClient = 256
+
+    @Option(name: .customLong("max-header-bytes"),
+            help: ArgumentHelp("Largest request head: request line and header fields (431 beyond).", valueName: "n"))
+    var maxHeaderBytes = 16 * 1024
+
+    @Option(name: .customLong("max-headers"), help: ArgumentHelp("Most header fields in a request (431 beyond).", valueName: "n"))
+    var maxHeaders = 100
+
+    @Option(name: .customLong("api-keys"),
+            help: ArgumentHelp("File of API keys, one a line (or sha256:HEX of one); every path but /health, /ready (and /metrics with --metrics-public) then needs 'Authorization: Bearer KEY'. Reloaded on SIGHUP.", valueName: "file"))
+    var apiKeys: String?
+
+    @Flag(name: .customLong("metrics-public"), help: "Serve /metrics without a key when --api-keys is given.")
+    var metricsPublic = false
+
+    @Option(name: .customLong("tls-cert"),
+            help: ArgumentHelp("TLS certificate chain (PEM): serve HTTPS only (TLS 1.2 or later). Reloaded on SIGHUP.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The TLS certificate's private key (PEM).", valueName: "file"))
+    var tlsKey: String?
+
     @Option(name: .customLong("log-level"),
             help: ArgumentHelp("Least severe log messages written (info: one line per request).", valueName: "level"))
     var logLevel = LogLevelOption.info
@@ -107,6 +154,15 @@ struct ServeCommand: ParsableCommand {
         c.requestTimeoutSeconds = timeout
         c.maxConnections = maxConnections
         c.idleTimeoutSeconds = idleTimeout
+        c.headerTimeoutSeconds = headerTimeout
+        c.bodyTimeoutSeconds = bodyTimeout
+        c.maxConnectionsPerClient = maxConnectionsPerClient
+        c.maxHeaderBytes = maxHeaderBytes
+        c.maxHeaderCount = maxHeaders
+        c.apiKeysPath = apiKeys
+        c.metricsPublic = metricsPublic
+        c.tlsCertificatePath = tlsCert
+        c.tlsKeyPath = tlsKey
         c.logLevel = logLevel.rawValue
         return c
     }

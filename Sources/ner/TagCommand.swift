@@ -92,6 +92,16 @@ struct TagCommand: ParsableCommand {
         --format html: one self-contained HTML page with the entities highlighted by type and a \
         legend. Text input keeps its line breaks and spacing.
 
+        ANNOTATION FORMATS (pre-annotation for annotation tools)
+        --format spans (spaCy/Prodigy JSON lines, with "tokens" and a "score" per span), \
+        doccano (JSON lines with "label"), label-studio (a JSON array of tasks whose \
+        "predictions" carry the model's scores), conllu, or brat (a folder, given with \
+        --output). Input: --input jsonl (records with "text"; other fields pass through, spans \
+        already there are replaced) or --input text (each file one document). The output is \
+        written whole at the end (to --output, or standard output), and the reader of that \
+        format reads it back as written: tag, correct in the tool, export, train again. See \
+        docs/guide/annotations.md.
+
         Tags use the tag scheme of the model's training data unless --scheme says otherwise. \
         inline and conll show tokens in Unicode NFC form (what the model reads); json and html \
         show the input as it was. Empty input gives no output.
@@ -133,8 +143,11 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Input kind: text, tokens (one sentence per line), conll (column files), jsonl (one JSON object per line) or lines (one document per line).")
     var input: TagInputOption = .text
 
-    @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline).")
-    var format: TagOutputFormat?
+    @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline); or an annotation format: spans (spaCy/Prodigy), doccano, label-studio, conllu or brat (see ANNOTATION FORMATS).")
+    var format: TagFormatOption?
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("With an annotation format: write here instead of standard output (a folder for brat; written whole at the end, nothing on error).", valueName: "path"))
+    var outputPath: String?
 
     @Option(help: "Tag scheme of the output tags (default: the model's training data's).")
     var scheme: TagScheme?
@@ -181,7 +194,19 @@ struct TagCommand: ParsableCommand {
                 throw ValidationError("\(name) needs --input jsonl or --input lines")
             }
         }
-        if input.isRecordInput, let format, format != .json {
+        if let format, format.annotationFormat != nil {
+            guard [.jsonl, .text].contains(input) else {
+                throw ValidationError("--format \(format.rawValue) reads --input jsonl or text")
+            }
+            if format == .brat && outputPath == nil { throw ValidationError("--format brat writes a folder: give it with --output DIR") }
+            for (given, name) in [(withTokens, "--with-tokens"), (firstLine != nil, "--first-line"), (stdinName != nil, "--stdin-name"), (scheme != nil, "--scheme")]
+            where given {
+                throw ValidationError("\(name) does not apply to --format \(format.rawValue)")
+            }
+        } else if outputPath != nil {
+            throw ValidationError("--output needs an annotation format (spans, doccano, label-studio, conllu, brat)")
+        }
+        if input.isRecordInput, let format, format.annotationFormat == nil, format != .json {
             throw ValidationError("--input \(input.rawValue) always writes JSON lines: use --format json or leave it out")
         }
         if let textField, recordOptions.writtenFields.contains(textField) {
@@ -213,12 +238,16 @@ struct TagCommand: ParsableCommand {
         }
         let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
         if let threads { tagger.model.parallel = threads > 1 }
+        if let annotation = format?.annotationFormat {
+            try tagDocuments(paths: paths, tagger: tagger, format: annotation)
+            return
+        }
         let stdout = FileHandleOutputStream(FileHandle.standardOutput)
         guard let inputFormat = input.sentenceFormat else {
             try tagRecords(paths: paths, tagger: tagger, stdout: stdout)
             return
         }
-        let outputFormat = format ?? TagOutputFormat.defaultFormat(for: inputFormat)
+        let outputFormat = format?.sentenceFormat ?? TagOutputFormat.defaultFormat(for: inputFormat)
         var formatter = TagOutputFormatter(format: outputFormat, entityTypes: tagger.entityTypes)
         let interactive = isatty(STDIN_FILENO) != 0
         let columns = CoNLLColumns(token: tokenColumn ?? 0, tag: -1)
@@ -233,6 +262,37 @@ struct TagCommand: ParsableCommand {
                 try stdout.check(name: "standard output")
             },
             warn: Diagnostics.warning)
+    }
+
+    /// An annotation format: every input document (a JSON-lines record with "text", a text file
+    /// whole, or a column file's -DOCSTART- document) with the model's entities and scores, written
+    /// as a whole at the end, so a bad record leaves nothing half written.
+    private func tagDocuments(paths: [String?], tagger: Tagger, format: AnnotationOutputFormat) throws {
+        var pathIndex = 0
+        var reader: CorpusReader?
+        let next: () throws -> AlignedDocument? = {
+            while true {
+                if input == .text {
+                    guard pathIndex < paths.count else { return nil }
+                    let path = paths[pathIndex] ?? "/dev/stdin"
+                    pathIndex += 1
+                    guard let data = FileManager.default.contents(atPath: path) else { throw NERError(path: path, "cannot read") }
+                    let text = String(decoding: data, as: UTF8.self)
+                    let location = RecordLocation(path: path, line: nil, name: "document \(pathIndex)")
+                    let (document, _) = try SpanAligner().align(AnnotatedText(text: text, spans: [], location: location))
+                    return tagger.predict(document)
+                }
+                if reader == nil {
+                    guard pathIndex < paths.count else { return nil }
+                    let path = paths[pathIndex] ?? "/dev/stdin"
+                    pathIndex += 1
+                    reader = try CorpusReader(path: path, options: CorpusReadOptions(format: .jsonl))
+                }
+                if let document = try reader?.nextDocument() { return tagger.predict(document) }
+                reader = nil
+            }
+        }
+        _ = try AnnotationFileWriter.write(format: format, predictions: true, to: outputPath, documents: next)
     }
 
     /// `--input jsonl`/`lines`: one line out per line in; bad records become error lines, are

@@ -5,13 +5,16 @@ import NERKit
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a BiLSTM-CRF tagger on CoNLL-format files.",
+        abstract: "Train a BiLSTM-CRF tagger on CoNLL-format files or annotation tools' exports.",
         discussion: """
         Reads column files (token first, tag last by default; IOB1, IOB2 or BIOES tags, \
         detected), trains in BIOES, and after every epoch scores the dev set with conlleval's \
         rules. The model with the best dev F1 is written to --output (the user's tag scheme is \
         kept for writing tags back); per-epoch metrics go to OUTPUT.metrics.jsonl and a \
-        checkpoint to OUTPUT.checkpoint after every epoch. Ctrl-C saves a checkpoint and exits \
+        checkpoint to OUTPUT.checkpoint after every epoch. Exports of annotation tools are read \
+        as they are (spaCy/Prodigy and doccano JSON lines, Label Studio JSON, brat folders, \
+        CoNLL-U; detected, or --input-format), their character spans put on ner's tokens \
+        (--misaligned; docs/guide/annotations.md). Ctrl-C saves a checkpoint and exits \
         (before training starts, while the data are read, it exits at once); --resume continues \
         from it with the same results as an uninterrupted run.
 
@@ -186,6 +189,7 @@ struct TrainCommand: ParsableCommand {
         config.freezeEmbeddings = freezeEmbeddings
         config.output = output
         config.columns = corpus.columns
+        config.reading = corpus.reading
         config.resume = resume
         config.forkSeed = forkSeed
         config.singletonUnknownRate = unkReplace

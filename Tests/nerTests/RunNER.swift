@@ -40,8 +40,15 @@ var repositoryRoot: URL {
 /// `environment`, those variables are set (or replaced) in the environment `ner` inherits.
 func runNER(_ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil, stdoutPath: String? = nil,
             environment: [String: String]? = nil) throws -> ProcessResult {
+    try runProcess(nerExecutable, arguments, stdin: stdin, currentDirectory: currentDirectory, stdoutPath: stdoutPath,
+                   environment: environment)
+}
+
+/// `runNER` for another program (`/usr/bin/env` and the program's name runs it from PATH).
+func runProcess(_ executable: URL, _ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil,
+                stdoutPath: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
     let process = Process()
-    process.executableURL = nerExecutable
+    process.executableURL = executable
     process.arguments = arguments
     if let environment {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -139,10 +139,15 @@ final class ServeCommandTests: XCTestCase {
                      "ner_queue_depth", "ner_errors_total{kind=\"not_found\"} 1"] {
             XCTAssertTrue(metrics.body.contains(name), "\(name) in\n\(metrics.body)")
         }
-        // One access log line per request, as JSON.
-        let log = server.logLines.filter { $0["message"] as? String == "request" }
-        XCTAssertTrue(log.contains { $0["path"] as? String == "/v1/tag" && $0["status"] as? Int == 200 && $0["tokens"] as? Int == 5 })
-        XCTAssertTrue(log.contains { $0["path"] as? String == "/nowhere" && $0["status"] as? Int == 404 })
+        // One access log line per request, as JSON (waiting for them: stderr is read on another thread).
+        let tagged = server.logLines(atLeast: 1) {
+            $0["message"] as? String == "request" && $0["path"] as? String == "/v1/tag" && $0["status"] as? Int == 200 && $0["tokens"] as? Int == 5
+        }
+        XCTAssertEqual(tagged.count, 1, server.stderr)
+        let nowhere = server.logLines(atLeast: 1) {
+            $0["message"] as? String == "request" && $0["path"] as? String == "/nowhere" && $0["status"] as? Int == 404
+        }
+        XCTAssertEqual(nowhere.count, 1, server.stderr)
     }
 
     func testConcurrentRequestsAreTaggedTogetherAndRight() async throws {

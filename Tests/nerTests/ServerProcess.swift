@@ -113,9 +113,10 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func request(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = "application/json",
-                 timeout: Int64 = 120) async throws -> Reply {
+                 headers: [(String, String)] = [], timeout: Int64 = 120) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -161,10 +162,24 @@ func acceptsConnections(port: Int) -> Bool {
     return true
 }
 
-/// A TCP socket connected to 127.0.0.1:`port`; the caller closes it.
-func connectLoopback(port: Int) throws -> Int32 {
+/// A TCP socket connected to 127.0.0.1:`port` (from the loopback address `from` if given,
+/// such as 127.0.0.2); the caller closes it.
+func connectLoopback(port: Int, from: String? = nil) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw NSError(domain: "socket", code: Int(errno)) }
+    if let from {
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr(from)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let error = NSError(domain: "bind \(from)", code: Int(errno))
+            close(fd)
+            throw error
+        }
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)

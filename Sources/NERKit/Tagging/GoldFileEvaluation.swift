@@ -13,13 +13,15 @@ public enum GoldFileEvaluation {
     /// tagging (gold tags unchanged). `warn` receives gold entity types the model does not know.
     /// With `documents` (the default), a model with document context reads each `-DOCSTART-`
     /// document whole; without, every sentence alone.
-    package static func evaluate(_ tagger: Tagger, files: [String], columns: CoNLLColumns = CoNLLColumns(),
+    package static func evaluate(_ tagger: Tagger, files: [String], columns: CoNLLColumns = CoNLLColumns(), reading: CorpusReadOptions = .init(),
                                 recase: Recasing? = nil, documents: Bool = true, collectingErrors: Bool = false,
                                 scored: ((_ confidence: Double, _ correct: Bool) -> Void)? = nil,
                                 warn: (NERError) -> Void = { _ in }) throws -> ConllEvaluator {
         var evaluator = ConllEvaluator(collectingErrors: collectingErrors)
         for path in files {
-            let corpus = try LabeledCorpus.load(path, columns: columns)
+            var options = reading
+            options.columns = columns
+            let corpus = try LabeledCorpus.load(path, options: options)
             if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
                                                            known: Set(tagger.entityTypes)) {
                 warn(warning)

@@ -13,6 +13,9 @@ public struct TrainingRunConfig: Sendable {
     public var training = TrainingOptions()
     public var vocabulary = VocabularyOptions()
     public var columns = CoNLLColumns()
+    /// How the training and dev files are read (format, alignment of annotation exports); its
+    /// `columns` are replaced by `columns`.
+    public var reading = CorpusReadOptions()
     public var resume = false
     /// With `resume`: go on with this seed instead of the checkpoint's (data order, dropout,
     /// augmentation draws), so that several runs branch from one checkpoint.
@@ -117,7 +120,12 @@ public final class TrainingRun {
             throw NERError(path: config.output, "cannot write the model: directory \(outputDirectory) is not writable")
         }
         var corpora: [LabeledCorpus] = []
-        for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, columns: config.columns)) }
+        var reading = config.reading
+        reading.columns = config.columns
+        for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, options: reading)) }
+        for corpus in corpora {
+            if let summary = corpus.adjustments.summary { warn(NERError(path: corpus.path, "annotations adjusted to fit the tokens: \(summary) (ner inspect lists them)")) }
+        }
         guard let first = corpora.first else { throw NERError("no training file given") }
         let scheme = first.scheme
         var trainSentences = corpora.flatMap(\.sentences)
@@ -132,7 +140,8 @@ public final class TrainingRun {
         var devTags: [[String]]
         var devAnnotated: Set<String>
         if let devPath = config.devPath {
-            let dev = try LabeledCorpus.load(devPath, columns: config.columns)
+            let dev = try LabeledCorpus.load(devPath, options: reading)
+            if let summary = dev.adjustments.summary { warn(NERError(path: devPath, "annotations adjusted to fit the tokens: \(summary) (ner inspect lists them)")) }
             devSentences = dev.sentences
             devTags = dev.bioesTags
             devAnnotated = ParsedTag.entityTypes(of: devTags)
