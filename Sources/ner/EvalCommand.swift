@@ -52,6 +52,7 @@ struct EvalCommand: ParsableCommand {
           $ ner eval --model model.ner valid.txt test.txt
           $ ner eval --recase lower test.txt  # the same text all in lower case
           $ ner eval --patterns rules.jsonl test.txt  # what the rules add
+          $ ner eval --calibration test.txt   # are the entity scores right as probabilities?
           $ ner eval --predictions output.txt
           $ ner eval --predictions dev.txt test.txt --format json
           $ ner eval --predictions output.txt --errors --errors-file errors.txt
@@ -90,6 +91,9 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var patterns: PatternOptions
 
+    @Flag(name: .long, help: "With --model: after the report, the calibration of the entity scores: predicted entities in 10 bins of their score, each bin's mean score against the share that is exactly right (type and boundaries), and the expected calibration error (ECE).")
+    var calibration = false
+
     @Option(name: .customLong("errors-file"),
             help: ArgumentHelp("Write every span error with its sentence to this file.", valueName: "file"))
     var errorsFile: String?
@@ -110,6 +114,12 @@ struct EvalCommand: ParsableCommand {
         if !predictions.isEmpty && recase != nil {
             throw ValidationError("--recase applies to the gold files tagged with a model, not to --predictions")
         }
+        if !predictions.isEmpty && calibration {
+            throw ValidationError("--calibration needs the entity scores of a model: give --model and gold files, not --predictions")
+        }
+        if calibration && format == .json {
+            throw ValidationError("--calibration prints a table: use the conlleval format")
+        }
         if !predictions.isEmpty && !files.isEmpty {
             throw ValidationError("files after --predictions are scored as predictions; positional files are for --model")
         }
@@ -118,11 +128,13 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let collecting = errors || errorsFile != nil
         var evaluator = ConllEvaluator(collectingErrors: collecting)
+        var pairs: [(confidence: Double, correct: Bool)] = []
         if predictions.isEmpty {
             let rules = try patterns.rules()
             let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
             evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, reading: corpus.reading, recase: recase,
                                                         documents: !sentencesAlone, collectingErrors: collecting, rules: rules,
+                                                        scored: calibration ? { pairs.append(($0, $1)) } : nil,
                                                         warn: Diagnostics.warning)
         }
         for path in predictions {
@@ -142,6 +154,7 @@ struct EvalCommand: ParsableCommand {
         case .conlleval:
             output = report.conllevalText()
             if errors, let analysis { output += analysis.summaryText() }
+            if calibration { output += CalibrationReport(pairs).text() }
         case .json:
             output = errors ? (analysis.map { report.json(with: $0) } ?? report.json()) : report.json()
         }
