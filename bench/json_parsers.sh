@@ -15,7 +15,7 @@ trap 'rm -rf "$scratch"' EXIT
 python3 bench/jsonl_corpus.py "$conll" "$scratch" --min-tokens 300000 > /dev/null
 swiftc -O -wmo -parse-as-library -package-name ner -module-name JSONParsersBenchmark -o "$scratch/json_parsers" \
     bench/json_parsers/main.swift \
-    Sources/NERKit/Persistence/HeaderJSON.swift \
+    Sources/NERKit/IO/HeaderJSON.swift \
     Sources/NERKit/Tagging/JSONObjectLine.swift Sources/NERKit/Tagging/JSONObjectLine+Elements.swift \
     Sources/NERKit/IO/JSONText.swift Sources/NERKit/IO/UTF8Validation.swift Sources/NERKit/NERError.swift
 "$scratch/json_parsers" models/default.ner "$scratch/corpus.jsonl" "$rounds"

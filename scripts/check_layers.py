@@ -10,6 +10,8 @@ The layer order (a folder may use only folders listed before it):
     Math, IO              lower utilities: numbers and bytes, no knowledge of NER
     Text                  tokens, sentences, casing
     Corpus                CoNLL sentences, tags, tag schemes, entity spans
+    Rules                 patterns files (`--patterns`): phrase and token rules matched over
+                          a sentence's tokens; Tagging combines their matches with the model's
     Configuration         the model's and the training's settings (they name a TagScheme,
                           a Recasing), read by Vocabulary, Model and Training
     Vocabulary -> Model
@@ -60,6 +62,7 @@ ORDER = [
     ["Math", "IO"],
     ["Text"],
     ["Corpus"],
+    ["Rules"],
     ["Configuration"],
     ["Vocabulary"],
     ["Model"],

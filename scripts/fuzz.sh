@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(conll tokenizer predictions embeddings model jsonl)
+[ ${#targets[@]} -eq 0 ] && targets=(conll tokenizer predictions embeddings model jsonl annotations labelstudio conllu brat patterns)
 runs=${FUZZ_RUNS:--1}
 leaks=${FUZZ_LEAKS:-1}
 scratch=.build-fuzz sanitizers=fuzzer,address

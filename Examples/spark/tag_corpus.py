@@ -49,6 +49,10 @@ def parse_args(argv):
                    help="jsonl: JSON objects with a text field; lines: one plain-text document per line")
     p.add_argument("--text-field", help="the field holding the text (default: text)")
     p.add_argument("--with-tokens", action="store_true", help="also write sentences and tokens")
+    p.add_argument("--patterns", action="append", default=[], metavar="FILE",
+                   help="entity rules shipped with the job and passed to ner tag --patterns (repeatable)")
+    p.add_argument("--patterns-mode", choices=["fill", "override", "only"],
+                   help="how the rules and the model combine (ner tag --patterns-mode; default: fill)")
     p.add_argument("--partitions", type=int,
                    help="split the input into at least this many tasks (default: Spark's default parallelism)")
     p.add_argument("--ner-threads", type=int, choices=[1, 2],
@@ -109,7 +113,7 @@ def local_first_line(uri, block):
     return lines
 
 
-def make_tagger(ner_name, model_name, options, first, records, failed):
+def make_tagger(ner_name, model_name, options, first, records, failed, pattern_names=()):
     """The function each task runs over its rows: one ner process per run of rows from the same
     file block, fed from a thread while this one reads the answers, so memory stays bounded."""
 
@@ -121,6 +125,8 @@ def make_tagger(ner_name, model_name, options, first, records, failed):
         line = first[(file, block)] if first is not None else local_first_line(file, block)
         command = [ner, "tag", "--model", SparkFiles.get(model_name), *options,
                    "--first-line", str(line), "--stdin-name", display_name(file)]
+        for name in pattern_names:
+            command += ["--patterns", SparkFiles.get(name)]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         sent = [0]
         problems = []
@@ -211,11 +217,18 @@ def main(argv):
     spark.conf.set("spark.sql.files.minPartitionNum", str(args.partitions or sc.defaultParallelism))
     spark.conf.set("spark.sql.files.openCostInBytes", "0")
 
-    for path in (args.ner, args.model):
+    for path in (args.ner, args.model, *args.patterns):
         if not os.path.isfile(path):
             sys.exit(f"{path}: no such file")
+    pattern_names = [os.path.basename(p) for p in args.patterns]
+    if len(set(pattern_names + [os.path.basename(args.ner), os.path.basename(args.model)])) != len(pattern_names) + 2:
+        sys.exit("the --patterns files, the model and ner must have different file names (they are shipped side by side)")
+    if args.patterns_mode and not args.patterns:
+        sys.exit("--patterns-mode needs --patterns FILE")
     sc.addFile(os.path.abspath(args.ner))
     sc.addFile(os.path.abspath(args.model))
+    for path in args.patterns:
+        sc.addFile(os.path.abspath(path))
 
     options = ["--input", args.input_kind]
     if args.text_field:
@@ -224,6 +237,8 @@ def main(argv):
         options.append("--with-tokens")
     threads = args.ner_threads or min(2, int(sc.getConf().get("spark.task.cpus", "1")))
     options += ["--threads", str(threads)]
+    if args.patterns_mode:
+        options += ["--patterns-mode", args.patterns_mode]
 
     # Raw bytes per line: the text source keeps each line's bytes and the cast to binary does
     # not decode them. Only "\n" ends a line, as in ner.
@@ -241,7 +256,7 @@ def main(argv):
     records = sc.accumulator(0)
     failed = sc.accumulator(0)
     tagged = df.rdd.mapPartitions(make_tagger(os.path.basename(args.ner), os.path.basename(args.model),
-                                              options, first, records, failed))
+                                              options, first, records, failed, pattern_names))
     codec = "org.apache.hadoop.io.compress.GzipCodec" if args.compress else None
     tagged.saveAsTextFile(args.output, compressionCodecClass=codec)
     print(f"tag_corpus: {records.value} records written to {args.output}, {failed.value} of them failed"

@@ -2,17 +2,19 @@ import Dispatch
 import Foundation
 import Logging
 
-/// SIGHUP: reads the API keys and the TLS certificate and key again (keeping what was in use
-/// if a file is now bad), logging what happened, never a key. Without anything to reload, SIGHUP is ignored rather than ending
+/// SIGHUP: reads the API keys, the TLS certificate and key, and the patterns files again
+/// (keeping what was in use if a file is now bad), logging what happened, never a key. The
+/// patterns are read while the worker goes on tagging with the old ones (`TagBatcher.reloadPatterns`). Without anything to reload, SIGHUP is ignored rather than ending
 /// the process.
 final class Reloader {
     private let source: any DispatchSourceSignal
 
-    init(keys: APIKeys?, tls: TLSCertificate?, logger: Logger) {
+    init(keys: APIKeys?, tls: TLSCertificate?, patterns: TagBatcher? = nil, logger: Logger) {
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "ner.serve.reload"))
         source.setEventHandler {
-            if keys == nil && tls == nil { logger.info("SIGHUP: nothing to reload") }
+            if keys == nil && tls == nil && patterns == nil { logger.info("SIGHUP: nothing to reload") }
+            patterns?.reloadPatterns()
             if let keys {
                 do {
                     try keys.reload()

@@ -57,6 +57,11 @@ public struct ServeConfiguration: Sendable {
     /// swift-log level name: trace, debug, info, notice, warning, error or critical. Access log
     /// lines are at info.
     public var logLevel = "info"
+    /// Patterns files whose rules combine with the model's entities (`ner serve --patterns`),
+    /// read when the model is loaded and again on SIGHUP.
+    package var patternFiles: [String] = []
+    /// How the rules combine with the model (`--patterns-mode`).
+    package var patternsMode = PatternMode.fill
 
     public init(modelPath: String) {
         self.modelPath = modelPath

@@ -37,6 +37,8 @@ final class TagBatcher: Service, @unchecked Sendable {
     /// wait a little (`batchWaitSeconds`) for them when they are about to make its batch bigger.
     private var arriving = 0
     private var info: ModelInfo?
+    /// The rules of the patterns files, as last loaded (replaced whole by `reloadPatterns`).
+    private var rules: EntityRules?
     /// Set when graceful shutdown begins: `/ready` says 503 while requests in flight finish.
     private var draining = false
 
@@ -71,7 +73,30 @@ final class TagBatcher: Service, @unchecked Sendable {
     var modelInfo: ModelInfo? {
         condition.lock()
         defer { condition.unlock() }
-        return info
+        return info?.with(rules)
+    }
+
+    /// Reads the patterns files again (on SIGHUP) on the calling thread while the worker goes on
+    /// tagging with the old rules, then swaps them in between two batches: no request waits
+    /// for the load or is dropped. A file that cannot be read keeps the old rules (logged).
+    func reloadPatterns() {
+        guard !configuration.patternFiles.isEmpty else { return }
+        let started = DispatchTime.now()
+        do {
+            let loaded = EntityRules(patterns: try PatternSet.load(configuration.patternFiles), mode: configuration.patternsMode)
+            condition.lock()
+            rules = loaded
+            condition.unlock()
+            logger.info("patterns reloaded", metadata: patternMetadata(loaded, since: started))
+        } catch {
+            logger.error("cannot reload the patterns; keeping the ones loaded before", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func patternMetadata(_ rules: EntityRules, since started: DispatchTime) -> Logger.Metadata {
+        let ms = Int((Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6).rounded())
+        return ["patterns": .stringConvertible(rules.patterns.count), "files": .string(configuration.patternFiles.joined(separator: ",")),
+                "mode": .string(rules.mode.rawValue), "load_ms": .stringConvertible(ms)]
     }
 
     // MARK: - Handlers' side
@@ -229,8 +254,14 @@ final class TagBatcher: Service, @unchecked Sendable {
     private func load() throws -> Tagger {
         let started = DispatchTime.now()
         let tagger: Tagger
+        var loadedRules: EntityRules?
         do {
             tagger = try Tagger(path: configuration.modelPath, precision: configuration.precision)
+            if !configuration.patternFiles.isEmpty {
+                let rulesStarted = DispatchTime.now()
+                loadedRules = EntityRules(patterns: try PatternSet.load(configuration.patternFiles), mode: configuration.patternsMode)
+                logger.info("patterns loaded", metadata: patternMetadata(loadedRules!, since: rulesStarted))
+            }
         } catch {
             condition.lock()
             state = .stopped
@@ -241,6 +272,7 @@ final class TagBatcher: Service, @unchecked Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         condition.lock()
         info = ModelInfo(tagger)
+        rules = loadedRules
         // A shutdown that came during the load wins.
         if state == .loading { state = .ready }
         condition.unlock()
@@ -261,7 +293,11 @@ final class TagBatcher: Service, @unchecked Sendable {
             // BIOES: every handler converts to the scheme its client asked for.
             // Each request's text is a document for a model with document context.
             let documents = batch.enumerated().flatMap { k, job in [Int32](repeating: Int32(k), count: job.sentences.count) }
-            let results = tagger.tagWithBoundedMemory(sentences, documents: documents, scheme: .bioes, scores: true, maxBatch: 64)
+            condition.lock()
+            let rules = self.rules  // the rules as they are now; a reload takes effect from the next batch
+            condition.unlock()
+            let results = tagger.tagWithBoundedMemory(sentences, documents: documents, scheme: .bioes, scores: true, maxBatch: 64,
+                                                      rules: rules)
             metrics.batchDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
             metrics.batchSentences.record(sentences.count)
             metrics.batchTokens.record(tokens)

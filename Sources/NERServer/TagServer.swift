@@ -52,9 +52,9 @@ public enum TagServer {
         let tls = try configuration.tlsCertificatePath.map {
             try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
         }
-        let reloader = Reloader(keys: keys, tls: tls, logger: logger)
-        defer { reloader.stop() }
         let (app, batcher) = application(configuration, logger: logger, keys: keys, tls: tls)
+        let reloader = Reloader(keys: keys, tls: tls, patterns: configuration.patternFiles.isEmpty ? nil : batcher, logger: logger)
+        defer { reloader.stop() }
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app, ShutdownNotice(batcher: batcher, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -6,7 +6,7 @@ import NERKit
 /// are expected and ignored. Besides not crashing, a few cheap invariants are checked with
 /// `precondition`, so that wrong results are found as well as crashes.
 enum FuzzTarget: String, CaseIterable {
-    case conll, tokenizer, predictions, embeddings, model, jsonl
+    case conll, tokenizer, predictions, embeddings, model, jsonl, annotations, labelstudio, conllu, brat, patterns
 
     func run(_ data: [UInt8]) {
         switch self {
@@ -72,12 +72,92 @@ enum FuzzTarget: String, CaseIterable {
             }
         case .jsonl:
             jsonl(data)
+        case .annotations:
+            withTemporaryFile(data) { path in readCorpus(path, .jsonl) }
+        case .labelstudio:
+            withTemporaryFile(data) { path in readCorpus(path, .labelStudio) }
+        case .conllu:
+            withTemporaryFile(data) { path in readCorpus(path, .conllu) }
+        case .brat:
+            // The bytes before the first NUL are the .txt file, the rest the .ann file.
+            let cut = data.firstIndex(of: 0) ?? data.count
+            let dir = "/dev/shm/ner-fuzz-brat-\(getpid())"
+            try? FileManager.default.removeItem(atPath: dir)
+            guard (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)) != nil else { return }
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            FileManager.default.createFile(atPath: dir + "/d.txt", contents: Data(data[..<cut]))
+            FileManager.default.createFile(atPath: dir + "/d.ann", contents: Data(data[min(cut + 1, data.count)...]))
+            readCorpus(dir, .brat)
+        case .patterns:
+            patterns(data)
         case .model:
             withTemporaryFile(SafeTensorsFile.withChecksumRepaired(data)) { path in
                 guard let loaded = try? ModelFile.load(path) else { return }
                 let tagger = Tagger(model: loaded.model, scheme: loaded.scheme)
                 let result = tagger.tag([["Anna", "met", "Carl", "in", "Oslo", "."]])
                 precondition(result.count == 1 && result[0].tags.count == 6, "one tag per token")
+            }
+        }
+    }
+
+    /// A corpus reader of annotation exports, with every alignment policy: whatever it accepts is
+    /// aligned consistently (tokens in order inside the text, entities on token boundaries and
+    /// apart, one tag per token), and the spaCy/Prodigy JSON line written for it reads back the same.
+    private func readCorpus(_ path: String, _ format: CorpusFormat) {
+        for policy in MisalignedSpanPolicy.allCases {
+            guard let reader = try? CorpusReader(path: path, options: CorpusReadOptions(format: format, misaligned: policy)) else { return }
+            var documents = 0
+            while documents < 1000, let next = try? reader.nextDocument() {
+                documents += 1
+                let doc = next
+                let length = doc.text.unicodeScalars.count
+                var end = 0
+                for t in doc.tokens {
+                    precondition(t.start >= end && t.start < t.end && t.end <= length, "tokens in order, non-empty, inside the text")
+                    end = t.end
+                }
+                var entityEnd = 0
+                for e in doc.entities {
+                    precondition(e.tokenStart >= 0 && e.tokenStart < e.tokenEnd && e.tokenEnd <= doc.tokens.count, "entities cover tokens")
+                    precondition(e.start == doc.tokens[e.tokenStart].start && e.end == doc.tokens[e.tokenEnd - 1].end, "entities on token boundaries")
+                    precondition(e.tokenStart >= entityEnd, "entities apart")
+                    entityEnd = e.tokenEnd
+                }
+                precondition(doc.tags.count == doc.tokens.count, "one tag per token")
+                precondition(doc.sentences.reduce(0) { $0 + $1.count } == doc.tokens.count, "sentences cover the tokens")
+                let line = AnnotationFormatter.spans(doc)
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      case .text(let text)? = try? AnnotationRecord.lineRecord(object, unit: .codepoints, location: doc.location, raw: nil),
+                      let (again, _) = try? SpanAligner().align(text) else {
+                    preconditionFailure("the JSON line written reads back")
+                }
+                precondition(again.tokens == doc.tokens && again.entities.map(\.label) == doc.entities.map(\.label), "read back the same")
+            }
+        }
+    }
+
+    /// `ner tag --patterns`'s reader: a file is read or refused with `file:line: message`, and
+    /// the rules read match sentences without crashing, every match inside the sentence and no
+    /// two sharing a token.
+    private func patterns(_ data: [UInt8]) {
+        withTemporaryFile(data) { path in
+            let set: PatternSet
+            do {
+                set = try PatternSet.load([path])
+            } catch {
+                precondition("\(error)".hasPrefix(path + ":"), "errors name the file")
+                return
+            }
+            let words = String(decoding: data.prefix(512), as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+                .map(String.init)
+            for sentence in [words, words.map { $0.lowercased() }, ["Teddy", "bears", "1999", "ACME", "Corp", "."]] {
+                var taken = [Bool](repeating: false, count: sentence.count)
+                for m in set.matches(in: sentence) {
+                    precondition(m.start >= 0 && m.start < m.end && m.end <= sentence.count, "a match lies inside the sentence")
+                    precondition(!taken[m.start..<m.end].contains(true), "matches do not overlap")
+                    for k in m.start..<m.end { taken[k] = true }
+                    _ = set.label(of: m.rule)
+                }
             }
         }
     }

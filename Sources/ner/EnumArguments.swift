@@ -9,6 +9,15 @@ extension Recasing: ExpressibleByArgument {}
 extension InferencePrecision: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ModelConfig.CharEncoderKind: ExpressibleByArgument {}
+extension MisalignedSpanPolicy: ExpressibleByArgument {}
+extension OffsetUnit: ExpressibleByArgument {}
+extension AnnotationOutputFormat: ExpressibleByArgument {}
+extension AnnotationTokenization: ExpressibleByArgument {}
+
+extension CorpusFormat: ExpressibleByArgument {
+    /// Also the tools' names (spacy, prodigy, doccano mean jsonl).
+    public init?(argument: String) { self.init(name: argument) }
+}
 
 extension TagScheme: ExpressibleByArgument {
     /// Also the schemes' other names (iob, bio, iobes), as everywhere in ner.
@@ -19,3 +28,4 @@ extension TagScheme: ExpressibleByArgument {
 enum LogLevelOption: String, CaseIterable, ExpressibleByArgument {
     case trace, debug, info, notice, warning, error, critical
 }
+extension PatternMode: ExpressibleByArgument {}

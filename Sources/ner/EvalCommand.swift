@@ -14,7 +14,9 @@ struct EvalCommand: ParsableCommand {
         DESCRIPTION
         With --model (or the default model under models/) and gold-annotated column files \
         (token first, tag last unless --token-column and --tag-column say otherwise), tags the \
-        files and scores the tags against the gold ones.
+        files and scores the tags against the gold ones. Gold files may also be exports of \
+        annotation tools (spaCy/Prodigy, doccano, Label Studio, brat, CoNLL-U; see \
+        --input-format and docs/guide/annotations.md).
 
         With --predictions, reads files in the layout of the CoNLL shared tasks' conlleval \
         script: one token per line, columns separated by spaces or tabs, the last two columns \
@@ -49,6 +51,8 @@ struct EvalCommand: ParsableCommand {
           $ ner eval test.txt                 # tag with the default model, then score
           $ ner eval --model model.ner valid.txt test.txt
           $ ner eval --recase lower test.txt  # the same text all in lower case
+          $ ner eval --patterns rules.jsonl test.txt  # what the rules add
+          $ ner eval --calibration test.txt   # are the entity scores right as probabilities?
           $ ner eval --predictions output.txt
           $ ner eval --predictions dev.txt test.txt --format json
           $ ner eval --predictions output.txt --errors --errors-file errors.txt
@@ -85,6 +89,11 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "After the report, count span errors by kind and show a type confusion matrix.")
     var errors = false
 
+    @OptionGroup var patterns: PatternOptions
+
+    @Flag(name: .long, help: "With --model: after the report, the calibration of the entity scores: predicted entities in 10 bins of their score, each bin's mean score against the share that is exactly right (type and boundaries), and the expected calibration error (ECE).")
+    var calibration = false
+
     @Option(name: .customLong("errors-file"),
             help: ArgumentHelp("Write every span error with its sentence to this file.", valueName: "file"))
     var errorsFile: String?
@@ -99,8 +108,17 @@ struct EvalCommand: ParsableCommand {
         if !predictions.isEmpty && sentencesAlone {
             throw ValidationError("--sentences-alone applies to the gold files tagged with a model, not to --predictions")
         }
+        if !predictions.isEmpty && !patterns.files.isEmpty {
+            throw ValidationError("--patterns applies to the gold files tagged with a model, not to --predictions")
+        }
         if !predictions.isEmpty && recase != nil {
             throw ValidationError("--recase applies to the gold files tagged with a model, not to --predictions")
+        }
+        if !predictions.isEmpty && calibration {
+            throw ValidationError("--calibration needs the entity scores of a model: give --model and gold files, not --predictions")
+        }
+        if calibration && format == .json {
+            throw ValidationError("--calibration prints a table: use the conlleval format")
         }
         if !predictions.isEmpty && !files.isEmpty {
             throw ValidationError("files after --predictions are scored as predictions; positional files are for --model")
@@ -110,10 +128,13 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let collecting = errors || errorsFile != nil
         var evaluator = ConllEvaluator(collectingErrors: collecting)
+        var pairs: [(confidence: Double, correct: Bool)] = []
         if predictions.isEmpty {
+            let rules = try patterns.rules()
             let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
-            evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, recase: recase,
-                                                        documents: !sentencesAlone, collectingErrors: collecting,
+            evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, reading: corpus.reading, recase: recase,
+                                                        documents: !sentencesAlone, collectingErrors: collecting, rules: rules,
+                                                        scored: calibration ? { pairs.append(($0, $1)) } : nil,
                                                         warn: Diagnostics.warning)
         }
         for path in predictions {
@@ -133,6 +154,7 @@ struct EvalCommand: ParsableCommand {
         case .conlleval:
             output = report.conllevalText()
             if errors, let analysis { output += analysis.summaryText() }
+            if calibration { output += CalibrationReport(pairs).text() }
         case .json:
             output = errors ? (analysis.map { report.json(with: $0) } ?? report.json()) : report.json()
         }

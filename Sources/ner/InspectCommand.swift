@@ -17,7 +17,13 @@ struct InspectCommand: ParsableCommand {
         other file ner inspect counts the tokens that never occur in the training file.
 
         FILE FORMAT
-        One token per line, columns separated by spaces or tabs, the token first and the tag \
+        Column files, CoNLL-U and the exports of annotation tools (spaCy/Prodigy and doccano JSON \
+        lines, Label Studio JSON, brat folders) are told apart by their content (--input-format \
+        names one). For an export, the report shows how many spans were adjusted to fit the \
+        tokens, by kind, and lists each one on standard error with its record and offsets \
+        (see docs/guide/annotations.md).
+
+        Column files: one token per line, columns separated by spaces or tabs, the token first and the tag \
         last (change this with --token-column and --tag-column). A blank line ends a sentence. \
         Lines starting with -DOCSTART- separate documents; lines made of # and a comment are \
         skipped. Files may be gzip-compressed.
@@ -50,7 +56,7 @@ struct InspectCommand: ParsableCommand {
         let out = FileHandleOutputStream(.standardOutput)
         for (index, path) in files.enumerated() {
             let result = CorpusReport.inspect(
-                path: path, columns: corpus.columns,
+                path: path, columns: corpus.columns, options: corpus.reading,
                 trainingPath: index > 0 ? files[0] : nil, trainingTokens: index > 0 ? trainingTokens : nil,
                 collectTokens: index == 0 && files.count > 1)
             // A training file that could not be read gives no vocabulary to compare with.
@@ -61,6 +67,12 @@ struct InspectCommand: ParsableCommand {
             if report.moreErrors > 0 { Diagnostics.error(NERError(path: path, "\(report.moreErrors) more errors not shown")) }
             for problem in report.warnings {
                 Diagnostics.warning(NERError(path: problem.path, line: problem.line, problem.message))
+            }
+            for a in report.adjustments.kept {
+                Diagnostics.warning(NERError(path: a.location.path, line: a.location.line, a.description))
+            }
+            if report.adjustments.total > report.adjustments.kept.count {
+                Diagnostics.warning(NERError(path: path, "\(report.adjustments.total - report.adjustments.kept.count) more adjustments not shown"))
             }
             if !json {
                 if index > 0 { out.write("\n") }
@@ -85,7 +97,8 @@ struct InspectCommand: ParsableCommand {
         if report.sentences == 0 && report.hasErrors {
             return "\(report.path)\n  \(errorsLine.0)  \(errorsLine.1)\n"
         }
-        var lines: [(String, String)] = [
+        var lines: [(String, String)] = report.format == .conll ? [] : [("format", report.format.rawValue)]
+        lines += [
             ("tag scheme", report.scheme.displayName),
             ("documents", NumberText.grouped(report.documents)),
             ("sentences", NumberText.grouped(report.sentences)),
@@ -100,6 +113,11 @@ struct InspectCommand: ParsableCommand {
         if let unknown = report.unknownTokens {
             lines.append(("not in training", "\(NumberText.grouped(unknown.count)) tokens (\(String(format: "%.1f", unknown.percent))%) "
                             + "never occur in \(unknown.trainingPath)"))
+        }
+        if report.format != .conll && report.format != .conllu {
+            lines.append(("adjustments", report.adjustments.total == 0 ? "none" : "\(NumberText.grouped(report.adjustments.total)) (listed on standard error)"))
+            let byCount = report.adjustments.counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            for (kind, n) in byCount { lines.append(("  " + kind, NumberText.grouped(n))) }
         }
         lines.append(errorsLine)
         if !report.warnings.isEmpty { lines.append(("warnings", "\(report.warnings.count) (listed on standard error)")) }

@@ -16,6 +16,7 @@ struct NER: ParsableCommand {
           $ ner eval --model model.ner test.txt
           $ ner tokenize < article.txt
           $ ner inspect train.txt valid.txt
+          $ ner convert export.json train.conll --to conll
           $ ner serve --port 8080
           $ ner report --gold test.txt model.ner > report.html
 
@@ -36,7 +37,8 @@ struct NER: ParsableCommand {
         version: NERVersion.string,
         subcommands: [
             TrainCommand.self, EvalCommand.self, TagCommand.self,
-            TokenizeCommand.self, InspectCommand.self, BenchCommand.self, ServeCommand.self, ReportCommand.self,
+            TokenizeCommand.self, InspectCommand.self, ConvertCommand.self, BenchCommand.self, ServeCommand.self, ReportCommand.self,
+            CalibrateCommand.self, RankCommand.self,
         ]
     )
 

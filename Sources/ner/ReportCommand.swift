@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
         training, with the best epoch marked) read from the metrics file that ner train writes \
         beside the model (MODEL.metrics.jsonl, or --metrics), and, for each --gold file, the \
         scores per entity type and the type confusion matrix as a heat map (what ner eval \
-        --errors prints as a table).
+        --errors prints as a table) and the reliability diagram of the entity scores (what ner eval \
+        --calibration prints as a table).
 
         The page goes to standard output, or to --output (written to a temporary file and \
         renamed). Exit status: 0 when written; 1 when the model, the metrics or a gold file \
@@ -60,9 +61,12 @@ struct ReportCommand: ParsableCommand {
         }
         var scores: [TrainingReport.GoldScores] = []
         if !gold.isEmpty {
-            let evaluator = try GoldFileEvaluation.evaluate(tagger, files: gold, columns: corpus.columns, recase: recase,
-                                                            collectingErrors: true, warn: Diagnostics.warning)
-            scores.append(.init(files: gold, report: evaluator.report, errors: evaluator.errorAnalysis, recase: recase))
+            var pairs: [(confidence: Double, correct: Bool)] = []
+            let evaluator = try GoldFileEvaluation.evaluate(tagger, files: gold, columns: corpus.columns, reading: corpus.reading, recase: recase,
+                                                            collectingErrors: true, scored: { pairs.append(($0, $1)) },
+                                                            warn: Diagnostics.warning)
+            scores.append(.init(files: gold, report: evaluator.report, errors: evaluator.errorAnalysis, recase: recase,
+                                calibration: CalibrationReport(pairs)))
         }
         let page = TrainingReport(modelPath: modelPath, tagger: tagger, history: history, metricsPath: metricsPath, gold: scores).html()
         if let output {

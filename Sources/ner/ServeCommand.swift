@@ -14,7 +14,7 @@ struct ServeCommand: ParsableCommand {
         options: "id" / "ids" (echoed back), "tokens": true (tokens, tags, sentences), \
         "scheme": "iob1" | "iob2" | "bioes".
         GET /v1/model: labels, tag scheme, configuration and provenance (training files, epochs, \
-        dev F1) of the model.
+        dev F1) of the model; with --patterns, the patterns files, their rule counts and the mode.
         GET /health: 200 while the process runs.
         GET /ready: 200 once the model is loaded; 503 while loading or shutting down.
         GET /metrics: Prometheus metrics: requests, latency histogram, tokens tagged, batch \
@@ -53,6 +53,12 @@ struct ServeCommand: ParsableCommand {
         /ready (and /metrics unless --metrics-public); the file has one key per line, or \
         sha256:HEX of one. --tls-cert and --tls-key serve HTTPS only (TLS 1.2 or later). \
         SIGHUP reads the keys and the certificate again. See docs/guide/serve-network.md.
+
+        PATTERNS
+        --patterns FILE (repeatable) and --patterns-mode work as for 'ner tag': every entity \
+        then has "source": "model" or "pattern" (and the rule's "id"). SIGHUP reads the files \
+        again while requests go on being tagged with the old rules, then switches between two \
+        batches; a file that cannot be read keeps the old rules and logs an error.
 
         LOGS AND SHUTDOWN
         Logs are JSON lines on stderr, one per request at level info; the line \
@@ -142,6 +148,8 @@ struct ServeCommand: ParsableCommand {
             help: ArgumentHelp("Least severe log messages written (info: one line per request).", valueName: "level"))
     var logLevel = LogLevelOption.info
 
+    @OptionGroup var patterns: PatternOptions
+
     func makeConfiguration(modelPath: String) -> ServeConfiguration {
         var c = ServeConfiguration(modelPath: modelPath)
         c.precision = precision
@@ -164,6 +172,8 @@ struct ServeCommand: ParsableCommand {
         c.tlsCertificatePath = tlsCert
         c.tlsKeyPath = tlsKey
         c.logLevel = logLevel.rawValue
+        c.patternFiles = patterns.files
+        c.patternsMode = patterns.mode ?? .fill
         return c
     }
 

@@ -92,6 +92,28 @@ struct TagCommand: ParsableCommand {
         --format html: one self-contained HTML page with the entities highlighted by type and a \
         legend. Text input keeps its line breaks and spacing.
 
+        ANNOTATION FORMATS (pre-annotation for annotation tools)
+        --format spans (spaCy/Prodigy JSON lines, with "tokens" and a "score" per span), \
+        doccano (JSON lines with "label"), label-studio (a JSON array of tasks whose \
+        "predictions" carry the model's scores), conllu, or brat (a folder, given with \
+        --output). Input: --input jsonl (records with "text"; other fields pass through, spans \
+        already there are replaced) or --input text (each file one document). The output is \
+        written whole at the end (to --output, or standard output), and the reader of that \
+        format reads it back as written: tag, correct in the tool, export, train again. See \
+        docs/guide/annotations.md.
+
+        PATTERNS (--patterns FILE, --patterns-mode)
+        Rules beside the model: each line of FILE is a JSON object as in spaCy's entity ruler \
+        ({"label": "PRODUCT", "pattern": "Teddy bears"}, or a token pattern such as \
+        [{"lower": "acme"}, {"lower": "corp", "op": "?"}]; "id" is echoed with each match; \
+        "lower": true makes a phrase match whatever its case) or LABEL<TAB>phrase. \
+        --patterns-mode fill (the default) adds a match where the model found nothing \
+        overlapping, override lets a match replace the model entities it overlaps, only uses the \
+        rules alone without running the model. Of overlapping matches the longest wins, then the \
+        first in the file. With --patterns, every JSON entity has "source": "model" or \
+        "pattern", and "id" when its rule has one; a rule's "score" is 1.0. See \
+        docs/guide/patterns.md.
+
         Tags use the tag scheme of the model's training data unless --scheme says otherwise. \
         inline and conll show tokens in Unicode NFC form (what the model reads); json and html \
         show the input as it was. Empty input gives no output.
@@ -117,6 +139,7 @@ struct TagCommand: ParsableCommand {
           $ ner eval --predictions predicted.txt
           $ ner tag --format json < article.txt | jq -r '.entities[].text'
           $ ner tag --input jsonl < docs.jsonl > tagged.jsonl
+          $ echo "Teddy bears are on sale!" | ner tag --patterns products.jsonl
           $ ner tag --input jsonl --text-field body --with-tokens docs.jsonl.gz
           $ parallel --pipe -N 10000 --keep-order -j2 \\
             'ner tag --input jsonl --threads 1 --first-line $(( ({#}-1)*10000+1 ))' \\
@@ -133,8 +156,11 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Input kind: text, tokens (one sentence per line), conll (column files), jsonl (one JSON object per line) or lines (one document per line).")
     var input: TagInputOption = .text
 
-    @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline).")
-    var format: TagOutputFormat?
+    @Option(help: "Output format: inline, conll, json or html (default: conll for --input conll, else inline); or an annotation format: spans (spaCy/Prodigy), doccano, label-studio, conllu or brat (see ANNOTATION FORMATS).")
+    var format: TagFormatOption?
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("With an annotation format: write here instead of standard output (a folder for brat; written whole at the end, nothing on error).", valueName: "path"))
+    var outputPath: String?
 
     @Option(help: "Tag scheme of the output tags (default: the model's training data's).")
     var scheme: TagScheme?
@@ -165,6 +191,8 @@ struct TagCommand: ParsableCommand {
                                valueName: "n"))
     var threads: Int?
 
+    @OptionGroup var patterns: PatternOptions
+
     @Argument(help: ArgumentHelp("Files to tag (default: standard input; '-' is standard input).", valueName: "file"))
     var files: [String] = []
 
@@ -181,7 +209,19 @@ struct TagCommand: ParsableCommand {
                 throw ValidationError("\(name) needs --input jsonl or --input lines")
             }
         }
-        if input.isRecordInput, let format, format != .json {
+        if let format, format.annotationFormat != nil {
+            guard [.jsonl, .text].contains(input) else {
+                throw ValidationError("--format \(format.rawValue) reads --input jsonl or text")
+            }
+            if format == .brat && outputPath == nil { throw ValidationError("--format brat writes a folder: give it with --output DIR") }
+            for (given, name) in [(withTokens, "--with-tokens"), (firstLine != nil, "--first-line"), (stdinName != nil, "--stdin-name"), (scheme != nil, "--scheme")]
+            where given {
+                throw ValidationError("\(name) does not apply to --format \(format.rawValue)")
+            }
+        } else if outputPath != nil {
+            throw ValidationError("--output needs an annotation format (spans, doccano, label-studio, conllu, brat)")
+        }
+        if input.isRecordInput, let format, format.annotationFormat == nil, format != .json {
             throw ValidationError("--input \(input.rawValue) always writes JSON lines: use --format json or leave it out")
         }
         if let textField, recordOptions.writtenFields.contains(textField) {
@@ -211,22 +251,29 @@ struct TagCommand: ParsableCommand {
                 throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
             }
         }
+        let rules = try patterns.rules()
         let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
         if let threads { tagger.model.parallel = threads > 1 }
-        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
-        guard let inputFormat = input.sentenceFormat else {
-            try tagRecords(paths: paths, tagger: tagger, stdout: stdout)
+        if let annotation = format?.annotationFormat {
+            try tagDocuments(paths: paths, tagger: tagger, format: annotation)
             return
         }
-        let outputFormat = format ?? TagOutputFormat.defaultFormat(for: inputFormat)
-        var formatter = TagOutputFormatter(format: outputFormat, entityTypes: tagger.entityTypes)
+        let stdout = FileHandleOutputStream(FileHandle.standardOutput)
+        guard let inputFormat = input.sentenceFormat else {
+            try tagRecords(paths: paths, tagger: tagger, rules: rules, stdout: stdout)
+            return
+        }
+        let outputFormat = format?.sentenceFormat ?? TagOutputFormat.defaultFormat(for: inputFormat)
+        var entityTypes = rules?.needsModel == false ? [] : tagger.entityTypes
+        for label in rules?.patterns.labels ?? [] where !entityTypes.contains(label) { entityTypes.append(label) }
+        var formatter = TagOutputFormatter(format: outputFormat, entityTypes: entityTypes)
         let interactive = isatty(STDIN_FILENO) != 0
         let columns = CoNLLColumns(token: tokenColumn ?? 0, tag: -1)
         let inputs: [() throws -> TagInput] = paths.map { path in
             { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
         }
         try TagStream().run(
-            inputs: inputs, tagger: tagger, scheme: scheme, formatter: &formatter,
+            inputs: inputs, tagger: tagger, scheme: scheme, rules: rules, formatter: &formatter,
             write: { text in
                 guard !text.isEmpty else { return }
                 stdout.write(text)
@@ -235,11 +282,42 @@ struct TagCommand: ParsableCommand {
             warn: Diagnostics.warning)
     }
 
+    /// An annotation format: every input document (a JSON-lines record with "text", a text file
+    /// whole, or a column file's -DOCSTART- document) with the model's entities and scores, written
+    /// as a whole at the end, so a bad record leaves nothing half written.
+    private func tagDocuments(paths: [String?], tagger: Tagger, format: AnnotationOutputFormat) throws {
+        var pathIndex = 0
+        var reader: CorpusReader?
+        let next: () throws -> AlignedDocument? = {
+            while true {
+                if input == .text {
+                    guard pathIndex < paths.count else { return nil }
+                    let path = paths[pathIndex] ?? "/dev/stdin"
+                    pathIndex += 1
+                    guard let data = FileManager.default.contents(atPath: path) else { throw NERError(path: path, "cannot read") }
+                    let text = String(decoding: data, as: UTF8.self)
+                    let location = RecordLocation(path: path, line: nil, name: "document \(pathIndex)")
+                    let (document, _) = try SpanAligner().align(AnnotatedText(text: text, spans: [], location: location))
+                    return tagger.predict(document)
+                }
+                if reader == nil {
+                    guard pathIndex < paths.count else { return nil }
+                    let path = paths[pathIndex] ?? "/dev/stdin"
+                    pathIndex += 1
+                    reader = try CorpusReader(path: path, options: CorpusReadOptions(format: .jsonl))
+                }
+                if let document = try reader?.nextDocument() { return tagger.predict(document) }
+                reader = nil
+            }
+        }
+        _ = try AnnotationFileWriter.write(format: format, predictions: true, to: outputPath, documents: next)
+    }
+
     /// `--input jsonl`/`lines`: one line out per line in; bad records become error lines, are
     /// counted on stderr at the end and make the exit status 1.
-    private func tagRecords(paths: [String?], tagger: Tagger, stdout: FileHandleOutputStream) throws {
+    private func tagRecords(paths: [String?], tagger: Tagger, rules: EntityRules?, stdout: FileHandleOutputStream) throws {
         let summary = try TagRecordStream().run(
-            paths: paths, options: recordOptions, tagger: tagger, scheme: scheme,
+            paths: paths, options: recordOptions, tagger: tagger, scheme: scheme, rules: rules,
             write: { text in
                 stdout.write(text)
                 try stdout.check(name: "standard output")

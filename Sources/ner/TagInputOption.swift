@@ -12,3 +12,12 @@ enum TagInputOption: String, CaseIterable, ExpressibleByArgument {
 
     var isRecordInput: Bool { sentenceFormat == nil }
 }
+
+/// The values of `ner tag --format`: the per-sentence formats of `TagOutputFormatter` and the
+/// annotation formats of `AnnotationFormatter`, which write whole documents.
+enum TagFormatOption: String, CaseIterable, ExpressibleByArgument {
+    case inline, conll, json, html, spans, doccano, labelStudio = "label-studio", conllu, brat
+
+    var sentenceFormat: TagOutputFormat? { TagOutputFormat(rawValue: rawValue) }
+    var annotationFormat: AnnotationOutputFormat? { sentenceFormat == nil ? AnnotationOutputFormat(rawValue: rawValue) : nil }
+}

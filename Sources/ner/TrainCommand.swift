@@ -5,13 +5,16 @@ import NERKit
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a BiLSTM-CRF tagger on CoNLL-format files.",
+        abstract: "Train a BiLSTM-CRF tagger on CoNLL-format files or annotation tools' exports.",
         discussion: """
         Reads column files (token first, tag last by default; IOB1, IOB2 or BIOES tags, \
         detected), trains in BIOES, and after every epoch scores the dev set with conlleval's \
         rules. The model with the best dev F1 is written to --output (the user's tag scheme is \
         kept for writing tags back); per-epoch metrics go to OUTPUT.metrics.jsonl and a \
-        checkpoint to OUTPUT.checkpoint after every epoch. Ctrl-C saves a checkpoint and exits \
+        checkpoint to OUTPUT.checkpoint after every epoch. Exports of annotation tools are read \
+        as they are (spaCy/Prodigy and doccano JSON lines, Label Studio JSON, brat folders, \
+        CoNLL-U; detected, or --input-format), their character spans put on ner's tokens \
+        (--misaligned; docs/guide/annotations.md). Ctrl-C saves a checkpoint and exits \
         (before training starts, while the data are read, it exits at once); --resume continues \
         from it with the same results as an uninterrupted run.
 
@@ -124,6 +127,14 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from OUTPUT.checkpoint.") var resume = false
     @Option(name: .customLong("fork-seed"), help: ArgumentHelp("With --resume: continue with this seed instead of the checkpoint's, so that several runs branch from one checkpoint.", valueName: "n"))
     var forkSeed: UInt64?
+    @Option(name: .customLong("init"), help: ArgumentHelp("Start from this trained model: its shape and weights, its vocabulary grown with the training data's words (pretrained vectors from --embeddings where it has them), characters and new entity types. The model's shape options are then the parent's.", valueName: "model"))
+    var initModel: String?
+    @Flag(name: .customLong("keep-types"), inversion: .prefixedNo, help: "With --init: the parent tags the training and dev data, and its entities of the types a file does not annotate are added to the file's gold tags where the gold has nothing overlapping (default: on when the training data lacks some of the parent's types, unless --partial-annotation).")
+    var keepTypes: Bool?
+    @Option(name: .customLong("rehearse"), help: ArgumentHelp("With --init: mix in a sample of this old training data, RATIO times as many sentences as the new data (default 1), drawn once with the seed.", valueName: "file[:ratio]"))
+    var rehearse: String?
+    @Flag(name: .customLong("partial-annotation"), help: "With --init: a file's O tokens are trained as unknown among O and the types the model knows but the file does not annotate (the CRF sums over every path that agrees with the annotated tokens).")
+    var partialAnnotation = false
     @OptionGroup var corpus: CorpusOptions
 
     /// The flags' checks are the library's (`TrainingRunConfig.validate`); here its settings
@@ -158,14 +169,28 @@ struct TrainCommand: ParsableCommand {
             "model.documentSummary": "--document-summary", "model.documentAttention": "--document-attention",
             "model.languageModelWords": "--lm-words", "model.languageModelWeight": "--lm-weight",
             "model.bidirectional": "not with --no-backward", "model.lexiconDim": "--lexicon-dim",
+            "initPath": "--init", "keepTypes": "--keep-types", "rehearsePath": "--rehearse",
+            "rehearseRatio": "--rehearse FILE:RATIO", "partialAnnotation": "--partial-annotation",
         ]
         return flags[setting] ?? setting
+    }
+
+    /// --rehearse FILE[:RATIO]: the ratio after the last colon when it is a number.
+    static func parseRehearse(_ value: String) -> (path: String, ratio: Double) {
+        if let colon = value.lastIndex(of: ":"), let ratio = Double(value[value.index(after: colon)...]) {
+            return (String(value[..<colon]), ratio)
+        }
+        return (value, 1)
     }
 
     /// The run the flags ask for. Throws a usage error for a `--case-augment` or
     /// `--case-copies` that does not parse.
     func makeConfig() throws -> TrainingRunConfig {
         var config = TrainingRunConfig()
+        config.initPath = initModel
+        config.keepTypes = keepTypes
+        if let rehearse { (config.rehearsePath, config.rehearseRatio) = Self.parseRehearse(rehearse) }
+        config.partialAnnotation = partialAnnotation
         config.trainPaths = train
         config.devPath = dev
         config.embeddingsPath = embeddings
@@ -174,6 +199,7 @@ struct TrainCommand: ParsableCommand {
         config.freezeEmbeddings = freezeEmbeddings
         config.output = output
         config.columns = corpus.columns
+        config.reading = corpus.reading
         config.resume = resume
         config.forkSeed = forkSeed
         config.singletonUnknownRate = unkReplace

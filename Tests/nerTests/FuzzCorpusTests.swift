@@ -7,7 +7,7 @@ final class FuzzCorpusTests: XCTestCase {
     func testEveryCommittedFuzzInputPassesItsTarget() throws {
         let corpus = repositoryRoot.appendingPathComponent("fuzz/corpus")
         let targets = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
-        XCTAssertEqual(targets, ["conll", "embeddings", "jsonl", "model", "predictions", "tokenizer"])
+        XCTAssertEqual(targets, ["annotations", "brat", "conll", "conllu", "embeddings", "jsonl", "labelstudio", "model", "patterns", "predictions", "tokenizer"])
         for target in targets {
             let dir = corpus.appendingPathComponent(target)
             let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map { dir.appendingPathComponent($0).path }

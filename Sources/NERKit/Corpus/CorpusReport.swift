@@ -58,6 +58,11 @@ package struct CorpusReport: Sendable, Codable, Equatable {
     package var moreErrors = 0
     /// Warnings: the file can be read, but something is probably not what the user meant.
     package var warnings: [Problem] = []
+    /// What was changed to put an annotation export's spans on tokens: counts by kind, and
+    /// the first ones in full (`AlignmentLog.maximumKept`).
+    package var adjustments = AlignmentLog()
+    /// The format the file was read as.
+    package var format: CorpusFormat = .conll
 
     package var entityTotal: Int { entities.values.reduce(0, +) }
     package var hasErrors: Bool { !errors.isEmpty || moreErrors > 0 }
@@ -67,7 +72,7 @@ package struct CorpusReport: Sendable, Codable, Equatable {
     /// Reads the whole file at `path` and reports on it. `trainingTokens`, when given, are the
     /// token strings of the training file (named `trainingPath`), to count unknown tokens.
     /// `collectTokens` returns this file's token strings, for use as `trainingTokens` later.
-    package static func inspect(path: String, columns: CoNLLColumns = .init(),
+    package static func inspect(path: String, columns: CoNLLColumns = .init(), options: CorpusReadOptions? = nil,
                                trainingPath: String? = nil, trainingTokens: Set<String>? = nil,
                                collectTokens: Bool = false) -> (report: CorpusReport, tokens: Set<String>) {
         var report = CorpusReport(path: path, scheme: .iob2)
@@ -77,9 +82,12 @@ package struct CorpusReport: Sendable, Codable, Equatable {
         // Sentences whose tags are not already in canonical form of each scheme (first lines kept).
         var invalidFor: [TagScheme: (count: Int, lines: [Int])] = [:]
 
-        let reader: CoNLLReader
+        let reader: CorpusReader
+        var reading = options ?? CorpusReadOptions()
+        reading.columns = columns
         do {
-            reader = try CoNLLReader(path: path, columns: columns)
+            reader = try CorpusReader(path: path, options: reading)
+            report.format = reader.format
         } catch {
             report.record(error, path: path)
             return (report, collected)
@@ -119,6 +127,7 @@ package struct CorpusReport: Sendable, Codable, Equatable {
             if collectTokens { collected.formUnion(sentence.tokens) }
         }
         report.documents = reader.documentCount
+        report.adjustments = reader.adjustments
         report.scheme = detector.scheme
 
         if report.sentences == 0 && !report.hasErrors {

@@ -6,10 +6,21 @@ package struct LabeledCorpus: Sendable {
     package var sentences: [CoNLLSentence]
     package var scheme: TagScheme
 
+    /// What was changed to put an annotation export's spans on tokens (empty for column files).
+    package var adjustments = AlignmentLog()
+
     package static func load(_ path: String, columns: CoNLLColumns = .init()) throws -> LabeledCorpus {
-        let sentences = try CoNLLReader.readAll(path: path, columns: columns).filter { !$0.tokens.isEmpty }
+        try load(path, options: CorpusReadOptions(columns: columns))
+    }
+
+    /// Reads a corpus in any format `CorpusReader` reads (detected unless `options` names one).
+    package static func load(_ path: String, options: CorpusReadOptions) throws -> LabeledCorpus {
+        let (all, adjustments) = try CorpusReader.readAll(path: path, options: options)
+        let sentences = all.filter { !$0.tokens.isEmpty }
         if sentences.isEmpty { throw NERError(path: path, "no sentences found") }
-        return LabeledCorpus(path: path, sentences: sentences, scheme: TagScheme.detect(sentences.map(\.tags)))
+        var corpus = LabeledCorpus(path: path, sentences: sentences, scheme: TagScheme.detect(sentences.map(\.tags)))
+        corpus.adjustments = adjustments
+        return corpus
     }
 
     /// The tags of each sentence in BIOES, the scheme the model is trained in.

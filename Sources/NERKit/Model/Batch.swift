@@ -5,8 +5,11 @@ package struct EncodedSentence: Sendable {
     package var words: [Int32]
     package var casings: [Int32]
     package var surfaces: [Int32]
-    /// Gold tag ids (BIOES), empty when unknown.
+    /// Gold tag ids (BIOES), empty when unknown. Partial annotation: -1 for a token whose tag
+    /// is any of `openTags`.
     package var tags: [Int32]
+    /// Partial annotation: which tags a token with gold id -1 may carry (one flag per tag).
+    package var openTags: [Bool] = []
     /// The word of each token as document context matches it (`FeatureEncoder.documentKey`).
     package var keys: [Int32] = []
     /// Sentences of a batch with the same document id share document context
@@ -57,6 +60,8 @@ package struct Batch {
     /// The characters of each distinct spelling in the batch.
     package let uniqueChars: [[Int32]]
     package let tags: [[Int32]]     // per column, empty when unknown
+    /// Per column: the tags its tokens with gold id -1 may carry (`EncodedSentence.openTags`).
+    package let openTags: [[Bool]]
     /// Document context: each row's word key ([rows], -1 in padding and where the sentence has
     /// no keys) and each column's document id (distinct negative ids for sentences alone).
     package let keys: [Int32]
@@ -116,6 +121,7 @@ package struct Batch {
         }
         words = w; casings = c; uniqueIndex = u; uniqueChars = chars; keys = k; lexicon = lex; documents = docs
         tags = sorted.map { sentences[$0].tags }
+        openTags = sorted.map { sentences[$0].openTags }
     }
 
     /// Makes every sentence of the documents `shouldIsolate` picks a document of its own

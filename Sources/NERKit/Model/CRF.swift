@@ -60,8 +60,11 @@ package final class CRF {
         }
     }
 
-    /// Fills alpha, expE, scale and expT; returns log Z.
-    private func forwardScores(_ e: UnsafePointer<Float>, _ n: Int, stride: Int) -> Float {
+    /// Fills alpha, expE, scale and expT; returns log Z. With a `temperature` other than 1 every
+    /// score (emissions, transitions, start, end) is divided by it first (scores only; training
+    /// uses 1).
+    private func forwardScores(_ e: UnsafePointer<Float>, _ n: Int, stride: Int, temperature: Float = 1) -> Float {
+        let inverse = 1 / temperature
         let K = tagCount
         if alpha.count < n * K {
             alpha = [Float](repeating: 0, count: n * K)
@@ -72,13 +75,14 @@ package final class CRF {
         // exp(transitions) is kept while the transitions do not change (every call when
         // tagging; it was a third of the time per sentence there).
         let tr = UnsafeBufferPointer(start: UnsafePointer(transitions.value), count: K * K)
-        if expT.count != K * K || expTSource.count != K * K || !expTSource.elementsEqual(tr) {
+        if expT.count != K * K || expTSource.count != K * K || expTTemperature != temperature || !expTSource.elementsEqual(tr) {
             expT = [Float](repeating: 0, count: K * K)
             expEnd = [Float](repeating: 0, count: K)
             expTSource = Array(tr)
+            expTTemperature = temperature
             expTMax = -Float.infinity
-            for i in 0..<(K * K) { expTMax = max(expTMax, tr[i]) }
-            for i in 0..<(K * K) { expT[i] = expf(tr[i] - expTMax) }
+            for i in 0..<(K * K) { expTMax = max(expTMax, tr[i] * inverse) }
+            for i in 0..<(K * K) { expT[i] = expf(tr[i] * inverse - expTMax) }
         }
         let tmax = expTMax
         var logZ: Float = 0
@@ -89,13 +93,18 @@ package final class CRF {
             for t in 0..<n {
                 let et = e + t * stride, xt = x + t * K
                 var m = -Float.infinity
-                for k in 0..<K { m = max(m, et[k]) }
-                for k in 0..<K { xt[k] = expf(et[k] - m) }
+                if inverse == 1 {
+                    for k in 0..<K { m = max(m, et[k]) }
+                    for k in 0..<K { xt[k] = expf(et[k] - m) }
+                } else {
+                    for k in 0..<K { m = max(m, et[k] * inverse) }
+                    for k in 0..<K { xt[k] = expf(et[k] * inverse - m) }
+                }
                 let at = a + t * K
                 if t == 0 {
                     var sm = -Float.infinity
-                    for k in 0..<K { sm = max(sm, start.value[k]) }
-                    for k in 0..<K { at[k] = expf(start.value[k] - sm) * xt[k] }
+                    for k in 0..<K { sm = max(sm, start.value[k] * inverse) }
+                    for k in 0..<K { at[k] = expf(start.value[k] * inverse - sm) * xt[k] }
                     logZ += m + sm
                 } else {
                     let prev = a + (t - 1) * K
@@ -117,10 +126,10 @@ package final class CRF {
                 logZ += logf(c)
             }
             var em = -Float.infinity
-            for k in 0..<K { em = max(em, end.value[k]) }
+            for k in 0..<K { em = max(em, end.value[k] * inverse) }
             var s: Float = 0
             let last = a + (n - 1) * K
-            for k in 0..<K { expEnd[k] = expf(end.value[k] - em); s += last[k] * expEnd[k] }
+            for k in 0..<K { expEnd[k] = expf(end.value[k] * inverse - em); s += last[k] * expEnd[k] }
             endNormaliser = s
             logZ += em + logf(s)
         }
@@ -208,6 +217,68 @@ package final class CRF {
         return logZ - goldScore
     }
 
+    /// The negative log-likelihood of a partially annotated sentence: −log of the probability
+    /// of every path whose tag at each position t is allowed there (`allowed[t·K + k]`), i.e.
+    /// log Z − log Z_allowed (Tsuboi et al. 2008). A fully annotated sentence (one allowed tag
+    /// per token) gives `loss`'s value. Writes ∂loss/∂e · scale into `dE` and adds the
+    /// transition gradients (times `scale`): the model's marginals minus the marginals among
+    /// the allowed paths. Every position needs an allowed tag that some allowed path reaches.
+    package func partialLoss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, allowed: [Bool],
+                             dEmissions dE: UnsafeMutablePointer<Float>, scale factor: Float) -> Float {
+        let K = tagCount
+        if n == 0 { return 0 }
+        precondition(allowed.count == n * K, "partialLoss: allowed needs n × K flags")
+        var masked = [Float](repeating: -Float.infinity, count: n * K)
+        for t in 0..<n { for k in 0..<K where allowed[t * K + k] { masked[t * K + k] = e[t * stride + k] } }
+        let logZAllowed = masked.withUnsafeBufferPointer { forwardScores($0.baseAddress!, n, stride: K) }
+        backwardScores(n)
+        addMarginals(n, into: dE, stride: stride, factor: -factor, assign: true)
+        let logZ = forwardScores(e, n, stride: stride)
+        backwardScores(n)
+        addMarginals(n, into: dE, stride: stride, factor: factor, assign: false)
+        applyConstraintsToGradients()
+        return logZ - logZAllowed
+    }
+
+    /// After forwardScores and backwardScores: factor × each position's tag marginals into dE
+    /// (written when `assign`, else added), and factor × the start, end and pairwise transition
+    /// marginals into the parameters' gradients.
+    private func addMarginals(_ n: Int, into dE: UnsafeMutablePointer<Float>, stride: Int, factor: Float, assign: Bool) {
+        let K = tagCount, tg = transitions.grad
+        alpha.withUnsafeBufferPointer { ap in
+        beta.withUnsafeBufferPointer { bp in
+        expE.withUnsafeBufferPointer { ee in
+        expT.withUnsafeBufferPointer { tp in
+            let a = ap.baseAddress!, b = bp.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
+            for t in 0..<n {
+                let d = dE + t * stride
+                for k in 0..<K {
+                    let p = factor * a[t * K + k] * b[t * K + k]
+                    if assign { d[k] = p } else { d[k] += p }
+                }
+            }
+            for k in 0..<K {
+                start.grad[k] += factor * a[k] * b[k]
+                end.grad[k] += factor * a[(n - 1) * K + k] * b[(n - 1) * K + k]
+            }
+            var w = [Float](repeating: 0, count: K)
+            for t in 1..<max(n, 1) {
+                let prev = a + (t - 1) * K, xt = x + t * K, bt = b + t * K
+                let f = factor / self.scale[t]
+                for j in 0..<K { w[j] = xt[j] * bt[j] * f }
+                for i in 0..<K {
+                    let ai = prev[i]
+                    if ai == 0 { continue }
+                    let row = T + i * K, g = tg + i * K
+                    for j in 0..<K { g[j] += ai * row[j] * w[j] }
+                }
+            }
+        }
+        }
+        }
+        }
+    }
+
     private func applyConstraintsToGradients() {
         let K = tagCount
         for i in 0..<K * K where !allowed[i] { transitions.grad[i] = 0 }
@@ -224,6 +295,7 @@ package final class CRF {
     /// The transitions `expT` was computed from, and their maximum.
     private var expTSource: [Float] = []
     private var expTMax: Float = 0
+    private var expTTemperature: Float = 1
 
     /// The highest-scoring tag sequence (Viterbi). Ties go to the lowest previous tag.
     package func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
@@ -282,11 +354,13 @@ package final class CRF {
     /// The probability, under the model, that positions `from..<to` carry exactly the tags of
     /// `path` there (from the scaled forward and backward probabilities): the confidence of one
     /// predicted entity.
+    /// With a `temperature` other than 1, every score is divided by it (temperature scaling of
+    /// the confidences; the best path does not change).
     package func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
-                                  path: [Int32], spans: [(Int, Int)]) -> [Double] {
+                                  path: [Int32], spans: [(Int, Int)], temperature: Float = 1) -> [Double] {
         if spans.isEmpty || n == 0 { return [] }
         let K = tagCount
-        _ = forwardScores(e, n, stride: stride)
+        _ = forwardScores(e, n, stride: stride, temperature: temperature)
         backwardScores(n)
         return spans.map { (from, to) in
             var p = Double(alpha[from * K + Int(path[from])])

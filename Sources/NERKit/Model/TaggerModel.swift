@@ -33,6 +33,9 @@ package final class TaggerModel {
     package let languageModel: LanguageModelHead?
 
     package var tagCount: Int { encoder.tags.count }
+    /// Entity scores (`spanProbabilities`) divide every score by this first (temperature scaling
+    /// fitted on held-out data; 1: the model's own probabilities). Tags do not change.
+    package var scoreTemperature: Float = 1
     package var inputSize: Int {
         wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) + (lexiconEmbedding?.outputSize ?? 0)
     }
@@ -445,7 +448,20 @@ package final class TaggerModel {
         for b in 0..<B {
             let n = batch.layout.lengths[b], gold = batch.tags[b]
             precondition(gold.count == n, "batch sentence without gold tags")
-            if let crf {
+            if gold.contains(where: { $0 < 0 }) {
+                // Partial annotation: -1 marks a token whose tag is any of the column's open tags.
+                let open = batch.openTags[b]
+                precondition(open.count == K, "batch sentence with unknown tags but no open tag set")
+                var allowed = [Bool](repeating: false, count: n * K)
+                for t in 0..<n {
+                    if gold[t] >= 0 { allowed[t * K + Int(gold[t])] = true } else { for k in 0..<K { allowed[t * K + k] = open[k] } }
+                }
+                if let crf {
+                    total += crf.partialLoss(emissions: e + b * K, count: n, stride: B * K, allowed: allowed, dEmissions: de + b * K, scale: scale)
+                } else {
+                    total += Self.partialSoftmaxLoss(e + b * K, n, stride: B * K, allowed: allowed, K: K, dE: de + b * K, scale: scale)
+                }
+            } else if let crf {
                 total += crf.loss(emissions: e + b * K, count: n, stride: B * K, gold: gold, dEmissions: de + b * K, scale: scale)
             } else {
                 total += Self.softmaxLoss(e + b * K, n, stride: B * K, gold: gold, K: K, dE: de + b * K, scale: scale)
@@ -521,6 +537,27 @@ package final class TaggerModel {
             let g = Int(gold[t])
             d[g] -= scale
             total += lse - row[g]
+        }
+        return total
+    }
+
+    /// −log Σ_{k allowed} p(k) per token, summed: the softmax loss of a partially annotated
+    /// sentence (`allowed` is [n × K]).
+    static func partialSoftmaxLoss(_ e: UnsafePointer<Float>, _ n: Int, stride: Int, allowed: [Bool], K: Int,
+                                   dE: UnsafeMutablePointer<Float>, scale: Float) -> Float {
+        var total: Float = 0
+        for t in 0..<n {
+            let row = e + t * stride, d = dE + t * stride
+            let lse = Activations.logSumExp(row, K)
+            var m = -Float.infinity
+            for k in 0..<K where allowed[t * K + k] { m = max(m, row[k]) }
+            var s: Float = 0
+            for k in 0..<K where allowed[t * K + k] { s += expf(row[k] - m) }
+            let lseAllowed = m + logf(s)
+            for k in 0..<K {
+                d[k] = scale * (expf(row[k] - lse) - (allowed[t * K + k] ? expf(row[k] - lseAllowed) : 0))
+            }
+            total += lse - lseAllowed
         }
         return total
     }
@@ -644,12 +681,14 @@ package final class TaggerModel {
     package func spanProbabilities(_ batch: Batch, column b: Int, path: [Int32], spans: [(Int, Int)]) -> [Double] {
         let B = batch.layout.batch, K = tagCount, n = batch.layout.lengths[b]
         let e = emissions.pointer + b * K
-        if let crf { return crf.spanProbabilities(emissions: e, count: n, stride: B * K, path: path, spans: spans) }
+        if let crf { return crf.spanProbabilities(emissions: e, count: n, stride: B * K, path: path, spans: spans, temperature: scoreTemperature) }
+        var scaled = [Float](repeating: 0, count: K)
         return spans.map { (from, to) in
             var logp: Float = 0
             for t in from..<to {
                 let row = e + t * B * K
-                logp += row[Int(path[t])] - Activations.logSumExp(row, K)
+                for k in 0..<K { scaled[k] = row[k] / scoreTemperature }
+                logp += scaled[Int(path[t])] - Activations.logSumExp(scaled, K)
             }
             return Double(expf(logp))
         }

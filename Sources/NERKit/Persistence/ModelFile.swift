@@ -20,7 +20,38 @@ package enum ModelFile {
         /// Dev F1 of each recasing of the dev set, for models trained with case augmentation.
         package var devRecasedF1: [String: Double]? = nil
         package var training: TrainingOptions? = nil
+        /// The model training started from (`TrainingRunConfig.initPath`), nil for a model
+        /// trained from scratch.
+        package var parent: ParentModel? = nil
+        /// Temperature scaling of the entity scores, when fitted (`ner calibrate`).
+        package var calibration: ScoreCalibration? = nil
         package init() {}
+    }
+
+    /// The temperature the entity scores are divided by, where it was fitted, and the expected
+    /// calibration error there before and after.
+    package struct ScoreCalibration: Codable, Equatable, Sendable {
+        package var temperature: Double
+        package var fittedOn: String
+        package var eceBefore: Double
+        package var eceAfter: Double
+        package init(temperature: Double, fittedOn: String, eceBefore: Double, eceAfter: Double) {
+            self.temperature = temperature
+            self.fittedOn = fittedOn
+            self.eceBefore = eceBefore
+            self.eceAfter = eceAfter
+        }
+    }
+
+    /// The model another was trained from: its path when training began and the CRC-32 of its
+    /// file, which identifies it wherever it is now.
+    package struct ParentModel: Codable, Equatable, Sendable {
+        package var path: String
+        package var checksum: String
+        package init(path: String, checksum: String) {
+            self.path = path
+            self.checksum = checksum
+        }
     }
 
     /// Saves `model`. `scheme` is the tag scheme of the user's data, used when writing tags back.
@@ -100,6 +131,7 @@ package enum ModelFile {
                 tensors[p.name] = nil  // in the model now: not held twice until the caller is done
             }
             model.crf?.applyConstraints()
+            if let t = provenance.calibration?.temperature, t >= 0.05, t <= 20 { model.scoreTemperature = Float(t) }
             return Loaded(model: model, scheme: scheme, provenance: provenance, tensors: tensors, metadata: meta)
         } catch let e as NERError where e.path == nil {
             throw NERError(path: path, "invalid model: \(e.message)")

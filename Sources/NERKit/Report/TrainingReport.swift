@@ -11,12 +11,15 @@ package struct TrainingReport {
         package var report: EvaluationReport
         package var errors: SpanErrorAnalysis?
         package var recase: Recasing?
+        /// The calibration of the entity scores on these files (drawn as a reliability diagram).
+        package var calibration: CalibrationReport?
 
-        package init(files: [String], report: EvaluationReport, errors: SpanErrorAnalysis?, recase: Recasing? = nil) {
+        package init(files: [String], report: EvaluationReport, errors: SpanErrorAnalysis?, recase: Recasing? = nil, calibration: CalibrationReport? = nil) {
             self.files = files
             self.report = report
             self.errors = errors
             self.recase = recase
+            self.calibration = calibration
         }
     }
 
@@ -108,6 +111,8 @@ package struct TrainingReport {
         out += row("ner version", p.nerVersion)
         for (path, crc) in p.trainFiles.sorted(by: { $0.key < $1.key }) { out += row("training file", "\(path) (CRC-32 \(crc))") }
         for (path, crc) in p.devFiles.sorted(by: { $0.key < $1.key }) { out += row("dev file", "\(path) (CRC-32 \(crc))") }
+        if let c = p.calibration { out += row("score calibration", String(format: "temperature %.4f fitted on %@ (ECE there %.4f before, %.4f after)", c.temperature, c.fittedOn, c.eceBefore, c.eceAfter)) }
+        if let parent = p.parent { out += row("parent model", "\(parent.path) (CRC-32 \(parent.checksum)); training started from its weights") }
         out += row("embeddings", p.embeddings ?? "none (trained from scratch)")
         out += row("epochs", "\(p.epochs) (best: \(p.bestEpoch))")
         var dev = String(format: "%.2f", p.devF1)
@@ -184,6 +189,11 @@ package struct TrainingReport {
             out += map.svg()
             out += "<p class=\"note\">The diagonal counts entities found exactly; off the diagonal, an entity of the row's type found as the column's (with the same or overlapping boundaries); column O: missed, row O: found where there is none. Errors by kind: "
             out += SpanErrorKind.allCases.map { "\($0.rawValue) \(errors.countsByKind[$0] ?? 0)" }.joined(separator: ", ") + ".</p>\n"
+        }
+        if let calibration = scores.calibration {
+            out += SVGReliabilityDiagram(report: calibration).svg()
+            out += String(format: "<p class=\"note\">Each predicted entity's score (the CRF's probability of exactly its tags) against whether it is exactly right: the %d entities in 10 bins of their score. A calibrated model's bars reach the diagonal; expected calibration error (ECE) %.4f%@.</p>\n",
+                          calibration.count, calibration.ece, tagger.scoreTemperature == 1 ? "" : String(format: "; scores divided by the temperature %.3f fitted on dev", tagger.scoreTemperature))
         }
         return out
     }

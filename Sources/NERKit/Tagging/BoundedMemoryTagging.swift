@@ -9,9 +9,20 @@ extension Tagger {
     /// With `documents` (each sentence's document number, as for `tag`) and a model with
     /// document context, batches hold whole documents instead, a document being cut only where
     /// it alone would pad more than `maxDocumentPositions` positions.
+    ///
+    /// With `rules`, every sentence's entities then go through them (`EntityRules.apply`); in
+    /// their `.only` mode the model is not run at all.
     package func tagWithBoundedMemory(_ sentences: [[String]], documents: [Int32]? = nil, scheme: TagScheme? = nil, scores: Bool = true,
                                      maxPieceTokens: Int = 1000, maxPaddedTokens: Int = 4096, maxDocumentPositions: Int = 16384,
-                                     maxBatch: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
+                                     maxBatch: Int = Tagger.defaultBatchSentences, rules: EntityRules? = nil) -> [TaggedSentence] {
+        if let rules {
+            let target = scheme ?? self.scheme
+            let model = rules.needsModel
+                ? tagWithBoundedMemory(sentences, documents: documents, scheme: target, scores: scores, maxPieceTokens: maxPieceTokens,
+                                       maxPaddedTokens: maxPaddedTokens, maxDocumentPositions: maxDocumentPositions, maxBatch: maxBatch)
+                : sentences.map { TaggedSentence(tags: [String](repeating: "O", count: $0.count), entities: []) }
+            return zip(sentences, model).map { tokens, result in rules.apply(result, tokens: tokens, scheme: target) }
+        }
         let limit = max(1, maxPieceTokens)
         var pieces: [[String]] = []
         var owner: [(sentence: Int, offset: Int)] = []

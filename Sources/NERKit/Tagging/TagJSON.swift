@@ -10,7 +10,8 @@ package enum TagJSON {
     }
 
     /// `{"label": "PER", "text": "Teddy Roosevelt", "start": 0, "end": 15, "token_start": 0,
-    /// "token_end": 2, "score": 0.9731}` for an entity found in `sentence`: `text` is the input's
+    /// "token_end": 2, "score": 0.9731}` for an entity found in `sentence`, with `"source": "model"`
+    /// or `"pattern"` when rules took part and the rule's `"id"` when it has one: `text` is the input's
     /// own text of the entity's tokens, `start`/`end` their code point offsets, and the token
     /// indices are shifted by `tokenOffset` (the tokens of earlier sentences, when a caller numbers
     /// tokens across sentences). Nil when the entity's tokens are not all in the sentence.
@@ -20,7 +21,10 @@ package enum TagJSON {
         out += ", \"text\": " + JSONText.quoted(entity.text)
         out += ", \"start\": \(entity.start), \"end\": \(entity.end)"
         out += ", \"token_start\": \(entity.tokenStart + tokenOffset), \"token_end\": \(entity.tokenEnd + tokenOffset)"
-        return out + ", \"score\": \(rounded(entity.score))}"
+        out += ", \"score\": \(rounded(entity.score))"
+        if let source = entity.source { out += ", \"source\": " + JSONText.quoted(source.rawValue) }
+        if let id = entity.patternID { out += ", \"id\": " + JSONText.quoted(id) }
+        return out + "}"
     }
 
     /// The score rounded to 4 decimals, written as a JSON number ("0.97", "1.0", "0.0").

@@ -29,7 +29,8 @@ package struct TagRecordStream {
     /// gets each batch's lines (and must flush them); an error it throws (a full disk) stops the
     /// run at once. Bad records become error lines and are counted in the summary; an input that
     /// cannot be read stops the run with its error, after the lines before it are written.
-    package func run(paths: [String?], options: TagRecordOptions, tagger: Tagger, scheme: TagScheme?,
+    /// `rules` (patterns files) combine with the model's entities.
+    package func run(paths: [String?], options: TagRecordOptions, tagger: Tagger, scheme: TagScheme?, rules: EntityRules? = nil,
                     write: (String) throws -> Void) throws -> Summary {
         let reader = ReadAhead<TagRecordPart>(capacity: readAheadTokens) { put in
             for path in paths {
@@ -58,7 +59,7 @@ package struct TagRecordStream {
             // Each record (each part of a long one) is a document for a model with document context.
             let documents = batch.enumerated().flatMap { k, part in [Int32](repeating: Int32(k), count: part.sentences.count) }
             let results = all.isEmpty ? [] : tagger.tagWithBoundedMemory(
-                all.map(\.modelTokens), documents: documents, scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens)
+                all.map(\.modelTokens), documents: documents, scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens, rules: rules)
             var out = ""
             var k = 0
             for part in batch {

@@ -27,8 +27,8 @@ package struct TagStream {
     /// `write` receives each batch's output (and must flush it); `warn` gets input warnings.
     /// The first input or format error stops the run and is rethrown after the output written so
     /// far is closed off (`formatter.finish()`); an error thrown by `write` (a full disk) stops
-    /// it at once.
-    package func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?,
+    /// it at once. `rules` (patterns files) combine with the model's entities.
+    package func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?, rules: EntityRules? = nil,
                     formatter: inout TagOutputFormatter, write: (String) throws -> Void, warn: (NERError) -> Void) throws {
         let reader = ReadAhead<Read>(capacity: readAheadTokens) { put in
             for open in inputs {
@@ -63,7 +63,7 @@ package struct TagStream {
             let (batch, ids) = documents.take(inputEnded: finished)
             if batch.isEmpty { continue }
             let results = tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: ids, scheme: scheme, scores: scores,
-                                                      maxPieceTokens: maxSentenceTokens)
+                                                      maxPieceTokens: maxSentenceTokens, rules: rules)
             var out = ""
             do {
                 for (sentence, result) in zip(batch, results) { out += try formatter.format(sentence, result) }

@@ -46,10 +46,17 @@ public struct TextEntity: Sendable, Equatable {
     /// Tokens `tokenStart..<tokenEnd` of its sentence.
     public var tokenStart: Int
     public var tokenEnd: Int
-    /// The model's probability for exactly this entity.
+    /// The model's probability for exactly this entity (1 for an entity a rule found).
     public var score: Double
+    /// Who found the entity when rules took part; nil when they did not.
+    public var source: EntitySource?
+    /// The `id` of the rule that found the entity, if it has one.
+    public var patternID: String?
 
-    public init(label: String, text: String, start: Int, end: Int, tokenStart: Int, tokenEnd: Int, score: Double) {
+    public init(label: String, text: String, start: Int, end: Int, tokenStart: Int, tokenEnd: Int, score: Double,
+                source: EntitySource? = nil, patternID: String? = nil) {
+        self.source = source
+        self.patternID = patternID
         self.label = label
         self.text = text
         self.start = start
@@ -83,7 +90,8 @@ extension TagInputSentence {
         guard entity.tokenStart >= 0 && entity.tokenStart < entity.tokenEnd && entity.tokenEnd <= tokens.count else { return nil }
         return TextEntity(label: entity.label, text: text(tokens: entity.tokenStart..<entity.tokenEnd),
                           start: tokens[entity.tokenStart].start, end: tokens[entity.tokenEnd - 1].end,
-                          tokenStart: entity.tokenStart, tokenEnd: entity.tokenEnd, score: entity.score)
+                          tokenStart: entity.tokenStart, tokenEnd: entity.tokenEnd, score: entity.score,
+                          source: entity.source, patternID: entity.patternID)
     }
 
     /// This sentence with a tagging result attached, offsets as in its tokens.

@@ -5,15 +5,30 @@ public struct TaggedEntity: Sendable, Equatable {
     public var label: String
     public var tokenStart: Int
     public var tokenEnd: Int
-    /// The model's probability for exactly this entity (CRF forward-backward marginal).
+    /// The model's probability for exactly this entity (CRF forward-backward marginal); 1 for
+    /// an entity a rule found.
     public var score: Double
+    /// Who found the entity when rules (`ner tag --patterns`) took part; nil when they did not.
+    public var source: EntitySource?
+    /// The `id` of the rule that found the entity, if it has one.
+    public var patternID: String?
 
-    public init(label: String, tokenStart: Int, tokenEnd: Int, score: Double) {
+    public init(label: String, tokenStart: Int, tokenEnd: Int, score: Double, source: EntitySource? = nil, patternID: String? = nil) {
         self.label = label
         self.tokenStart = tokenStart
         self.tokenEnd = tokenEnd
         self.score = score
+        self.source = source
+        self.patternID = patternID
     }
+}
+
+/// Who found an entity: the model, or a rule of a patterns file.
+public enum EntitySource: String, Sendable, Equatable {
+    /// The model tagged it.
+    case model
+    /// A rule of a patterns file matched it.
+    case pattern
 }
 
 /// A tokenised sentence, tagged: one tag per token and the entities as token ranges.
@@ -21,6 +36,8 @@ public struct TaggedSentence: Sendable, Equatable {
     /// One tag per token, in the requested scheme.
     public var tags: [String]
     public var entities: [TaggedEntity]
+    /// With `tokenScores`: each token's probability of its tag (the CRF marginal), else empty.
+    public var tokenScores: [Double] = []
 
     public init(tags: [String], entities: [TaggedEntity]) {
         self.tags = tags
@@ -98,8 +115,9 @@ public final class Tagger {
     /// number are one document, as `-DOCSTART-` lines delimit them in CoNLL files): a model
     /// trained with document context then reads each document as a whole. Without it every
     /// sentence is a document of its own.
+    /// With `tokenScores`, each result also carries every token's probability of its tag.
     public func tag(_ sentences: [[String]], documents: [Int32]? = nil, scheme: TagScheme? = nil, scores: Bool = true,
-                    batchSize: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
+                    tokenScores: Bool = false, batchSize: Int = Tagger.defaultBatchSentences) -> [TaggedSentence] {
         let target = scheme ?? self.scheme
         var encoded = features.encode(sentences, encoder: model.encoder)
         let surfaces = features.surfaces
@@ -140,6 +158,9 @@ public final class Tagger {
                 // The spans written in the target scheme: what TagScheme.bioes.convert does.
                 let tags = target == .bioes ? path.map { tagNames[$0] } : target.tags(for: spans, count: path.count)
                 result[batch.order[col]] = TaggedSentence(tags: tags, entities: entities)
+                if tokenScores {
+                    result[batch.order[col]].tokenScores = model.spanProbabilities(batch, column: col, path: path, spans: path.indices.map { ($0, $0 + 1) })
+                }
             }
         }
         return result

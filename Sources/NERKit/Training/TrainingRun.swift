@@ -13,6 +13,9 @@ public struct TrainingRunConfig: Sendable {
     public var training = TrainingOptions()
     public var vocabulary = VocabularyOptions()
     public var columns = CoNLLColumns()
+    /// How the training and dev files are read (format, alignment of annotation exports); its
+    /// `columns` are replaced by `columns`.
+    public var reading = CorpusReadOptions()
     public var resume = false
     /// With `resume`: go on with this seed instead of the checkpoint's (data order, dropout,
     /// augmentation draws), so that several runs branch from one checkpoint.
@@ -27,6 +30,23 @@ public struct TrainingRunConfig: Sendable {
     /// The lexicon the model reads (with `model.lexiconDim` > 0); the model file keeps the
     /// phrases it uses.
     public var lexicon: LexiconSource?
+    /// Start from this trained model (its weights, vocabularies and tag set, grown for the new
+    /// data by `ModelExtension`) instead of a fresh one; its shape replaces `model`.
+    public var initPath: String?
+    /// With `initPath`: the parent model tags the training (and dev) data, and its entities of
+    /// the types a file does not annotate are added to that file's gold tags wherever the gold
+    /// has nothing overlapping, so those types are not trained out of the model. nil: on when
+    /// some type of the parent is missing from the training data and `partialAnnotation` is off.
+    public var keepTypes: Bool?
+    /// Old training data mixed in (rehearsal): a sample of this file's sentences, drawn once
+    /// with the seed, `rehearseRatio` times as many as the training data has.
+    public var rehearsePath: String?
+    /// How many rehearsal sentences per sentence of the training data (1: as many).
+    public var rehearseRatio: Double = 1
+    /// Train each file's O tokens as unknown among O and the tags of the types the model knows
+    /// but the file does not annotate (the CRF sums over every path that agrees with the
+    /// annotated tokens), instead of as O.
+    public var partialAnnotation = false
     public init() {}
 
     /// Throws a ``ConfigurationError`` unless the run can start: a training file, every setting
@@ -46,6 +66,21 @@ public struct TrainingRunConfig: Sendable {
             throw Check.needs("training.documentDropout", anyOf: ["model.documentContext", "model.documentSummary", "model.documentLSTM"])
         }
         if forkSeed != nil && !resume { throw Check.needs("forkSeed", anyOf: ["resume"], " (it branches from a checkpoint)") }
+        // Training from a parent model.
+        if initPath == nil {
+            if keepTypes == true { throw Check.needs("keepTypes", anyOf: ["initPath"], " (the parent model whose types are kept)") }
+            if partialAnnotation { throw Check.needs("partialAnnotation", anyOf: ["initPath"], " (the parent model's types are the ones a file may leave unannotated)") }
+            if rehearsePath != nil { throw Check.needs("rehearsePath", anyOf: ["initPath"], " (rehearsal mixes old data into training from a parent model)") }
+        }
+        guard rehearseRatio.isFinite, rehearseRatio > 0, rehearseRatio <= 1000 else {
+            throw Check([.setting("rehearseRatio"), .text(" must be a number in (0, 1000] (got \(rehearseRatio))")])
+        }
+    }
+
+    /// Whether the parent's missing types are merged into the gold (`keepTypes` resolved).
+    package func keepsTypes(missing: Set<String>) -> Bool {
+        guard initPath != nil else { return false }
+        return keepTypes ?? (!missing.isEmpty && !partialAnnotation)
     }
 
     package var checkpointPath: String { output + ".checkpoint" }
@@ -88,26 +123,54 @@ public final class TrainingRun {
             throw NERError(path: config.output, "cannot write the model: directory \(outputDirectory) is not writable")
         }
         var corpora: [LabeledCorpus] = []
-        for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, columns: config.columns)) }
+        var reading = config.reading
+        reading.columns = config.columns
+        for path in config.trainPaths { corpora.append(try LabeledCorpus.load(path, options: reading)) }
+        for corpus in corpora {
+            if let summary = corpus.adjustments.summary { warn(NERError(path: corpus.path, "annotations adjusted to fit the tokens: \(summary) (ner inspect lists them)")) }
+        }
         guard let first = corpora.first else { throw NERError("no training file given") }
         let scheme = first.scheme
         var trainSentences = corpora.flatMap(\.sentences)
         var trainTags = corpora.flatMap(\.bioesTags)
+        // The entity types each sentence's file annotates (training from a parent model).
+        var trainAnnotated = corpora.flatMap { c in
+            let types = ParsedTag.entityTypes(of: c.sentences.map(\.tags))
+            return [Set<String>](repeating: types, count: c.sentences.count)
+        }
+        let newDataTypes = ParsedTag.entityTypes(of: trainTags)
         var devSentences: [CoNLLSentence]
         var devTags: [[String]]
+        var devAnnotated: Set<String>
         if let devPath = config.devPath {
-            let dev = try LabeledCorpus.load(devPath, columns: config.columns)
+            let dev = try LabeledCorpus.load(devPath, options: reading)
+            if let summary = dev.adjustments.summary { warn(NERError(path: devPath, "annotations adjusted to fit the tokens: \(summary) (ner inspect lists them)")) }
             devSentences = dev.sentences
             devTags = dev.bioesTags
+            devAnnotated = ParsedTag.entityTypes(of: devTags)
         } else {
             // Hold out every 20th sentence (5%) for model selection.
-            var keepS: [CoNLLSentence] = [], keepT: [[String]] = []
+            var keepS: [CoNLLSentence] = [], keepT: [[String]] = [], keepA: [Set<String>] = []
             devSentences = []; devTags = []
             for (i, s) in trainSentences.enumerated() {
-                if i % 20 == 19 { devSentences.append(s); devTags.append(trainTags[i]) } else { keepS.append(s); keepT.append(trainTags[i]) }
+                if i % 20 == 19 { devSentences.append(s); devTags.append(trainTags[i]) } else { keepS.append(s); keepT.append(trainTags[i]); keepA.append(trainAnnotated[i]) }
             }
-            trainSentences = keepS; trainTags = keepT
+            trainSentences = keepS; trainTags = keepT; trainAnnotated = keepA
+            devAnnotated = newDataTypes
             log("no dev file given: holding out \(devSentences.count) of \(devSentences.count + trainSentences.count) training sentences (every 20th) for model selection")
+        }
+        let newCount = trainSentences.count
+        if let path = config.rehearsePath {
+            // Old data mixed in: a sample drawn once with the seed.
+            let old = try LabeledCorpus.load(path, columns: config.columns)
+            let want = min(old.sentences.count, max(1, Int((config.rehearseRatio * Double(newCount)).rounded())))
+            var order = Array(old.sentences.indices)
+            var rng = SeededRandom(seed: config.training.seed &+ 29)
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            let chosen = order.prefix(want).sorted()
+            let oldTags = old.bioesTags, oldTypes = ParsedTag.entityTypes(of: oldTags)
+            for i in chosen { trainSentences.append(old.sentences[i]); trainTags.append(oldTags[i]); trainAnnotated.append(oldTypes) }
+            log("rehearsal: \(want) of the \(old.sentences.count) sentences of \(path) mixed into the \(newCount) of the training data")
         }
         log("train: \(trainSentences.count) sentences, \(trainSentences.reduce(0) { $0 + $1.tokens.count }) tokens (\(scheme.displayName)); dev: \(devSentences.count) sentences")
 
@@ -116,6 +179,7 @@ public final class TrainingRun {
         var optimizerState: [String: [Float]] = [:]
         var options = config.training
         var provenance = ModelFile.Provenance()
+        var parent: TaggerModel? = nil
         if config.resume {
             guard FileManager.default.fileExists(atPath: config.checkpointPath) else {
                 throw NERError(path: config.checkpointPath, "no checkpoint to resume from")
@@ -149,6 +213,14 @@ public final class TrainingRun {
             if let cooldown = config.training.cooldownEpochs { options.cooldownEpochs = cooldown }
             options.threads = config.training.threads
             provenance = loaded.provenance
+            if let initPath = config.initPath {
+                // The parent still annotates the data as it did when the run began.
+                let crc = LabeledCorpus.checksum(initPath)
+                guard crc == provenance.parent?.checksum else {
+                    throw NERError(path: config.checkpointPath, "made from another parent model than \(initPath) (CRC-32 \(crc)); give the same parent to resume")
+                }
+                parent = try ModelFile.load(initPath).model
+            }
             for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") || name.hasPrefix("average.") { optimizerState[name] = t.floats }
             log("resuming from \(config.checkpointPath): \(state.epoch) epochs done, best dev F1 \(String(format: "%.2f", max(state.bestF1, 0)))")
         } else {
@@ -170,19 +242,32 @@ public final class TrainingRun {
                 for r in Recasing.allCases { charTexts += trainSentences.map { r.apply($0.tokens) } }
             }
             var lexicon: LexiconEntries? = nil
-            if config.model.lexiconDim > 0 {
+            if config.model.lexiconDim > 0 && config.initPath == nil {
                 guard let source = config.lexicon else { throw NERError("a lexicon input needs a lexicon to read") }
                 lexicon = try source.load()
             }
-            let (m, covered) = ModelBuilder.makeModel(
-                config: config.model, train: trainSentences.map(\.tokens), trainTags: trainTags, extraWords: extra,
-                charTexts: charTexts, lexicon: lexicon,
-                pretrained: pretrained, vocabulary: config.vocabulary, seed: options.seed)
-            model = m
-            if pretrained != nil {
-                log("vocabulary: \(model.encoder.words.count) words, \(covered) with pretrained vectors")
-                model.wordEmbedding.table.frozen = config.freezeEmbeddings
+            if let initPath = config.initPath {
+                let loaded = try ModelFile.load(initPath)
+                guard loaded.model.config.lexiconDim == 0 else { throw NERError(path: initPath, "extending a model with a lexicon input is not supported yet") }
+                let grown = try ModelExtension.extend(loaded.model, train: trainSentences.map(\.tokens), trainTags: trainTags,
+                                                      extraWords: extra, charTexts: charTexts, pretrained: pretrained,
+                                                      vocabulary: config.vocabulary, seed: options.seed)
+                model = grown.model
+                parent = loaded.model
+                provenance.parent = ModelFile.ParentModel(path: initPath, checksum: LabeledCorpus.checksum(initPath))
+                let a = grown.added
+                log("from \(initPath): its shape and weights; added \(a.words) words (\(a.pretrainedWords) with pretrained vectors), \(a.characters) characters, \(a.types.isEmpty ? "no new types" : "types " + a.types.joined(separator: ", ")); \(model.encoder.words.count) words, \(model.tagCount) tags")
             } else {
+                let (m, covered) = ModelBuilder.makeModel(
+                    config: config.model, train: trainSentences.map(\.tokens), trainTags: trainTags, extraWords: extra,
+                    charTexts: charTexts, lexicon: lexicon,
+                    pretrained: pretrained, vocabulary: config.vocabulary, seed: options.seed)
+                model = m
+                if pretrained != nil { log("vocabulary: \(model.encoder.words.count) words, \(covered) with pretrained vectors") }
+            }
+            if pretrained != nil {
+                model.wordEmbedding.table.frozen = config.freezeEmbeddings
+            } else if config.initPath == nil {
                 log("vocabulary: \(model.encoder.words.count) words, \(model.encoder.chars.count) characters")
             }
             provenance.embeddings = config.embeddingsPath
@@ -191,6 +276,30 @@ public final class TrainingRun {
             }
         }
         let knownTypes = ParsedTag.entityTypes(of: model.encoder.tags.items.map { [$0] })
+        if let parent {
+            let parentTypes = ParsedTag.entityTypes(of: parent.encoder.tags.items.map { [$0] })
+            let missing = parentTypes.subtracting(newDataTypes)
+            if config.keepsTypes(missing: missing) {
+                // The parent's entities of the types a file leaves out, where its gold has none.
+                func keep(_ sentences: [CoNLLSentence], _ tags: inout [[String]], annotated: (Int) -> Set<String>) -> Int {
+                    let lacking = sentences.indices.map { parentTypes.subtracting(annotated($0)) }
+                    let chosen = sentences.indices.filter { !lacking[$0].isEmpty }
+                    let predicted = ParentAnnotation.predict(parent, chosen.map { sentences[$0] })
+                    var added = 0
+                    for (k, i) in chosen.enumerated() {
+                        let merged = ParentAnnotation.merge(gold: tags[i], predicted: predicted[k], types: lacking[i])
+                        tags[i] = merged.tags
+                        added += merged.added
+                    }
+                    return added
+                }
+                let onTrain = keep(trainSentences, &trainTags) { trainAnnotated[$0] }
+                let onDev = keep(devSentences, &devTags) { _ in devAnnotated }
+                log("keeping the parent's types: \(onTrain) of its entities added to the training data, \(onDev) to the dev data (types the files do not annotate: \(missing.sorted().joined(separator: ", ")))")
+            } else if !missing.isEmpty && !config.partialAnnotation {
+                warn(NERError(path: config.trainPaths[0], "the training data annotates none of the parent model's types \(missing.sorted().joined(separator: ", ")): they are trained as O and will be forgotten"))
+            }
+        }
         if let warning = ParsedTag.unknownTypesWarning(path: config.devPath ?? "dev", gold: ParsedTag.entityTypes(of: devTags), known: knownTypes) {
             warn(warning)
         }
@@ -231,16 +340,35 @@ public final class TrainingRun {
         var surfaces = SurfaceTable(), devSurfaces = SurfaceTable()
         var train: [EncodedSentence] = [], dev: [EncodedSentence] = []
         var recasedTrain: [Recasing: [EncodedSentence]] = [:], recasedDev: [Recasing: [EncodedSentence]] = [:]
-        for (s, tags) in zip(trainSentences, trainTags) {
-            guard let e = model.encoder.encode(s.tokens, tags: tags, surfaces: &surfaces) else {
+        // Partial annotation: a file's O tokens are unknown among O and the types it does not annotate.
+        var openTagSets: [Set<String>: [Bool]?] = [:]
+        var unknownTokens = 0
+        for (i, (s, tags)) in zip(trainSentences, trainTags).enumerated() {
+            guard var e = model.encoder.encode(s.tokens, tags: tags, surfaces: &surfaces) else {
                 throw NERError(path: config.trainPaths[0], line: s.firstLine, "a tag of this sentence is not in the model's tag set")
             }
+            if config.partialAnnotation {
+                let annotated = trainAnnotated[i % originalCount]
+                if openTagSets[annotated] == nil { openTagSets[annotated] = .some(ParentAnnotation.openTags(model.encoder.tags, annotated: annotated)) }
+                if let open = openTagSets[annotated]!, let o = model.encoder.tags.id("O") {
+                    e.openTags = open
+                    for t in e.tags.indices where e.tags[t] == o { e.tags[t] = -1; unknownTokens += 1 }
+                }
+            }
             train.append(e)
+        }
+        if config.partialAnnotation {
+            log("partial annotation: \(unknownTokens) O tokens of files that leave some of the model's types unannotated are trained as unknown among O and those types")
         }
         for s in devSentences { dev.append(model.encoder.encode(s.tokens, surfaces: &devSurfaces)!) }
         for r in Recasing.allCases {
             if augmentation.probability(r) > 0 {
-                recasedTrain[r] = zip(trainSentences, trainTags).map { model.encoder.encode(r.apply($0.0.tokens), tags: $0.1, surfaces: &surfaces)! }
+                recasedTrain[r] = zip(trainSentences, train).map { s, e in
+                    var recased = model.encoder.encode(r.apply(s.tokens), surfaces: &surfaces)!
+                    recased.tags = e.tags
+                    recased.openTags = e.openTags
+                    return recased
+                }
             }
             if augmentation.isEnabled {
                 recasedDev[r] = devSentences.map { model.encoder.encode(r.apply($0.tokens), surfaces: &devSurfaces)! }

@@ -1,4 +1,4 @@
-/// A strict, small JSON reader for safetensors headers. Our own rather than
+/// A strict, small JSON reader for safetensors headers and patterns files. Our own rather than
 /// Foundation's so that every malformed header (bad syntax, duplicate keys, deep nesting, invalid
 /// UTF-8) becomes a clear message instead of a bridging surprise or a stack overflow, and so that
 /// integers stay exact.
@@ -8,7 +8,7 @@
 /// interleaved rounds on the loaded 2-core machine (2026-12-06): HeaderJSON 15.4 ms a parse,
 /// JSONDecoder 39.3 ms, JSONSerialization 85.7 ms. Foundation would make loading a model slower
 /// and lose the checks above, so this reader stays.
-indirect enum HeaderJSON {
+indirect enum HeaderJSON: Sendable {
     case object([(key: String, value: HeaderJSON)])
     case array([HeaderJSON])
     case string(String)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The cost of `ner tag --patterns` (issue 33's goals): 1,000,000 phrase patterns loaded in at most
+# 2 s, at most 200 MB of resident memory over the model alone, `ner tag` over all of CoNLL-2003 at
+# most 10% slower; 10,000 token patterns at most 25% slower. The patterns files are synthetic
+# (bench/patterns_files.py, seeded) and written under $BENCH_DIR (default /tmp/ner-patterns-bench),
+# never into the repository. The three tagging runs are interleaved, REPEATS times (default 3),
+# and the fastest of each is reported, so a busy machine weighs on all three alike.
+#
+#   bash bench/patterns_bench.sh
+# Needs the release build (swift build -c release --product ner) and ../shared/data/conll2003.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+ner=${NER:-$root/.build/release/ner}
+model=${MODEL:-$root/models/default.ner}
+dir=${BENCH_DIR:-/tmp/ner-patterns-bench}
+repeats=${REPEATS:-3}
+conll=${CONLL:-$root/../shared/data/conll2003}
+mkdir -p "$dir"
+[ -s "$dir/phrases.jsonl" ] && [ -s "$dir/tokens.jsonl" ] ||
+  python3 bench/patterns_files.py "$conll/train.txt" "$dir" --phrases "${PHRASES:-1000000}" --token-patterns "${TOKEN_PATTERNS:-10000}"
+echo "patterns: $(wc -l < "$dir/phrases.jsonl") phrase patterns ($(du -h "$dir/phrases.jsonl" | cut -f1)), $(wc -l < "$dir/tokens.jsonl") token patterns"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
+
+# timed NAME COMMAND...: elapsed seconds and peak resident KB (/usr/bin/time -v) to $dir/NAME.time.
+timed() {
+  local name=$1; shift
+  /usr/bin/time -v -o "$dir/$name.v" "$@" > "$dir/$name.out" 2> "$dir/$name.err" || { cat "$dir/$name.err" >&2; exit 1; }
+  local wall peak
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$dir/$name.v")
+  peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/$name.v")
+  echo "$wall $peak" >> "$dir/$name.time"
+}
+fastest() { sort -n "$dir/$1.time" | head -1 | cut -d' ' -f1; }
+peak_mb() { sort -n -k2 "$dir/$1.time" | tail -1 | awk '{printf "%d", $2 / 1024}'; }
+rm -f "$dir"/*.time
+
+# Loading: ner on empty input (the model alone, then the model and the rules).
+for k in $(seq 1 "$repeats"); do
+  timed load-model "$ner" tag --model "$model" < /dev/null
+  timed load-phrases "$ner" tag --model "$model" --patterns "$dir/phrases.jsonl" < /dev/null
+  timed load-tokens "$ner" tag --model "$model" --patterns "$dir/tokens.jsonl" < /dev/null
+done
+# Tagging all of CoNLL-2003 (train, valid, test as column files), output discarded.
+files=("$conll/train.txt" "$conll/valid.txt" "$conll/test.txt")
+for k in $(seq 1 "$repeats"); do
+  timed tag-model "$ner" tag --model "$model" --input conll "${files[@]}"
+  timed tag-phrases "$ner" tag --model "$model" --input conll --patterns "$dir/phrases.jsonl" "${files[@]}"
+  timed tag-tokens "$ner" tag --model "$model" --input conll --patterns "$dir/tokens.jsonl" "${files[@]}"
+done
+found() { grep -c -- '-\(PRODUCT\|DRUG\)$' "$dir/$1.out" || true; }
+
+awk -v lm="$(fastest load-model)" -v lp="$(fastest load-phrases)" -v lt="$(fastest load-tokens)" \
+    -v mm="$(peak_mb load-model)" -v mp="$(peak_mb load-phrases)" -v mt="$(peak_mb load-tokens)" \
+    -v tm="$(fastest tag-model)" -v tp="$(fastest tag-phrases)" -v tt="$(fastest tag-tokens)" \
+    -v pm="$(peak_mb tag-model)" -v pp="$(peak_mb tag-phrases)" -v pt="$(peak_mb tag-tokens)" \
+    -v fp="$(found tag-phrases)" -v ft="$(found tag-tokens)" 'BEGIN {
+  printf "%-28s %10s %12s %10s %14s %12s\n", "", "load s", "load peak MB", "tag s", "tag peak MB", "vs model"
+  printf "%-28s %10.2f %12d %10.2f %14d %12s\n", "model alone", lm, mm, tm, pm, "-"
+  printf "%-28s %10.2f %12d %10.2f %14d %+11.1f%%\n", "+ 1M phrase patterns", lp, mp, tp, pp, (tp / tm - 1) * 100
+  printf "%-28s %10.2f %12d %10.2f %14d %+11.1f%%\n", "+ 10k token patterns", lt, mt, tt, pt, (tt / tm - 1) * 100
+  printf "\nrules load: phrases %.2f s (goal <= 2), tokens %.2f s; memory over the model: phrases %+d MB (goal <= 200)\n", lp - lm, lt - lm, mp - mm
+  printf "tokens tagged PRODUCT or DRUG (labels only rules give): %d with phrases, %d with token patterns\n", fp, ft
+}'
