@@ -46,7 +46,7 @@ public struct TaggedSentence: Sendable, Equatable {
 }
 
 /// A loaded model ready to tag raw text (``tag(text:)``) or tokenised sentences
-/// (``tag(_:documents:scheme:scores:batchSize:)``). Not safe to use from two threads at once (the model
+/// (``tag(_:documents:scheme:scores:tokenScores:batchSize:)``). Not safe to use from two threads at once (the model
 /// reuses its buffers); create one per thread.
 public final class Tagger {
     package let model: TaggerModel
