@@ -51,6 +51,10 @@ package final class CoNLLUReader {
                 problem = problem ?? NERError(path: path, line: reader.lineNumber, "the ID column holds \"\(id)\", not a number")
                 continue
             }
+            guard fields[1].contains(where: { !$0.isWhitespace }) else {
+                problem = problem ?? NERError(path: path, line: reader.lineNumber, "the FORM column (2) is empty")
+                continue
+            }
             var tag = "O"
             if fields.count > 10 {
                 guard let t = CoNLLColumns.resolve(columns.tag, count: fields.count) else {

@@ -185,12 +185,20 @@ package struct SpanAligner: Sendable {
                         newStarts.append(newTokens.count)
                         nextSentence += 1
                     }
+                    // A piece is trimmed of the whitespace at its ends (a given token may hold
+                    // spaces), and a piece of whitespace alone is no token.
+                    func append(_ s: Int, _ e: Int) {
+                        var s = s, e = e
+                        while s < e && scalars[s].properties.isWhitespace { s += 1 }
+                        while e > s && scalars[e - 1].properties.isWhitespace { e -= 1 }
+                        if s < e { newTokens.append(s..<e) }
+                    }
                     var at = token.start
                     for cut in (cuts[i] ?? []).sorted() {
-                        newTokens.append(at..<cut)
+                        append(at, cut)
                         at = cut
                     }
-                    newTokens.append(at..<token.end)
+                    append(at, token.end)
                 }
                 tokens = newTokens
                 sentenceStarts = newStarts
@@ -247,7 +255,11 @@ package struct SpanAligner: Sendable {
                 kept.append(tokens.count)
                 // Whitespace tokens (spaCy writes them for extra spaces and line breaks) are no tokens here.
                 if scalars[s..<e].allSatisfy({ $0.properties.isWhitespace }) { continue }
-                tokens.append(s..<e)
+                // Whitespace at a given token's ends is not part of it.
+                var a = s, b = e
+                while scalars[a].properties.isWhitespace { a += 1 }
+                while scalars[b - 1].properties.isWhitespace { b -= 1 }
+                tokens.append(a..<b)
             }
             var starts: [Int] = []
             if let sentences = input.sentences {
