@@ -24,7 +24,7 @@ fi
 "$ner" report --gold data/sample.conll --output "$work/report.html" "$work/model.ner" || fail "ner report"
 page="$work/report.html"
 grep -q '<h1>Training report' "$page" || fail "no title"
-[ "$(grep -c '<svg' "$page")" -eq 3 ] || fail "expected 3 SVG figures (loss, dev scores, confusion): $(grep -c '<svg' "$page")"
+[ "$(grep -c '<svg' "$page")" -eq 4 ] || fail "expected 4 SVG figures (loss, dev scores, confusion, reliability): $(grep -c '<svg' "$page")"
 [ "$(grep -c '<polyline' "$page")" -ge 4 ] || fail "expected the loss and the dev P/R/F1 curves"
 grep -q 'best epoch' "$page" || fail "best epoch not marked"
 grep -q '<td>PER</td>' "$page" || fail "no per-type scores"
