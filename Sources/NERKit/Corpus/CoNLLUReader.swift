@@ -68,8 +68,12 @@ package final class CoNLLUReader {
                     if item.hasPrefix("name=") { tag = String(item.dropFirst(5)); break }
                 }
             }
-            guard ParsedTag(tag) != nil else {
+            guard let parsed = ParsedTag(tag) else {
                 problem = problem ?? NERError(path: path, line: reader.lineNumber, ParsedTag.invalidMessage(for: tag))
+                continue
+            }
+            if parsed.prefix != .o, let labelProblem = GazetteerLine.labelProblem(parsed.type) {
+                problem = problem ?? NERError(path: path, line: reader.lineNumber, labelProblem)
                 continue
             }
             sentence.tokens.append(fields[1])
