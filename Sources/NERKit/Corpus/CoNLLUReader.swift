@@ -51,8 +51,13 @@ package final class CoNLLUReader {
                 problem = problem ?? NERError(path: path, line: reader.lineNumber, "the ID column holds \"\(id)\", not a number")
                 continue
             }
-            guard fields[1].contains(where: { !$0.isWhitespace }) else {
+            guard !fields[1].isEmpty else {
                 problem = problem ?? NERError(path: path, line: reader.lineNumber, "the FORM column (2) is empty")
+                continue
+            }
+            guard !fields[1].contains(where: { $0.isWhitespace }) else {
+                problem = problem ?? NERError(path: path, line: reader.lineNumber,
+                                              "the FORM column (2) holds whitespace, which cannot be one token here")
                 continue
             }
             var tag = "O"
