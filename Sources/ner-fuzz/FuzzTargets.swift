@@ -126,7 +126,7 @@ enum FuzzTarget: String, CaseIterable {
                 precondition(doc.tags.count == doc.tokens.count, "one tag per token")
                 precondition(doc.sentences.reduce(0) { $0 + $1.count } == doc.tokens.count, "sentences cover the tokens")
                 let line = AnnotationFormatter.spans(doc)
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                guard case .success(let object) = AnnotationRecord.object(Array(line.utf8)[...]),
                       case .text(let text)? = try? AnnotationRecord.lineRecord(object, unit: .codepoints, location: doc.location, raw: nil),
                       let (again, _) = try? SpanAligner().align(text) else {
                     preconditionFailure("the JSON line written reads back")

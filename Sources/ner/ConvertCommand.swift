@@ -19,7 +19,10 @@ struct ConvertCommand: ParsableCommand {
         through unchanged.
 
         A malformed input is an error naming the file, the line and the record; nothing is \
-        written then (output goes to a temporary name and is renamed at the end).
+        written then (output goes to a temporary name and is renamed at the end; standard \
+        output is held until the end, beyond 8 MB in an unlinked temporary file in $TMPDIR). \
+        Records are read, converted and written one at a time, so memory stays that of one \
+        document whatever the size of the input.
 
         EXAMPLES
           $ ner convert export.json train.conll --to conll

@@ -97,8 +97,10 @@ struct TagCommand: ParsableCommand {
         doccano (JSON lines with "label"), label-studio (a JSON array of tasks whose \
         "predictions" carry the model's scores), conllu, or brat (a folder, given with \
         --output). Input: --input jsonl (records with "text"; other fields pass through, spans \
-        already there are replaced) or --input text (each file one document). The output is \
-        written whole at the end (to --output, or standard output), and the reader of that \
+        already there are replaced) or --input text (each file, or standard input, one \
+        document); gzip is read too. --patterns apply as for the other formats (a match's score \
+        is 1). Nothing is written unless every document is read (to --output, or standard \
+        output), and the reader of that \
         format reads it back as written: tag, correct in the tool, export, train again. See \
         docs/guide/annotations.md.
 
@@ -255,7 +257,7 @@ struct TagCommand: ParsableCommand {
         let tagger = try Tagger(path: model ?? DefaultModel.path(), precision: precision)
         if let threads { tagger.model.parallel = threads > 1 }
         if let annotation = format?.annotationFormat {
-            try tagDocuments(paths: paths, tagger: tagger, format: annotation)
+            try tagDocuments(paths: paths, tagger: tagger, rules: rules, format: annotation)
             return
         }
         let stdout = FileHandleOutputStream(FileHandle.standardOutput)
@@ -282,31 +284,38 @@ struct TagCommand: ParsableCommand {
             warn: Diagnostics.warning)
     }
 
-    /// An annotation format: every input document (a JSON-lines record with "text", a text file
-    /// whole, or a column file's -DOCSTART- document) with the model's entities and scores, written
-    /// as a whole at the end, so a bad record leaves nothing half written.
-    private func tagDocuments(paths: [String?], tagger: Tagger, format: AnnotationOutputFormat) throws {
+    /// An annotation format: every input document (a JSON-lines record with "text", or a text
+    /// file whole; files or standard input, plain or gzip) with the model's entities and scores,
+    /// and the matches of --patterns combined with them as for the other formats; all or nothing,
+    /// so a bad record leaves nothing half written.
+    private func tagDocuments(paths: [String?], tagger: Tagger, rules: EntityRules?, format: AnnotationOutputFormat) throws {
         var pathIndex = 0
         var reader: CorpusReader?
         let next: () throws -> AlignedDocument? = {
             while true {
                 if input == .text {
                     guard pathIndex < paths.count else { return nil }
-                    let path = paths[pathIndex] ?? "/dev/stdin"
+                    // The shared opener: a file or standard input, plain or gzip.
+                    let file = try InputFile(path: paths[pathIndex])
                     pathIndex += 1
-                    guard let data = FileManager.default.contents(atPath: path) else { throw NERError(path: path, "cannot read") }
-                    let text = String(decoding: data, as: UTF8.self)
-                    let location = RecordLocation(path: path, line: nil, name: "document \(pathIndex)")
+                    let bytes = try file.readAll()
+                    let text: String
+                    if let valid = String(validating: bytes, as: UTF8.self) {
+                        text = valid
+                    } else {
+                        text = String(decoding: bytes, as: UTF8.self)
+                        Diagnostics.warning(NERError(path: file.name, "invalid UTF-8, replaced with U+FFFD"))
+                    }
+                    let location = RecordLocation(path: file.name, line: nil, name: "document \(pathIndex)")
                     let (document, _) = try SpanAligner().align(AnnotatedText(text: text, spans: [], location: location))
-                    return tagger.predict(document)
+                    return tagger.predict(document, rules: rules)
                 }
                 if reader == nil {
                     guard pathIndex < paths.count else { return nil }
-                    let path = paths[pathIndex] ?? "/dev/stdin"
+                    reader = CorpusReader(jsonLines: try InputFile(path: paths[pathIndex]), options: CorpusReadOptions(format: .jsonl))
                     pathIndex += 1
-                    reader = try CorpusReader(path: path, options: CorpusReadOptions(format: .jsonl))
                 }
-                if let document = try reader?.nextDocument() { return tagger.predict(document) }
+                if let document = try reader?.nextDocument() { return tagger.predict(document, rules: rules) }
                 reader = nil
             }
         }

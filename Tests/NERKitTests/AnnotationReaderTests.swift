@@ -120,6 +120,20 @@ final class AnnotationReaderTests: XCTestCase {
                         contains: "\"start\" is a string, not an integer")
     }
 
+    /// The records are read by ner's own JSON reader (`HeaderJSON`): the byte of a syntax error,
+    /// a key given twice, and numbers: `3.0` is the whole number 3, `true` and `2.5` are no offsets.
+    func testJSONRecordDetails() throws {
+        try assertError("{\"text\": \"abc\", \"spans\": [}\n", line: 1, contains: "record 1: invalid JSON at byte 27: unexpected character")
+        try assertError("{\"text\": \"abc\", \"text\": \"d\"}\n", line: 1, contains: "duplicate key \"text\"")
+        try assertError("{\"text\": \"abc\", \"label\": [[true, 2, \"X\"]]}\n", line: 1, contains: "\"start\" is a boolean, not an integer")
+        try assertError("{\"text\": \"abc\", \"label\": [[0, 2.5, \"X\"]]}\n", line: 1, contains: "\"end\" is a number (2.5), not an integer")
+        try assertError("[{\"id\": 7, \"data\": {\"text\": \"ab\"}, \"annotations\": [{\"result\": [{\"type\": \"labels\", \"value\": {\"start\": 0, \"end\": 5, \"labels\": [\"X\"]}}]}]}]",
+                        name: "ls.json", line: 1, contains: "task 1 (id 7): end offset 5")
+        let path = try write("{\"text\": \"Oslo caf\\u00e9 \\ud83d\\ude80\", \"label\": [[0.0, 4e0, \"LOC\"], [10, 11, \"SYM\"]]}\n", name: "ok.jsonl")
+        let (docs, _) = try read(path)
+        XCTAssertEqual(docs, ["Oslo/B-LOC café/O 🚀/B-SYM"])
+    }
+
     func testMalformedLabelStudioAndBrat() throws {
         try assertError("[{\"id\": 1, \"data\": {\"text\": \"ab\"}, \"annotations\": [{\"result\": [{\"type\": \"labels\", \"value\": {\"start\": 0, \"end\": 5, \"labels\": [\"X\"]}}]}]}]",
                         name: "ls.json", line: 1, contains: "task 1 (id 1): end offset 5 is past the end")

@@ -179,17 +179,22 @@ package struct AlignedDocument: Sendable {
     /// sentence splitter, which ends a sentence at every blank line, finds them again), and its
     /// entities are the tags' spans.
     package init(sentences input: [CoNLLSentence], location: RecordLocation) {
-        var text = "", offset = 0
+        var text: [UInt8] = [], offset = 0
         var tokens: [AlignedToken] = [], ranges: [Range<Int>] = [], entities: [AlignedEntity] = [], lines: [Int] = []
+        let count = input.reduce(0) { $0 + $1.tokens.count }
+        tokens.reserveCapacity(count)
+        lines.reserveCapacity(count)
         for (k, sentence) in input.enumerated() {
-            if k > 0 { text += "\n\n"; offset += 2 }
+            if k > 0 { text += [0x0A, 0x0A]; offset += 2 }
             let first = tokens.count
             for (i, word) in sentence.tokens.enumerated() {
-                if i > 0 { text += " "; offset += 1 }
-                let length = word.unicodeScalars.count
+                if i > 0 { text.append(0x20); offset += 1 }
+                // Code points: the UTF-8 bytes that do not continue one.
+                let utf8 = word.utf8
+                let length = utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
                 tokens.append(AlignedToken(text: word, start: offset, end: offset + length))
                 lines.append(i < sentence.lineNumbers.count ? sentence.lineNumbers[i] : 0)
-                text += word
+                text += utf8
                 offset += length
             }
             ranges.append(first..<tokens.count)
@@ -198,6 +203,7 @@ package struct AlignedDocument: Sendable {
                                               label: span.type, tokenStart: first + span.start, tokenEnd: first + span.end))
             }
         }
-        self.init(text: text, tokens: tokens, sentences: ranges, entities: entities, location: location, tokenLines: lines)
+        self.init(text: String(decoding: text, as: UTF8.self), tokens: tokens, sentences: ranges, entities: entities,
+                  location: location, tokenLines: lines)
     }
 }

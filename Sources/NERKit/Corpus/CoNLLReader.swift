@@ -14,6 +14,10 @@ package final class CoNLLReader {
     package let path: String
     package let columns: CoNLLColumns
     package let requireTags: Bool
+    /// Whether each sentence keeps its tokens' lines as read (`CoNLLSentence.lines`, for writing
+    /// them back with predictions); without, `lines` holds the tokens and no string is made of
+    /// a whole line.
+    package let keepsLines: Bool
     /// How many `-DOCSTART-` lines have been read so far.
     package private(set) var documentCount = 0
 
@@ -24,11 +28,12 @@ package final class CoNLLReader {
     private var pendingDocumentLine: String?
 
     /// Opens `path` (plain or gzip). With `requireTags: false` the tag column is not read, for
-    /// files of tokens to be tagged.
-    package init(path: String, columns: CoNLLColumns = .init(), requireTags: Bool = true) throws {
+    /// files of tokens to be tagged; with `keepsLines: false` the lines are not kept.
+    package init(path: String, columns: CoNLLColumns = .init(), requireTags: Bool = true, keepsLines: Bool = true) throws {
         self.path = path
         self.columns = columns
         self.requireTags = requireTags
+        self.keepsLines = keepsLines
         if SafeTensorsSignature.matches(path: path) {
             throw NERError(path: path, "this is a ner model file, not a CoNLL corpus", remedy: .modelWhereDataGoes)
         }
@@ -100,40 +105,84 @@ package final class CoNLLReader {
 
     // MARK: - One sentence
 
+    /// One line of a sentence: its text, and where its fields (runs of bytes other than spaces
+    /// and tabs) are. Only the token and tag fields become strings, so a line costs the string
+    /// of its text (kept in `CoNLLSentence.lines`) and little else.
     private struct Line {
         var number: Int
-        var text: String
-        var fields: [String]
-        var isCommentCandidate: Bool { fields.first == "#" }
+        /// Valid UTF-8.
+        var bytes: [UInt8]
+        var fieldCount: Int
+        /// The first field is `#` alone.
+        var isCommentCandidate: Bool
+
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+
+        init(number: Int, bytes: [UInt8]) {
+            self.number = number
+            self.bytes = bytes
+            var count = 0, i = 0, firstStart = -1, firstEnd = -1
+            let n = bytes.count
+            while i < n {
+                while i < n && (bytes[i] == CoNLLReader.space || bytes[i] == CoNLLReader.tab) { i += 1 }
+                guard i < n else { break }
+                let start = i
+                while i < n && bytes[i] != CoNLLReader.space && bytes[i] != CoNLLReader.tab { i += 1 }
+                if count == 0 { firstStart = start; firstEnd = i }
+                count += 1
+            }
+            fieldCount = count
+            isCommentCandidate = count > 0 && firstEnd - firstStart == 1 && bytes[firstStart] == UInt8(ascii: "#")
+        }
+
+        /// Field `k` (0-based, `k < fieldCount`) as a string.
+        func field(_ k: Int) -> String {
+            var count = 0, i = 0
+            let n = bytes.count
+            while i < n {
+                while i < n && (bytes[i] == CoNLLReader.space || bytes[i] == CoNLLReader.tab) { i += 1 }
+                guard i < n else { break }
+                let start = i
+                while i < n && bytes[i] != CoNLLReader.space && bytes[i] != CoNLLReader.tab { i += 1 }
+                if count == k { return String(decoding: bytes[start..<i], as: UTF8.self) }
+                count += 1
+            }
+            return ""
+        }
     }
 
     private func parse(_ block: [(number: Int, bytes: [UInt8])], documentLine: String?) throws -> CoNLLSentence? {
-        let lines = try block.map { raw -> Line in
-            let text = try decode(raw.bytes, line: raw.number)
-            return Line(number: raw.number, text: text, fields: Self.fields(of: raw.bytes))
+        var lines: [Line] = []
+        lines.reserveCapacity(block.count)
+        for raw in block {
+            if UTF8Validation.firstInvalidIndex(raw.bytes) != nil { _ = try decode(raw.bytes, line: raw.number) }
+            lines.append(Line(number: raw.number, bytes: raw.bytes))
         }
 
         // The sentence's column count comes from its first line that cannot be a comment.
         let columnCount: Int
         if let first = lines.first(where: { !$0.isCommentCandidate }) {
-            columnCount = first.fields.count
-        } else if requireTags, let first = lines.first(where: { hasValidTag($0.fields, columnCount: $0.fields.count) }) {
-            columnCount = first.fields.count
+            columnCount = first.fieldCount
+        } else if requireTags, let first = lines.first(where: { hasValidTag($0, columnCount: $0.fieldCount) }) {
+            columnCount = first.fieldCount
         } else {
             return nil
         }
 
-        var tokenLines: [Line] = []
         var comments: [String] = []
-        for line in lines {
+        var tokenLineCount = 0
+        var isComment = [Bool](repeating: false, count: lines.count)
+        for (k, line) in lines.enumerated() {
             if line.isCommentCandidate
-                && (line.fields.count != columnCount || (requireTags && !hasValidTag(line.fields, columnCount: columnCount))) {
+                && (line.fieldCount != columnCount || (requireTags && !hasValidTag(line, columnCount: columnCount))) {
                 comments.append(line.text)
+                isComment[k] = true
             } else {
-                tokenLines.append(line)
+                tokenLineCount += 1
             }
         }
-        guard let reference = tokenLines.first else { return nil }
+        guard let referenceIndex = isComment.firstIndex(of: false) else { return nil }
+        let reference = lines[referenceIndex]
 
         guard let tokenIndex = CoNLLColumns.resolve(columns.token, count: columnCount) else {
             throw NERError(path: path, line: reference.number, missingColumnMessage("token", columns.token, columnCount))
@@ -154,33 +203,35 @@ package final class CoNLLReader {
 
         var sentence = CoNLLSentence(tokens: [], startsDocument: documentLine != nil,
                                      documentLine: documentLine, comments: comments)
-        sentence.tokens.reserveCapacity(tokenLines.count)
-        sentence.lines.reserveCapacity(tokenLines.count)
-        sentence.lineNumbers.reserveCapacity(tokenLines.count)
-        for line in tokenLines {
-            guard line.fields.count == columnCount else {
+        sentence.tokens.reserveCapacity(tokenLineCount)
+        if keepsLines { sentence.lines.reserveCapacity(tokenLineCount) }
+        sentence.lineNumbers.reserveCapacity(tokenLineCount)
+        if tagIndex != nil { sentence.tags.reserveCapacity(tokenLineCount) }
+        for (k, line) in lines.enumerated() where !isComment[k] {
+            guard line.fieldCount == columnCount else {
                 throw NERError(path: path, line: line.number,
-                               "found \(line.fields.count) column\(line.fields.count == 1 ? "" : "s") but line \(reference.number), "
+                               "found \(line.fieldCount) column\(line.fieldCount == 1 ? "" : "s") but line \(reference.number), "
                                    + "the sentence's first, has \(columnCount): \"\(line.text)\"")
             }
             if let tagIndex {
-                let tag = line.fields[tagIndex]
+                let tag = line.field(tagIndex)
                 guard ParsedTag(tag) != nil else {
                     throw NERError(path: path, line: line.number, ParsedTag.invalidMessage(for: tag))
                 }
                 sentence.tags.append(tag)
             }
-            sentence.tokens.append(line.fields[tokenIndex])
-            sentence.lines.append(line.text)
+            sentence.tokens.append(line.field(tokenIndex))
+            if keepsLines { sentence.lines.append(line.text) }
             sentence.lineNumbers.append(line.number)
         }
+        if !keepsLines { sentence.lines = sentence.tokens }
         return sentence
     }
 
-    private func hasValidTag(_ fields: [String], columnCount: Int) -> Bool {
-        guard let t = CoNLLColumns.resolve(columns.tag, count: columnCount), t < fields.count,
+    private func hasValidTag(_ line: Line, columnCount: Int) -> Bool {
+        guard let t = CoNLLColumns.resolve(columns.tag, count: columnCount), t < line.fieldCount,
               t != CoNLLColumns.resolve(columns.token, count: columnCount) else { return false }
-        return ParsedTag(fields[t]) != nil
+        return ParsedTag(line.field(t)) != nil
     }
 
     private func missingColumnMessage(_ what: String, _ index: Int, _ count: Int) -> String {
@@ -213,7 +264,7 @@ package final class CoNLLReader {
         }
     }
 
-    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r")
+    fileprivate static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r")
 
     static func isBlank(_ bytes: [UInt8]) -> Bool {
         bytes.allSatisfy { $0 == space || $0 == tab || $0 == cr }
@@ -226,10 +277,5 @@ package final class CoNLLReader {
         guard bytes.count > documentStart.count else { return true }
         let next = bytes[documentStart.count]
         return next == space || next == tab
-    }
-
-    /// Splits a (valid UTF-8) line on runs of spaces and tabs.
-    static func fields(of bytes: [UInt8]) -> [String] {
-        bytes.split(whereSeparator: { $0 == space || $0 == tab }).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -99,8 +99,8 @@ package struct CorpusReport: Sendable, Codable, Equatable {
                 sentence = s
             } catch let error as NERError {
                 report.record(error, path: path)
-                // A read error (no line to resume from) ends the file; a bad sentence does not.
-                if error.line == nil { break }
+                // An error of the file itself ends it; a bad sentence, record or brat document does not.
+                if !reader.canResume { break }
                 continue
             } catch {
                 report.record(NERError(path: path, "\(error)"), path: path)

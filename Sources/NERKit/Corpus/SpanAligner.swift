@@ -97,8 +97,8 @@ package struct SpanAligner: Sendable {
         var trimmed: [Span] = []
         for var span in spans {
             let original = span
-            while span.start < span.end && scalars[span.start].properties.isWhitespace { span.start += 1 }
-            while span.end > span.start && scalars[span.end - 1].properties.isWhitespace { span.end -= 1 }
+            while span.start < span.end && scalars[span.start].isUnicodeWhitespace { span.start += 1 }
+            while span.end > span.start && scalars[span.end - 1].isUnicodeWhitespace { span.end -= 1 }
             if span.start == span.end {
                 adjustments.append(AlignmentAdjustment(.droppedEmpty, location, start: original.start, end: original.end,
                                                        label: original.label, detail: "the span covers no text but spaces"))
@@ -189,8 +189,8 @@ package struct SpanAligner: Sendable {
                     // spaces), and a piece of whitespace alone is no token.
                     func append(_ s: Int, _ e: Int) {
                         var s = s, e = e
-                        while s < e && scalars[s].properties.isWhitespace { s += 1 }
-                        while e > s && scalars[e - 1].properties.isWhitespace { e -= 1 }
+                        while s < e && scalars[s].isUnicodeWhitespace { s += 1 }
+                        while e > s && scalars[e - 1].isUnicodeWhitespace { e -= 1 }
                         if s < e { newTokens.append(s..<e) }
                     }
                     var at = token.start
@@ -233,7 +233,8 @@ package struct SpanAligner: Sendable {
             let e = k + 1 < starts.count ? starts[k + 1] : tokens.count
             if e > s { sentences.append(s..<e) }
         }
-        let aligned = tokens.map { AlignedToken(text: UnicodeNormalization.nfc(slice($0.lowerBound, $0.upperBound)), start: $0.lowerBound, end: $0.upperBound) }
+        let code = CodePointText(input.text)
+        let aligned = tokens.map { AlignedToken(text: code.nfc($0), start: $0.lowerBound, end: $0.upperBound) }
         return (AlignedDocument(text: input.text, tokens: aligned, sentences: sentences, entities: entities,
                                 location: location, raw: input.raw), adjustments)
     }
@@ -254,11 +255,11 @@ package struct SpanAligner: Sendable {
                 previousEnd = e
                 kept.append(tokens.count)
                 // Whitespace tokens (spaCy writes them for extra spaces and line breaks) are no tokens here.
-                if scalars[s..<e].allSatisfy({ $0.properties.isWhitespace }) { continue }
+                if scalars[s..<e].allSatisfy({ $0.isUnicodeWhitespace }) { continue }
                 // Whitespace at a given token's ends is not part of it.
                 var a = s, b = e
-                while scalars[a].properties.isWhitespace { a += 1 }
-                while scalars[b - 1].properties.isWhitespace { b -= 1 }
+                while scalars[a].isUnicodeWhitespace { a += 1 }
+                while scalars[b - 1].isUnicodeWhitespace { b -= 1 }
                 tokens.append(a..<b)
             }
             var starts: [Int] = []
@@ -286,7 +287,7 @@ package struct SpanAligner: Sendable {
             var start: Int?
             var newLine = true
             for (i, s) in scalars.enumerated() {
-                if s.properties.isWhitespace {
+                if s.isUnicodeWhitespace {
                     if let b = start { tokens.append(b..<i); start = nil }
                     if s == "\n" || s == "\r" || s == "\u{2028}" || s == "\u{2029}" || s == "\u{85}" { newLine = true }
                 } else if start == nil {

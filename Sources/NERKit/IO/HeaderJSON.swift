@@ -1,14 +1,19 @@
-/// A strict, small JSON reader for safetensors headers and patterns files. Our own rather than
-/// Foundation's so that every malformed header (bad syntax, duplicate keys, deep nesting, invalid
-/// UTF-8) becomes a clear message instead of a bridging surprise or a stack overflow, and so that
-/// integers stay exact.
+/// A strict, small JSON reader for safetensors headers, patterns files and the records of
+/// annotation exports (`AnnotationRecord`). Our own rather than Foundation's so that every
+/// malformed input (bad syntax, duplicate keys, deep nesting, invalid UTF-8) becomes a clear
+/// message instead of a bridging surprise or a stack overflow, and so that integers stay exact.
 ///
 /// Measured against Foundation on the header of models/default.ner (1.19 MB, most of it the
 /// vocabularies' JSON strings), `bash bench/json_parsers.sh`, -O whole module, medians of 9
 /// interleaved rounds on the loaded 2-core machine (2026-12-06): HeaderJSON 15.4 ms a parse,
 /// JSONDecoder 39.3 ms, JSONSerialization 85.7 ms. Foundation would make loading a model slower
 /// and lose the checks above, so this reader stays.
-indirect enum HeaderJSON: Sendable {
+///
+/// Values are not boxed (the enum is not `indirect`: arrays already hold their elements on the
+/// heap), a string without escapes is made from its bytes in one step, and the keys of a small
+/// object are checked for duplicates without a set, so that reading a JSON-lines record with a
+/// small object per token costs few allocations (see docs/guide/annotations.md, Speed and memory).
+package enum HeaderJSON: Sendable {
     case object([(key: String, value: HeaderJSON)])
     case array([HeaderJSON])
     case string(String)
@@ -17,9 +22,10 @@ indirect enum HeaderJSON: Sendable {
     case bool(Bool)
     case null
 
-    /// Parses one JSON value followed only by whitespace. Throws `HeaderJSON.SyntaxError`.
-    static func parse(_ bytes: ArraySlice<UInt8>) throws -> HeaderJSON {
-        var parser = Parser(bytes: bytes)
+    /// Parses one JSON value followed only by whitespace, nested at most `maxDepth` deep.
+    /// Throws `HeaderJSON.SyntaxError`.
+    static func parse(_ bytes: ArraySlice<UInt8>, maxDepth: Int = 32) throws -> HeaderJSON {
+        var parser = Parser(bytes: bytes, maxDepth: maxDepth)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -31,6 +37,45 @@ indirect enum HeaderJSON: Sendable {
     var nonNegativeInt: Int? {
         guard case .number(let text) = self, let n = Int(text), n >= 0 else { return nil }
         return n
+    }
+
+    /// The value of `key` in an object (its first, as keys are unique); nil when there is no
+    /// such key or the value is not an object.
+    subscript(key: String) -> HeaderJSON? {
+        guard case .object(let entries) = self else { return nil }
+        return entries.first { $0.key == key }?.value
+    }
+
+    /// The members of an object, nil for any other value.
+    var objectValue: [(key: String, value: HeaderJSON)]? {
+        guard case .object(let entries) = self else { return nil }
+        return entries
+    }
+
+    /// The elements of an array, nil for any other value.
+    var arrayValue: [HeaderJSON]? {
+        guard case .array(let items) = self else { return nil }
+        return items
+    }
+
+    /// The text of a string, nil for any other value.
+    var stringValue: String? {
+        guard case .string(let text) = self else { return nil }
+        return text
+    }
+
+    /// A number that is a whole number and fits an `Int` (`3`, also `3.0` or `3e0`), else nil.
+    var integerValue: Int? {
+        guard case .number(let text) = self else { return nil }
+        if let n = Int(text) { return n }
+        guard let d = Double(text), d == d.rounded(), abs(d) < 9.0e18 else { return nil }
+        return Int(d)
+    }
+
+    /// A number as a `Double`, nil for any other value.
+    var doubleValue: Double? {
+        guard case .number(let text) = self else { return nil }
+        return Double(text)
     }
 
     /// Short name of the kind of value, for error messages.
@@ -53,10 +98,11 @@ indirect enum HeaderJSON: Sendable {
     private struct Parser {
         let bytes: ArraySlice<UInt8>
         var position: Int
-        static let maxDepth = 32
+        let maxDepth: Int
 
-        init(bytes: ArraySlice<UInt8>) {
+        init(bytes: ArraySlice<UInt8>, maxDepth: Int) {
             self.bytes = bytes
+            self.maxDepth = maxDepth
             position = bytes.startIndex
         }
 
@@ -78,8 +124,8 @@ indirect enum HeaderJSON: Sendable {
         }
 
         mutating func value(depth: Int) throws -> HeaderJSON {
-            guard depth < Parser.maxDepth else { throw fail("nested too deeply") }
-            guard let c = current else { throw fail("unexpected end of the header") }
+            guard depth < maxDepth else { throw fail("nested too deeply") }
+            guard let c = current else { throw fail("unexpected end of the JSON") }
             switch c {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
@@ -102,7 +148,8 @@ indirect enum HeaderJSON: Sendable {
         mutating func object(depth: Int) throws -> HeaderJSON {
             position += 1
             var entries: [(key: String, value: HeaderJSON)] = []
-            var seen = Set<String>()
+            // Small objects (a token, a span) are searched for a repeated key; large ones use a set.
+            var seen: Set<String>?
             skipWhitespace()
             if current == UInt8(ascii: "}") {
                 position += 1
@@ -112,7 +159,14 @@ indirect enum HeaderJSON: Sendable {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw fail("expected a string key") }
                 let key = try string()
-                guard seen.insert(key).inserted else { throw fail("duplicate key \(JSONText.quoted(key))") }
+                let repeated: Bool
+                if seen == nil && entries.count < 16 {
+                    repeated = entries.contains { $0.key == key }
+                } else {
+                    if seen == nil { seen = Set(entries.map(\.key)) }
+                    repeated = !seen!.insert(key).inserted
+                }
+                guard !repeated else { throw fail("duplicate key \(JSONText.quoted(key))") }
                 skipWhitespace()
                 try expect(UInt8(ascii: ":"))
                 skipWhitespace()
@@ -175,6 +229,20 @@ indirect enum HeaderJSON: Sendable {
 
         mutating func string() throws -> String {
             position += 1
+            // Most strings hold no escape: find the closing quote and take the bytes as they are.
+            var end = position
+            while end < bytes.endIndex {
+                let c = bytes[end]
+                if c == UInt8(ascii: "\"") {
+                    guard let s = String(validating: bytes[position..<end], as: UTF8.self) else {
+                        throw fail("string is not valid UTF-8")
+                    }
+                    position = end + 1
+                    return s
+                }
+                if c == UInt8(ascii: "\\") || c < 0x20 { break }
+                end += 1
+            }
             var out: [UInt8] = []
             while true {
                 guard let c = current else { throw fail("unterminated string") }

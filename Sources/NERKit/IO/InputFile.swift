@@ -80,6 +80,19 @@ package final class InputFile {
         }
     }
 
+    /// The whole (decompressed) input, for a reader that needs a document whole.
+    package func readAll() throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var line = 1
+        while true {
+            let n = try chunk.withUnsafeMutableBufferPointer { try read(into: $0.baseAddress!, count: $0.count, line: line) }
+            if n == 0 { return out }
+            line += chunk[..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            out += chunk[..<n]
+        }
+    }
+
     /// Reads until the first two bytes are known (or the input ends) and picks the format.
     private func detectFormat(line: Int) throws {
         var head = [UInt8](repeating: 0, count: 1 << 16)

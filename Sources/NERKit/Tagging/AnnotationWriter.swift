@@ -54,65 +54,186 @@ package struct AnnotationFormatter {
 
     /// The text of one document (not for brat, see `bratFiles`).
     package mutating func format(_ doc: AlignedDocument) -> String {
+        var out: [UInt8] = []
+        format(doc, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 text of one document to `out` (not for brat, see `bratFiles`). The
+    /// formats `ner convert` spends its time in are written as bytes, without a `String` per
+    /// token (docs/guide/annotations.md, Speed and memory).
+    package mutating func format(_ doc: AlignedDocument, into out: inout [UInt8]) {
         defer { count += 1 }
         switch format {
-        case .conll: return Self.conll(doc)
-        case .conllu: return Self.conllu(doc, number: count + 1)
-        case .spans: return Self.spans(doc) + "\n"
-        case .doccano: return Self.doccano(doc) + "\n"
-        case .labelStudio: return (count > 0 ? ",\n" : "") + labelStudio(doc)
-        case .brat: return ""
+        case .conll: Self.conll(doc, into: &out)
+        case .conllu: Self.conllu(doc, number: count + 1, into: &out)
+        case .spans:
+            Self.spans(doc, into: &out)
+            out.append(0x0A)
+        case .doccano:
+            Self.doccano(doc, into: &out)
+            out.append(0x0A)
+        case .labelStudio:
+            if count > 0 { out += Self.bytes(",\n") }
+            out += labelStudio(doc).utf8
+        case .brat: break
         }
+    }
+
+    /// The UTF-8 bytes of a literal.
+    private static func bytes(_ text: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
+    /// For each token, the index of the entity covering it (-1 for none); with the entities'
+    /// labels this gives each token's IOB2 tag exactly as `AlignedDocument.tags` does (a later
+    /// entity wins a token two cover, as there).
+    private static func entityOfToken(_ doc: AlignedDocument) -> [Int] {
+        var owner = [Int](repeating: -1, count: doc.tokens.count)
+        for (k, e) in doc.entities.enumerated() where e.tokenStart >= 0 && e.tokenEnd <= doc.tokens.count && e.tokenStart < e.tokenEnd {
+            for i in e.tokenStart..<e.tokenEnd { owner[i] = k }
+        }
+        return owner
+    }
+
+    /// Appends token `i`'s IOB2 tag: `O`, or `B-`/`I-` and the label.
+    private static func appendTag(_ doc: AlignedDocument, _ owner: [Int], _ i: Int, to out: inout [UInt8]) {
+        let k = owner[i]
+        guard k >= 0 else {
+            out.append(UInt8(ascii: "O"))
+            return
+        }
+        let e = doc.entities[k]
+        out += bytes(i == e.tokenStart ? "B-" : "I-")
+        out += e.label.utf8
     }
 
     package static func conll(_ doc: AlignedDocument) -> String {
-        let tags = doc.tags
-        var out = "-DOCSTART- O\n\n"
+        var out: [UInt8] = []
+        conll(doc, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    package static func conll(_ doc: AlignedDocument, into out: inout [UInt8]) {
+        let owner = entityOfToken(doc)
+        out += bytes("-DOCSTART- O\n\n")
         for range in doc.sentences {
-            for i in range { out += doc.tokens[i].text + "\t" + tags[i] + "\n" }
-            out += "\n"
-        }
-        return out
-    }
-
-    package static func conllu(_ doc: AlignedDocument, number: Int) -> String {
-        let tags = doc.tags
-        var out = "# newdoc id = d\(number)\n"
-        for (k, range) in doc.sentences.enumerated() {
-            out += "# sent_id = d\(number)-s\(k + 1)\n"
-            out += "# text = " + range.map { doc.tokens[$0].text }.joined(separator: " ") + "\n"
-            for (j, i) in range.enumerated() {
-                out += "\(j + 1)\t\(doc.tokens[i].text)\t_\t_\t_\t_\t_\t_\t_\tNER=\(tags[i])\n"
+            for i in range {
+                out += doc.tokens[i].text.utf8
+                out.append(0x09)
+                appendTag(doc, owner, i, to: &out)
+                out.append(0x0A)
             }
-            out += "\n"
+            out.append(0x0A)
         }
-        return out
     }
 
+    package static func conllu(_ doc: AlignedDocument, number: Int, into out: inout [UInt8]) {
+        let owner = entityOfToken(doc)
+        out += bytes("# newdoc id = d")
+        JSONText.appendInteger(number, to: &out)
+        out.append(0x0A)
+        for (k, range) in doc.sentences.enumerated() {
+            out += bytes("# sent_id = d")
+            JSONText.appendInteger(number, to: &out)
+            out += bytes("-s")
+            JSONText.appendInteger(k + 1, to: &out)
+            out += bytes("\n# text = ")
+            for i in range {
+                if i > range.lowerBound { out.append(0x20) }
+                out += doc.tokens[i].text.utf8
+            }
+            out.append(0x0A)
+            for (j, i) in range.enumerated() {
+                JSONText.appendInteger(j + 1, to: &out)
+                out.append(0x09)
+                out += doc.tokens[i].text.utf8
+                out += bytes("\t_\t_\t_\t_\t_\t_\t_\tNER=")
+                appendTag(doc, owner, i, to: &out)
+                out.append(0x0A)
+            }
+            out.append(0x0A)
+        }
+    }
+
+    /// The spaCy/Prodigy JSON line of a document, without its line end.
     package static func spans(_ doc: AlignedDocument) -> String {
-        var spans = "[", tokens = "[", sentences = "["
-        for (k, e) in doc.entities.enumerated() {
-            if k > 0 { spans += ", " }
-            spans += "{\"start\": \(e.start), \"end\": \(e.end), \"token_start\": \(e.tokenStart), \"token_end\": \(e.tokenEnd), \"label\": \(JSONText.quoted(e.label))"
-            if let score = e.score { spans += ", \"score\": \(TagJSON.rounded(score))" }
-            spans += "}"
-        }
-        let scalars = Array(doc.text.unicodeScalars)
-        for (k, t) in doc.tokens.enumerated() {
-            if k > 0 { tokens += ", " }
-            let ws = t.end < scalars.count && scalars[t.end].properties.isWhitespace
-            tokens += "{\"text\": \(JSONText.quoted(String(String.UnicodeScalarView(scalars[t.start..<t.end])))), \"start\": \(t.start), \"end\": \(t.end), \"id\": \(k), \"ws\": \(ws)}"
-        }
-        for (k, r) in doc.sentences.enumerated() {
-            if k > 0 { sentences += ", " }
-            sentences += "{\"start\": \(doc.tokens[r.lowerBound].start), \"end\": \(doc.tokens[r.upperBound - 1].end), \"token_start\": \(r.lowerBound), \"token_end\": \(r.upperBound)}"
-        }
-        return object(doc, [("text", JSONText.quoted(doc.text)), ("tokens", tokens + "]"), ("sentences", sentences + "]"), ("spans", spans + "]")])
+        var out: [UInt8] = []
+        spans(doc, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    package static func doccano(_ doc: AlignedDocument) -> String {
-        let label = "[" + doc.entities.map { "[\($0.start), \($0.end), \(JSONText.quoted($0.label))]" }.joined(separator: ", ") + "]"
-        return object(doc, [("text", JSONText.quoted(doc.text)), ("label", label)])
+    package static func spans(_ doc: AlignedDocument, into out: inout [UInt8]) {
+        let text = CodePointText(doc.text)
+        var spans: [UInt8] = [0x5B], tokens: [UInt8] = [0x5B], sentences: [UInt8] = [0x5B]
+        for (k, e) in doc.entities.enumerated() {
+            if k > 0 { spans += bytes(", ") }
+            spans += bytes("{\"start\": ")
+            JSONText.appendInteger(e.start, to: &spans)
+            spans += bytes(", \"end\": ")
+            JSONText.appendInteger(e.end, to: &spans)
+            spans += bytes(", \"token_start\": ")
+            JSONText.appendInteger(e.tokenStart, to: &spans)
+            spans += bytes(", \"token_end\": ")
+            JSONText.appendInteger(e.tokenEnd, to: &spans)
+            spans += bytes(", \"label\": ")
+            JSONText.appendQuoted(e.label.utf8, to: &spans)
+            if let score = e.score {
+                spans += bytes(", \"score\": ")
+                spans += TagJSON.rounded(score).utf8
+            }
+            spans.append(0x7D)
+        }
+        spans.append(0x5D)
+        tokens.reserveCapacity(doc.tokens.count * 64)
+        for (k, t) in doc.tokens.enumerated() {
+            if k > 0 { tokens += bytes(", ") }
+            tokens += bytes("{\"text\": ")
+            JSONText.appendQuoted(text.utf8(t.start..<t.end), to: &tokens)
+            tokens += bytes(", \"start\": ")
+            JSONText.appendInteger(t.start, to: &tokens)
+            tokens += bytes(", \"end\": ")
+            JSONText.appendInteger(t.end, to: &tokens)
+            tokens += bytes(", \"id\": ")
+            JSONText.appendInteger(k, to: &tokens)
+            tokens += t.end < text.count && text.isWhitespace(at: t.end) ? bytes(", \"ws\": true}") : bytes(", \"ws\": false}")
+        }
+        tokens.append(0x5D)
+        for (k, r) in doc.sentences.enumerated() {
+            if k > 0 { sentences += bytes(", ") }
+            sentences += bytes("{\"start\": ")
+            JSONText.appendInteger(doc.tokens[r.lowerBound].start, to: &sentences)
+            sentences += bytes(", \"end\": ")
+            JSONText.appendInteger(doc.tokens[r.upperBound - 1].end, to: &sentences)
+            sentences += bytes(", \"token_start\": ")
+            JSONText.appendInteger(r.lowerBound, to: &sentences)
+            sentences += bytes(", \"token_end\": ")
+            JSONText.appendInteger(r.upperBound, to: &sentences)
+            sentences.append(0x7D)
+        }
+        sentences.append(0x5D)
+        var quoted: [UInt8] = []
+        quoted.reserveCapacity(text.bytes.count + 2)
+        JSONText.appendQuoted(text.bytes, to: &quoted)
+        object(doc, [("text", quoted), ("tokens", tokens), ("sentences", sentences), ("spans", spans)], into: &out)
+    }
+
+    package static func doccano(_ doc: AlignedDocument, into out: inout [UInt8]) {
+        var label: [UInt8] = [0x5B]
+        for (k, e) in doc.entities.enumerated() {
+            if k > 0 { label += bytes(", ") }
+            label.append(0x5B)
+            JSONText.appendInteger(e.start, to: &label)
+            label += bytes(", ")
+            JSONText.appendInteger(e.end, to: &label)
+            label += bytes(", ")
+            JSONText.appendQuoted(e.label.utf8, to: &label)
+            label.append(0x5D)
+        }
+        label.append(0x5D)
+        var quoted: [UInt8] = []
+        JSONText.appendQuoted(doc.text.utf8, to: &quoted)
+        object(doc, [("text", quoted), ("label", label)], into: &out)
     }
 
     private func labelStudio(_ doc: AlignedDocument) -> String {
@@ -146,35 +267,43 @@ package struct AnnotationFormatter {
             }
             return out + (first ? "" : ", ") + JSONText.quoted(annotation.0) + ": " + annotation.1 + "}"
         }
-        let data = Self.object(doc, [("text", JSONText.quoted(doc.text))])
-        return "{\"data\": \(data), \(JSONText.quoted(annotation.0)): \(annotation.1)}"
+        var data: [UInt8] = []
+        Self.object(doc, [("text", Array(JSONText.quoted(doc.text).utf8))], into: &data)
+        return "{\"data\": \(String(decoding: data, as: UTF8.self)), \(JSONText.quoted(annotation.0)): \(annotation.1)}"
     }
 
     /// The record read in with its annotation fields replaced by `fields` (in that order, after
-    /// the record's other fields), or a new object of `fields` alone.
-    private static func object(_ doc: AlignedDocument, _ fields: [(String, String)]) -> String {
-        var out = "{"
+    /// the record's other fields), or a new object of `fields` alone; `fields` hold JSON values.
+    private static func object(_ doc: AlignedDocument, _ fields: [(String, [UInt8])], into out: inout [UInt8]) {
+        out.append(0x7B)
         var first = true
-        let written = Set(fields.map(\.0))
         if let raw = doc.raw, let record = try? JSONObjectLine(raw) {
-            for m in record.members where !written.contains(m.key) && !annotationFields.contains(m.key) {
-                out += (first ? "" : ", ") + JSONText.quoted(m.key) + ": " + compact(record.bytes[m.valueRange])
+            for m in record.members where !fields.contains(where: { $0.0 == m.key }) && !annotationFields.contains(m.key) {
+                if !first { out += bytes(", ") }
+                JSONText.appendQuoted(m.key.utf8, to: &out)
+                out += bytes(": ")
+                compact(record.bytes[m.valueRange], into: &out)
                 first = false
             }
         }
         for (key, value) in fields {
-            out += (first ? "" : ", ") + JSONText.quoted(key) + ": " + value
+            if !first { out += bytes(", ") }
+            JSONText.appendQuoted(key.utf8, to: &out)
+            out += bytes(": ")
+            out += value
             first = false
         }
-        return out + "}"
+        out.append(0x7D)
     }
 
-    /// A JSON value on one line: the whitespace between its tokens removed (a Label Studio task
-    /// read from a pretty-printed export goes into a JSON-lines record); strings stay as they are.
-    static func compact(_ bytes: ArraySlice<UInt8>) -> String {
-        guard bytes.contains(0x0A) || bytes.contains(0x0D) else { return String(decoding: bytes, as: UTF8.self) }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+    /// Appends a JSON value on one line: the whitespace between its tokens removed (a Label
+    /// Studio task read from a pretty-printed export goes into a JSON-lines record); strings
+    /// stay as they are.
+    static func compact(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        guard bytes.contains(0x0A) || bytes.contains(0x0D) else {
+            out += bytes
+            return
+        }
         var inString = false, escaped = false
         for c in bytes {
             if inString {
@@ -186,7 +315,6 @@ package struct AnnotationFormatter {
             }
             out.append(c)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// brat: the `.txt` and `.ann` contents of one document.
@@ -247,38 +375,29 @@ package enum AnnotationFileWriter {
             }
             return count
         }
-        func body(_ write: (String) throws -> Void) throws {
-            try write(formatter.header())
-            var pending = ""
+        func body(_ write: ([UInt8]) throws -> Void) throws {
+            var pending: [UInt8] = Array(formatter.header().utf8)
+            pending.reserveCapacity(1 << 17)
             while let doc = try next() {
                 count += 1
-                pending += formatter.format(doc)
-                if pending.utf8.count >= 1 << 16 {
+                formatter.format(doc, into: &pending)
+                if pending.count >= 1 << 16 {
                     try write(pending)
-                    pending = ""
+                    pending.removeAll(keepingCapacity: true)
                 }
             }
-            try write(pending + formatter.footer())
+            pending += formatter.footer().utf8
+            try write(pending)
         }
         if let output {
             try AtomicFile.write(to: output) { writer in try body { try writer.write($0) } }
         } else {
-            // Standard output cannot be taken back: the documents are all read (and checked) first.
-            var all: [AlignedDocument] = []
-            while let doc = try next() { all.append(doc) }
-            let stdout = FileHandleOutputStream(FileHandle.standardOutput)
-            try write(format: format, predictions: predictions, toStream: stdout, documents: all)
-            count = all.count
+            // Standard output cannot be taken back: the output is held (in memory, beyond a few
+            // megabytes in a temporary file) until every document has been read and checked.
+            let spool = SpooledOutput()
+            try body { try spool.write($0) }
+            try spool.deliver(to: FileHandle.standardOutput.fileDescriptor, name: "standard output")
         }
         return count
-    }
-
-    private static func write(format: AnnotationOutputFormat, predictions: Bool, toStream stdout: FileHandleOutputStream,
-                              documents: [AlignedDocument]) throws {
-        var formatter = AnnotationFormatter(format: format, predictions: predictions)
-        stdout.write(formatter.header())
-        for doc in documents { stdout.write(formatter.format(doc)) }
-        stdout.write(formatter.footer())
-        try stdout.check(name: "standard output")
     }
 }

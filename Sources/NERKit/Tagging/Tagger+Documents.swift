@@ -1,13 +1,21 @@
 extension Tagger {
     /// The document with its entities replaced by the model's, each with its score: what
     /// `ner tag --format spans|doccano|label-studio|conllu|brat` writes. The document's sentences
-    /// are tagged together as one document (for models with document context).
-    package func predict(_ document: AlignedDocument) -> AlignedDocument {
+    /// are tagged together as one document (for models with document context). With `rules`,
+    /// each sentence's entities then go through them (`EntityRules.apply`: a match has score 1);
+    /// in their `.only` mode the model is not run.
+    package func predict(_ document: AlignedDocument, rules: EntityRules? = nil) -> AlignedDocument {
         var out = document
         out.entities = []
         let sentences = document.sentences.map { range in range.map { document.tokens[$0].text } }
         guard !sentences.isEmpty else { return out }
-        let tagged = tag(sentences, documents: [Int32](repeating: 0, count: sentences.count), scheme: .iob2, scores: true)
+        var tagged = rules?.needsModel == false
+            ? sentences.map { TaggedSentence(tags: [String](repeating: "O", count: $0.count), entities: []) }
+            : tag(sentences, documents: [Int32](repeating: 0, count: sentences.count), scheme: .iob2, scores: true)
+        if let rules {
+            // The document's tokens are NFC already, as the rules read them.
+            tagged = zip(sentences, tagged).map { tokens, result in rules.apply(result, tokens: tokens, scheme: .iob2) }
+        }
         for (range, result) in zip(document.sentences, tagged) {
             for e in result.entities where e.tokenStart < e.tokenEnd && e.tokenEnd <= range.count {
                 let first = range.lowerBound + e.tokenStart, last = range.lowerBound + e.tokenEnd - 1
