@@ -11,8 +11,14 @@ package enum JSONText {
 
     /// Appends the JSON string literal of valid UTF-8 `text`, quotes included: `"`, the backslash
     /// and the control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`), all else as it is.
-    package static func appendQuoted<Bytes: Sequence<UInt8>>(_ text: Bytes, to out: inout [UInt8]) {
+    package static func appendQuoted<Bytes: Collection<UInt8>>(_ text: Bytes, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most text needs no escape: copied whole.
+        if !text.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: text)
+            out.append(0x22)
+            return
+        }
         for c in text {
             switch c {
             case 0x22: out.append(0x5C); out.append(0x22)

@@ -165,57 +165,63 @@ package struct AnnotationFormatter {
 
     package static func spans(_ doc: AlignedDocument, into out: inout [UInt8]) {
         let text = CodePointText(doc.text)
-        var spans: [UInt8] = [0x5B], tokens: [UInt8] = [0x5B], sentences: [UInt8] = [0x5B]
-        for (k, e) in doc.entities.enumerated() {
-            if k > 0 { spans += bytes(", ") }
-            spans += bytes("{\"start\": ")
-            JSONText.appendInteger(e.start, to: &spans)
-            spans += bytes(", \"end\": ")
-            JSONText.appendInteger(e.end, to: &spans)
-            spans += bytes(", \"token_start\": ")
-            JSONText.appendInteger(e.tokenStart, to: &spans)
-            spans += bytes(", \"token_end\": ")
-            JSONText.appendInteger(e.tokenEnd, to: &spans)
-            spans += bytes(", \"label\": ")
-            JSONText.appendQuoted(e.label.utf8, to: &spans)
-            if let score = e.score {
-                spans += bytes(", \"score\": ")
-                spans += TagJSON.rounded(score).utf8
-            }
-            spans.append(0x7D)
+        // The record's other fields, then text, tokens, sentences and spans, written in place.
+        var first = openObject(doc, replacing: ["text", "tokens", "sentences", "spans"], into: &out)
+        func key(_ name: StaticString) {
+            if !first { out += bytes(", ") }
+            first = false
+            out += bytes(name)
         }
-        spans.append(0x5D)
-        tokens.reserveCapacity(doc.tokens.count * 64)
+        key("\"text\": ")
+        JSONText.appendQuoted(text.bytes, to: &out)
+        key("\"tokens\": [")
         for (k, t) in doc.tokens.enumerated() {
-            if k > 0 { tokens += bytes(", ") }
-            tokens += bytes("{\"text\": ")
-            JSONText.appendQuoted(text.utf8(t.start..<t.end), to: &tokens)
-            tokens += bytes(", \"start\": ")
-            JSONText.appendInteger(t.start, to: &tokens)
-            tokens += bytes(", \"end\": ")
-            JSONText.appendInteger(t.end, to: &tokens)
-            tokens += bytes(", \"id\": ")
-            JSONText.appendInteger(k, to: &tokens)
-            tokens += t.end < text.count && text.isWhitespace(at: t.end) ? bytes(", \"ws\": true}") : bytes(", \"ws\": false}")
+            if k > 0 { out += bytes(", ") }
+            out += bytes("{\"text\": ")
+            JSONText.appendQuoted(text.utf8(t.start..<t.end), to: &out)
+            out += bytes(", \"start\": ")
+            JSONText.appendInteger(t.start, to: &out)
+            out += bytes(", \"end\": ")
+            JSONText.appendInteger(t.end, to: &out)
+            out += bytes(", \"id\": ")
+            JSONText.appendInteger(k, to: &out)
+            out += t.end < text.count && text.isWhitespace(at: t.end) ? bytes(", \"ws\": true}") : bytes(", \"ws\": false}")
         }
-        tokens.append(0x5D)
+        out.append(0x5D)
+        key("\"sentences\": [")
         for (k, r) in doc.sentences.enumerated() {
-            if k > 0 { sentences += bytes(", ") }
-            sentences += bytes("{\"start\": ")
-            JSONText.appendInteger(doc.tokens[r.lowerBound].start, to: &sentences)
-            sentences += bytes(", \"end\": ")
-            JSONText.appendInteger(doc.tokens[r.upperBound - 1].end, to: &sentences)
-            sentences += bytes(", \"token_start\": ")
-            JSONText.appendInteger(r.lowerBound, to: &sentences)
-            sentences += bytes(", \"token_end\": ")
-            JSONText.appendInteger(r.upperBound, to: &sentences)
-            sentences.append(0x7D)
+            if k > 0 { out += bytes(", ") }
+            out += bytes("{\"start\": ")
+            JSONText.appendInteger(doc.tokens[r.lowerBound].start, to: &out)
+            out += bytes(", \"end\": ")
+            JSONText.appendInteger(doc.tokens[r.upperBound - 1].end, to: &out)
+            out += bytes(", \"token_start\": ")
+            JSONText.appendInteger(r.lowerBound, to: &out)
+            out += bytes(", \"token_end\": ")
+            JSONText.appendInteger(r.upperBound, to: &out)
+            out.append(0x7D)
         }
-        sentences.append(0x5D)
-        var quoted: [UInt8] = []
-        quoted.reserveCapacity(text.bytes.count + 2)
-        JSONText.appendQuoted(text.bytes, to: &quoted)
-        object(doc, [("text", quoted), ("tokens", tokens), ("sentences", sentences), ("spans", spans)], into: &out)
+        out.append(0x5D)
+        key("\"spans\": [")
+        for (k, e) in doc.entities.enumerated() {
+            if k > 0 { out += bytes(", ") }
+            out += bytes("{\"start\": ")
+            JSONText.appendInteger(e.start, to: &out)
+            out += bytes(", \"end\": ")
+            JSONText.appendInteger(e.end, to: &out)
+            out += bytes(", \"token_start\": ")
+            JSONText.appendInteger(e.tokenStart, to: &out)
+            out += bytes(", \"token_end\": ")
+            JSONText.appendInteger(e.tokenEnd, to: &out)
+            out += bytes(", \"label\": ")
+            JSONText.appendQuoted(e.label.utf8, to: &out)
+            if let score = e.score {
+                out += bytes(", \"score\": ")
+                out += TagJSON.rounded(score).utf8
+            }
+            out.append(0x7D)
+        }
+        out += bytes("]}")
     }
 
     package static func doccano(_ doc: AlignedDocument, into out: inout [UInt8]) {
@@ -272,13 +278,13 @@ package struct AnnotationFormatter {
         return "{\"data\": \(String(decoding: data, as: UTF8.self)), \(JSONText.quoted(annotation.0)): \(annotation.1)}"
     }
 
-    /// The record read in with its annotation fields replaced by `fields` (in that order, after
-    /// the record's other fields), or a new object of `fields` alone; `fields` hold JSON values.
-    private static func object(_ doc: AlignedDocument, _ fields: [(String, [UInt8])], into out: inout [UInt8]) {
+    /// Opens the JSON object of `doc`: `{` and the fields of the record read in that are neither
+    /// in `replacing` nor annotation fields, byte for byte. Returns whether no field was written.
+    private static func openObject(_ doc: AlignedDocument, replacing: [String], into out: inout [UInt8]) -> Bool {
         out.append(0x7B)
         var first = true
         if let raw = doc.raw, let record = try? JSONObjectLine(raw) {
-            for m in record.members where !fields.contains(where: { $0.0 == m.key }) && !annotationFields.contains(m.key) {
+            for m in record.members where !replacing.contains(m.key) && !annotationFields.contains(m.key) {
                 if !first { out += bytes(", ") }
                 JSONText.appendQuoted(m.key.utf8, to: &out)
                 out += bytes(": ")
@@ -286,6 +292,13 @@ package struct AnnotationFormatter {
                 first = false
             }
         }
+        return first
+    }
+
+    /// The record read in with its annotation fields replaced by `fields` (in that order, after
+    /// the record's other fields), or a new object of `fields` alone; `fields` hold JSON values.
+    private static func object(_ doc: AlignedDocument, _ fields: [(String, [UInt8])], into out: inout [UInt8]) {
+        var first = openObject(doc, replacing: fields.map(\.0), into: &out)
         for (key, value) in fields {
             if !first { out += bytes(", ") }
             JSONText.appendQuoted(key.utf8, to: &out)
