@@ -11,12 +11,12 @@ build: deps
 demo: build
 	.build/release/ner tag < data/sample.txt
 
-# The fast tier for everyday work: one debug build (library, CLI, server and tests) and the NERKit
-# unit tests and gradient checks, plus the end-to-end tests that need no trained model or long run,
-# and the challenge set's check; first, the layer check (scripts/check_layers.py: NERKit's folders
-# depend one way, no cycle).
+# The fast tier for everyday work: one debug build (library, CLI, server and tests), the NERKit and
+# NERCommandSupport unit tests and gradient checks, the end-to-end tests that need no trained model or long run,
+# and the challenge set's check; first, the layer check (scripts/check_layers.py: NERKit's and
+# NERCommandSupport's folders depend one way, no cycle).
 # Under 3 minutes with a warm build on the project's 2-core machine. `make test` is the full run.
-CHECK_FILTER ?= NERKitTests|NERServerTests|nerTests.CLITests|nerTests.TokenizeCommandTests|nerTests.InspectCommandTests|nerTests.HelpRenderingTests|nerTests.TrainOptionValidationTests
+CHECK_FILTER ?= NERKitTests|NERCommandSupportTests|NERServerTests|nerTests.CLITests|nerTests.TokenizeCommandTests|nerTests.InspectCommandTests|nerTests.HelpRenderingTests|nerTests.TrainOptionValidationTests
 check: deps
 	python3 scripts/check_layers.py
 	swift build --build-tests
@@ -80,7 +80,7 @@ fuzz: deps
 
 # The concurrent code (the two LSTM directions, the tag stream's reader thread, the server's
 # batching) under ThreadSanitizer, and everything under AddressSanitizer.
-SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagCommand|TagRecordCommand|BoundedQueue|ServeCommand
+SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagStreamDocument|TagCommand|TagRecordCommand|BoundedQueue|ServeCommand
 sanitize: deps
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 	swift test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing --filter '$(SANITIZE_FILTER)'

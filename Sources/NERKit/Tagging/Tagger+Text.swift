@@ -73,7 +73,7 @@ extension Tagger {
     /// more than 1,000 tokens tagged in pieces; for a model with document context, every
     /// paragraph a document.
     public func tag(text: String) -> [TaggedText] {
-        let sentences = TagInputOpener.sentences(ofText: text)
+        let sentences = TextSentences.of(text)
         let tagged = tagWithBoundedMemory(sentences.map(\.modelTokens),
                                           documents: Documents.ids(startingDocuments: sentences.map(\.startsDocument)))
         return zip(sentences, tagged).map { sentence, result in
