@@ -57,9 +57,9 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
     }
 
     public var isEnabled: Bool { sampling || !copies.isEmpty }
-    package var sampling: Bool { lower + upper + title > 0 }
+    var sampling: Bool { lower + upper + title > 0 }
 
-    package func probability(_ r: Recasing) -> Float {
+    func probability(_ r: Recasing) -> Float {
         switch r {
         case .lower: return lower
         case .upper: return upper
@@ -116,7 +116,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
 
     /// The casing of sentence `index` in `epoch`: nil for as written. A hash of seed, epoch and
     /// index, so the draw needs no state and a resumed run draws what an uninterrupted one would.
-    package func draw(seed: UInt64, epoch: Int, index: Int) -> Recasing? {
+    func draw(seed: UInt64, epoch: Int, index: Int) -> Recasing? {
         guard sampling else { return nil }
         var z = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &* 0xBF58_476D_1CE4_E5B9 &+ UInt64(index) &* 0x94D0_49BB_1331_11EB
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -95,7 +95,7 @@ extension TagInputSentence {
     }
 
     /// This sentence with a tagging result attached, offsets as in its tokens.
-    package func taggedText(_ result: TaggedSentence) -> TaggedText {
+    func taggedText(_ result: TaggedSentence) -> TaggedText {
         TaggedText(text: text, start: start, end: start + text.unicodeScalars.count,
                    tokens: tokens.map { TaggedText.Token(text: $0.text, start: $0.start, end: $0.end) },
                    tags: result.tags, entities: result.entities.compactMap(textEntity))

@@ -78,7 +78,7 @@ public struct TrainingRunConfig: Sendable {
     }
 
     /// Whether the parent's missing types are merged into the gold (`keepTypes` resolved).
-    package func keepsTypes(missing: Set<String>) -> Bool {
+    func keepsTypes(missing: Set<String>) -> Bool {
         guard initPath != nil else { return false }
         return keepTypes ?? (!missing.isEmpty && !partialAnnotation)
     }
