@@ -14,11 +14,13 @@ demo: build
 # The fast tier for everyday work: one debug build (library, CLI, server and tests), the NERKit and
 # NERCommandSupport unit tests and gradient checks, the end-to-end tests that need no trained model or long run,
 # and the challenge set's check; first, the layer check (scripts/check_layers.py: NERKit's and
-# NERCommandSupport's folders depend one way, no cycle).
+# NERCommandSupport's folders depend one way, no cycle) and the doc comment check
+# (scripts/check_public_docs.py: every public declaration of NERKit has one).
 # Under 3 minutes with a warm build on the project's 2-core machine. `make test` is the full run.
 CHECK_FILTER ?= NERKitTests|NERCommandSupportTests|NERServerTests|nerTests.CLITests|nerTests.TokenizeCommandTests|nerTests.InspectCommandTests|nerTests.HelpRenderingTests|nerTests.TrainOptionValidationTests
 check: deps
 	python3 scripts/check_layers.py
+	python3 scripts/check_public_docs.py
 	swift build --build-tests
 	swift test --skip-build --disable-swift-testing --filter '$(CHECK_FILTER)'
 	bash IntegrationTests/challenge/run_challenge_test.sh
@@ -34,10 +36,11 @@ check-docs: build
 # documentation, ner under ThreadSanitizer (tag, serve and train end to end), and a short run of
 # every fuzz target. First, in a few seconds, the challenge set data/challenge.tsv is checked (it
 # parses, its split is the recorded rule's) and its scorer tested (IntegrationTests/challenge),
-# and the layer check (scripts/check_layers.py).
+# the layer check (scripts/check_layers.py) and the doc comment check (scripts/check_public_docs.py).
 test: deps
 	bash IntegrationTests/challenge/run_challenge_test.sh
 	python3 scripts/check_layers.py
+	python3 scripts/check_public_docs.py
 	swift build -c release --product ner
 	swift build --build-tests
 	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing

@@ -2,9 +2,12 @@
 /// are 0-based; negative ones count from the end (-1 is the last column), so the defaults fit
 /// CoNLL-2003 (`token POS chunk tag`) as well as two-column `token tag` files.
 public struct CoNLLColumns: Sendable, Equatable {
+    /// The column of the token (0: the first).
     public var token: Int = 0
+    /// The column of the tag (-1: the last).
     public var tag: Int = -1
 
+    /// The token in column `token` and the tag in column `tag` (negative: from the end).
     public init(token: Int = 0, tag: Int = -1) {
         self.token = token
         self.tag = tag

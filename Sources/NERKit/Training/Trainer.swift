@@ -19,12 +19,19 @@ package struct TrainingState: Codable, Equatable, Sendable {
 
 /// Live progress inside an epoch, for the progress bar.
 public struct TrainingProgress: Sendable {
+    /// The epoch under way (1-based).
     public var epoch: Int
+    /// The most epochs the run trains.
     public var epochs: Int
+    /// Training sentences of this epoch done so far.
     public var sentencesDone: Int
+    /// Training sentences in an epoch.
     public var sentences: Int
+    /// Training speed so far in this epoch, in tokens per second.
     public var tokensPerSecond: Double
+    /// The mean training loss per sentence so far in this epoch.
     public var loss: Double
+    /// Seconds until the epoch ends, at the speed so far.
     public var etaSeconds: Double
 }
 
