@@ -13,9 +13,9 @@ import NIOCore
 ///   that of its first byte. However the head trickles in, no byte extends it. Its head starts
 ///   the body's deadline (`bodyTimeoutSeconds`). Either one missed is answered 408, and the
 ///   connection closed; a connection that has sent nothing at all by its first deadline is closed
-///   without an answer (nothing was asked), as nginx and Apache do. Between requests only
-///   Hummingbird's idle timeout runs. Each deadline is a timer of its own on the connection's
-///   event loop, set for the exact instant: nothing sweeps, so nothing adds to it.
+///   without an answer (nothing was asked). Between requests only Hummingbird's idle timeout
+///   runs. Each deadline is a timer of its own on the connection's event loop, set for the exact
+///   instant: nothing sweeps, so nothing adds to it.
 /// - An answer after which the connection is closed (408, 413, 429, 431) is written as bytes
 ///   here, and the connection then lingers: its output is closed at once after the answer (the
 ///   client reads the answer and then the end of the stream, and so knows it is done), while what
