@@ -79,7 +79,7 @@ package enum ModelFile {
     package struct Loaded {
         package var model: TaggerModel
         package var scheme: TagScheme
-        var provenance: Provenance
+        package var provenance: Provenance
         /// The file's tensors other than the model's parameters (a checkpoint's optimiser state).
         var tensors: [String: StoredTensor]
         var metadata: [String: String]
