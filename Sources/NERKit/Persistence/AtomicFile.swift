@@ -84,7 +84,7 @@ package final class AtomicFileWriter {
     }
 
     /// Appends bytes.
-    func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
