@@ -47,13 +47,13 @@ package final class SpooledOutput {
             return
         }
         try spill()
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw NERError("cannot read back the temporary file: \(errnoText())") }
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw NERError("cannot read back the temporary file: \(String(cString: strerror(errno)))") }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw NERError("cannot read back the temporary file: \(errnoText())")
+                throw NERError("cannot read back the temporary file: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return }
             try Self.writeAll(chunk[..<n], to: descriptor, name: name)
@@ -67,7 +67,7 @@ package final class SpooledOutput {
             var template = Array((directory as NSString).appendingPathComponent("ner-spool-XXXXXX").utf8CString)
             let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard made >= 0 else {
-                throw NERError(path: directory, "cannot create a temporary file to hold the output: \(errnoText())")
+                throw NERError(path: directory, "cannot create a temporary file to hold the output: \(String(cString: strerror(errno)))")
             }
             template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
             fd = made
@@ -87,7 +87,7 @@ package final class SpooledOutput {
                 let n = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw NERError(path: name, "cannot write: \(errnoText())")
+                    throw NERError(path: name, "cannot write: \(String(cString: strerror(errno)))")
                 }
                 offset += n
             }
