@@ -11,6 +11,8 @@ package enum JSONText {
 
     /// Appends the JSON string literal of valid UTF-8 `text`, quotes included: `"`, the backslash
     /// and the control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`), all else as it is.
+    /// Inlinable, so that the writers in other modules get it specialized for their byte collections.
+    @inlinable
     package static func appendQuoted<Bytes: Collection<UInt8>>(_ text: Bytes, to out: inout [UInt8]) {
         out.append(0x22)
         // Most text needs no escape: copied whole.
@@ -27,8 +29,9 @@ package enum JSONText {
             case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
             case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
             case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, digits[Int(c >> 4)], digits[Int(c & 0xF)]])
+                let high = c >> 4, low = c & 0xF
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x30 + high,
+                                        low < 10 ? 0x30 + low : UInt8(ascii: "a") + low - 10])
             default: out.append(c)
             }
         }
@@ -36,6 +39,7 @@ package enum JSONText {
     }
 
     /// Appends the decimal digits of `n` (with a `-` when negative), as `"\(n)"` writes it.
+    @inlinable
     package static func appendInteger(_ n: Int, to out: inout [UInt8]) {
         if n < 0 { out.append(UInt8(ascii: "-")) }
         var m = n.magnitude
