@@ -11,9 +11,17 @@ package enum JSONText {
 
     /// Appends the JSON string literal of valid UTF-8 `text`, quotes included: `"`, the backslash
     /// and the control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`), all else as it is.
-    /// Inlinable, so that the writers in other modules get it specialized for their byte collections.
+    /// The bytes are scanned in place when the collection stores them contiguously (arrays,
+    /// their slices, native strings' UTF-8), so a call from another module costs no generic
+    /// iteration per byte.
     @inlinable
     package static func appendQuoted<Bytes: Collection<UInt8>>(_ text: Bytes, to out: inout [UInt8]) {
+        if text.withContiguousStorageIfAvailable({ appendQuoted(contiguous: $0, to: &out) }) != nil { return }
+        Array(text).withUnsafeBufferPointer { appendQuoted(contiguous: $0, to: &out) }
+    }
+
+    /// `appendQuoted` of bytes in memory.
+    package static func appendQuoted(contiguous text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
         // Most text needs no escape: copied whole.
         if !text.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
