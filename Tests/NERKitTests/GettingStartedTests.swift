@@ -62,10 +62,11 @@ final class GettingStartedTests: XCTestCase {
         config.devPath = trainPath
         config.output = directory.appendingPathComponent("tiny.ner").path
         config.model.wordDim = 16
-        config.model.charDim = 8
-        config.model.charHidden = 8
         config.model.hidden = 16
-        config.training.epochs = 40
+        config.training.epochs = 20
+        config.training.patience = 20
+        config.training.batchSize = 1
+        config.training.averageDecay = 0
         config.training.learningRate = 0.02
         config.training.threads = 1
         let summary = try TrainingRun(config: config, log: { _ in })
@@ -84,7 +85,7 @@ final class GettingStartedTests: XCTestCase {
         // --- to here ---
 
         // It learnt its six sentences, and tags text as they taught it.
-        XCTAssertEqual(summary.epochs, 40)
+        XCTAssertEqual(summary.epochs, 20)
         XCTAssertEqual(summary.bestDevF1, 100, accuracy: 1e-9, "\(printed)")
         XCTAssertEqual(report.f1, summary.bestDevF1, accuracy: 1e-9)
         XCTAssertEqual(Set(tagger.entityTypes), ["PER", "LOC", "ORG"])
@@ -93,7 +94,8 @@ final class GettingStartedTests: XCTestCase {
         XCTAssertTrue(printed.first?.hasPrefix("dev F1 100.0 at epoch ") == true, "\(printed)")
         // The article shows what its code printed.
         let article = try String(contentsOf: Self.articleURL, encoding: .utf8)
-        XCTAssertTrue(article.contains("prints\n\n```\n" + printed.dropFirst().dropLast().joined(separator: "\n") + "\n```\n"))
+        let shown = "prints\n\n```\n" + printed.dropFirst().dropLast().joined(separator: "\n") + "\n```\n"
+        XCTAssertTrue(article.contains(shown), "the article shows what the code printed:\n\(shown)")
     }
 
     static let articleURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -98,7 +98,7 @@ final class OpenAPITests: XCTestCase {
         let old = try String(contentsOfFile: swiftPath, encoding: .utf8)
         guard let start = old.range(of: "    static let json = ##\"\"\"\n"), let end = old.range(of: "\n\"\"\"##", range: start.upperBound..<old.endIndex)
         else { throw CocoaError(.fileReadCorruptFile) }
-        let text = old[..<start.upperBound] + json + old[end.lowerBound...]
+        let text = String(old[..<start.upperBound]) + json + String(old[end.lowerBound...])
         try text.write(toFile: swiftPath, atomically: true, encoding: .utf8)
     }
 
@@ -137,7 +137,7 @@ final class OpenAPITests: XCTestCase {
             XCTAssertNotNil(headers[name.lowercased()], "the documented header \(name): \(context) \(headers)", file: file, line: line)
         }
         guard let content = response["content"]?.object else { return }
-        let mediaType = headers["content-type"].map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) } ?? ""
+        let mediaType = (headers["content-type"]?.split(separator: ";").first).map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard let schema = content[mediaType]?["schema"] else {
             return XCTFail("\(mediaType) is not a documented content type (\(content.keys.sorted())): \(context)", file: file, line: line)
         }
@@ -173,16 +173,15 @@ final class OpenAPITests: XCTestCase {
         let spec = try Self.specification()
         let coverage = Coverage()
         let json: HTTPFields = [.contentType: "application/json"]
-        func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
         // The default limits but for a small body limit and a short head deadline.
         var configuration = TagServerTests.configuration()
         configuration.headerTimeoutSeconds = 0.3
         try await Self.withServer(configuration) { client in
             let port = try XCTUnwrap(client.port)
-            func tag(_ text: String, uri: String = "/v1/tag", headers: HTTPFields = json) async throws {
-                Self.check(spec, "POST", "/v1/tag", try await client.execute(uri: uri, method: .post, headers: headers, body: body(text)),
-                           coverage: coverage)
+            func tag(_ text: String, uri: String = "/v1/tag", headers: HTTPFields = [.contentType: "application/json"]) async throws {
+                let response = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: text))
+                Self.check(spec, "POST", "/v1/tag", response, coverage: coverage)
             }
             try await tag(#"{"text": "Teddy Roosevelt visited Paris.", "id": "a"}"#)
             try await tag(#"{"texts": ["Angela Merkel met Emmanuel Macron in Berlin.", "No names."], "ids": [1, "b"], "tokens": true, "scheme": "iob2"}"#)
@@ -231,14 +230,14 @@ final class OpenAPITests: XCTestCase {
                 Self.check(spec, "GET", path, refused, coverage: coverage)
             }
             let wrongKey = try await client.execute(uri: "/v1/tag", method: .post, headers: [.contentType: "text/plain", .authorization: "Bearer not-the-key-at-all"],
-                                                    body: body("Paris."))
+                                                    body: ByteBuffer(string: "Paris."))
             XCTAssertEqual(wrongKey.status, .unauthorized)
             Self.check(spec, "POST", "/v1/tag", wrongKey, coverage: coverage)
             Self.check(spec, "GET", "/health", try await client.execute(uri: "/health", method: .get), coverage: coverage)
             // Long enough that tagging it takes longer than the 1 ms deadline.
             let long = String(repeating: "Angela Merkel met Emmanuel Macron in Berlin. ", count: 60)
             let late = try await client.execute(uri: "/v1/tag", method: .post, headers: [.contentType: "text/plain", .authorization: "Bearer \(key)"],
-                                                body: body(long))
+                                                body: ByteBuffer(string: long))
             XCTAssertEqual(late.status, .gatewayTimeout, String(buffer: late.body))
             Self.check(spec, "POST", "/v1/tag", late, coverage: coverage)
             // This client holds one connection (or did): of two more, the second is refused.
@@ -264,7 +263,7 @@ final class OpenAPITests: XCTestCase {
                     XCTAssertEqual(response.status, .serviceUnavailable)
                     Self.check(spec, "GET", path, response, coverage: coverage)
                 }
-                let response = try await client.execute(uri: "/v1/tag", method: .post, headers: json, body: body(#"{"text": "Paris."}"#))
+                let response = try await client.execute(uri: "/v1/tag", method: .post, headers: json, body: ByteBuffer(string: #"{"text": "Paris."}"#))
                 XCTAssertEqual(response.status, .serviceUnavailable)
                 Self.check(spec, "POST", "/v1/tag", response, coverage: coverage)
             }
@@ -280,7 +279,7 @@ final class OpenAPITests: XCTestCase {
         var documented: [String] = []
         for (path, item) in spec["paths"]?.object ?? [:] {
             for (method, operation) in item.object ?? [:] {
-                XCTAssertTrue(seen.contains { $0.hasPrefix("\(method.uppercased()) \(path) 2") }, "\(method) \(path) answered 2xx")
+                XCTAssertTrue(seen.contains(where: { $0.hasPrefix("\(method.uppercased()) \(path) 2") }), "\(method) \(path) answered 2xx")
                 for status in (operation["responses"]?.object ?? [:]).keys { documented.append("\(method.uppercased()) \(path) \(status)") }
             }
         }
@@ -294,7 +293,7 @@ final class OpenAPITests: XCTestCase {
 /// A document of JSON values: what the YAML and the served JSON are compared as, and what the
 /// schemas are checked on. Booleans and numbers stay apart (Foundation's `NSNumber` does not
 /// keep them apart on Linux).
-enum JSONValue: Equatable, Decodable {
+enum JSONValue: Equatable, Decodable, Sendable {
     case null
     case bool(Bool)
     case int(Int)
@@ -413,8 +412,11 @@ struct SchemaCheck {
             return problems(value, target, at: place)
         }
         if let alternatives = schema["oneOf"]?.array {
-            let matching = alternatives.filter { problems(value, $0, at: place).isEmpty }.count
-            if matching != 1 { return ["\(place): matches \(matching) of the \(alternatives.count) schemas of oneOf"] }
+            let each = alternatives.map { problems(value, $0, at: place) }
+            let matching = each.filter(\.isEmpty).count
+            if matching != 1 {
+                return ["\(place): matches \(matching) of the \(alternatives.count) schemas of oneOf"] + each.joined()
+            }
         }
         var found: [String] = []
         if let type = schema["type"]?.string {

@@ -535,7 +535,7 @@ final class ServeNetworkTests: XCTestCase {
                                       (["--idle-timeout", "nan"], "--idle-timeout must be more than 0 and at most 86400 seconds"),
                                       (["--batch-wait-ms", "2000"], "--batch-wait-ms must be between 0 and 1 second (got 2.0 s)"),
                                       (["--max-connections-per-client", "0"], "--max-connections-per-client must be positive (got 0)"),
-                                      (["--max-connections", "-1"], "--max-connections must be positive (got -1)"),
+                                      (["--max-connections=-1"], "--max-connections must be positive (got -1)"),
                                       (["--max-header-bytes", "100"], "--max-header-bytes must be at least 256 (got 100)"),
                                       (["--max-headers", "0"], "--max-headers must be positive (got 0)"),
                                       (["--max-body-bytes", "0"], "--max-body-bytes must be positive (got 0)"),
