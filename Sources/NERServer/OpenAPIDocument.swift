@@ -120,7 +120,7 @@ enum OpenAPIDocument {
             }
           }
         },
-        "description" : "The request's head did not arrive within `--header-timeout` seconds of its first byte, or its body within `--body-timeout` seconds of its head.",
+        "description" : "The request's head did not arrive within `--header-timeout` seconds of the connection's start (a later request's: of its first byte), or its body within `--body-timeout` seconds of its head. A connection that sends nothing at all is closed then, without an answer.",
         "headers" : {
           "Connection" : {
             "$ref" : "#/components/headers/Close"
@@ -525,7 +525,7 @@ enum OpenAPIDocument {
     }
   },
   "info" : {
-    "description" : "Named-entity tagging over HTTP/1.1: JSON (or plain text) in, entities out. Every error is a JSON body `{\"error\": \"...\"}` with its status, on every path: besides the answers listed for each operation, an unknown path is 404 (`components/responses/NotFound`), a known path with another method 405 with an `Allow` header (`MethodNotAllowed`), a request that is not valid HTTP/1.1 400 (`BadRequest`), and an unexpected failure 500. HEAD works wherever GET does. Limits on connections answer any request: 408 when a request's head or body does not arrive in time (`--header-timeout`, `--body-timeout`), 413 for a body over `--max-body-bytes` (by its Content-Length, before it is read), 429 for a connection beyond `--max-connections-per-client` from one address, 431 for a head over `--max-header-bytes` or `--max-headers`; after these four the server closes the connection. With `--api-keys` every path but /health and /ready (and /metrics with `--metrics-public`) needs the header `Authorization: Bearer KEY`, else 401.",
+    "description" : "Named-entity tagging over HTTP/1.1: JSON (or plain text) in, entities out. Every error is a JSON body `{\"error\": \"...\"}` with its status, on every path: besides the answers listed for each operation, an unknown path is 404 (`components/responses/NotFound`), a known path with another method 405 with an `Allow` header (`MethodNotAllowed`), a request that is not valid HTTP/1.1 400 (`BadRequest`), and an unexpected failure 500. HEAD works wherever GET does. Limits on connections answer any request: 408 when a request's head or body does not arrive in time (`--header-timeout`, `--body-timeout`), 413 for a body over `--max-body-bytes` (by its Content-Length before it is read, or, sent in chunks, as soon as it passes the limit), 429 for a connection beyond `--max-connections-per-client` from one address, 431 for a head over `--max-header-bytes` or `--max-headers`; after these four the server closes the connection. With `--api-keys` every path but /health and /ready (and /metrics with `--metrics-public`) needs the header `Authorization: Bearer KEY`, else 401.",
     "license" : {
       "name" : "CC0-1.0",
       "url" : "https://creativecommons.org/publicdomain/zero/1.0/"
