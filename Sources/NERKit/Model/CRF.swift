@@ -5,15 +5,15 @@ import Foundation
 /// Σ transition(yₜ₋₁, yₜ) + end(yₙ); training minimises log Z − score(gold) computed by the
 /// forward algorithm. Transitions the tag scheme forbids (O → I-PER, B-PER → E-LOC) get a fixed
 /// score of −10⁴ and no gradient, so Viterbi never produces them.
-package final class CRF {
-    package let tagCount: Int
-    package let transitions: Parameter  // [K × K], from row to column
-    package let start: Parameter        // [K]
-    package let end: Parameter          // [K]
+final class CRF {
+    let tagCount: Int
+    let transitions: Parameter  // [K × K], from row to column
+    let start: Parameter        // [K]
+    let end: Parameter          // [K]
     /// allowed[i*K+j]: may tag j follow tag i; allowedStart/End likewise.
-    package let allowed: [Bool]
-    package let allowedStart: [Bool]
-    package let allowedEnd: [Bool]
+    let allowed: [Bool]
+    let allowedStart: [Bool]
+    let allowedEnd: [Bool]
     static let forbidden: Float = -10_000
 
     // Forward-backward in scaled probability space (Rabiner's scaling): one exp per tag and
@@ -25,7 +25,7 @@ package final class CRF {
     private var expT: [Float] = []      // [K×K] exp(transition − max)
     private var expEnd: [Float] = []
 
-    package init(tags: [String]) {
+    init(tags: [String]) {
         let K = tags.count
         tagCount = K
         transitions = Parameter("crf.transitions", shape: [K, K])
@@ -43,15 +43,15 @@ package final class CRF {
         applyConstraints()
     }
 
-    package var parameters: [Parameter] { [transitions, start, end] }
+    var parameters: [Parameter] { [transitions, start, end] }
 
-    package func initialize() {
+    func initialize() {
         transitions.fill(0); start.fill(0); end.fill(0)
         applyConstraints()
     }
 
     /// Pins forbidden scores (after loading or an optimiser step) and clears their gradients.
-    package func applyConstraints() {
+    func applyConstraints() {
         let K = tagCount
         for i in 0..<K * K where !allowed[i] { transitions.value[i] = CRF.forbidden; transitions.grad[i] = 0 }
         for i in 0..<K {
@@ -170,7 +170,7 @@ package final class CRF {
     /// The negative log-likelihood of `gold` for one sentence, with emissions `e` (n rows,
     /// `stride` floats apart). Writes ∂loss/∂e · scale into `dE` and adds the transition
     /// gradients (times `scale`) into the parameters.
-    package func loss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, gold: [Int32],
+    func loss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, gold: [Int32],
                      dEmissions dE: UnsafeMutablePointer<Float>, scale factor: Float) -> Float {
         let K = tagCount
         if n == 0 { return 0 }
@@ -200,7 +200,7 @@ package final class CRF {
     /// per token) gives `loss`'s value. Writes ∂loss/∂e · scale into `dE` and adds the
     /// transition gradients (times `scale`): the model's marginals minus the marginals among
     /// the allowed paths. Every position needs an allowed tag that some allowed path reaches.
-    package func partialLoss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, allowed: [Bool],
+    func partialLoss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, allowed: [Bool],
                              dEmissions dE: UnsafeMutablePointer<Float>, scale factor: Float) -> Float {
         let K = tagCount
         if n == 0 { return 0 }
@@ -275,7 +275,7 @@ package final class CRF {
     private var expTTemperature: Float = 1
 
     /// The highest-scoring tag sequence (Viterbi). Ties go to the lowest previous tag.
-    package func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
+    func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
         let K = tagCount
         if n == 0 { return [] }
         if viterbiScore.count != K { viterbiScore = [Float](repeating: 0, count: K); viterbiNext = viterbiScore }
@@ -333,7 +333,7 @@ package final class CRF {
     /// predicted entity.
     /// With a `temperature` other than 1, every score is divided by it (temperature scaling of
     /// the confidences; the best path does not change).
-    package func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
+    func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
                                   path: [Int32], spans: [(Int, Int)], temperature: Float = 1) -> [Double] {
         if spans.isEmpty || n == 0 { return [] }
         let K = tagCount

@@ -77,7 +77,7 @@ package struct PatternSet: @unchecked Sendable {
     }
 
     /// Adds a rule after the others.
-    package mutating func add(_ pattern: EntityPattern) {
+    mutating func add(_ pattern: EntityPattern) {
         let rule = Int32(ruleLabels.count)
         let label: UInt16
         if let known = labelIndex[pattern.label] {
