@@ -48,10 +48,18 @@ let package = Package(
             name: "NERKit",
             dependencies: ["CUTF8Proc", "CBLAS", "CZlib", "CKernels"]
         ),
+        // What the `ner` command and NERServer share and library users do not need: `ner tag`'s
+        // input readers, output formats and threaded pipeline, `ner report`'s page and `ner
+        // bench`. Internal: no product exposes it; its API is `package`.
+        .target(
+            name: "NERCommandSupport",
+            dependencies: ["NERKit"]
+        ),
         .target(
             name: "NERServer",
             dependencies: [
                 "NERKit",
+                "NERCommandSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -69,6 +77,7 @@ let package = Package(
             name: "ner",
             dependencies: [
                 "NERKit",
+                "NERCommandSupport",
                 "NERServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -77,11 +86,15 @@ let package = Package(
         // and as a replay tool (`ner-fuzz TARGET FILE...`) by the ordinary build.
         .executableTarget(
             name: "ner-fuzz",
-            dependencies: ["NERKit"]
+            dependencies: ["NERKit", "NERCommandSupport"]
         ),
         .testTarget(
             name: "NERKitTests",
             dependencies: ["NERKit"]
+        ),
+        .testTarget(
+            name: "NERCommandSupportTests",
+            dependencies: ["NERCommandSupport", "NERKit"]
         ),
         // NERServer in process: the application over a live local socket (HummingbirdTesting) and
         // the batcher on its own; the spawned-process tests of `ner serve` stay in nerTests.

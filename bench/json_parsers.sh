@@ -13,9 +13,13 @@ rounds=${2:-7}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 python3 bench/jsonl_corpus.py "$conll" "$scratch" --min-tokens 300000 > /dev/null
+# The parsers of two modules (NERKit, NERCommandSupport) compiled as one: without their imports.
+mkdir "$scratch/src"
+for f in Sources/NERKit/IO/HeaderJSON.swift \
+    Sources/NERCommandSupport/Input/JSONObjectLine.swift Sources/NERCommandSupport/Input/JSONObjectLine+Elements.swift \
+    Sources/NERKit/IO/JSONText.swift Sources/NERKit/IO/UTF8Validation.swift Sources/NERKit/NERError.swift; do
+  grep -v '^import NERKit$' "$f" > "$scratch/src/$(basename "$f")"
+done
 swiftc -O -wmo -parse-as-library -package-name ner -module-name JSONParsersBenchmark -o "$scratch/json_parsers" \
-    bench/json_parsers/main.swift \
-    Sources/NERKit/IO/HeaderJSON.swift \
-    Sources/NERKit/Tagging/JSONObjectLine.swift Sources/NERKit/Tagging/JSONObjectLine+Elements.swift \
-    Sources/NERKit/IO/JSONText.swift Sources/NERKit/IO/UTF8Validation.swift Sources/NERKit/NERError.swift
+    bench/json_parsers/main.swift "$scratch"/src/*.swift
 "$scratch/json_parsers" models/default.ner "$scratch/corpus.jsonl" "$rounds"

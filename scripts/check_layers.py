@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Checks that NERKit's folders depend on each other one way only.
+"""Checks that the folders of NERKit and of NERCommandSupport depend on each other one way only.
 
-For every folder of Sources/NERKit it finds the names the folder declares and which other
-folders use them, prints the folder dependency graph, and exits 1 when an edge runs against
-the layer order below or when the graph has a cycle.
+For every folder of a target (Sources/NERKit, Sources/NERCommandSupport) it finds the names the
+folder declares and which other folders of the same target use them, prints the folder
+dependency graph, and exits 1 when an edge runs against the target's layer order below or when
+the graph has a cycle. (Which target may use which is Package.swift's business: NERKit cannot
+import NERCommandSupport.)
 
-The layer order (a folder may use only folders listed before it):
+NERKit's layer order (a folder may use only folders listed before it):
 
     Math, IO              lower utilities: numbers and bytes, no knowledge of NER
     Text                  tokens, sentences, casing
@@ -20,9 +22,6 @@ The layer order (a folder may use only folders listed before it):
     Training              the trainer scores dev every epoch (Evaluation) and writes
                           checkpoints and the model (Persistence), so it sits above both
     Tagging               loads a model (Persistence) and tags; it does not use Training
-    Report, Benchmark     `ner report`'s HTML page (a loaded model's provenance, curves and
-                          scores) and the speed benchmark: they use a Tagger (and the
-                          Trainer), so they sit on top
 
 This is the guide's data flow (Text -> Corpus -> Vocabulary -> Model -> Training ->
 Evaluation -> Persistence -> Tagging) read as "who may use whom", with one change: the
@@ -31,6 +30,13 @@ training stage calls the scorer and the model file, so Training comes after them
 
 Files directly in Sources/NERKit (NERError, Version) are the root: every folder may use them,
 they use no folder.
+
+NERCommandSupport's layer order (what `ner` and NERServer share on top of NERKit):
+
+    Input                 `ner tag`'s input readers (text, token lines, column files, records)
+    Output                its output formats; they write what Input read (a record's object)
+    Pipeline              the threaded tag streams: read (Input), tag, write (Output)
+    Report, Benchmark     `ner report`'s HTML page and `ner bench`: they use no other folder
 
 How it reads Swift (a textual approximation; it runs no compiler):
 - A folder declares the types (class, struct, enum, protocol, actor, typealias) at column 0
@@ -47,7 +53,8 @@ extension in one folder adds and that shares its name with a member elsewhere is
 a use by type inference alone (`.someCase` of another folder's enum, an initializer called
 through `.init`) is not seen.
 
-Usage: scripts/check_layers.py [--root Sources/NERKit] [--why]
+Usage: scripts/check_layers.py [--target NERKit|NERCommandSupport] [--why]
+  (without --target, both)
   --why  prints, for each edge, the names that make it (with one file that uses each).
 It first checks itself on a small tree with a known cycle (self_test).
 """
@@ -58,7 +65,7 @@ import re
 import sys
 from collections import defaultdict
 
-ORDER = [
+NERKIT_ORDER = [
     ["Math", "IO"],
     ["Text"],
     ["Corpus"],
@@ -70,8 +77,15 @@ ORDER = [
     ["Persistence"],
     ["Training"],
     ["Tagging"],
+]
+COMMAND_SUPPORT_ORDER = [
+    ["Input"],
+    ["Output"],
+    ["Pipeline"],
     ["Report", "Benchmark"],
 ]
+# Each checked target: its folder below Sources/ and its layer order.
+TARGETS = {"NERKit": NERKIT_ORDER, "NERCommandSupport": COMMAND_SUPPORT_ORDER}
 ROOT_FOLDER = "(root)"
 
 TYPE_DECL = re.compile(r"\b(?:class|struct|enum|protocol|actor|typealias)\s+([A-Za-z_][A-Za-z0-9_]*)")
@@ -160,8 +174,8 @@ def folder_of(root, path):
     return parts[0] if len(parts) > 1 else ROOT_FOLDER
 
 
-def analyse(root, why=False, out=print):
-    """Prints the graph of the folders below `root`; returns the list of problems."""
+def analyse(root, order, why=False, out=print):
+    """Prints the graph of the folders below `root` (layer order `order`); returns the problems."""
     files = {}
     for dirpath, _, names in os.walk(root):
         for name in sorted(names):
@@ -233,7 +247,7 @@ def analyse(root, why=False, out=print):
                 edges[folder].setdefault(home, {}).setdefault("." + word, os.path.relpath(path, root))
 
     rank = {ROOT_FOLDER: -1}
-    for level, group in enumerate(ORDER):
+    for level, group in enumerate(order):
         for name in group:
             rank[name] = level
     folders = sorted(set(folder_of(root, p) for p in files), key=lambda f: (rank.get(f, 99), f))
@@ -241,9 +255,9 @@ def analyse(root, why=False, out=print):
     problems = []
     for f in folders:
         if f not in rank:
-            problems.append(f"{f}: a folder that has no place in the layer order (add it to ORDER)")
+            problems.append(f"{os.path.basename(root)}/{f}: a folder that has no place in the layer order (add it to TARGETS)")
 
-    out("NERKit folder dependencies (a folder -> the folders it uses):")
+    out(f"{os.path.basename(root)} folder dependencies (a folder -> the folders it uses):")
     for f in folders:
         used = sorted(edges.get(f, {}), key=lambda u: (rank.get(u, 99), u))
         out(f"  {f:<14} -> {', '.join(used) if used else '(none)'}")
@@ -306,7 +320,7 @@ def self_test():
             os.makedirs(os.path.join(root, os.path.dirname(name)), exist_ok=True)
             with open(os.path.join(root, name), "w", encoding="utf-8") as f:
                 f.write(text)
-        problems = analyse(root, out=lambda *_: None)
+        problems = analyse(root, NERKIT_ORDER, out=lambda *_: None)
     expected = [
         "Math -> Text runs against the data flow: tokenize (Math/D.swift)",
         "Text -> Corpus runs against the data flow: Sentence (Text/A.swift)",
@@ -319,13 +333,19 @@ def self_test():
 
 
 def main():
-    ap = argparse.ArgumentParser(description="NERKit folder dependency check")
-    ap.add_argument("--root", default=os.path.join(os.path.dirname(__file__), "..", "Sources", "NERKit"))
+    ap = argparse.ArgumentParser(description="folder dependency check of NERKit and NERCommandSupport")
+    ap.add_argument("--target", choices=sorted(TARGETS), action="append",
+                    help="the target to check (repeatable; default: every one)")
     ap.add_argument("--why", action="store_true", help="print the names behind each edge")
     args = ap.parse_args()
     if self_test():
         return 1
-    problems = analyse(os.path.normpath(args.root), args.why)
+    sources = os.path.join(os.path.dirname(__file__), "..", "Sources")
+    problems = []
+    for i, target in enumerate(args.target or TARGETS):
+        if i:
+            print()
+        problems += analyse(os.path.normpath(os.path.join(sources, target)), TARGETS[target], args.why)
     if problems:
         print("\nProblems:")
         for p in problems:

@@ -1,13 +1,17 @@
 /// An error the user can act on. Its description is the whole message the CLI prints on stderr,
 /// for input errors in the `path:line: message` form that editors and `grep -n` use.
 public struct NERError: Error, CustomStringConvertible, Equatable {
+    /// The file the error is about, if any (nil for standard input or no file).
     public var path: String?
+    /// The 1-based line of `path` the error is about, if known.
     public var line: Int?
+    /// What was wrong, without the path and line (``description`` adds them).
     public var message: String
     /// What the user can do about it, when the library knows; ``description`` says it in the
     /// library's words, a front end may say it in its own (a command line names its flags).
     package var remedy: Remedy?
 
+    /// An error about line `line` of `path` (either may be nil), saying `message`.
     public init(path: String? = nil, line: Int? = nil, _ message: String) {
         self.path = path
         self.line = line
@@ -41,6 +45,8 @@ public struct NERError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The whole message: `path:line: message`, `path: message` or `message`, with the
+    /// library's advice appended when it has some.
     public var description: String {
         let text = message + (remedy?.advice ?? "")
         switch (path, line) {

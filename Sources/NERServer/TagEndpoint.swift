@@ -24,7 +24,7 @@ struct TagEndpoint: Sendable {
     /// so the worker does nothing but tag). Throws `APIError`.
     func prepare(body: [UInt8], contentType: String?, query: [(String, String)]) throws -> Prepared {
         let request = try TagRequest.parse(body: body, contentType: contentType, query: query)
-        let sentences = request.texts.map { TagInputOpener.sentences(ofText: $0.text) }
+        let sentences = request.texts.map { TextSentences.of($0.text) }
         let spellings = sentences.flatMap { $0.map(\.modelTokens) }
         return Prepared(request: request, sentences: sentences, spellings: spellings,
                         tokens: spellings.reduce(0) { $0 + $1.count })

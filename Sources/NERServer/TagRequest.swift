@@ -1,4 +1,5 @@
 import Foundation
+import NERCommandSupport
 import NERKit
 
 /// The id a client gave a text, echoed back with its result: a string or an integer, written

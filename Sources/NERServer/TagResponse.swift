@@ -1,3 +1,4 @@
+import NERCommandSupport
 import NERKit
 
 /// The JSON answer of `POST /v1/tag`. One text gives

@@ -1,4 +1,5 @@
 import Foundation
+import NERCommandSupport
 import NERKit
 
 /// The inputs `ner` reads from users, each a function from arbitrary bytes to a run of the real

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NERCommandSupport
 import NERKit
 
 struct BenchCommand: ParsableCommand {

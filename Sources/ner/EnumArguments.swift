@@ -1,4 +1,5 @@
 import ArgumentParser
+import NERCommandSupport
 import NERKit
 
 // The fixed-value options are NERKit's own enums, so ArgumentParser lists their values in help

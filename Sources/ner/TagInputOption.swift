@@ -1,4 +1,5 @@
 import ArgumentParser
+import NERCommandSupport
 import NERKit
 
 /// The values of `ner tag --input`: the sentence-stream inputs of `TagStream` and the

@@ -4,8 +4,8 @@ import XCTest
 
 /// The readers of annotation exports through `CorpusReader`, on fixtures written here from each
 /// tool's published export format (Tests/Fixtures/annotations): spaCy/Prodigy and doccano JSON
-/// lines, a Label Studio export, CoNLL-U and brat standoff, with their awkward cases; malformed
-/// inputs; and every writer read back unchanged.
+/// lines, a Label Studio export, CoNLL-U and brat standoff, with their awkward cases; and
+/// malformed inputs. (The writers, read back, are NERCommandSupportTests.AnnotationWriterTests.)
 final class AnnotationReaderTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/annotations").path
@@ -134,50 +134,5 @@ final class AnnotationReaderTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("are not START END"), "\(error)")
         }
         try assertError("1\tA\tA\tX\t_\t_\t0\troot\t_\tNER=Q-X\n", name: "bad.conllu", line: 1, contains: "invalid tag \"Q-X\"")
-    }
-
-    // MARK: - Writers read back
-
-    func testEveryWriterIsReadBackUnchanged() throws {
-        for input in ["prodigy.jsonl", "doccano.jsonl", "label-studio.json", "conllu.conllu", "brat"] {
-            let original = try read(fixture(input)).docs.filter { !$0.isEmpty }
-            for format in AnnotationOutputFormat.allCases {
-                let out = try write("", name: "x").replacingOccurrences(of: "/x", with: "/out-\(format.rawValue)")
-                let reader = try CorpusReader(path: fixture(input))
-                _ = try AnnotationFileWriter.write(format: format, to: out) { try reader.nextDocument() }
-                // Text that ner tokenised reads back the same with ner's tokenizer; a column file's
-                // text (tokens joined by spaces) needs whitespace tokenization.
-                let fromColumns = input == "conllu.conllu"
-                let back = try read(out, CorpusReadOptions(format: format.corpusFormat, tokenization: fromColumns ? .whitespace : .ner))
-                XCTAssertEqual(back.docs.filter { !$0.isEmpty }, original, "\(input) -> \(format.rawValue)")
-                if [.spans, .conll, .conllu].contains(format) {
-                    // With the tokens written, nothing needs adjusting on the way back.
-                    XCTAssertEqual(back.reader.adjustments.total, 0, "\(input) -> \(format.rawValue): \(back.reader.adjustments.summary ?? "")")
-                }
-            }
-        }
-    }
-
-    func testOtherFieldsPassThrough() throws {
-        let out = try write("", name: "out.jsonl")
-        let reader = try CorpusReader(path: fixture("prodigy.jsonl"))
-        _ = try AnnotationFileWriter.write(format: .doccano, to: out) { try reader.nextDocument() }
-        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-        XCTAssertTrue(lines[0].hasPrefix("{\"meta\": {\"source\": \"fixture\", \"n\": 1}, \"text\": "), String(lines[0]))
-        XCTAssertTrue(lines[1].hasPrefix("{\"id\": \"r3\", \"text\": "), String(lines[1]))
-        XCTAssertFalse(lines[0].contains("\"spans\""), "the fields another reader would read spans from are replaced")
-    }
-
-    func testNothingIsWrittenWhenTheInputIsBad() throws {
-        let bad = try write("{\"text\": \"a b\", \"spans\": []}\n{\"text\": \"x\", \"spans\": [{\"start\": 0, \"end\": 3, \"label\": \"X\"}]}\n")
-        let out = (bad as NSString).deletingLastPathComponent + "/out.json"
-        let reader = try CorpusReader(path: bad)
-        XCTAssertThrowsError(try AnnotationFileWriter.write(format: .labelStudio, to: out) { try reader.nextDocument() })
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
-        let folder = (bad as NSString).deletingLastPathComponent + "/brat-out"
-        let again = try CorpusReader(path: bad)
-        XCTAssertThrowsError(try AnnotationFileWriter.write(format: .brat, to: folder) { try again.nextDocument() })
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: (bad as NSString).deletingLastPathComponent).sorted(), ["bad.jsonl"])
     }
 }

@@ -14,14 +14,19 @@
 /// With any recasing, dev is scored as written and in every recasing, and the model kept is
 /// the one with the best mean of those F1 scores.
 public struct CaseAugmentation: Codable, Equatable, Sendable {
+    /// The probability that a training sentence is lowercased in an epoch.
     public var lower: Float = 0
+    /// The probability that a training sentence is uppercased in an epoch.
     public var upper: Float = 0
+    /// The probability that a training sentence is title-cased in an epoch.
     public var title: Float = 0
+    /// Fixed recased copies of the training set added to it, one per recasing listed.
     public var copies: [Recasing] = []
     /// The draws are made on an added copy of the training data, so every original sentence is
     /// still seen as written in every epoch (twice the cost of an epoch).
     public var drawnCopy = false
 
+    /// Recasing with these probabilities per epoch and these fixed copies (none by default).
     public init(lower: Float = 0, upper: Float = 0, title: Float = 0, copies: [Recasing] = [], drawnCopy: Bool = false) {
         self.lower = lower
         self.upper = upper
@@ -32,6 +37,8 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey { case lower, upper, title, copies, drawnCopy }
 
+    /// Reads the settings as model files and checkpoints store them (`drawnCopy` defaults to
+    /// false when absent, as in files written before it existed).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         lower = try c.decode(Float.self, forKey: .lower)
@@ -41,6 +48,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
         drawnCopy = try c.decodeIfPresent(Bool.self, forKey: .drawnCopy) ?? false
     }
 
+    /// No recasing: every sentence is trained as written.
     public static let none = CaseAugmentation()
 
     /// Throws a ``ConfigurationError`` unless every probability is in [0, 1], they add up to 1
@@ -56,10 +64,11 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
         }
     }
 
+    /// Whether training recases anything (a probability above 0 or a copy).
     public var isEnabled: Bool { sampling || !copies.isEmpty }
-    package var sampling: Bool { lower + upper + title > 0 }
+    var sampling: Bool { lower + upper + title > 0 }
 
-    package func probability(_ r: Recasing) -> Float {
+    func probability(_ r: Recasing) -> Float {
         switch r {
         case .lower: return lower
         case .upper: return upper
@@ -116,7 +125,7 @@ public struct CaseAugmentation: Codable, Equatable, Sendable {
 
     /// The casing of sentence `index` in `epoch`: nil for as written. A hash of seed, epoch and
     /// index, so the draw needs no state and a resumed run draws what an uninterrupted one would.
-    package func draw(seed: UInt64, epoch: Int, index: Int) -> Recasing? {
+    func draw(seed: UInt64, epoch: Int, index: Int) -> Recasing? {
         guard sampling else { return nil }
         var z = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &* 0xBF58_476D_1CE4_E5B9 &+ UInt64(index) &* 0x94D0_49BB_1331_11EB
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

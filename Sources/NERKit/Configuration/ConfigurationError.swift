@@ -53,7 +53,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
     }
 
     /// The same message with every setting's path prefixed (`hidden` becomes `model.hidden`).
-    package func prefixed(_ prefix: String) -> ConfigurationError {
+    func prefixed(_ prefix: String) -> ConfigurationError {
         ConfigurationError(parts.map { part in
             switch part {
             case .text: return part
@@ -64,7 +64,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
     }
 
     /// Runs `body`, prefixing the settings of the `ConfigurationError` it throws.
-    package static func within(_ prefix: String, _ body: () throws -> Void) throws {
+    static func within(_ prefix: String, _ body: () throws -> Void) throws {
         do { try body() } catch let error as ConfigurationError { throw error.prefixed(prefix) }
     }
 
@@ -85,7 +85,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
     }
 
     /// "`setting` needs `others`[0], `others`[1] or `others`[2]`detail`".
-    package static func needs(_ setting: String, anyOf others: [String], _ detail: String = "") -> ConfigurationError {
+    static func needs(_ setting: String, anyOf others: [String], _ detail: String = "") -> ConfigurationError {
         ConfigurationError([.setting(setting), .text(" needs "), .anyOf(others)] + (detail.isEmpty ? [] : [.text(detail)]))
     }
 }

@@ -1,16 +1,33 @@
 /// The shape of a tagger: everything needed to rebuild its layers before loading weights.
 public struct ModelConfig: Codable, Equatable, Sendable {
-    public enum CharEncoderKind: String, Codable, Sendable, CaseIterable { case cnn, lstm, none }
+    /// How a word's characters are encoded into a vector beside its word embedding.
+    public enum CharEncoderKind: String, Codable, Sendable, CaseIterable {
+        /// A convolution over character embeddings with max pooling (Ma and Hovy, 2016).
+        case cnn
+        /// The final states of a left-to-right and a right-to-left LSTM over the character
+        /// embeddings, side by side (Lample et al., 2016).
+        case lstm
+        /// No character encoder: words, casing and lexicon features only.
+        case none
+    }
 
+    /// The size of a word embedding (the pretrained vectors' size when training with them).
     public var wordDim = 100
+    /// The size of the casing feature's embedding (0: no casing feature).
     public var casingDim = 8
+    /// The character encoder.
     public var charEncoder = CharEncoderKind.cnn
+    /// The size of a character embedding.
     public var charDim = 30
     /// CNN filters, or hidden units per direction of the character BiLSTM.
     public var charHidden = 30
+    /// Hidden units per direction of the word-level BiLSTM.
     public var hidden = 100
+    /// Whether the word-level LSTM also reads right to left (false: left to right only).
     public var bidirectional = true
+    /// A CRF over the tag scores (true) or an independent softmax per token (false).
     public var crf = true
+    /// The dropout probability on the embeddings and the BiLSTM's output during training.
     public var dropout: Float = 0.5
     /// Stacked BiLSTM layers (the second reads the first's concatenated states).
     public var layers = 1
@@ -42,6 +59,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// longest-match state in the lexicon's phrases (`LexiconMatcher`); 0 for no lexicon input.
     public var lexiconDim = 0
 
+    /// The default shape (Ma and Hovy's BiLSTM-CNN-CRF with a casing feature).
     public init() {}
 
     enum CodingKeys: String, CodingKey {

@@ -1,16 +1,24 @@
 /// Everything about a training run that is not the model's shape.
 public struct TrainingOptions: Codable, Equatable, Sendable {
+    /// The most epochs to train.
     public var epochs = 50
+    /// Training stops after this many epochs without a better dev F1.
     public var patience = 5
+    /// Sentences per minibatch.
     public var batchSize = 10
+    /// The update rule.
     public var optimizer = OptimizerKind.adam
     /// nil: the optimiser's default.
     public var learningRate: Float? = nil
     /// SGD: lr(epoch) = lr / (1 + decay · epoch) (Ma and Hovy use 0.05).
     public var learningRateDecay: Float = 0.05
+    /// SGD's momentum.
     public var momentum: Float = 0.9
+    /// The gradient's global norm is clipped to this (0: no clipping).
     public var clipNorm: Float = 5
+    /// The seed of the initial weights, the data order, dropout and augmentation draws.
     public var seed: UInt64 = 1
+    /// Threads of a training step (2: the two LSTM directions run in parallel).
     public var threads = 2
     /// Decay of the exponential moving average of the weights that is evaluated and saved
     /// (0: no averaging).
@@ -29,6 +37,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// run keeps its checkpoint's value unless one is given (`TrainingRunConfig.training`).
     public var cooldownEpochs: Int? = nil
 
+    /// The defaults of `ner train`.
     public init() {}
 
     /// Throws a ``ConfigurationError`` unless every option is in its range and they go together

@@ -5,6 +5,7 @@ public struct VocabularyOptions: Codable, Equatable, Sendable {
     /// With pretrained vectors: also keep this many of the file's most frequent words, so
     /// everyday words outside the training data are not unknown at tagging time.
     public var pretrainedTop = 100_000
+    /// The defaults of `ner train`: every training word, 100,000 pretrained words.
     public init() {}
 
     /// Throws a ``ConfigurationError`` unless both counts are in their ranges.

@@ -1,7 +1,7 @@
 /// One change made to an annotation while putting it on token boundaries, with the record and
 /// the offsets it concerns, so that nothing is changed silently.
 package struct AlignmentAdjustment: Sendable, Equatable, Codable, CustomStringConvertible {
-    package enum Kind: String, Sendable, CaseIterable, Codable {
+    enum Kind: String, Sendable, CaseIterable, Codable {
         /// Spaces at a span's start or end were left out of it.
         case trimmed = "trimmed spaces"
         /// A token was cut at a span's edge (policy split).
@@ -28,16 +28,16 @@ package struct AlignmentAdjustment: Sendable, Equatable, Codable, CustomStringCo
         case skippedRecord = "record skipped"
     }
 
-    package var kind: Kind
+    var kind: Kind
     package var location: RecordLocation
     /// The span's code-point offsets in its document's text (0, 0 for a whole record).
-    package var start: Int
-    package var end: Int
-    package var label: String
+    var start: Int
+    var end: Int
+    var label: String
     /// What exactly happened, for the message.
-    package var detail: String
+    var detail: String
 
-    package init(_ kind: Kind, _ location: RecordLocation, start: Int = 0, end: Int = 0, label: String = "", detail: String) {
+    init(_ kind: Kind, _ location: RecordLocation, start: Int = 0, end: Int = 0, label: String = "", detail: String) {
         self.kind = kind
         self.location = location
         self.start = start
@@ -55,7 +55,7 @@ package struct AlignmentAdjustment: Sendable, Equatable, Codable, CustomStringCo
 
 /// The adjustments of a whole corpus: every one counted by kind, the first `maximumKept` kept.
 package struct AlignmentLog: Sendable, Equatable, Codable {
-    package static let maximumKept = 1000
+    static let maximumKept = 1000
     package private(set) var counts: [String: Int] = [:]
     package private(set) var kept: [AlignmentAdjustment] = []
 
@@ -63,16 +63,16 @@ package struct AlignmentLog: Sendable, Equatable, Codable {
 
     package var total: Int { counts.values.reduce(0, +) }
 
-    package mutating func add(_ adjustment: AlignmentAdjustment) {
+    mutating func add(_ adjustment: AlignmentAdjustment) {
         counts[adjustment.kind.rawValue, default: 0] += 1
         if kept.count < Self.maximumKept { kept.append(adjustment) }
     }
 
-    package mutating func add(contentsOf adjustments: [AlignmentAdjustment]) {
+    mutating func add(contentsOf adjustments: [AlignmentAdjustment]) {
         for a in adjustments { add(a) }
     }
 
-    package mutating func merge(_ other: AlignmentLog) {
+    mutating func merge(_ other: AlignmentLog) {
         for (k, v) in other.counts { counts[k, default: 0] += v }
         for a in other.kept where kept.count < Self.maximumKept { kept.append(a) }
     }

@@ -38,18 +38,18 @@ public enum AnnotationTokenization: String, Sendable, CaseIterable, Codable {
 
 /// One entity span as an annotation tool exported it, in the tool's offsets (end exclusive).
 package struct CharacterSpan: Sendable, Equatable {
-    package var start: Int
-    package var end: Int
-    package var label: String
+    var start: Int
+    var end: Int
+    var label: String
     /// The text the tool says the span covers, when it says so (Label Studio's `value.text`):
     /// it tells code-point offsets from UTF-16 ones.
-    package var text: String?
+    var text: String?
     /// The line of the span itself, when it has one (a brat `.ann` line).
-    package var line: Int?
+    var line: Int?
     /// A model's score for the span (pre-annotations), when there is one.
-    package var score: Double?
+    var score: Double?
 
-    package init(start: Int, end: Int, label: String, text: String? = nil, line: Int? = nil, score: Double? = nil) {
+    init(start: Int, end: Int, label: String, text: String? = nil, line: Int? = nil, score: Double? = nil) {
         self.start = start
         self.end = end
         self.label = label
@@ -77,7 +77,7 @@ package struct RecordLocation: Sendable, Equatable, Codable {
 /// and the tokens the export gives (spaCy and Prodigy write them), if any.
 package struct AnnotatedText: Sendable {
     package var text: String
-    package var spans: [CharacterSpan]
+    var spans: [CharacterSpan]
     /// Token offsets given by the export, in `unit`; nil when `ner` tokenises the text.
     package var tokens: [Range<Int>]?
     /// Sentences given by the export as token index ranges (ner's own `sentences` field).
@@ -106,7 +106,7 @@ package struct AlignedToken: Sendable, Equatable {
     package var start: Int
     package var end: Int
 
-    package init(text: String, start: Int, end: Int) {
+    init(text: String, start: Int, end: Int) {
         self.text = text
         self.start = start
         self.end = end
@@ -123,7 +123,7 @@ package struct AlignedEntity: Sendable, Equatable {
     package var tokenEnd: Int
     package var score: Double?
 
-    package init(start: Int, end: Int, label: String, tokenStart: Int, tokenEnd: Int, score: Double? = nil) {
+    init(start: Int, end: Int, label: String, tokenStart: Int, tokenEnd: Int, score: Double? = nil) {
         self.start = start
         self.end = end
         self.label = label
@@ -144,9 +144,9 @@ package struct AlignedDocument: Sendable {
     package var location: RecordLocation
     package var raw: [UInt8]?
     /// The line of each token in the input, for formats with a token per line (else the record's line).
-    package var tokenLines: [Int]?
+    var tokenLines: [Int]?
 
-    package init(text: String, tokens: [AlignedToken], sentences: [Range<Int>], entities: [AlignedEntity],
+    init(text: String, tokens: [AlignedToken], sentences: [Range<Int>], entities: [AlignedEntity],
                 location: RecordLocation, raw: [UInt8]? = nil, tokenLines: [Int]? = nil) {
         self.text = text
         self.tokens = tokens
@@ -164,7 +164,7 @@ package struct AlignedDocument: Sendable {
     }
 
     /// The document as column-file sentences (IOB2 tags), the first one starting a document.
-    package var conllSentences: [CoNLLSentence] {
+    var conllSentences: [CoNLLSentence] {
         let tags = self.tags
         return sentences.enumerated().map { k, range in
             let words = range.map { tokens[$0].text }

@@ -81,7 +81,7 @@ package enum AnnotationRecord {
 
     /// A Label Studio task: the annotation chosen by `annotation` (1-based), else the last one
     /// not cancelled; with `predictions`, a task without annotation is read from its last prediction.
-    package static func labelStudioTask(_ task: [String: Any], unit: OffsetUnit, annotation: Int?, predictions: Bool,
+    static func labelStudioTask(_ task: [String: Any], unit: OffsetUnit, annotation: Int?, predictions: Bool,
                                         location: RecordLocation, raw: [UInt8]?) throws -> Outcome {
         func fail(_ message: String) -> NERError { NERError(path: location.path, line: location.line, "\(location.name): \(message)") }
         guard let data = task["data"] as? [String: Any] else { throw fail("no \"data\" object (is this a Label Studio JSON export?)") }

@@ -6,15 +6,15 @@ import Foundation
 /// code points (brat's server is Python) counted from the start of the `.txt` file, end
 /// exclusive. A discontinuous annotation (`START END;START END`) cannot be a run of tags: it is
 /// dropped and reported. Relations, events, attributes, notes and comments are ignored.
-package final class BratReader {
-    package let path: String
+final class BratReader {
+    let path: String
     private var documents: [String]
     private var index = 0
     /// Discontinuous annotations found in the documents read so far.
     package private(set) var adjustments: [AlignmentAdjustment] = []
 
     /// `path` is a folder, or one `.ann` or `.txt` file.
-    package init(path: String) throws {
+    init(path: String) throws {
         self.path = path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw NERError(path: path, "no such file or folder") }
@@ -31,7 +31,7 @@ package final class BratReader {
     }
 
     /// The next document, or nil when all are read.
-    package func next() throws -> AnnotatedText? {
+    func next() throws -> AnnotatedText? {
         guard index < documents.count else { return nil }
         let base = documents[index]
         index += 1

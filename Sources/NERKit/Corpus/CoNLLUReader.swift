@@ -3,14 +3,14 @@
 /// (`1.1`) are not tokens. The entity tag is read from MISC (`NER=B-PER` or `name=B-PER`, other
 /// `|`-separated items ignored; none means `O`), or from an 11th column when lines have more
 /// than ten (`columns.tag` picks it). `# newdoc` starts a document.
-package final class CoNLLUReader {
-    package let path: String
-    package let columns: CoNLLColumns
+final class CoNLLUReader {
+    let path: String
+    let columns: CoNLLColumns
     package private(set) var documentCount = 0
     private let reader: LineReader
     private var pendingDocument = false
 
-    package init(path: String, columns: CoNLLColumns = .init()) throws {
+    init(path: String, columns: CoNLLColumns = .init()) throws {
         self.path = path
         self.columns = columns
         reader = try LineReader(path: path)
@@ -18,7 +18,7 @@ package final class CoNLLUReader {
 
     /// The next sentence, or nil at the end. After an error, the next call resumes with the
     /// following sentence.
-    package func next() throws -> CoNLLSentence? {
+    func next() throws -> CoNLLSentence? {
         var sentence = CoNLLSentence(tokens: [])
         var problem: NERError?
         while let raw = try reader.next() {

@@ -45,7 +45,7 @@ package enum Documents {
 
     /// Consecutive runs of equal ids as index ranges; a negative id (a sentence alone) is a run
     /// by itself.
-    package static func runs(_ ids: [Int32]) -> [Range<Int>] {
+    static func runs(_ ids: [Int32]) -> [Range<Int>] {
         var runs: [Range<Int>] = []
         guard !ids.isEmpty else { return runs }
         var start = 0

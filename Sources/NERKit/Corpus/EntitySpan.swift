@@ -57,7 +57,7 @@ extension EntitySpan: CustomStringConvertible {
     package var length: Int { end - start }
 
     /// Whether the two spans share at least one token.
-    package func overlaps(_ other: EntitySpan) -> Bool {
+    func overlaps(_ other: EntitySpan) -> Bool {
         start < other.end && other.start < end
     }
 

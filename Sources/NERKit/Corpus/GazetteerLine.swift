@@ -1,11 +1,11 @@
 /// One line of a plain gazetteer, `LABEL<TAB>phrase`: an entity type and a phrase of that type,
 /// as `ner tag --patterns` reads it (and any other reader of label lists can). The phrase is
 /// everything after the first tab, spaces around it trimmed; it is not tokenised here.
-package struct GazetteerLine: Sendable, Equatable {
-    package var label: String
-    package var phrase: String
+struct GazetteerLine: Sendable, Equatable {
+    var label: String
+    var phrase: String
 
-    package init(label: String, phrase: String) {
+    init(label: String, phrase: String) {
         self.label = label
         self.phrase = phrase
     }
@@ -13,7 +13,7 @@ package struct GazetteerLine: Sendable, Equatable {
     /// Reads one line (without its terminator). Nil for a line that holds nothing: empty, only
     /// whitespace, or a comment starting with `#`. Throws `NERError` naming `path` and `line`
     /// for anything else that is not `LABEL<TAB>phrase` with a usable label and a phrase.
-    package static func parse(_ text: String, path: String, line: Int) throws -> GazetteerLine? {
+    static func parse(_ text: String, path: String, line: Int) throws -> GazetteerLine? {
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
         guard let tab = text.firstIndex(of: "\t") else {
@@ -31,7 +31,7 @@ package struct GazetteerLine: Sendable, Equatable {
 
     /// Why `label` cannot be an entity type (nil when it can): it must be non-empty, free of
     /// whitespace and not `O`, so that `B-label` is a tag every scheme can write.
-    package static func labelProblem(_ label: String) -> String? {
+    static func labelProblem(_ label: String) -> String? {
         if label.isEmpty { return "empty label" }
         // ASCII labels (nearly all) are checked byte by byte: Unicode's whitespace property is a
         // table lookup per character, a noticeable part of reading a million rules.

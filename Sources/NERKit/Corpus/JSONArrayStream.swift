@@ -3,8 +3,8 @@
 /// by tracking strings, escapes and nesting depth, and parsed by the caller. Lines come from
 /// `LineReader` (gzip works). Checks the array's frame (`[`, commas, `]`, nothing after it); each
 /// element's own JSON is checked by whoever parses it.
-package final class JSONArrayStream {
-    package let path: String
+final class JSONArrayStream {
+    let path: String
     private let reader: LineReader
     private var line: [UInt8] = []
     private var position = 0
@@ -14,13 +14,13 @@ package final class JSONArrayStream {
 
     private enum State { case beforeArray, beforeElement, afterElement, done }
 
-    package init(path: String) throws {
+    init(path: String) throws {
         self.path = path
         reader = try LineReader(path: path)
     }
 
     /// The next element's bytes and the line it starts on, or nil after the closing `]`.
-    package func next() throws -> (bytes: [UInt8], line: Int)? {
+    func next() throws -> (bytes: [UInt8], line: Int)? {
         var element: [UInt8] = []
         var startLine = 0
         var depth = 0, inString = false, escaped = false

@@ -1,5 +1,5 @@
 /// The position part of a named-entity tag: Beginning, Inside, End, Single, or Outside (`O`).
-package enum TagPrefix: Character, Sendable, Hashable, CaseIterable {
+enum TagPrefix: Character, Sendable, Hashable, CaseIterable {
     case b = "B", i = "I", e = "E", s = "S", o = "O"
 }
 
@@ -7,13 +7,13 @@ package enum TagPrefix: Character, Sendable, Hashable, CaseIterable {
 /// Every reader, converter and evaluator goes through this one parser so they agree on what a
 /// valid tag is.
 package struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
-    package var prefix: TagPrefix
+    var prefix: TagPrefix
     /// The entity type; empty exactly when `prefix == .o`.
     package var type: String
 
     package static let outside = ParsedTag(prefix: .o, type: "")
 
-    package init(prefix: TagPrefix, type: String) {
+    init(prefix: TagPrefix, type: String) {
         self.prefix = prefix
         self.type = prefix == .o ? "" : type
     }
@@ -42,7 +42,7 @@ package struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
         self.init(prefix: p, type: type)
     }
 
-    package var isOutside: Bool { prefix == .o }
+    var isOutside: Bool { prefix == .o }
 
     /// The tag as written in files: `O` or `B-PER`.
     package var description: String {
@@ -50,7 +50,7 @@ package struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The error message for a string that is not a valid tag, shared by every command that reads tags.
-    package static func invalidMessage(for tag: String) -> String {
+    static func invalidMessage(for tag: String) -> String {
         "invalid tag \"\(tag)\": expected O, or B-, I-, E- or S- followed by an entity type (like B-PER)"
     }
 }
@@ -65,7 +65,7 @@ extension ParsedTag {
 
     /// A warning for gold entity types a model cannot predict (nil when there are none): such
     /// entities can only be missed, which a bare F1 would not explain.
-    package static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> NERError? {
+    static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> NERError? {
         let unknown = gold.subtracting(known).sorted()
         guard !unknown.isEmpty else { return nil }
         return NERError(path: path, "entity types the model does not know: \(unknown.joined(separator: ", ")) (it knows \(known.sorted().joined(separator: ", "))); their entities can only count as missed")

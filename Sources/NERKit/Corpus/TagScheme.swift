@@ -7,7 +7,14 @@
 /// - `bioes`: like IOB2, but the last token is `E-` and one-token spans are `S-` (a.k.a. IOBES).
 /// - `bilou`: BIOES written with `L-` (last) for `E-` and `U-` (unit) for `S-`.
 public enum TagScheme: String, Sendable, CaseIterable, Codable {
-    case iob1, iob2, bioes, bilou
+    /// IOB1: `I-` everywhere, `B-` only to start a span right after one of the same type.
+    case iob1
+    /// IOB2 (BIO): every span starts with `B-` and continues with `I-`.
+    case iob2
+    /// BIOES (IOBES): IOB2 with `E-` for a span's last token and `S-` for a one-token span.
+    case bioes
+    /// BILOU: BIOES written with `L-` (last) and `U-` (unit).
+    case bilou
 
     /// The name users know the scheme by ("IOB2").
     public var displayName: String { rawValue.uppercased() }

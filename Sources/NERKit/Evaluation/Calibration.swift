@@ -68,7 +68,7 @@ public struct CalibrationReport: Sendable, Equatable {
 
     /// The negative log-likelihood of the correctness of the pairs under their confidences
     /// (scores clamped to [1e-6, 1 − 1e-6]): what temperature scaling minimises.
-    package static func negativeLogLikelihood<S: Sequence>(_ pairs: S) -> Double where S.Element == (confidence: Double, correct: Bool) {
+    static func negativeLogLikelihood<S: Sequence>(_ pairs: S) -> Double where S.Element == (confidence: Double, correct: Bool) {
         var total = 0.0
         for (c, ok) in pairs {
             let p = min(1 - 1e-6, max(1e-6, c))

@@ -11,6 +11,6 @@ package struct EpochMetrics: Codable, Equatable, Sendable {
     /// With case augmentation: dev F1 of each recasing of the dev set, and the mean of these and
     /// `devF1`, by which the best model is chosen.
     package var devRecasedF1: [String: Double]? = nil
-    package var selectionF1: Double? = nil
+    var selectionF1: Double? = nil
     package var best: Bool
 }

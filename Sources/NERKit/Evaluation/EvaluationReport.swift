@@ -3,10 +3,14 @@
 /// entity exactly (same type, same first and last token). Percentages follow conlleval,
 /// including its answer to division by zero: 0.
 public struct EvaluationCounts: Hashable, Sendable {
+    /// Entities in the gold annotation.
     public var gold: Int
+    /// Entities in the predictions.
     public var found: Int
+    /// Predicted entities that match a gold entity exactly.
     public var correct: Int
 
+    /// Counts of gold, predicted and exactly matching entities.
     public init(gold: Int = 0, found: Int = 0, correct: Int = 0) {
         self.gold = gold
         self.found = found
@@ -35,6 +39,7 @@ public struct EvaluationReport: Hashable, Sendable {
     /// Entities by type, for every type that occurs in the gold or the predicted entities.
     public var perType: [String: EvaluationCounts]
 
+    /// A report of these token and entity counts.
     public init(tokens: Int, correctTags: Int, overall: EvaluationCounts, perType: [String: EvaluationCounts]) {
         self.tokens = tokens
         self.correctTags = correctTags
@@ -44,8 +49,11 @@ public struct EvaluationReport: Hashable, Sendable {
 
     /// 100 × correctTags / tokens, or 0 for no tokens.
     public var accuracy: Double { tokens > 0 ? 100 * Double(correctTags) / Double(tokens) : 0 }
+    /// Precision over all types (``EvaluationCounts/precision``).
     public var precision: Double { overall.precision }
+    /// Recall over all types (``EvaluationCounts/recall``).
     public var recall: Double { overall.recall }
+    /// F1 over all types: the figure conlleval prints as FB1 and papers report.
     public var f1: Double { overall.f1 }
 
     /// Type names in conlleval's order: Perl's default `sort`, which compares bytes.

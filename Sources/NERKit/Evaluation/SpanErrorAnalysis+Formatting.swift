@@ -1,6 +1,6 @@
 extension SpanErrorAnalysis {
     /// Entity types in the confusion matrix, in conlleval's (byte) order, `O` last.
-    package var confusionLabels: [String] {
+    var confusionLabels: [String] {
         var types = Set(confusion.keys)
         for row in confusion.values { types.formUnion(row.keys) }
         types.remove(Self.noEntity)
@@ -11,8 +11,8 @@ extension SpanErrorAnalysis {
     /// A file may name any number of types and a table grows with their square (a 60 KB file of
     /// distinct types made a 100 MB table), so beyond this the least frequent are summed as
     /// `otherTypes`.
-    package static let maxTableTypes = 20
-    package static let otherTypes = "(other)"
+    static let maxTableTypes = 20
+    static let otherTypes = "(other)"
 
     /// The confusion matrix as the tables print it: the `maxTableTypes` types with the most
     /// entities (gold or predicted) in conlleval's order, then `otherTypes` summing the rest if

@@ -14,28 +14,28 @@ package enum SpanErrorKind: String, CaseIterable, Sendable {
 
 /// One span error: the gold entity (nil when spurious), the predicted entity (nil when missed)
 /// and the sentence they are in (an index into `SpanErrorAnalysis.sentences`).
-package struct SpanError: Hashable, Sendable {
-    package var kind: SpanErrorKind
-    package var gold: EntitySpan?
-    package var predicted: EntitySpan?
-    package var sentence: Int
+struct SpanError: Hashable, Sendable {
+    var kind: SpanErrorKind
+    var gold: EntitySpan?
+    var predicted: EntitySpan?
+    var sentence: Int
 
     /// The entity the error is about: the gold one, or the predicted one when spurious.
-    package var anchor: EntitySpan {
+    var anchor: EntitySpan {
         gold ?? predicted ?? EntitySpan(type: "", start: 0, end: 0)
     }
 }
 
 /// A sentence that has at least one error, kept so errors can be shown in context.
-package struct AnalyzedSentence: Hashable, Sendable {
+struct AnalyzedSentence: Hashable, Sendable {
     /// The words, or nil when the input had none (only the two tag columns).
-    package var tokens: [String]?
+    var tokens: [String]?
     /// Number of tokens.
-    package var length: Int
-    package var gold: [EntitySpan]
-    package var predicted: [EntitySpan]
+    var length: Int
+    var gold: [EntitySpan]
+    var predicted: [EntitySpan]
     /// Where the sentence came from, e.g. `file:line`.
-    package var location: String?
+    var location: String?
 }
 
 /// Sorts the entities that were not predicted exactly into kinds of error, and counts which
@@ -46,8 +46,8 @@ package struct SpanErrorAnalysis: Sendable {
     /// Label for "no entity": the confusion row of spurious entities, the column of missed ones.
     package static let noEntity = "O"
 
-    package private(set) var errors: [SpanError] = []
-    package private(set) var sentences: [AnalyzedSentence] = []
+    private(set) var errors: [SpanError] = []
+    private(set) var sentences: [AnalyzedSentence] = []
     package private(set) var countsByKind: [SpanErrorKind: Int] = [:]
     /// confusion[goldType][predictedType]: correct entities, errors that pair a gold and a
     /// predicted entity, spurious entities (gold `O`) and missed ones (predicted `O`).
@@ -106,5 +106,5 @@ package struct SpanErrorAnalysis: Sendable {
     }
 
     /// Number of errors of all kinds.
-    package var totalErrors: Int { errors.count }
+    var totalErrors: Int { errors.count }
 }

@@ -8,14 +8,14 @@ import Darwin
 /// then the header's "{". It lives below Corpus and Persistence so that readers of text corpora
 /// can tell a user who gave a model where a corpus goes, without depending on the model file
 /// code (``SafeTensorsFile`` reads and writes the whole format).
-package enum SafeTensorsSignature {
+enum SafeTensorsSignature {
     /// Headers longer than this are rejected as corrupt (the format's reference reader uses the same limit).
-    package static let maxHeaderLength = 100_000_000
+    static let maxHeaderLength = 100_000_000
 
     /// Whether `path` is a regular file that starts like a model file: an 8-byte little-endian
     /// header length from 2 to `maxHeaderLength`, then "{". Reads 9 bytes of a regular file,
     /// and does not open anything else.
-    package static func matches(path: String) -> Bool {
+    static func matches(path: String) -> Bool {
         // stat before open: opening a FIFO would wait for its writer.
         var status = stat()
         guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }

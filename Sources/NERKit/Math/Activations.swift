@@ -1,10 +1,10 @@
 import Foundation
 
 /// Scalar helpers for the output layers (the LSTM gates use CKernels' vector activations).
-package enum Activations {
+enum Activations {
     /// log(Σ exp(x_i)) without overflow.
     @inline(__always)
-    package static func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+    static func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         var m = -Float.infinity
         for i in 0..<n where x[i] > m { m = x[i] }
         if m == -Float.infinity { return m }

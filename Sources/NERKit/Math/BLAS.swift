@@ -6,7 +6,7 @@ package enum BLAS {
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, with op(A) m×k and op(B) k×n, all row-major.
     /// `lda`, `ldb`, `ldc` default to the packed row lengths.
     @inline(__always)
-    package static func gemm(
+    static func gemm(
         transA: Bool = false, transB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1,
@@ -38,7 +38,7 @@ package enum BLAS {
     package static var threads: Int { Int(openblas_get_num_threads()) }
 
     /// The CPU kernel set OpenBLAS chose at load time (e.g. "Haswell", "SkylakeX").
-    package static var coreName: String {
+    static var coreName: String {
         guard let p = openblas_get_corename() else { return "unknown" }
         return String(cString: p)
     }

@@ -1,11 +1,11 @@
 /// A growable, manually managed Float buffer. Layers keep their activations in these and reuse
 /// them from batch to batch, so the training loop allocates nothing once the largest batch has
 /// been seen.
-package final class FloatBuffer {
+final class FloatBuffer {
     package private(set) var pointer: UnsafeMutablePointer<Float>
     package private(set) var capacity: Int
 
-    package init(_ capacity: Int = 0) {
+    init(_ capacity: Int = 0) {
         self.capacity = max(capacity, 1)
         pointer = .allocate(capacity: self.capacity)
         pointer.initialize(repeating: 0, count: self.capacity)
@@ -15,7 +15,7 @@ package final class FloatBuffer {
 
     /// Makes room for `count` floats (old contents are not kept) and returns the pointer.
     @discardableResult
-    package func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
+    func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count > capacity {
             pointer.deallocate()
             capacity = max(count, capacity * 3 / 2)
@@ -27,13 +27,13 @@ package final class FloatBuffer {
 
     /// Reserves `count` floats and sets them to zero.
     @discardableResult
-    package func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
+    func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
         let p = reserve(count)
         p.update(repeating: 0, count: count)
         return p
     }
 
-    package subscript(i: Int) -> Float {
+    subscript(i: Int) -> Float {
         get { pointer[i] }
         set { pointer[i] = newValue }
     }

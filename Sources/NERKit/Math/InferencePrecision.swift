@@ -9,6 +9,7 @@ import CKernels
 /// to read. Tags and entity scores change very little (measured on CoNLL-2003: docs/benchmarks.md, "bfloat16"); a
 /// sentence's result still does not depend on the sentences tagged beside it.
 public enum InferencePrecision: String, Sendable, CaseIterable {
+    /// Single precision throughout: the scores of training's forward pass.
     case float32
     /// bfloat16 where the CPU has AVX512_BF16; elsewhere the same as `float32`.
     case bfloat16

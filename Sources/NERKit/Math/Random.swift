@@ -1,11 +1,11 @@
 /// A small, fast, seedable generator (SplitMix64) so that a seed fixes every random choice:
 /// initial weights, dropout masks and batch order are the same on every run and machine.
-package struct SeededRandom: RandomNumberGenerator, Sendable {
-    package var state: UInt64
+struct SeededRandom: RandomNumberGenerator, Sendable {
+    var state: UInt64
 
-    package init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
 
-    package mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,16 +15,16 @@ package struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// Uniform in [0, 1).
     @inline(__always)
-    package mutating func uniform() -> Float {
+    mutating func uniform() -> Float {
         Float(next() >> 40) * (1.0 / Float(1 << 24))
     }
 
     /// Uniform in [-limit, limit).
     @inline(__always)
-    package mutating func uniform(_ limit: Float) -> Float {
+    mutating func uniform(_ limit: Float) -> Float {
         (uniform() * 2 - 1) * limit
     }
 
     /// A new generator whose stream is independent of this one's.
-    package mutating func split() -> SeededRandom { SeededRandom(seed: next()) }
+    mutating func split() -> SeededRandom { SeededRandom(seed: next()) }
 }

@@ -3,13 +3,13 @@
 /// character encoder reads once per batch however often the word occurs.
 package struct EncodedSentence: Sendable {
     package var words: [Int32]
-    package var casings: [Int32]
+    var casings: [Int32]
     package var surfaces: [Int32]
     /// Gold tag ids (BIOES), empty when unknown. Partial annotation: -1 for a token whose tag
     /// is any of `openTags`.
     package var tags: [Int32]
     /// Partial annotation: which tags a token with gold id -1 may carry (one flag per tag).
-    package var openTags: [Bool] = []
+    var openTags: [Bool] = []
     /// The word of each token as document context matches it (`FeatureEncoder.documentKey`).
     package var keys: [Int32] = []
     /// Sentences of a batch with the same document id share document context
@@ -49,28 +49,28 @@ package struct SurfaceTable: Sendable {
 }
 
 /// A minibatch in the packed time-major layout (see `SequenceLayout`), sentences longest first.
-package struct Batch {
-    package let layout: SequenceLayout
+struct Batch {
+    let layout: SequenceLayout
     /// Index (into the caller's sentence array) of each batch column.
-    package let order: [Int]
-    package internal(set) var words: [Int32]  // [rows], -1 in padding
-    package let casings: [Int32]    // [rows], -1 in padding
+    let order: [Int]
+    var words: [Int32]  // [rows], -1 in padding
+    let casings: [Int32]    // [rows], -1 in padding
     /// For each row, the index of its spelling among `uniqueChars` (-1 in padding).
-    package let uniqueIndex: [Int32]
+    let uniqueIndex: [Int32]
     /// The characters of each distinct spelling in the batch.
-    package let uniqueChars: [[Int32]]
-    package let tags: [[Int32]]     // per column, empty when unknown
+    let uniqueChars: [[Int32]]
+    let tags: [[Int32]]     // per column, empty when unknown
     /// Per column: the tags its tokens with gold id -1 may carry (`EncodedSentence.openTags`).
-    package let openTags: [[Bool]]
+    let openTags: [[Bool]]
     /// Document context: each row's word key ([rows], -1 in padding and where the sentence has
     /// no keys) and each column's document id (distinct negative ids for sentences alone).
-    package let keys: [Int32]
+    let keys: [Int32]
     /// Each row's packed lexicon id ([rows], -1 in padding and where the sentence has none).
-    package let lexicon: [Int32]
-    package internal(set) var documents: [Int32]
-    package var tokenCount: Int { layout.lengths.reduce(0, +) }
+    let lexicon: [Int32]
+    var documents: [Int32]
+    var tokenCount: Int { layout.lengths.reduce(0, +) }
 
-    package init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
+    init(_ sentences: [EncodedSentence], indices: [Int], surfaces: SurfaceTable) {
         self.init(sentences, indices: indices, distinctSpellingsOf: surfaces)
     }
 
@@ -78,7 +78,7 @@ package struct Batch {
     /// of the caller's `SurfaceTable` (see `TaggerModel.predict(_:charVectors:projections:)`):
     /// `uniqueIndex` holds each token's surface id itself and `uniqueChars` is empty, so
     /// building it takes no per-batch dictionary of spellings.
-    package init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {
+    init(surfaceRowsOf sentences: [EncodedSentence], indices: [Int]) {
         self.init(sentences, indices: indices, distinctSpellingsOf: nil)
     }
 
@@ -126,7 +126,7 @@ package struct Batch {
 
     /// Makes every sentence of the documents `shouldIsolate` picks a document of its own
     /// (document dropout in training).
-    package mutating func isolateDocuments(_ shouldIsolate: (Int32) -> Bool) {
+    mutating func isolateDocuments(_ shouldIsolate: (Int32) -> Bool) {
         var isolate: [Int32: Bool] = [:]
         for b in documents.indices where documents[b] >= 0 {
             let d = documents[b]

@@ -4,14 +4,14 @@ import Foundation
 /// concatenated per position: [h→(t), h←(t)]. The backward LSTM reads each sequence reversed
 /// within its own length, so both directions run on the same packed layout; the two directions
 /// are independent and run on two threads when `parallel` is set.
-package final class BiLSTM {
-    package let forwardLSTM: LSTMLayer
-    package let backwardLSTM: LSTMLayer?
-    package var hiddenSize: Int { forwardLSTM.hiddenSize }
-    package var outputSize: Int { hiddenSize * (backwardLSTM == nil ? 1 : 2) }
-    package var parallel = false
+final class BiLSTM {
+    let forwardLSTM: LSTMLayer
+    let backwardLSTM: LSTMLayer?
+    var hiddenSize: Int { forwardLSTM.hiddenSize }
+    var outputSize: Int { hiddenSize * (backwardLSTM == nil ? 1 : 2) }
+    var parallel = false
 
-    package let output = FloatBuffer()        // [rows × outputSize]
+    let output = FloatBuffer()        // [rows × outputSize]
     private let reversedInput = FloatBuffer()
     private let dForward = FloatBuffer()
     private let dBackward = FloatBuffer()
@@ -21,20 +21,20 @@ package final class BiLSTM {
 
     /// `bidirectional: false` keeps only the left-to-right LSTM (for the ablation that shows
     /// what the backward pass buys).
-    package init(name: String, inputSize: Int, hiddenSize: Int, bidirectional: Bool = true) {
+    init(name: String, inputSize: Int, hiddenSize: Int, bidirectional: Bool = true) {
         forwardLSTM = LSTMLayer(name: "\(name).forward", inputSize: inputSize, hiddenSize: hiddenSize)
         backwardLSTM = bidirectional ? LSTMLayer(name: "\(name).backward", inputSize: inputSize, hiddenSize: hiddenSize) : nil
     }
 
-    package var parameters: [Parameter] { forwardLSTM.parameters + (backwardLSTM?.parameters ?? []) }
+    var parameters: [Parameter] { forwardLSTM.parameters + (backwardLSTM?.parameters ?? []) }
 
-    package func initialize(_ rng: inout SeededRandom) {
+    func initialize(_ rng: inout SeededRandom) {
         forwardLSTM.initialize(&rng)
         backwardLSTM?.initialize(&rng)
     }
 
     @discardableResult
-    package func forward(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+    func forward(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
         self.layout = layout
         let D = forwardLSTM.inputSize, H = hiddenSize, O = outputSize, rows = layout.rows
         let out = output.reserve(rows * O)
@@ -66,7 +66,7 @@ package final class BiLSTM {
 
     /// Back-propagates `dOutput` ([rows × outputSize]) and writes the input gradient into `dInput`
     /// (overwriting it), if given.
-    package func backward(_ dOutput: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?) {
+    func backward(_ dOutput: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?) {
         let D = forwardLSTM.inputSize, H = hiddenSize, O = outputSize, rows = layout.rows
         let df = dForward.reserve(rows * H)
         for r in 0..<rows { (df + r * H).update(from: dOutput + r * O, count: H) }
@@ -92,7 +92,7 @@ package final class BiLSTM {
     }
 
     /// See `LSTMLayer.recurrentPrecision`.
-    package var recurrentPrecision: InferencePrecision {
+    var recurrentPrecision: InferencePrecision {
         get { forwardLSTM.recurrentPrecision }
         set {
             forwardLSTM.recurrentPrecision = newValue
@@ -101,7 +101,7 @@ package final class BiLSTM {
     }
 
     /// See `LSTMLayer.prepareForInference`.
-    package func prepareForInference() {
+    func prepareForInference() {
         forwardLSTM.prepareForInference()
         backwardLSTM?.prepareForInference()
     }
@@ -110,14 +110,14 @@ package final class BiLSTM {
     /// directly and write their halves of `output`; nothing is kept for `backward`. Same
     /// numbers as `forward` in every live row; padding rows are not written.
     @discardableResult
-    package func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+    func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
         inferBoth(layout, { lstm, reversed, out, stride in lstm.infer(x, layout: layout, reversed: reversed, into: out, outStride: stride) })
     }
 
     /// `infer` with each direction's input projection given per row (see
     /// `LSTMLayer.infer(projectedRows:…)`); `backward` is ignored without a backward LSTM.
     @discardableResult
-    package func infer(projectedForward forward: UnsafePointer<UnsafePointer<Float>>,
+    func infer(projectedForward forward: UnsafePointer<UnsafePointer<Float>>,
                       projectedBackward backward: UnsafePointer<UnsafePointer<Float>>,
                       layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
         inferBoth(layout, { lstm, reversed, out, stride in
@@ -147,7 +147,7 @@ package final class BiLSTM {
     /// `LSTMLayer.inputProjection`), the forward one into `forward`, the backward one into
     /// `backward` (not written without a backward LSTM): on two threads, as `infer`, from
     /// `parallelInferenceMinimumRows` rows on.
-    package func inputProjections(_ x: UnsafePointer<Float>, rows: Int, forward: UnsafeMutablePointer<Float>,
+    func inputProjections(_ x: UnsafePointer<Float>, rows: Int, forward: UnsafeMutablePointer<Float>,
                                   backward: UnsafeMutablePointer<Float>) {
         guard let bwd = backwardLSTM else {
             forwardLSTM.inputProjection(x, rows: rows, into: forward)
@@ -163,7 +163,7 @@ package final class BiLSTM {
     /// alone is tagged on both cores too: `ner bench`'s latency of one CoNLL-2003 test sentence
     /// (default model, idle Zen 4) went from p50 0.17 / p90 0.57 / p99 0.83 ms to 0.15 / 0.36 /
     /// 0.52 ms; from 2 rows on it measured the same as from 8.
-    package var parallelInferenceMinimumRows = 8
+    var parallelInferenceMinimumRows = 8
 
     /// The two directions' work, handed to two threads. Unchecked: each closure reads the shared
     /// inputs and writes only its own direction's buffers and columns, and `concurrentPerform`

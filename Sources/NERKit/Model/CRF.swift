@@ -5,15 +5,15 @@ import Foundation
 /// Σ transition(yₜ₋₁, yₜ) + end(yₙ); training minimises log Z − score(gold) computed by the
 /// forward algorithm. Transitions the tag scheme forbids (O → I-PER, B-PER → E-LOC) get a fixed
 /// score of −10⁴ and no gradient, so Viterbi never produces them.
-package final class CRF {
-    package let tagCount: Int
-    package let transitions: Parameter  // [K × K], from row to column
-    package let start: Parameter        // [K]
-    package let end: Parameter          // [K]
+final class CRF {
+    let tagCount: Int
+    let transitions: Parameter  // [K × K], from row to column
+    let start: Parameter        // [K]
+    let end: Parameter          // [K]
     /// allowed[i*K+j]: may tag j follow tag i; allowedStart/End likewise.
-    package let allowed: [Bool]
-    package let allowedStart: [Bool]
-    package let allowedEnd: [Bool]
+    let allowed: [Bool]
+    let allowedStart: [Bool]
+    let allowedEnd: [Bool]
     static let forbidden: Float = -10_000
 
     // Forward-backward in scaled probability space (Rabiner's scaling): one exp per tag and
@@ -25,7 +25,7 @@ package final class CRF {
     private var expT: [Float] = []      // [K×K] exp(transition − max)
     private var expEnd: [Float] = []
 
-    package init(tags: [String]) {
+    init(tags: [String]) {
         let K = tags.count
         tagCount = K
         transitions = Parameter("crf.transitions", shape: [K, K])
@@ -43,15 +43,15 @@ package final class CRF {
         applyConstraints()
     }
 
-    package var parameters: [Parameter] { [transitions, start, end] }
+    var parameters: [Parameter] { [transitions, start, end] }
 
-    package func initialize() {
+    func initialize() {
         transitions.fill(0); start.fill(0); end.fill(0)
         applyConstraints()
     }
 
     /// Pins forbidden scores (after loading or an optimiser step) and clears their gradients.
-    package func applyConstraints() {
+    func applyConstraints() {
         let K = tagCount
         for i in 0..<K * K where !allowed[i] { transitions.value[i] = CRF.forbidden; transitions.grad[i] = 0 }
         for i in 0..<K {
@@ -170,7 +170,7 @@ package final class CRF {
     /// The negative log-likelihood of `gold` for one sentence, with emissions `e` (n rows,
     /// `stride` floats apart). Writes ∂loss/∂e · scale into `dE` and adds the transition
     /// gradients (times `scale`) into the parameters.
-    package func loss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, gold: [Int32],
+    func loss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, gold: [Int32],
                      dEmissions dE: UnsafeMutablePointer<Float>, scale factor: Float) -> Float {
         let K = tagCount
         if n == 0 { return 0 }
@@ -182,36 +182,13 @@ package final class CRF {
             goldScore += e[t * stride + Int(gold[t])]
             if t > 0 { goldScore += tr[Int(gold[t - 1]) * K + Int(gold[t])] }
         }
-        alpha.withUnsafeBufferPointer { ap in
-        beta.withUnsafeBufferPointer { bp in
-        expE.withUnsafeBufferPointer { ee in
-        expT.withUnsafeBufferPointer { tp in
-            let a = ap.baseAddress!, b = bp.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
-            for t in 0..<n {
-                let d = dE + t * stride
-                for k in 0..<K { d[k] = factor * a[t * K + k] * b[t * K + k] }
-                d[Int(gold[t])] -= factor
-            }
-            for k in 0..<K {
-                start.grad[k] += dE[k]
-                end.grad[k] += dE[(n - 1) * stride + k]
-            }
-            var w = [Float](repeating: 0, count: K)
-            for t in 1..<max(n, 1) {
-                let prev = a + (t - 1) * K, xt = x + t * K, bt = b + t * K
-                let f = factor / self.scale[t]
-                for j in 0..<K { w[j] = xt[j] * bt[j] * f }
-                for i in 0..<K {
-                    let ai = prev[i]
-                    if ai == 0 { continue }
-                    let row = T + i * K, g = tg + i * K
-                    for j in 0..<K { g[j] += ai * row[j] * w[j] }
-                }
-                tg[Int(gold[t - 1]) * K + Int(gold[t])] -= factor
-            }
-        }
-        }
-        }
+        // The model's marginals minus the gold path's indicators.
+        addMarginals(n, into: dE, stride: stride, factor: factor, assign: true)
+        start.grad[Int(gold[0])] -= factor
+        end.grad[Int(gold[n - 1])] -= factor
+        for t in 0..<n {
+            dE[t * stride + Int(gold[t])] -= factor
+            if t > 0 { tg[Int(gold[t - 1]) * K + Int(gold[t])] -= factor }
         }
         applyConstraintsToGradients()
         return logZ - goldScore
@@ -223,7 +200,7 @@ package final class CRF {
     /// per token) gives `loss`'s value. Writes ∂loss/∂e · scale into `dE` and adds the
     /// transition gradients (times `scale`): the model's marginals minus the marginals among
     /// the allowed paths. Every position needs an allowed tag that some allowed path reaches.
-    package func partialLoss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, allowed: [Bool],
+    func partialLoss(emissions e: UnsafePointer<Float>, count n: Int, stride: Int, allowed: [Bool],
                              dEmissions dE: UnsafeMutablePointer<Float>, scale factor: Float) -> Float {
         let K = tagCount
         if n == 0 { return 0 }
@@ -298,7 +275,7 @@ package final class CRF {
     private var expTTemperature: Float = 1
 
     /// The highest-scoring tag sequence (Viterbi). Ties go to the lowest previous tag.
-    package func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
+    func decode(emissions e: UnsafePointer<Float>, count n: Int, stride: Int) -> [Int32] {
         let K = tagCount
         if n == 0 { return [] }
         if viterbiScore.count != K { viterbiScore = [Float](repeating: 0, count: K); viterbiNext = viterbiScore }
@@ -356,7 +333,7 @@ package final class CRF {
     /// predicted entity.
     /// With a `temperature` other than 1, every score is divided by it (temperature scaling of
     /// the confidences; the best path does not change).
-    package func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
+    func spanProbabilities(emissions e: UnsafePointer<Float>, count n: Int, stride: Int,
                                   path: [Int32], spans: [(Int, Int)], temperature: Float = 1) -> [Double] {
         if spans.isEmpty || n == 0 { return [] }
         let K = tagCount

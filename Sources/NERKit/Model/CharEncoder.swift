@@ -1,6 +1,6 @@
 /// Turns the characters of each distinct word of a batch into one vector, so that the tagger
 /// sees prefixes, suffixes and shapes of words it has no embedding for.
-package protocol CharEncoder: AnyObject {
+protocol CharEncoder: AnyObject {
     var outputSize: Int { get }
     var parameters: [Parameter] { get }
     func initialize(_ rng: inout SeededRandom)
@@ -13,39 +13,39 @@ package protocol CharEncoder: AnyObject {
 /// A character CNN with max pooling over positions (Ma and Hovy 2016): each window of `width`
 /// characters (zero-padded at the word's edges) is projected to `filters` features, and each
 /// feature keeps its maximum over the word. All windows of a batch go through one GEMM.
-package final class CharCNN: CharEncoder {
-    package let embedding: Embedding
-    package let weight: Parameter   // [filters × width·charDim]
-    package let bias: Parameter     // [filters]
-    package let width: Int
-    package var outputSize: Int { weight.shape[0] }
+final class CharCNN: CharEncoder {
+    let embedding: Embedding
+    let weight: Parameter   // [filters × width·charDim]
+    let bias: Parameter     // [filters]
+    let width: Int
+    var outputSize: Int { weight.shape[0] }
 
     private let windows = FloatBuffer()   // im2col: [positions × width·charDim]
     private let conv = FloatBuffer()      // [positions × filters]
     private let packedWeight = PackedMatrix()  // the filters packed for RowsProduct
     private let dConv = FloatBuffer()
     private let dWindows = FloatBuffer()
-    package let output = FloatBuffer()
+    let output = FloatBuffer()
     private var argmax: [Int32] = []      // [words × filters] position row of the maximum
     private var windowChars: [Int32] = [] // [positions × width] char id per window slot, -1 = padding
     private var wordCount = 0
 
-    package init(charCount: Int, charDim: Int, filters: Int, width: Int = 3) {
+    init(charCount: Int, charDim: Int, filters: Int, width: Int = 3) {
         self.width = width
         embedding = Embedding(name: "char.embedding", count: charCount, dimension: charDim)
         weight = Parameter("char.cnn.weight", shape: [filters, width * charDim])
         bias = Parameter("char.cnn.bias", shape: [filters])
     }
 
-    package var parameters: [Parameter] { [embedding.table, weight, bias] }
+    var parameters: [Parameter] { [embedding.table, weight, bias] }
 
-    package func initialize(_ rng: inout SeededRandom) {
+    func initialize(_ rng: inout SeededRandom) {
         embedding.initialize(&rng)
         weight.initUniform((6 / Float(weight.shape[1] + weight.shape[0])).squareRoot(), &rng)
         bias.fill(0)
     }
 
-    package func forward(_ words: [[Int32]]) -> UnsafeMutablePointer<Float> {
+    func forward(_ words: [[Int32]]) -> UnsafeMutablePointer<Float> {
         let d = embedding.dimension, K = width * d, F = outputSize, half = width / 2
         let positions = words.reduce(0) { $0 + max($1.count, 1) }
         wordCount = words.count
@@ -88,7 +88,7 @@ package final class CharCNN: CharEncoder {
         return out
     }
 
-    package func backward(_ dOutput: UnsafePointer<Float>) {
+    func backward(_ dOutput: UnsafePointer<Float>) {
         let d = embedding.dimension, K = width * d, F = outputSize
         let positions = windowChars.count / width
         let dy = dConv.zeroed(positions * F)
@@ -110,32 +110,32 @@ package final class CharCNN: CharEncoder {
 
 /// A character BiLSTM (Lample et al. 2016): the final state of a left-to-right LSTM over the
 /// word's characters next to the final state of a right-to-left one.
-package final class CharBiLSTM: CharEncoder {
-    package let embedding: Embedding
-    package let lstm: BiLSTM
-    package var outputSize: Int { lstm.outputSize }
+final class CharBiLSTM: CharEncoder {
+    let embedding: Embedding
+    let lstm: BiLSTM
+    var outputSize: Int { lstm.outputSize }
 
     private let inputs = FloatBuffer()
     private let dInputs = FloatBuffer()
     private let dStates = FloatBuffer()
-    package let output = FloatBuffer()
+    let output = FloatBuffer()
     private var layout = SequenceLayout(lengths: [])
     private var order: [Int] = []    // layout column → word index
     private var charIds: [Int32] = []
 
-    package init(charCount: Int, charDim: Int, hidden: Int) {
+    init(charCount: Int, charDim: Int, hidden: Int) {
         embedding = Embedding(name: "char.embedding", count: charCount, dimension: charDim)
         lstm = BiLSTM(name: "char.lstm", inputSize: charDim, hiddenSize: hidden)
     }
 
-    package var parameters: [Parameter] { [embedding.table] + lstm.parameters }
+    var parameters: [Parameter] { [embedding.table] + lstm.parameters }
 
-    package func initialize(_ rng: inout SeededRandom) {
+    func initialize(_ rng: inout SeededRandom) {
         embedding.initialize(&rng)
         lstm.initialize(&rng)
     }
 
-    package func forward(_ words: [[Int32]]) -> UnsafeMutablePointer<Float> {
+    func forward(_ words: [[Int32]]) -> UnsafeMutablePointer<Float> {
         order = words.indices.sorted { a, b in
             let la = max(words[a].count, 1), lb = max(words[b].count, 1)
             return la != lb ? la > lb : a < b
@@ -159,7 +159,7 @@ package final class CharBiLSTM: CharEncoder {
         return out
     }
 
-    package func backward(_ dOutput: UnsafePointer<Float>) {
+    func backward(_ dOutput: UnsafePointer<Float>) {
         let U = layout.batch, d = embedding.dimension, H = lstm.hiddenSize, O = 2 * H
         let ds = dStates.zeroed(layout.rows * O)
         for (col, w) in order.enumerated() {

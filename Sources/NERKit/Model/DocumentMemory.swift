@@ -25,11 +25,11 @@ import Foundation
 ///
 /// A document is whatever shares a document id among a batch's columns (`Batch.documents`);
 /// the caller keeps a document's sentences in one batch.
-package final class DocumentMemory {
+final class DocumentMemory {
     /// Group rows by (document, word key); else by document alone.
-    package let byWord: Bool
+    let byWord: Bool
     /// Weight partners by the softmax of their states' dot products instead of equally.
-    package let attention: Bool
+    let attention: Bool
     /// The group (document, word) of each row, -1 for padding rows.
     private var group: [Int32] = []
     /// Rows per group.
@@ -46,13 +46,13 @@ package final class DocumentMemory {
     private var members: [Int32] = []
     private var memberStart: [Int] = []
 
-    package init(byWord: Bool = true, attention: Bool = false) {
+    init(byWord: Bool = true, attention: Bool = false) {
         self.byWord = byWord
         self.attention = attention
     }
 
     /// Groups the rows of `batch` by (document of the row's column, word key), or by document.
-    package func prepare(_ batch: Batch) {
+    func prepare(_ batch: Batch) {
         let B = batch.layout.batch, rows = batch.layout.rows
         group = [Int32](repeating: -1, count: rows)
         size.removeAll(keepingCapacity: true)
@@ -85,7 +85,7 @@ package final class DocumentMemory {
     /// out(r) = (Σ over r's group of input − input(r)) / (rows in the group − 1), or with
     /// `attention` the softmax-weighted sum over the same rows (`attend`); zeros alone. `width`
     /// floats per row, rows `inStride` and `outStride` floats apart.
-    package func forward(_ input: UnsafePointer<Float>, inStride: Int, width: Int,
+    func forward(_ input: UnsafePointer<Float>, inStride: Int, width: Int,
                          into out: UnsafeMutablePointer<Float>, outStride: Int) {
         if attention {
             attend(input, inStride, width, out, outStride)
@@ -98,7 +98,7 @@ package final class DocumentMemory {
     /// (with `attention`, of the last `forward`'s output). The mean is a symmetric linear map
     /// (row r reads row r' with weight 1/(n−1) exactly when r' reads r), so its transpose is
     /// itself: its backward pass is the same map applied to the gradient.
-    package func backward(_ dOut: UnsafePointer<Float>, outStride: Int, width: Int,
+    func backward(_ dOut: UnsafePointer<Float>, outStride: Int, width: Int,
                           accumulateInto dInput: UnsafeMutablePointer<Float>, inStride: Int) {
         if attention {
             attendBackward(dOut, outStride, width, dInput, inStride)

@@ -11,9 +11,9 @@ import Foundation
 /// A document is whatever shares a document id among a batch's columns (`Batch.documents`); its
 /// sentences are read in the order of their index in the caller's array (`Batch.order`), which
 /// is the order of the document. The caller keeps a document's sentences in one batch.
-package final class DocumentSentenceLSTM {
-    package let lstm: BiLSTM
-    package var outputSize: Int { lstm.outputSize }
+final class DocumentSentenceLSTM {
+    let lstm: BiLSTM
+    var outputSize: Int { lstm.outputSize }
     /// The documents of the last batch as sequences of sentences, longest first.
     private var layout = SequenceLayout(lengths: [])
     /// For each batch column, the row of its sentence in `layout`.
@@ -22,13 +22,13 @@ package final class DocumentSentenceLSTM {
     private var lengths: [Int] = []
     private let sentences = FloatBuffer(), dSentences = FloatBuffer(), dStates = FloatBuffer()
 
-    package init(inputSize: Int, hiddenSize: Int) {
+    init(inputSize: Int, hiddenSize: Int) {
         lstm = BiLSTM(name: "document.lstm", inputSize: inputSize, hiddenSize: hiddenSize)
     }
 
-    package var parameters: [Parameter] { lstm.parameters }
+    var parameters: [Parameter] { lstm.parameters }
 
-    package func initialize(_ rng: inout SeededRandom) { lstm.initialize(&rng) }
+    func initialize(_ rng: inout SeededRandom) { lstm.initialize(&rng) }
 
     /// Orders the batch's columns into documents of sentences.
     private func prepare(_ batch: Batch) {
@@ -54,7 +54,7 @@ package final class DocumentSentenceLSTM {
     /// (rows `outStride` apart), reading the first `width` floats of each row of `h` (rows
     /// `inStride` apart; `width` is the BiLSTM's input size). `training` keeps what `backward`
     /// needs; else the BiLSTM runs its inference pass.
-    package func forward(_ h: UnsafePointer<Float>, inStride: Int, width: Int, batch: Batch, training: Bool,
+    func forward(_ h: UnsafePointer<Float>, inStride: Int, width: Int, batch: Batch, training: Bool,
                          into out: UnsafeMutablePointer<Float>, outStride: Int) {
         prepare(batch)
         let B = batch.layout.batch, O = outputSize
@@ -78,7 +78,7 @@ package final class DocumentSentenceLSTM {
     /// The backward pass of the last `forward(training: true)`: `dOut` is the gradient of its
     /// output (rows `outStride` apart); each token's state gradient (the first `width` floats of
     /// each row of `dh`, rows `inStride` apart) gains its sentence's share.
-    package func backward(_ dOut: UnsafePointer<Float>, outStride: Int, accumulateInto dh: UnsafeMutablePointer<Float>, inStride: Int, width: Int) {
+    func backward(_ dOut: UnsafePointer<Float>, outStride: Int, accumulateInto dh: UnsafeMutablePointer<Float>, inStride: Int, width: Int) {
         let B = lengths.count, O = outputSize
         let dc = dStates.zeroed(max(layout.rows, 1) * O)
         for b in 0..<B {

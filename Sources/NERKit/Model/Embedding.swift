@@ -2,29 +2,29 @@ import CKernels
 
 /// A lookup table: row `id` of `table` is the vector of item `id`. Gradients go only to the rows
 /// a batch used (the table is a sparse parameter).
-package final class Embedding {
-    package let table: Parameter
-    package var dimension: Int { table.shape[1] }
-    package var count: Int { table.shape[0] }
+final class Embedding {
+    let table: Parameter
+    var dimension: Int { table.shape[1] }
+    var count: Int { table.shape[0] }
 
-    package init(name: String, count: Int, dimension: Int) {
+    init(name: String, count: Int, dimension: Int) {
         table = Parameter(name, shape: [count, dimension], sparseRows: true)
     }
 
-    package func initialize(_ rng: inout SeededRandom, limit: Float? = nil) {
+    func initialize(_ rng: inout SeededRandom, limit: Float? = nil) {
         table.initUniform(limit ?? (3 / Float(dimension)).squareRoot(), &rng)
     }
 
     /// Copies the vector of `ids[r]` into row r of `out` (row stride `stride`, starting at
     /// column `offset`); ids below 0 give a zero vector (padding).
     @inline(__always)
-    package func gather(_ ids: UnsafePointer<Int32>, count n: Int, into out: UnsafeMutablePointer<Float>, stride: Int, offset: Int = 0) {
+    func gather(_ ids: UnsafePointer<Int32>, count n: Int, into out: UnsafeMutablePointer<Float>, stride: Int, offset: Int = 0) {
         for r in 0..<n { copyRow(ids[r], into: out + r * stride + offset) }
     }
 
     /// Writes the vector of `id` to `dst`, zeros for a negative id (padding).
     @inline(__always)
-    package func copyRow(_ id: Int32, into dst: UnsafeMutablePointer<Float>) {
+    func copyRow(_ id: Int32, into dst: UnsafeMutablePointer<Float>) {
         if id < 0 { dst.update(repeating: 0, count: dimension) }
         else if let halfRows { ner_floats_from_halves(halfRows + Int(id) * dimension, dst, dimension) }
         else { dst.update(from: table.value + Int(id) * dimension, count: dimension) }
@@ -42,7 +42,7 @@ package final class Embedding {
     /// default model's 96,450 × 50 table. Returns false, changing nothing, when some value is not
     /// exactly a half.
     @discardableResult
-    package func keepRowsInHalfPrecision() -> Bool {
+    func keepRowsInHalfPrecision() -> Bool {
         if halfRows != nil { return true }
         let n = table.count
         let rows = UnsafeMutablePointer<UInt16>.allocate(capacity: max(n, 1))
@@ -56,11 +56,11 @@ package final class Embedding {
     }
 
     /// Whether the rows are kept in half precision (`keepRowsInHalfPrecision`).
-    package var keepsRowsInHalfPrecision: Bool { halfRows != nil }
+    var keepsRowsInHalfPrecision: Bool { halfRows != nil }
 
     /// Adds row r of `dOut` (columns offset ..< offset+d) to the gradient of `ids[r]`.
     @inline(__always)
-    package func scatter(_ ids: UnsafePointer<Int32>, count n: Int, from dOut: UnsafePointer<Float>, stride: Int, offset: Int = 0) {
+    func scatter(_ ids: UnsafePointer<Int32>, count n: Int, from dOut: UnsafePointer<Float>, stride: Int, offset: Int = 0) {
         let d = dimension
         if table.frozen { return }
         precondition(halfRows == nil, "\(table.name): a table kept in half precision is only read")

@@ -6,17 +6,17 @@ package struct FeatureEncoder: Sendable {
     /// BIOES tags; the tag vocabulary has no padding or unknown entries.
     package var tags: Vocabulary
     /// Characters are looked up case-folded (`ModelConfig.foldCharCase`).
-    package var foldCharCase = false
+    var foldCharCase = false
     /// The lexicon whose phrases give each token its lexicon id (`ModelConfig.lexiconDim`).
-    package var lexicon: LexiconMatcher?
+    var lexicon: LexiconMatcher?
 
-    package init(words: Vocabulary, chars: Vocabulary, tags: Vocabulary) {
+    init(words: Vocabulary, chars: Vocabulary, tags: Vocabulary) {
         self.words = words
         self.chars = chars
         self.tags = tags
     }
 
-    package func charIds(_ token: String) -> [Int32] {
+    func charIds(_ token: String) -> [Int32] {
         (foldCharCase ? WordKey.casefold(token) : token).unicodeScalars.map { chars.lookup(String($0)) }
     }
 
@@ -46,7 +46,7 @@ package struct FeatureEncoder: Sendable {
     /// occurrences of an unknown name match as well (a collision of two different unknown words
     /// in one document is a 1 in 2^31 chance). Independent of any spelling table, so keys stay
     /// comparable when a tagger's caches start afresh.
-    package func documentKey(word: Int32, normalized: String) -> Int32 {
+    func documentKey(word: Int32, normalized: String) -> Int32 {
         if word >= 0 && word != words.unknownId { return word }
         var hash: UInt32 = 0x811C_9DC5
         for b in normalized.utf8 { hash = (hash ^ UInt32(b)) &* 0x0100_0193 }

@@ -5,14 +5,14 @@ import CKernels
 /// `t * batch + b` holding sequence b at time t. Sequences are sorted longest first, so at step
 /// t the live sequences are exactly rows `0 ..< active[t]` of that step (the "packed" layout of
 /// cuDNN and PyTorch): one GEMM per step, no masks.
-package struct SequenceLayout: Equatable {
-    package let steps: Int
-    package let batch: Int
-    package let lengths: [Int]
+struct SequenceLayout: Equatable {
+    let steps: Int
+    let batch: Int
+    let lengths: [Int]
     /// active[t] = number of sequences longer than t (non-increasing in t).
-    package let active: [Int]
+    let active: [Int]
 
-    package init(lengths: [Int]) {
+    init(lengths: [Int]) {
         precondition(zip(lengths, lengths.dropFirst()).allSatisfy { $0 >= $1 }, "lengths must be sorted longest first")
         self.lengths = lengths
         batch = lengths.count
@@ -26,11 +26,11 @@ package struct SequenceLayout: Equatable {
         active = act
     }
 
-    package var rows: Int { steps * batch }
+    var rows: Int { steps * batch }
 
     /// For each row of the time-reversed layout, the row of the original it reads
     /// (sequence b reversed within its own length), or -1 for padding.
-    package func reversedRows() -> [Int32] {
+    func reversedRows() -> [Int32] {
         var map = [Int32](repeating: -1, count: rows)
         for b in 0..<batch {
             let n = lengths[b]
@@ -46,18 +46,18 @@ package struct SequenceLayout: Equatable {
 /// `forward` keeps the activations it needs in its own buffers; `backward` consumes them. The
 /// input projection of all steps is one GEMM, the recurrent product one GEMM per step, and the
 /// weight gradients one GEMM each over the whole batch.
-package final class LSTMLayer {
-    package let inputSize: Int
-    package let hiddenSize: Int
-    package let wx: Parameter   // [4H × D]
-    package let wh: Parameter   // [4H × H]
-    package let bias: Parameter // [4H]
+final class LSTMLayer {
+    let inputSize: Int
+    let hiddenSize: Int
+    let wx: Parameter   // [4H × D]
+    let wh: Parameter   // [4H × H]
+    let bias: Parameter // [4H]
 
     // Activations of the last forward pass.
     private let gates = FloatBuffer()   // [rows × 4H]: σ(i), σ(f), tanh(g), σ(o)
     private let cells = FloatBuffer()   // [rows × H]
     private let tanhCells = FloatBuffer()
-    package let output = FloatBuffer()   // [rows × H]
+    let output = FloatBuffer()   // [rows × H]
     private let dGates = FloatBuffer()
     private let dhNext = FloatBuffer()
     private let dcNext = FloatBuffer()
@@ -76,12 +76,12 @@ package final class LSTMLayer {
     private let inferWhBFloat16 = PackedBFloat16Matrix()
     private var inferWeightsReady = false
     /// The arithmetic of `infer`'s recurrent products (training always runs in float32).
-    package var recurrentPrecision = InferencePrecision.float32 {
+    var recurrentPrecision = InferencePrecision.float32 {
         didSet { if recurrentPrecision != oldValue { inferWeightsReady = false } }
     }
     private var inferRows: [UnsafePointer<Float>] = []  // row → its input projection
 
-    package init(name: String, inputSize: Int, hiddenSize: Int) {
+    init(name: String, inputSize: Int, hiddenSize: Int) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         wx = Parameter("\(name).wx", shape: [4 * hiddenSize, inputSize])
@@ -89,11 +89,11 @@ package final class LSTMLayer {
         bias = Parameter("\(name).bias", shape: [4 * hiddenSize])
     }
 
-    package var parameters: [Parameter] { [wx, wh, bias] }
+    var parameters: [Parameter] { [wx, wh, bias] }
 
     /// Uniform ±1/√H as in the common LSTM implementations; forget-gate bias 1 so that the
     /// cell remembers by default early in training.
-    package func initialize(_ rng: inout SeededRandom) {
+    func initialize(_ rng: inout SeededRandom) {
         let limit = 1 / Float(hiddenSize).squareRoot()
         wx.initUniform(limit, &rng)
         wh.initUniform(limit, &rng)
@@ -104,7 +104,7 @@ package final class LSTMLayer {
     /// Runs the layer over `x` ([layout.rows × inputSize], padding rows may hold anything
     /// finite). The input must stay valid until `backward`. Returns `output` ([rows × H]; padding rows zero).
     @discardableResult
-    package func forward(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
+    func forward(_ x: UnsafePointer<Float>, layout: SequenceLayout) -> UnsafeMutablePointer<Float> {
         self.layout = layout
         self.input = x
         let H = hiddenSize, G = 4 * H, B = layout.batch, rows = layout.rows
@@ -135,7 +135,7 @@ package final class LSTMLayer {
     /// Back-propagates `dOutput` ([rows × H], overwritten) through the last forward pass.
     /// Adds the weight gradients into the parameters and writes (or adds, when `accumulate`)
     /// the input gradient into `dInput` ([rows × inputSize]) when it is given.
-    package func backward(_ dOutput: UnsafeMutablePointer<Float>, dInput: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
+    func backward(_ dOutput: UnsafeMutablePointer<Float>, dInput: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
         let H = hiddenSize, G = 4 * H, B = layout.batch, rows = layout.rows
         guard rows > 0, let x = input else { return }
         let z = gates.pointer, c = cells.pointer, tc = tanhCells.pointer, h = output.pointer
@@ -209,13 +209,13 @@ extension LSTMLayer {
     /// Keeps transposed copies of the weights for `infer`, which otherwise transposes them on
     /// every call. Call when the weights are final (a loaded model); after any change to the
     /// weights call it again or `discardInferenceWeights()`.
-    package func prepareForInference() {
+    func prepareForInference() {
         packWeights()
         inferWeightsReady = true
     }
 
     /// Makes `infer` read the current weights again (after training changed them).
-    package func discardInferenceWeights() { inferWeightsReady = false }
+    func discardInferenceWeights() { inferWeightsReady = false }
 
     private func packWeights() {
         let G = 4 * hiddenSize
@@ -236,7 +236,7 @@ extension LSTMLayer {
     /// Gives the same numbers as `forward` up to float rounding: (x·Wxᵀ + b) + h·Whᵀ is summed
     /// in the same order and the gates use the same functions, but the products are
     /// `RowsProduct`'s (each row the same bits in any batch), not OpenBLAS's.
-    package func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout, reversed: Bool,
+    func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout, reversed: Bool,
                       into out: UnsafeMutablePointer<Float>, outStride: Int) {
         let G = 4 * hiddenSize, rows = layout.rows
         if rows == 0 { return }
@@ -253,7 +253,7 @@ extension LSTMLayer {
 
     /// x·Wxᵀ for `rows` rows of x ([rows × inputSize]) into `out` ([rows × 4H]), without the
     /// bias: the part of the gates `infer(projectedRows:…)` takes precomputed.
-    package func inputProjection(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+    func inputProjection(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         if !inferWeightsReady { packWeights() }
         RowsProduct.multiply(m: rows, x, inferWx, out)
     }
@@ -261,7 +261,7 @@ extension LSTMLayer {
     /// `infer` with the input projection given: `zx[r]` points to row r's x·Wxᵀ (4H floats, as
     /// `inputProjection` computes them; padding rows are not read). Lets a tagger reuse the
     /// projections of words it has seen instead of multiplying them again.
-    package func infer(projectedRows zx: UnsafePointer<UnsafePointer<Float>>, layout: SequenceLayout, reversed: Bool,
+    func infer(projectedRows zx: UnsafePointer<UnsafePointer<Float>>, layout: SequenceLayout, reversed: Bool,
                       into out: UnsafeMutablePointer<Float>, outStride: Int) {
         let H = hiddenSize, G = 4 * H, B = layout.batch, rows = layout.rows
         if rows == 0 { return }

@@ -9,17 +9,17 @@ import Foundation
 ///
 /// Word ids are the vocabulary's (padding 0, unknown 1, then the training words most frequent
 /// first), so word id w is class w − 1 for 2 ≤ w < words + 2 and class 0 otherwise.
-package final class LanguageModelHead {
-    package let words: Int
-    package let hiddenSize: Int
-    package let forwardWeight: Parameter   // [(words + 1) × H]
-    package let forwardBias: Parameter     // [words + 1]
-    package let backwardWeight: Parameter  // [(words + 1) × H]
-    package let backwardBias: Parameter    // [words + 1]
+final class LanguageModelHead {
+    let words: Int
+    let hiddenSize: Int
+    let forwardWeight: Parameter   // [(words + 1) × H]
+    let forwardBias: Parameter     // [words + 1]
+    let backwardWeight: Parameter  // [(words + 1) × H]
+    let backwardBias: Parameter    // [words + 1]
 
     private let logits = FloatBuffer(), dLogits = FloatBuffer()
 
-    package init(words: Int, hiddenSize: Int) {
+    init(words: Int, hiddenSize: Int) {
         self.words = words
         self.hiddenSize = hiddenSize
         forwardWeight = Parameter("lm.forward.weight", shape: [words + 1, hiddenSize])
@@ -28,9 +28,9 @@ package final class LanguageModelHead {
         backwardBias = Parameter("lm.backward.bias", shape: [words + 1])
     }
 
-    package var parameters: [Parameter] { [forwardWeight, forwardBias, backwardWeight, backwardBias] }
+    var parameters: [Parameter] { [forwardWeight, forwardBias, backwardWeight, backwardBias] }
 
-    package func initialize(_ rng: inout SeededRandom) {
+    func initialize(_ rng: inout SeededRandom) {
         let limit = (6 / Float(words + 1 + hiddenSize)).squareRoot()
         forwardWeight.initUniform(limit, &rng)
         backwardWeight.initUniform(limit, &rng)
@@ -39,7 +39,7 @@ package final class LanguageModelHead {
     }
 
     /// The class a word id is predicted as.
-    package func wordClass(_ id: Int32) -> Int {
+    func wordClass(_ id: Int32) -> Int {
         id >= 2 && Int(id) < words + 2 ? Int(id) - 1 : 0
     }
 
@@ -48,7 +48,7 @@ package final class LanguageModelHead {
     /// ids per row. Adds `scale` times the gradients of the summed cross-entropy to the head's
     /// parameters and to `dStates` (same shape as `states`), and returns the summed
     /// cross-entropy.
-    package func loss(states: UnsafePointer<Float>, layout: SequenceLayout, wordIds: [Int32], scale: Float,
+    func loss(states: UnsafePointer<Float>, layout: SequenceLayout, wordIds: [Int32], scale: Float,
                       dStates: UnsafeMutablePointer<Float>) -> Float {
         let H = hiddenSize, O = 2 * H, C = words + 1, B = layout.batch, rows = layout.rows
         var total: Float = 0

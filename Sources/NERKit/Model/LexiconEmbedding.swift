@@ -1,27 +1,27 @@
 /// The lexicon input of a token: for each lexicon category, a learned vector of the token's
 /// state in that category (O, B, I, E, S; `LexiconMatcher`), the categories' vectors side by
 /// side. Row c·5 + s of `table` is category c's vector of state s.
-package final class LexiconEmbedding {
-    package let table: Parameter
-    package let categories: Int
+final class LexiconEmbedding {
+    let table: Parameter
+    let categories: Int
     /// Floats per category.
-    package let dimension: Int
-    package var outputSize: Int { categories * dimension }
+    let dimension: Int
+    var outputSize: Int { categories * dimension }
 
-    package init(categories: Int, dimension: Int) {
+    init(categories: Int, dimension: Int) {
         self.categories = categories
         self.dimension = dimension
         table = Parameter("lexicon.embedding", shape: [categories * LexiconMatcher.states, dimension], sparseRows: true)
     }
 
-    package func initialize(_ rng: inout SeededRandom) {
+    func initialize(_ rng: inout SeededRandom) {
         table.initUniform((3 / Float(dimension)).squareRoot(), &rng)
     }
 
     /// Writes the input of packed lexicon id `id` to `dst` (`outputSize` floats), zeros for a
     /// negative id (padding).
     @inline(__always)
-    package func copyRow(_ id: Int32, into dst: UnsafeMutablePointer<Float>) {
+    func copyRow(_ id: Int32, into dst: UnsafeMutablePointer<Float>) {
         if id < 0 { dst.update(repeating: 0, count: outputSize); return }
         var v = Int(id)
         let d = dimension
@@ -35,7 +35,7 @@ package final class LexiconEmbedding {
     /// Adds `src` (`outputSize` floats, the gradient of one token's input) to the rows that
     /// packed id `id` read.
     @inline(__always)
-    package func scatter(_ id: Int32, from src: UnsafePointer<Float>) {
+    func scatter(_ id: Int32, from src: UnsafePointer<Float>) {
         if id < 0 || table.frozen { return }
         var v = Int(id)
         let d = dimension

@@ -4,22 +4,22 @@ import Foundation
 /// few hundred of their rows, so the backward pass records which rows it wrote and the optimiser
 /// updates only those instead of sweeping the whole table.
 package final class Parameter {
-    package let name: String
-    package let shape: [Int]
+    let name: String
+    let shape: [Int]
     package let count: Int
-    package let value: UnsafeMutablePointer<Float>
-    package let grad: UnsafeMutablePointer<Float>
-    package let sparseRows: Bool
+    let value: UnsafeMutablePointer<Float>
+    let grad: UnsafeMutablePointer<Float>
+    let sparseRows: Bool
     /// When frozen the optimiser leaves the value alone (e.g. fixed pretrained vectors).
-    package var frozen = false
+    var frozen = false
     /// Rows with a gradient in the current batch (sparse parameters only).
     package private(set) var touchedRows: [Int32] = []
     private var touchedMark: [Bool]
 
-    package var rowSize: Int { shape.count > 1 ? shape[1...].reduce(1, *) : 1 }
-    package var rows: Int { shape.first ?? 1 }
+    var rowSize: Int { shape.count > 1 ? shape[1...].reduce(1, *) : 1 }
+    var rows: Int { shape.first ?? 1 }
 
-    package init(_ name: String, shape: [Int], sparseRows: Bool = false) {
+    init(_ name: String, shape: [Int], sparseRows: Bool = false) {
         self.name = name
         self.shape = shape
         self.count = shape.reduce(1, *)
@@ -47,14 +47,14 @@ package final class Parameter {
 
     /// Marks a row of a sparse parameter as having a gradient in this batch.
     @inline(__always)
-    package func touch(_ row: Int32) {
+    func touch(_ row: Int32) {
         if !touchedMark[Int(row)] {
             touchedMark[Int(row)] = true
             touchedRows.append(row)
         }
     }
 
-    package func zeroGrad() {
+    func zeroGrad() {
         if sparseRows {
             let r = rowSize
             for row in touchedRows {
@@ -68,13 +68,13 @@ package final class Parameter {
     }
 
     /// Fills the value uniformly in [-limit, limit).
-    package func initUniform(_ limit: Float, _ rng: inout SeededRandom) {
+    func initUniform(_ limit: Float, _ rng: inout SeededRandom) {
         for i in 0..<count { value[i] = rng.uniform(limit) }
     }
 
-    package func fill(_ x: Float) { value.update(repeating: x, count: count) }
+    func fill(_ x: Float) { value.update(repeating: x, count: count) }
 
-    package var values: [Float] {
+    var values: [Float] {
         precondition(!valuesDiscarded, "parameter \(name): its values were handed to a compact copy")
         return Array(UnsafeBufferPointer(start: value, count: count))
     }
@@ -85,7 +85,7 @@ package final class Parameter {
     /// Gives the memory of `value` back to the system (its pages read as zeros afterwards), for a
     /// table whose values a compact copy now serves (`Embedding.keepRowsInHalfPrecision`). The
     /// pointer stays valid; `values` refuses to read it from then on.
-    package func discardValueMemory() {
+    func discardValueMemory() {
         let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
         let start = (Int(bitPattern: value) + page - 1) / page * page
         let end = Int(bitPattern: value + count) / page * page
@@ -95,13 +95,13 @@ package final class Parameter {
         valuesDiscarded = true
     }
 
-    package func setValues(_ v: [Float]) {
+    func setValues(_ v: [Float]) {
         precondition(v.count == count, "parameter \(name): \(v.count) values for \(count)")
         v.withUnsafeBufferPointer { value.update(from: $0.baseAddress!, count: count) }
     }
 
     /// Σ grad² over the parts of the gradient that may be non-zero.
-    package func gradSquaredNorm() -> Double {
+    func gradSquaredNorm() -> Double {
         var s: Double = 0
         if sparseRows {
             let r = rowSize
@@ -115,7 +115,7 @@ package final class Parameter {
         return s
     }
 
-    package func scaleGrad(_ f: Float) {
+    func scaleGrad(_ f: Float) {
         if sparseRows {
             let r = rowSize
             for row in touchedRows {

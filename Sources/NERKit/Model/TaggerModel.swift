@@ -10,17 +10,17 @@ import Foundation
 package final class TaggerModel {
     package let config: ModelConfig
     package let encoder: FeatureEncoder
-    package let wordEmbedding: Embedding
-    package let casingEmbedding: Embedding?
-    package let charEncoder: CharEncoder?
+    let wordEmbedding: Embedding
+    let casingEmbedding: Embedding?
+    let charEncoder: CharEncoder?
     /// The lexicon input (`config.lexiconDim` > 0), reading the encoder's lexicon ids.
-    package let lexiconEmbedding: LexiconEmbedding?
+    let lexiconEmbedding: LexiconEmbedding?
     /// The stacked BiLSTM layers; `bilstm` is the last.
-    package let lstmLayers: [BiLSTM]
-    package var bilstm: BiLSTM { lstmLayers[lstmLayers.count - 1] }
-    package let outWeight: Parameter   // [K × O]
-    package let outBias: Parameter     // [K]
-    package let crf: CRF?
+    let lstmLayers: [BiLSTM]
+    var bilstm: BiLSTM { lstmLayers[lstmLayers.count - 1] }
+    let outWeight: Parameter   // [K × O]
+    let outBias: Parameter     // [K]
+    let crf: CRF?
     /// The poolings whose outputs follow the states in the tag layer's input, in that order:
     /// the other occurrences' states (`config.documentContext`), the mean state of the rest of
     /// the document (`config.documentSummary`).
@@ -30,18 +30,18 @@ package final class TaggerModel {
     private let documentLSTM: DocumentSentenceLSTM?
     /// Training only: the next and previous word predicted from the last BiLSTM's states
     /// (`config.languageModelWords`).
-    package let languageModel: LanguageModelHead?
+    let languageModel: LanguageModelHead?
 
-    package var tagCount: Int { encoder.tags.count }
+    var tagCount: Int { encoder.tags.count }
     /// Entity scores (`spanProbabilities`) divide every score by this first (temperature scaling
     /// fitted on held-out data; 1: the model's own probabilities). Tags do not change.
     package var scoreTemperature: Float = 1
-    package var inputSize: Int {
+    var inputSize: Int {
         wordEmbedding.dimension + (casingEmbedding?.dimension ?? 0) + (charEncoder?.outputSize ?? 0) + (lexiconEmbedding?.outputSize ?? 0)
     }
     /// Width of the tag layer's input: the last BiLSTM's states, their document memory, the
     /// document summary and the document BiLSTM's state.
-    package var tagInputSize: Int { bilstm.outputSize * (1 + contextPools.count) + (documentLSTM?.outputSize ?? 0) }
+    var tagInputSize: Int { bilstm.outputSize * (1 + contextPools.count) + (documentLSTM?.outputSize ?? 0) }
     /// Whether tagging must keep each document's sentences in one batch.
     package var readsDocuments: Bool { !contextPools.isEmpty || documentLSTM != nil }
 
@@ -69,7 +69,7 @@ package final class TaggerModel {
     private var lexiconDeltas: [Int32: [Float]] = [:]
     private let lexiconRows = FloatBuffer()
 
-    package init(config: ModelConfig, encoder: FeatureEncoder) {
+    init(config: ModelConfig, encoder: FeatureEncoder) {
         self.config = config
         var encoder = encoder
         encoder.foldCharCase = config.foldCharCase
@@ -119,7 +119,7 @@ package final class TaggerModel {
         return p
     }
 
-    package func initialize(seed: UInt64) {
+    func initialize(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
         wordEmbedding.initialize(&rng)
         casingEmbedding?.initialize(&rng)
@@ -135,7 +135,7 @@ package final class TaggerModel {
     }
 
     /// The arithmetic of the recurrent products when tagging (`predict`); training is float32.
-    package var inferencePrecision: InferencePrecision {
+    var inferencePrecision: InferencePrecision {
         get { bilstm.recurrentPrecision }
         set { for l in lstmLayers { l.recurrentPrecision = newValue } }
     }
@@ -215,7 +215,7 @@ package final class TaggerModel {
     /// Precomputes what `predict` derives from the weights (transposed LSTM weights), for a
     /// model whose weights no longer change, such as one loaded for tagging. Without it
     /// `predict` derives them on every call. Call again after changing the weights.
-    package func prepareForInference() {
+    func prepareForInference() {
         for l in lstmLayers { l.prepareForInference() }
         documentLSTM?.lstm.prepareForInference()
         packOutWeight()
@@ -438,7 +438,7 @@ package final class TaggerModel {
     /// Forward and backward pass over a batch with gold tags. Adds the gradients of the mean
     /// loss over the batch's sentences to the parameters and returns the summed loss.
     @discardableResult
-    package func loss(_ batch: Batch, dropout: Float? = nil, rng: inout SeededRandom) -> Float {
+    func loss(_ batch: Batch, dropout: Float? = nil, rng: inout SeededRandom) -> Float {
         let p = dropout ?? config.dropout
         let rows = batch.layout.rows, B = batch.layout.batch, K = tagCount, O = bilstm.outputSize, T = tagInputSize, D = inputSize
         let e = scores(batch, dropout: p, rng: &rng)
@@ -575,7 +575,7 @@ package final class TaggerModel {
     /// token's input vector is a function of its spelling alone (see `SpellingProjections`); the
     /// batch must then come from `Batch(surfaceRowsOf:indices:)`, and the model's weights must
     /// not change while they are in use. Without them everything is computed for this batch.
-    package func predict(_ batch: Batch, charVectors: UnsafePointer<Float>? = nil, projections: SpellingProjections? = nil) -> [[Int32]] {
+    func predict(_ batch: Batch, charVectors: UnsafePointer<Float>? = nil, projections: SpellingProjections? = nil) -> [[Int32]] {
         if let projections {
             precondition(charEncoder == nil || charVectors != nil, "predict: character vectors needed")
             precondition(projections.width == 4 * lstmLayers[0].hiddenSize && projections.directions == (lstmLayers[0].backwardLSTM == nil ? 1 : 2),
@@ -593,9 +593,9 @@ package final class TaggerModel {
     /// spelling occurs. A feature that depends on the token's context (its sentence or document)
     /// must enter above the first layer's input projection, or the model must not be given a
     /// cache (`makeSpellingProjections` is where to refuse one).
-    package final class SpellingProjections {
+    final class SpellingProjections {
         /// Spellings with an id below this are kept.
-        package let capacity: Int
+        let capacity: Int
         let directions: Int
         /// Floats per direction (4H).
         let width: Int
@@ -617,7 +617,7 @@ package final class TaggerModel {
 
         deinit { values.deallocate() }
 
-        package func removeAll() {
+        func removeAll() {
             if count > 0 { ready = [Bool](repeating: false, count: capacity) }
             count = 0
         }
@@ -634,7 +634,7 @@ package final class TaggerModel {
     /// to 99 MB and the median time from 1.40 to 1.46 s, and `ner bench`'s latency of one sentence
     /// from p50 0.14-0.15 to 0.16-0.18 ms and its cold pass from about 245,000 to 220,000
     /// tokens/s.
-    package func makeSpellingProjections(maxBytes: Int = 24 << 20) -> SpellingProjections {
+    func makeSpellingProjections(maxBytes: Int = 24 << 20) -> SpellingProjections {
         let first = lstmLayers[0], directions = first.backwardLSTM == nil ? 1 : 2, width = 4 * first.hiddenSize
         return SpellingProjections(capacity: maxBytes / (directions * width * MemoryLayout<Float>.size),
                                    directions: directions, width: width)
@@ -678,7 +678,7 @@ package final class TaggerModel {
     /// After `predict`: the probability of each span (token range) of column `b` carrying the
     /// predicted tags, from the CRF's forward-backward scores (or the product of the softmax
     /// probabilities without a CRF).
-    package func spanProbabilities(_ batch: Batch, column b: Int, path: [Int32], spans: [(Int, Int)]) -> [Double] {
+    func spanProbabilities(_ batch: Batch, column b: Int, path: [Int32], spans: [(Int, Int)]) -> [Double] {
         let B = batch.layout.batch, K = tagCount, n = batch.layout.lengths[b]
         let e = emissions.pointer + b * K
         if let crf { return crf.spanProbabilities(emissions: e, count: n, stride: B * K, path: path, spans: spans, temperature: scoreTemperature) }
@@ -700,7 +700,7 @@ extension TaggerModel {
     /// follows the input order.
     /// With document context, a batch holds whole documents (consecutive sentences with the
     /// same `document` id), at least `batchSize` sentences unless the input ends.
-    package func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
+    func predictAll(_ sentences: [EncodedSentence], surfaces: SurfaceTable, batchSize: Int = 64) -> [[Int32]] {
         var result = [[Int32]](repeating: [], count: sentences.count)
         if readsDocuments {
             for chunk in Documents.batches(sentences.map(\.document), batchSize: batchSize, isIncluded: { sentences[$0].count > 0 }) {

@@ -39,9 +39,9 @@ package enum AtomicFile {
 /// The temporary file behind an atomic write; obtained from `AtomicFile.write(to:_:)`.
 package final class AtomicFileWriter {
     /// The file that will be replaced on commit.
-    package let target: String
+    let target: String
     /// The hidden temporary file the bytes go to until commit.
-    package let temporaryPath: String
+    let temporaryPath: String
     private var fd: Int32
     /// Number of bytes written so far.
     package private(set) var bytesWritten = 0
@@ -67,7 +67,7 @@ package final class AtomicFileWriter {
     }
 
     /// Appends raw bytes.
-    package func write(_ bytes: UnsafeRawBufferPointer) throws {
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw NERError(path: target, "write after the file was closed") }
         guard var p = bytes.baseAddress else { return }
         var left = bytes.count
@@ -84,7 +84,7 @@ package final class AtomicFileWriter {
     }
 
     /// Appends bytes.
-    package func write(_ bytes: [UInt8]) throws {
+    func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 

@@ -4,8 +4,8 @@ import Foundation
 /// and in the metadata the model's shape, its vocabularies, the user's tag scheme and where the
 /// model came from. `save` replaces the file atomically; `load` validates everything.
 package enum ModelFile {
-    package static let formatName = "ner-bilstm-crf"
-    package static let formatVersion = "1"
+    static let formatName = "ner-bilstm-crf"
+    static let formatVersion = "1"
 
     /// What a model file says about how it was made.
     package struct Provenance: Codable, Equatable, Sendable {
@@ -48,7 +48,7 @@ package enum ModelFile {
     package struct ParentModel: Codable, Equatable, Sendable {
         package var path: String
         package var checksum: String
-        package init(path: String, checksum: String) {
+        init(path: String, checksum: String) {
             self.path = path
             self.checksum = checksum
         }
@@ -81,8 +81,8 @@ package enum ModelFile {
         package var scheme: TagScheme
         package var provenance: Provenance
         /// The file's tensors other than the model's parameters (a checkpoint's optimiser state).
-        package var tensors: [String: StoredTensor]
-        package var metadata: [String: String]
+        var tensors: [String: StoredTensor]
+        var metadata: [String: String]
     }
 
     package static func load(_ path: String) throws -> Loaded {

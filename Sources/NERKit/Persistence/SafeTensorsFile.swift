@@ -16,11 +16,11 @@ import Darwin
 /// in the header or the data, is reported on load. Files are replaced atomically.
 package enum SafeTensorsFile {
     /// Metadata key holding the version of this container layout.
-    package static let versionKey = "container_version"
+    static let versionKey = "container_version"
     /// Metadata key holding the file's CRC-32 as eight lowercase hex digits.
-    package static let checksumKey = "file_crc32"
+    static let checksumKey = "file_crc32"
     /// The container version written, and the newest one read.
-    package static let containerVersion = 1
+    static let containerVersion = 1
     /// Headers longer than this are rejected as corrupt (the format's reference reader uses the same limit).
     static let maxHeaderLength = SafeTensorsSignature.maxHeaderLength
 
@@ -28,7 +28,7 @@ package enum SafeTensorsFile {
 
     /// Writes `tensors` (in this order) and `metadata` to `path`, replacing any existing file atomically.
     /// F16 tensors are rounded to half precision (nearest, ties to even); I32 tensors must hold integers.
-    package static func write(_ tensors: [StoredTensor], metadata: [String: String], to path: String) throws {
+    static func write(_ tensors: [StoredTensor], metadata: [String: String], to path: String) throws {
         for key in [versionKey, checksumKey] where metadata[key] != nil {
             throw NERError(path: path, "cannot save: metadata key '\(key)' is reserved for the file format")
         }
@@ -82,7 +82,7 @@ package enum SafeTensorsFile {
     /// Reads and fully validates a model file. The returned metadata excludes the reserved keys.
     /// Any damage (truncation, bad header, inconsistent offsets, trailing bytes, checksum
     /// mismatch) throws a `NERError` naming the file.
-    package static func read(_ path: String) throws -> (tensors: [String: StoredTensor], metadata: [String: String]) {
+    static func read(_ path: String) throws -> (tensors: [String: StoredTensor], metadata: [String: String]) {
         let bytes = try WholeFile.read(path)
         return try bytes.withUnsafeBytes { try decode($0, path: path) }
     }

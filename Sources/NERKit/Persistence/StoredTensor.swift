@@ -1,14 +1,14 @@
 /// One named tensor as kept in a model file. Values are always handed around as `Float`;
 /// `dtype` only decides how they are stored on disk (F16 halves the size, I32 holds integers).
 package struct StoredTensor: Sendable, Equatable {
-    package var name: String
-    package var dtype: TensorDType
+    var name: String
+    var dtype: TensorDType
     /// Dimensions, outermost first; `[]` is a scalar holding one value.
-    package var shape: [Int]
+    var shape: [Int]
     /// The values in row-major order: F16 decoded to `Float`, I32 converted to `Float`.
-    package var floats: [Float]
+    var floats: [Float]
 
-    package init(name: String, dtype: TensorDType = .f32, shape: [Int], floats: [Float]) {
+    init(name: String, dtype: TensorDType = .f32, shape: [Int], floats: [Float]) {
         self.name = name
         self.dtype = dtype
         self.shape = shape

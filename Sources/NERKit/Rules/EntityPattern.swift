@@ -1,8 +1,8 @@
 /// One rule of a patterns file: a label, what it matches, and an optional id echoed with every
 /// match (an entity ID for linking).
-package struct EntityPattern: Sendable {
+struct EntityPattern: Sendable {
     /// What a rule matches.
-    package enum Body: Sendable {
+    enum Body: Sendable {
         /// A phrase, as ner's tokenizer splits it (NFC), matched token by token as written, or
         /// whatever the case with `lower` (the tokens are then lowercase).
         case phrase(tokens: [String], lower: Bool)
@@ -10,11 +10,11 @@ package struct EntityPattern: Sendable {
         case tokens([TokenSpec])
     }
 
-    package var label: String
-    package var body: Body
-    package var id: String?
+    var label: String
+    var body: Body
+    var id: String?
 
-    package init(label: String, body: Body, id: String? = nil) {
+    init(label: String, body: Body, id: String? = nil) {
         self.label = label
         self.body = body
         self.id = id
@@ -28,7 +28,7 @@ package struct EntityPattern: Sendable {
     ///
     /// or a gazetteer line, `LABEL<TAB>phrase`. Nil for a blank line or a `#` comment. Throws
     /// `NERError` naming `path`, `line` and what is wrong.
-    package static func parse(line bytes: [UInt8], path: String, line: Int, tokenizer: Tokenizer) throws -> EntityPattern? {
+    static func parse(line bytes: [UInt8], path: String, line: Int, tokenizer: Tokenizer) throws -> EntityPattern? {
         if let bad = UTF8Validation.firstInvalidIndex(bytes) {
             throw NERError(path: path, line: line, "invalid UTF-8 at byte \(bad + 1)")
         }

@@ -5,7 +5,7 @@ package struct PatternMatch: Sendable, Equatable {
     package var end: Int
     package var rule: Int
 
-    package init(start: Int, end: Int, rule: Int) {
+    init(start: Int, end: Int, rule: Int) {
         self.start = start
         self.end = end
         self.rule = rule
@@ -14,7 +14,7 @@ package struct PatternMatch: Sendable, Equatable {
     /// The matches that survive when no two may share a token: the longest first, then the
     /// earlier rule (the first in the file), then the earlier start; each is kept if none of its
     /// tokens is taken yet. Sorted by start.
-    package static func resolve(_ matches: [PatternMatch], tokenCount: Int) -> [PatternMatch] {
+    static func resolve(_ matches: [PatternMatch], tokenCount: Int) -> [PatternMatch] {
         if matches.count <= 1 { return matches }
         let ordered = matches.sorted {
             let a = $0.end - $0.start, b = $1.end - $1.start

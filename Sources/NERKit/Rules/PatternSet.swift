@@ -78,7 +78,7 @@ package struct PatternSet: @unchecked Sendable {
     }
 
     /// Adds a rule after the others.
-    package mutating func add(_ pattern: EntityPattern) {
+    mutating func add(_ pattern: EntityPattern) {
         let rule = Int32(ruleLabels.count)
         let label = labelNumber(pattern.label)
         ruleLabels.append(label)

@@ -3,12 +3,12 @@
 /// are Python's `str.isdigit()`, `istitle()`, `isalpha()`, `islower()`, `isupper()`, and
 /// `is_punct` holds when every character is Unicode punctuation. They are computed from the
 /// token's NFC form, the spelling the model reads.
-package enum TokenAttributes {
+enum TokenAttributes {
     /// The token's shape: letters become `X` (uppercase) or `x`, digits `d`, other characters
     /// stay, and a run of the same shape character stops growing after 4 ("Apple" → "Xxxxx",
     /// "1999" → "dddd", "C-3PO" → "X-dXX", "abcdefg" → "xxxx"). A token of 100 characters or
     /// more is "LONG", as in spaCy.
-    package static func shape(_ text: String) -> String {
+    static func shape(_ text: String) -> String {
         if text.count >= 100 { return "LONG" }
         var out = ""
         var last: Character?
@@ -34,17 +34,17 @@ package enum TokenAttributes {
     }
 
     /// Every character a decimal digit (and at least one).
-    package static func isDigit(_ text: String) -> Bool {
+    static func isDigit(_ text: String) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isWholeNumber && $0.isNumber }
     }
 
     /// Every character a letter (and at least one).
-    package static func isAlpha(_ text: String) -> Bool {
+    static func isAlpha(_ text: String) -> Bool {
         !text.isEmpty && text.allSatisfy(\.isLetter)
     }
 
     /// Cased characters, all lowercase.
-    package static func isLower(_ text: String) -> Bool {
+    static func isLower(_ text: String) -> Bool {
         var cased = false
         for c in text where c.isCased {
             if c.isUppercase { return false }
@@ -54,7 +54,7 @@ package enum TokenAttributes {
     }
 
     /// Cased characters, all uppercase.
-    package static func isUpper(_ text: String) -> Bool {
+    static func isUpper(_ text: String) -> Bool {
         var cased = false
         for c in text where c.isCased {
             if c.isLowercase { return false }
@@ -66,7 +66,7 @@ package enum TokenAttributes {
     /// Python's `istitle()`: at least one cased character; an uppercase (or titlecase) one only
     /// after an uncased one, a lowercase one only after a cased one ("Apple", "O'Neil", "Xx-Yy";
     /// not "iPhone", "USA", "1999").
-    package static func isTitle(_ text: String) -> Bool {
+    static func isTitle(_ text: String) -> Bool {
         var previousCased = false, sawCased = false
         for c in text {
             if c.isUppercase || c.isTitlecaseScalar {
@@ -85,7 +85,7 @@ package enum TokenAttributes {
     }
 
     /// Every character Unicode punctuation (general category P*), and at least one.
-    package static func isPunct(_ text: String) -> Bool {
+    static func isPunct(_ text: String) -> Bool {
         !text.isEmpty && text.unicodeScalars.allSatisfy { $0.properties.generalCategory.isPunctuation }
     }
 }

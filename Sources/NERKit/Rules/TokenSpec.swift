@@ -7,9 +7,9 @@ import Foundation
 /// `IS_PUNCT`. A string attribute's value is a string, or `{"REGEX": "..."}` (searched anywhere
 /// in the attribute, as Python's `re.search`), `{"IN": [...]}` or `{"NOT_IN": [...]}`; `LENGTH`
 /// takes an integer or `{"==" | ">=" | "<=" | ">" | "<": n}`; a flag takes true or false.
-package struct TokenSpec: @unchecked Sendable {
+struct TokenSpec: @unchecked Sendable {
     /// How many tokens the element matches.
-    package enum Op: String, Sendable {
+    enum Op: String, Sendable {
         /// Exactly one (no "op").
         case one = ""
         /// `?`: zero or one.
@@ -23,12 +23,12 @@ package struct TokenSpec: @unchecked Sendable {
     }
 
     /// A string-valued attribute.
-    package enum Attribute: String, Sendable {
+    enum Attribute: String, Sendable {
         case text, lower, shape
     }
 
     /// A boolean attribute.
-    package enum Flag: String, Sendable, CaseIterable {
+    enum Flag: String, Sendable, CaseIterable {
         case isDigit = "IS_DIGIT", isTitle = "IS_TITLE", isAlpha = "IS_ALPHA", isLower = "IS_LOWER",
              isUpper = "IS_UPPER", isPunct = "IS_PUNCT"
 
@@ -57,7 +57,7 @@ package struct TokenSpec: @unchecked Sendable {
     }
 
     /// One test of a token.
-    package enum Test {
+    enum Test {
         case equals(Attribute, String)
         case isIn(Attribute, Set<String>)
         case notIn(Attribute, Set<String>)
@@ -67,7 +67,7 @@ package struct TokenSpec: @unchecked Sendable {
     }
 
     /// How `LENGTH` compares.
-    package enum Comparison: String, Sendable {
+    enum Comparison: String, Sendable {
         case equal = "==", atLeast = ">=", atMost = "<=", greater = ">", less = "<"
 
         func holds(_ a: Int, _ b: Int) -> Bool {
@@ -81,10 +81,10 @@ package struct TokenSpec: @unchecked Sendable {
         }
     }
 
-    package var tests: [Test]
-    package var op: Op
+    var tests: [Test]
+    var op: Op
 
-    package init(tests: [Test], op: Op = .one) {
+    init(tests: [Test], op: Op = .one) {
         self.tests = tests
         self.op = op
     }
@@ -219,10 +219,10 @@ extension TokenSpec {
 }
 
 /// What is wrong with one line of a patterns file; the reader adds the file and line.
-package struct PatternProblem: Error, Equatable {
-    package var message: String
+struct PatternProblem: Error, Equatable {
+    var message: String
 
-    package init(_ message: String) {
+    init(_ message: String) {
         self.message = message
     }
 }

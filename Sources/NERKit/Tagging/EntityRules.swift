@@ -38,7 +38,7 @@ package struct EntityRules: Sendable {
     /// `.fill` keeps every model entity and adds the matches that overlap none; `.override`
     /// keeps every match and the model entities that overlap none; `.only` keeps the matches.
     /// Sorted by start.
-    package static func combine(model: [TaggedEntity], matches: [TaggedEntity], mode: PatternMode) -> [TaggedEntity] {
+    static func combine(model: [TaggedEntity], matches: [TaggedEntity], mode: PatternMode) -> [TaggedEntity] {
         func overlaps(_ a: TaggedEntity, _ b: TaggedEntity) -> Bool {
             a.tokenStart < b.tokenEnd && b.tokenStart < a.tokenEnd
         }

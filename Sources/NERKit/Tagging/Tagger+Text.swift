@@ -3,10 +3,14 @@ public struct TaggedText: Sendable, Equatable {
     /// One token: as written in the text, and where (Unicode code point offsets into the text
     /// given to ``Tagger/tag(text:)``, end exclusive, as Python's `str` indices).
     public struct Token: Sendable, Equatable {
+        /// The token as written.
         public var text: String
+        /// Code point offset of the token's first character.
         public var start: Int
+        /// Code point offset just past the token's last character.
         public var end: Int
 
+        /// A token with its text and offsets.
         public init(text: String, start: Int, end: Int) {
             self.text = text
             self.start = start
@@ -18,12 +22,16 @@ public struct TaggedText: Sendable, Equatable {
     public var text: String
     /// Code point offsets of ``text`` in the tagged text.
     public var start: Int
+    /// Code point offset just past the sentence's end.
     public var end: Int
+    /// The sentence's tokens, in order.
     public var tokens: [Token]
     /// One tag per token, in the scheme of the model's training data.
     public var tags: [String]
+    /// The entities found, in order of their start.
     public var entities: [TextEntity]
 
+    /// A tagged sentence of these parts.
     public init(text: String, start: Int, end: Int, tokens: [Token], tags: [String], entities: [TextEntity]) {
         self.text = text
         self.start = start
@@ -42,9 +50,11 @@ public struct TextEntity: Sendable, Equatable {
     public var text: String
     /// Code point offsets into the tagged text, end exclusive.
     public var start: Int
+    /// Code point offset just past the entity's end.
     public var end: Int
     /// Tokens `tokenStart..<tokenEnd` of its sentence.
     public var tokenStart: Int
+    /// Index just past the entity's last token.
     public var tokenEnd: Int
     /// The model's probability for exactly this entity (1 for an entity a rule found).
     public var score: Double
@@ -53,6 +63,7 @@ public struct TextEntity: Sendable, Equatable {
     /// The `id` of the rule that found the entity, if it has one.
     public var patternID: String?
 
+    /// An entity of these parts.
     public init(label: String, text: String, start: Int, end: Int, tokenStart: Int, tokenEnd: Int, score: Double,
                 source: EntitySource? = nil, patternID: String? = nil) {
         self.source = source
@@ -73,7 +84,7 @@ extension Tagger {
     /// more than 1,000 tokens tagged in pieces; for a model with document context, every
     /// paragraph a document.
     public func tag(text: String) -> [TaggedText] {
-        let sentences = TagInputOpener.sentences(ofText: text)
+        let sentences = TextSentences.of(text)
         let tagged = tagWithBoundedMemory(sentences.map(\.modelTokens),
                                           documents: Documents.ids(startingDocuments: sentences.map(\.startsDocument)))
         return zip(sentences, tagged).map { sentence, result in
@@ -95,7 +106,7 @@ extension TagInputSentence {
     }
 
     /// This sentence with a tagging result attached, offsets as in its tokens.
-    package func taggedText(_ result: TaggedSentence) -> TaggedText {
+    func taggedText(_ result: TaggedSentence) -> TaggedText {
         TaggedText(text: text, start: start, end: start + text.unicodeScalars.count,
                    tokens: tokens.map { TaggedText.Token(text: $0.text, start: $0.start, end: $0.end) },
                    tags: result.tags, entities: result.entities.compactMap(textEntity))

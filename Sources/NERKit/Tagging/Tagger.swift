@@ -2,8 +2,11 @@ import Foundation
 
 /// An entity the tagger found: tokens `tokenStart..<tokenEnd` of a sentence.
 public struct TaggedEntity: Sendable, Equatable {
+    /// The entity type, such as `PER` or `LOC`.
     public var label: String
+    /// Index of the entity's first token.
     public var tokenStart: Int
+    /// Index just past the entity's last token.
     public var tokenEnd: Int
     /// The model's probability for exactly this entity (CRF forward-backward marginal); 1 for
     /// an entity a rule found.
@@ -13,6 +16,7 @@ public struct TaggedEntity: Sendable, Equatable {
     /// The `id` of the rule that found the entity, if it has one.
     public var patternID: String?
 
+    /// An entity of type `label` over tokens `tokenStart..<tokenEnd`.
     public init(label: String, tokenStart: Int, tokenEnd: Int, score: Double, source: EntitySource? = nil, patternID: String? = nil) {
         self.label = label
         self.tokenStart = tokenStart
@@ -35,10 +39,12 @@ public enum EntitySource: String, Sendable, Equatable {
 public struct TaggedSentence: Sendable, Equatable {
     /// One tag per token, in the requested scheme.
     public var tags: [String]
+    /// The entities, in order of their first token.
     public var entities: [TaggedEntity]
     /// With `tokenScores`: each token's probability of its tag (the CRF marginal), else empty.
     public var tokenScores: [Double] = []
 
+    /// A result of these tags and entities (no token scores).
     public init(tags: [String], entities: [TaggedEntity]) {
         self.tags = tags
         self.entities = entities
@@ -53,6 +59,7 @@ public final class Tagger {
     /// The scheme of the data the model was trained on: what `tag` writes by default.
     public let scheme: TagScheme
     package let provenance: ModelFile.Provenance
+    /// The model file it was loaded from (empty for a model passed in).
     public let path: String
     /// The arithmetic the recurrent products use on this CPU.
     public var precision: InferencePrecision { model.inferencePrecision.effective }

@@ -49,6 +49,6 @@ extension Tagger {
     /// The sentences of `text` as the model reads them (paragraphs, sentences and tokens as
     /// ``tag(text:)`` finds them).
     public func tokenize(_ text: String) -> [[String]] {
-        TagInputOpener.sentences(ofText: text).map(\.modelTokens)
+        TextSentences.of(text).map(\.modelTokens)
     }
 }

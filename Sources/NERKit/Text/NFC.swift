@@ -3,9 +3,9 @@ import Foundation
 
 /// Unicode normalisation through utf8proc, so that "Mu\u{308}ller" and "Müller" reach the model
 /// as the same string.
-package enum UnicodeNormalization {
+enum UnicodeNormalization {
     /// The NFC (canonical composition) form of `text`.
-    package static func nfc(_ text: String) -> String {
+    static func nfc(_ text: String) -> String {
         var copy = text
         return copy.withUTF8 { nfc(utf8: $0) }
     }

@@ -10,7 +10,7 @@ package struct TextToken: Equatable, Sendable {
     /// UTF-8 byte offsets into the whole input, end exclusive.
     package var byteStart: Int, byteEnd: Int
 
-    package init(text: String, normalized: String, scalarStart: Int, scalarEnd: Int, byteStart: Int, byteEnd: Int) {
+    init(text: String, normalized: String, scalarStart: Int, scalarEnd: Int, byteStart: Int, byteEnd: Int) {
         self.text = text
         self.normalized = normalized
         self.scalarStart = scalarStart
@@ -26,7 +26,7 @@ package struct TextSentence: Equatable, Sendable {
     package var tokens: [TextToken]
     package var scalarStart: Int, scalarEnd: Int, byteStart: Int, byteEnd: Int
 
-    package init(tokens: [TextToken], scalarStart: Int, scalarEnd: Int, byteStart: Int, byteEnd: Int) {
+    init(tokens: [TextToken], scalarStart: Int, scalarEnd: Int, byteStart: Int, byteEnd: Int) {
         self.tokens = tokens
         self.scalarStart = scalarStart
         self.scalarEnd = scalarEnd

@@ -10,13 +10,13 @@ package struct Tokenizer: Sendable {
     package init() {}
 
     /// The tokens of `text`, without sentence splitting.
-    package func tokenize(_ text: String) -> [TextToken] {
+    func tokenize(_ text: String) -> [TextToken] {
         tokenize(text, scalarBase: 0, byteBase: 0)
     }
 
     /// The tokens of `text`, with offsets counted from `scalarBase` and `byteBase` (the position
     /// of `text` in a larger input).
-    package func tokenize(_ text: String, scalarBase: Int, byteBase: Int) -> [TextToken] {
+    func tokenize(_ text: String, scalarBase: Int, byteBase: Int) -> [TextToken] {
         var copy = text
         return copy.withUTF8 { utf8 in
             let decoded = ScalarText(utf8: utf8)

@@ -1,8 +1,8 @@
 /// The order in which an epoch visits the training data: sentences are grouped into batches of
 /// similar length (little padding, one GEMM size per step), and the batches are shuffled. The
 /// schedule is a pure function of the seed and the epoch, so a resumed run replays it exactly.
-package enum BatchSchedule {
-    package static func batches(lengths: [Int], batchSize: Int, seed: UInt64, epoch: Int) -> [[Int]] {
+enum BatchSchedule {
+    static func batches(lengths: [Int], batchSize: Int, seed: UInt64, epoch: Int) -> [[Int]] {
         var rng = SeededRandom(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch))
         // Shuffle first so that sentences of equal length land in different batches each epoch.
         var indices = Array(lengths.indices)
@@ -22,7 +22,7 @@ package enum BatchSchedule {
     /// For document context: whole documents (consecutive sentences with the same id), shuffled,
     /// each batch one or more documents until it holds at least `batchSize` sentences; a
     /// document is never split, so every sentence sees all of its document.
-    package static func documentBatches(documents: [Int32], batchSize: Int, seed: UInt64, epoch: Int) -> [[Int]] {
+    static func documentBatches(documents: [Int32], batchSize: Int, seed: UInt64, epoch: Int) -> [[Int]] {
         var rng = SeededRandom(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch))
         var runs = Documents.runs(documents)
         runs.shuffle(using: &rng)

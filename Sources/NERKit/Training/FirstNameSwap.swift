@@ -6,10 +6,10 @@
 /// replaced by a one-token place name drawn from the training data's own LOC entities, the tags
 /// kept, so the model learns that the surname, not the first word, makes the person. (Mention
 /// replacement, Dai and Adel, COLING 2020, done across types; no outside word list is needed.)
-package enum FirstNameSwap {
+enum FirstNameSwap {
     /// The distinct one-token LOC entities of the data that are words (letters, possibly with
     /// inner hyphens or apostrophes, starting with a capital): "Paris", "Sydney", not "U.S.".
-    package static func places(tokens: [[String]], tags: [[String]]) -> [String] {
+    static func places(tokens: [[String]], tags: [[String]]) -> [String] {
         var seen = Set<String>()
         for (words, sentenceTags) in zip(tokens, tags) {
             for span in EntitySpan.spans(in: sentenceTags) where span.type == "LOC" && span.length == 1 {
@@ -25,7 +25,7 @@ package enum FirstNameSwap {
     /// same data however the sentences are later batched, and a resumed run sees what the
     /// interrupted one saw.
     @discardableResult
-    package static func apply(rate: Float, seed: UInt64, places: [String], tokens: inout [[String]], tags: [[String]]) -> Int {
+    static func apply(rate: Float, seed: UInt64, places: [String], tokens: inout [[String]], tags: [[String]]) -> Int {
         guard rate > 0, !places.isEmpty else { return 0 }
         var replaced = 0
         for i in tokens.indices {

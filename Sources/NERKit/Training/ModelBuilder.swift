@@ -3,7 +3,7 @@ import Foundation
 /// Builds vocabularies from training data (and pretrained vectors) and creates a fresh model.
 package enum ModelBuilder {
     /// The BIOES tag set for the entity types of `corpora`: O, then B/I/E/S for each type.
-    package static func tagVocabulary(types: Set<String>) -> Vocabulary {
+    static func tagVocabulary(types: Set<String>) -> Vocabulary {
         var v = Vocabulary(specials: false)
         v.add("O")
         for t in types.sorted() { for p in ["B", "I", "E", "S"] { v.add("\(p)-\(t)") } }
@@ -60,7 +60,7 @@ package enum ModelBuilder {
     }
 
     /// Words that are not in the model's vocabulary: (unknown tokens, all tokens).
-    package static func unknownRate(_ model: TaggerModel, _ sentences: [[String]]) -> (Int, Int) {
+    static func unknownRate(_ model: TaggerModel, _ sentences: [[String]]) -> (Int, Int) {
         var unknown = 0, total = 0
         for s in sentences { for t in s { total += 1; if model.encoder.words.id(WordKey.normalize(t)) == nil { unknown += 1 } } }
         return (unknown, total)

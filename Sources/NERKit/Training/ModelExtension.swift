@@ -14,25 +14,25 @@ import Foundation
 ///   then scores `newTagMargin` per such token below the path with O there, whose transitions
 ///   score the same, so the best path is always one of the parent's tags. Training moves the
 ///   rows apart from O as the new data asks.
-package enum ModelExtension {
+enum ModelExtension {
     /// How far below O a new tag's emission starts (log-space).
-    package static let newTagMargin: Float = 2
+    static let newTagMargin: Float = 2
 
     /// What the extension added.
-    package struct Added: Sendable, Equatable {
-        package var words = 0
+    struct Added: Sendable, Equatable {
+        var words = 0
         /// Of the new words, how many got pretrained vectors.
-        package var pretrainedWords = 0
-        package var characters = 0
+        var pretrainedWords = 0
+        var characters = 0
         /// New entity types, sorted.
-        package var types: [String] = []
+        var types: [String] = []
     }
 
     /// The parent's vocabularies and tag set with the new data's entries appended (old ids
     /// unchanged): words of `train` (seen at least `vocabulary.minCount` times) and the words of
     /// `train` and `extraWords` that `pretrained` covers; the characters of `train` and
     /// `charTexts`; B/I/E/S tags of the types in `trainTags` the parent lacks.
-    package static func extend(_ parent: TaggerModel, train: [[String]], trainTags: [[String]], extraWords: [[String]],
+    static func extend(_ parent: TaggerModel, train: [[String]], trainTags: [[String]], extraWords: [[String]],
                                charTexts: [[String]] = [], pretrained: PretrainedVectors?, vocabulary: VocabularyOptions,
                                seed: UInt64) throws -> (model: TaggerModel, added: Added) {
         let config = parent.config

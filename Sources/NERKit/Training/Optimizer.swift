@@ -3,11 +3,11 @@ import Foundation
 /// Updates parameters from their gradients. Sparse parameters (embedding tables) are updated
 /// only in the rows the batch touched ("lazy" momentum and Adam), which keeps a step's cost
 /// independent of the vocabulary size.
-package final class Optimizer {
-    package let kind: OptimizerKind
-    package var learningRate: Float
-    package let momentum: Float
-    package let beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
+final class Optimizer {
+    let kind: OptimizerKind
+    var learningRate: Float
+    let momentum: Float
+    let beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
     /// Adam's step count.
     package private(set) var steps = 0
     /// First moments (momentum velocity for SGD), second moments (Adam only), per parameter.
@@ -15,7 +15,7 @@ package final class Optimizer {
     private var second: [[Float]]
     private let parameters: [Parameter]
 
-    package init(_ kind: OptimizerKind, parameters: [Parameter], learningRate: Float, momentum: Float = 0.9) {
+    init(_ kind: OptimizerKind, parameters: [Parameter], learningRate: Float, momentum: Float = 0.9) {
         self.kind = kind
         self.parameters = parameters
         self.learningRate = learningRate
@@ -26,7 +26,7 @@ package final class Optimizer {
 
     /// Scales all gradients so that their global L2 norm is at most `maxNorm`; returns the norm before.
     @discardableResult
-    package static func clipGradients(_ parameters: [Parameter], maxNorm: Float) -> Float {
+    static func clipGradients(_ parameters: [Parameter], maxNorm: Float) -> Float {
         let norm = Float(parameters.reduce(0) { $0 + $1.gradSquaredNorm() }.squareRoot())
         if maxNorm > 0 && norm > maxNorm {
             let f = maxNorm / norm
@@ -37,7 +37,7 @@ package final class Optimizer {
 
     /// Applies one update and clears the gradients (`afterUpdate` sees each parameter after its
     /// update, while its touched rows are still known).
-    package func step(afterUpdate: ((Parameter) -> Void)? = nil) {
+    func step(afterUpdate: ((Parameter) -> Void)? = nil) {
         steps += 1
         for (pi, p) in parameters.enumerated() {
             if p.frozen { afterUpdate?(p); p.zeroGrad(); continue }
@@ -78,7 +78,7 @@ package final class Optimizer {
     }
 
     /// The optimiser's state as named tensors, for checkpoints.
-    package func state() -> [(name: String, values: [Float])] {
+    func state() -> [(name: String, values: [Float])] {
         var out: [(String, [Float])] = [("optimizer.steps", StepCounterEncoding.encode([steps]))]
         for (i, p) in parameters.enumerated() {
             out.append(("optimizer.first.\(p.name)", first[i]))
@@ -87,7 +87,7 @@ package final class Optimizer {
         return out
     }
 
-    package func restore(_ tensors: [String: [Float]]) throws {
+    func restore(_ tensors: [String: [Float]]) throws {
         guard let s = tensors["optimizer.steps"].flatMap({ StepCounterEncoding.decode($0, count: 1) }) else {
             throw NERError("checkpoint lacks the optimiser state")
         }

@@ -3,10 +3,10 @@ import Foundation
 /// What a parent model contributes to the training data of a model trained from it: its
 /// predictions of the types a file does not annotate (keeping those types), and which tags a
 /// token left O by such a file may really carry (partial annotation).
-package enum ParentAnnotation {
+enum ParentAnnotation {
     /// The parent's predicted tags (BIOES) for each sentence, documents read whole when the
     /// parent reads documents.
-    package static func predict(_ parent: TaggerModel, _ sentences: [CoNLLSentence]) -> [[String]] {
+    static func predict(_ parent: TaggerModel, _ sentences: [CoNLLSentence]) -> [[String]] {
         var surfaces = SurfaceTable()
         var encoded = sentences.map { parent.encoder.encode($0.tokens, surfaces: &surfaces)! }
         if parent.readsDocuments {
@@ -19,7 +19,7 @@ package enum ParentAnnotation {
 
     /// `gold` (BIOES) with the entities of `predicted` (BIOES) whose type is in `types` added
     /// wherever every gold tag of the entity's tokens is O; and how many were added.
-    package static func merge(gold: [String], predicted: [String], types: Set<String>) -> (tags: [String], added: Int) {
+    static func merge(gold: [String], predicted: [String], types: Set<String>) -> (tags: [String], added: Int) {
         precondition(gold.count == predicted.count, "merge: sentence lengths differ")
         var out = gold, added = 0
         for span in EntitySpan.spans(in: predicted) where types.contains(span.type) {
@@ -34,7 +34,7 @@ package enum ParentAnnotation {
     /// The tags a token that a file leaves O may carry when the file annotates only
     /// `annotated` of the model's types: O and the B/I/E/S tags of every other type (nil when
     /// the file annotates every type, so its O tokens are O).
-    package static func openTags(_ tags: Vocabulary, annotated: Set<String>) -> [Bool]? {
+    static func openTags(_ tags: Vocabulary, annotated: Set<String>) -> [Bool]? {
         var open = [Bool](repeating: false, count: tags.count), any = false
         for (k, t) in tags.items.enumerated() {
             guard let p = ParsedTag(t) else { continue }

@@ -3,28 +3,35 @@ import Foundation
 /// Where a training run stands; saved in every checkpoint so that `--resume` continues exactly.
 package struct TrainingState: Codable, Equatable, Sendable {
     /// Epochs completed.
-    package var epoch = 0
+    var epoch = 0
     /// Batches of the current epoch (epoch + 1) already done, when interrupted mid-epoch.
-    package var batchesDone = 0
-    package var epochLoss: Double = 0
+    var batchesDone = 0
+    var epochLoss: Double = 0
     package var epochTokens = 0
-    package var epochSeconds: Double = 0
-    package var rngState: UInt64 = 0
-    package var bestF1: Double = -1
-    package var bestEpoch = 0
-    package var epochsWithoutGain = 0
-    package var history: [EpochMetrics] = []
-    package init() {}
+    var epochSeconds: Double = 0
+    var rngState: UInt64 = 0
+    var bestF1: Double = -1
+    var bestEpoch = 0
+    var epochsWithoutGain = 0
+    var history: [EpochMetrics] = []
+    init() {}
 }
 
 /// Live progress inside an epoch, for the progress bar.
 public struct TrainingProgress: Sendable {
+    /// The epoch under way (1-based).
     public var epoch: Int
+    /// The most epochs the run trains.
     public var epochs: Int
+    /// Training sentences of this epoch done so far.
     public var sentencesDone: Int
+    /// Training sentences in an epoch.
     public var sentences: Int
+    /// Training speed so far in this epoch, in tokens per second.
     public var tokensPerSecond: Double
+    /// The mean training loss per sentence so far in this epoch.
     public var loss: Double
+    /// Seconds until the epoch ends, at the speed so far.
     public var etaSeconds: Double
 }
 
@@ -34,8 +41,8 @@ public struct TrainingProgress: Sendable {
 package final class Trainer {
     package let model: TaggerModel
     package let options: TrainingOptions
-    package let optimizer: Optimizer
-    package let average: WeightAverage?
+    let optimizer: Optimizer
+    let average: WeightAverage?
     package var state = TrainingState()
     /// Probability of replacing a training word seen once by the unknown word (Lample et al.),
     /// so that the unknown vector is trained.
@@ -93,16 +100,16 @@ package final class Trainer {
 
     /// Runs `body` with the weights that are evaluated and saved in place (the averaged ones
     /// when averaging is on).
-    package func withFinalWeights<T>(_ body: () throws -> T) rethrows -> T {
+    func withFinalWeights<T>(_ body: () throws -> T) rethrows -> T {
         if let average { return try average.withAveragedWeights(body) }
         return try body()
     }
 
     /// Scores the model on the dev set (conlleval rules, BIOES read as IOB2).
-    package func evaluateDev() -> EvaluationReport { evaluate(dev) }
+    func evaluateDev() -> EvaluationReport { evaluate(dev) }
 
     /// Dev F1 of every recasing of the dev set given at init.
-    package func evaluateRecasedDev() -> [Recasing: Double] {
+    func evaluateRecasedDev() -> [Recasing: Double] {
         recasedDev.mapValues { evaluate($0).f1 }
     }
 

@@ -2,27 +2,44 @@ import Foundation
 
 /// Everything `ner train` was asked to do.
 public struct TrainingRunConfig: Sendable {
+    /// The training files (at least one).
     public var trainPaths: [String] = []
+    /// The dev file scored after every epoch to choose the model kept; nil: every 20th training
+    /// sentence is held out for that instead.
     public var devPath: String?
+    /// Pretrained word vectors (GloVe's text format, plain or gzip) to start the word
+    /// embeddings from; nil: random.
     public var embeddingsPath: String?
     /// Files whose words found in the embeddings file are kept in the vocabulary (e.g. a test
     /// set: a standard practice that the model card must state).
     public var vocabularyPaths: [String] = []
+    /// Where the model is written (its checkpoint and metrics next to it).
     public var output = "model.ner"
+    /// The model's shape.
     public var model = ModelConfig()
+    /// The optimiser, schedule and stopping.
     public var training = TrainingOptions()
+    /// How the word vocabulary is chosen.
     public var vocabulary = VocabularyOptions()
+    /// The token and tag columns of column files.
     public var columns = CoNLLColumns()
     /// How the training and dev files are read (format, alignment of annotation exports); its
     /// `columns` are replaced by `columns`.
     public var reading = CorpusReadOptions()
+    /// Continue from the checkpoint next to `output` instead of starting anew.
     public var resume = false
     /// With `resume`: go on with this seed instead of the checkpoint's (data order, dropout,
     /// augmentation draws), so that several runs branch from one checkpoint.
     public var forkSeed: UInt64?
+    /// Store the word embeddings in the model file as 16-bit floats (half the file size).
     public var halfPrecisionEmbeddings = true
+    /// Keep the pretrained vectors fixed during training.
     public var freezeEmbeddings = false
+    /// The probability that a training word seen once is replaced by the unknown word in a
+    /// step, so that the model learns what to do with words it has not seen.
     public var singletonUnknownRate: Float = 0.5
+    /// The probability that any training word is replaced by the unknown word in a step (its
+    /// characters and context still show it).
     public var wordUnknownRate: Float = 0
     /// Write the model of every epoch, so the last one is kept, instead of the one with the best
     /// dev F1: for a final model trained on train and dev for an epoch count chosen on dev.
@@ -47,6 +64,7 @@ public struct TrainingRunConfig: Sendable {
     /// but the file does not annotate (the CRF sums over every path that agrees with the
     /// annotated tokens), instead of as O.
     public var partialAnnotation = false
+    /// No training file yet; every other setting at `ner train`'s default.
     public init() {}
 
     /// Throws a ``ConfigurationError`` unless the run can start: a training file, every setting
@@ -78,7 +96,7 @@ public struct TrainingRunConfig: Sendable {
     }
 
     /// Whether the parent's missing types are merged into the gold (`keepTypes` resolved).
-    package func keepsTypes(missing: Set<String>) -> Bool {
+    func keepsTypes(missing: Set<String>) -> Bool {
         guard initPath != nil else { return false }
         return keepTypes ?? (!missing.isEmpty && !partialAnnotation)
     }
@@ -90,6 +108,7 @@ public struct TrainingRunConfig: Sendable {
 /// Reads the data, builds (or resumes) the model and drives the `Trainer`, saving the best
 /// model, a checkpoint after every epoch and the metrics file as it goes.
 public final class TrainingRun {
+    /// What the run was asked to do.
     public let config: TrainingRunConfig
     private let log: (String) -> Void
     private let warn: (NERError) -> Void
@@ -102,14 +121,23 @@ public final class TrainingRun {
         self.warn = warn ?? { w in log((w.path.map { "\($0): " } ?? "") + "warning: " + w.message) }
     }
 
+    /// How a finished run went.
     public struct Summary: Sendable {
         package var stop: Trainer.StopReason
+        /// Epochs trained.
         public var epochs: Int
+        /// The epoch with the best dev F1.
         public var bestEpoch: Int
+        /// The best dev F1 (on the held-out training sentences when no dev file was given).
         public var bestDevF1: Double
+        /// Wall-clock seconds of the run.
         public var seconds: Double
     }
 
+    /// Validates the configuration, reads the data, trains and writes the model, checkpoint and
+    /// metrics; `progress` is called during epochs, and the run stops between batches once
+    /// `shouldStop` returns true (the checkpoint keeps its place for `resume`). Throws a ``ConfigurationError`` or a ``NERError`` naming the file
+    /// and line of bad input.
     public func run(progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws -> Summary {
         let started = Date()
         try config.validate()

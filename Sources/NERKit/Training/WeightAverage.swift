@@ -4,8 +4,8 @@ import Foundation
 /// what gets evaluated and saved, which smooths out the last steps' noise and typically gains a
 /// few tenths of F1. Embedding rows are averaged lazily: a row that no batch touched kept its
 /// value, so catching up k steps at once is exact: a ← dᵏ·a + (1 − dᵏ)·w.
-package final class WeightAverage {
-    package let decay: Float
+final class WeightAverage {
+    let decay: Float
     private let parameters: [Parameter]
     private var shadow: [[Float]]
     /// For sparse parameters, the step at which each row's average was last brought up to date.
@@ -16,9 +16,9 @@ package final class WeightAverage {
 
     /// With `warmUp`, the decay at step t is min(decay, (1 + t) / (10 + t)), so that the average
     /// of a short run is not dominated by the initial weights.
-    package let warmUp: Bool
+    let warmUp: Bool
 
-    package init(parameters: [Parameter], decay: Float, warmUp: Bool = true) {
+    init(parameters: [Parameter], decay: Float, warmUp: Bool = true) {
         self.parameters = parameters
         self.decay = decay
         self.warmUp = warmUp
@@ -29,7 +29,7 @@ package final class WeightAverage {
 
     /// Call once per optimiser step, after the backward pass and before the update: rows about
     /// to change are first brought up to date with the value they held while untouched.
-    package func beginStep() {
+    func beginStep() {
         for (index, p) in parameters.enumerated() where p.sparseRows {
             let r = p.rowSize
             shadow[index].withUnsafeMutableBufferPointer { a in
@@ -43,7 +43,7 @@ package final class WeightAverage {
     }
 
     /// Folds the parameter's new value into its average (after the optimiser updated it).
-    package func update(_ p: Parameter) {
+    func update(_ p: Parameter) {
         guard let index = indexOf[ObjectIdentifier(p)] else { return }
         shadow[index].withUnsafeMutableBufferPointer { a in
             let a = a.baseAddress!
@@ -60,7 +60,7 @@ package final class WeightAverage {
     }
 
     /// The decay in force at the current step.
-    package var currentDecay: Float {
+    var currentDecay: Float {
         warmUp ? min(decay, Float(1 + steps) / Float(10 + steps)) : decay
     }
 
@@ -84,7 +84,7 @@ package final class WeightAverage {
     }
 
     /// Exchanges the live weights and the averages (call again to swap back).
-    package func swap() {
+    func swap() {
         if !swapped { catchUp() }
         for (index, p) in parameters.enumerated() {
             shadow[index].withUnsafeMutableBufferPointer { a in
@@ -95,13 +95,13 @@ package final class WeightAverage {
     }
 
     /// Runs `body` with the averaged weights in place.
-    package func withAveragedWeights<T>(_ body: () throws -> T) rethrows -> T {
+    func withAveragedWeights<T>(_ body: () throws -> T) rethrows -> T {
         swap()
         defer { swap() }
         return try body()
     }
 
-    package func state(prefix: String = "average.") -> [(name: String, values: [Float])] {
+    func state(prefix: String = "average.") -> [(name: String, values: [Float])] {
         var out: [(String, [Float])] = [("\(prefix)steps", StepCounterEncoding.encode([Int(steps)]))]
         for (i, p) in parameters.enumerated() {
             out.append(("\(prefix)\(p.name)", shadow[i]))
@@ -110,7 +110,7 @@ package final class WeightAverage {
         return out
     }
 
-    package func restore(_ tensors: [String: [Float]], prefix: String = "average.") throws {
+    func restore(_ tensors: [String: [Float]], prefix: String = "average.") throws {
         guard let s = tensors["\(prefix)steps"].flatMap({ StepCounterEncoding.decode($0, count: 1) }), s[0] <= Int(Int32.max) else {
             throw NERError("checkpoint lacks the weight average")
         }

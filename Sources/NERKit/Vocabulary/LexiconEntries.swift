@@ -38,14 +38,14 @@ public struct LexiconEntries: Codable, Equatable, Sendable {
     }
 
     /// The entries whose every word `keep` accepts (the words of a model's vocabulary).
-    package func filter(words keep: (Substring) -> Bool) -> LexiconEntries {
+    func filter(words keep: (Substring) -> Bool) -> LexiconEntries {
         var out = LexiconEntries(source: source, categories: categories)
         for (phrase, mask) in phrases where phrase.split(separator: " ").allSatisfy(keep) { out.phrases[phrase] = mask }
         return out
     }
 
     /// Throws unless the entries are consistent (a model file's copy is checked on load).
-    package func validate() throws {
+    func validate() throws {
         guard categories.count <= Self.maxCategories else { throw NERError("lexicon has \(categories.count) categories, at most \(Self.maxCategories)") }
         let all: UInt32 = categories.count == 32 ? .max : (1 << UInt32(categories.count)) - 1
         for (phrase, mask) in phrases {

@@ -4,14 +4,14 @@
 /// ids of one vocabulary (case-folded keys, `WordKey.normalize`), so it is the same on text
 /// as written, lowercased or in capitals, and only the phrases whose every word is in the
 /// vocabulary are kept (`entries`): those are all that could ever match.
-package struct LexiconMatcher: Sendable {
+struct LexiconMatcher: Sendable {
     /// The states of one category.
-    package static let states = 5
+    static let states = 5
     /// The kept entries (what a model file stores).
-    package let entries: LexiconEntries
-    package var categoryCount: Int { entries.categories.count }
+    let entries: LexiconEntries
+    var categoryCount: Int { entries.categories.count }
     /// Distinct packed ids a token can have: states^categories.
-    package var idCount: Int {
+    var idCount: Int {
         var n = 1
         for _ in 0..<categoryCount { n *= Self.states }
         return n
@@ -24,7 +24,7 @@ package struct LexiconMatcher: Sendable {
     private var masks: [UInt32] = []
 
     /// Keeps the entries whose every word is in `words` (not unknown) and builds the trie.
-    package init(entries all: LexiconEntries, words: Vocabulary) {
+    init(entries all: LexiconEntries, words: Vocabulary) {
         precondition(all.categories.count <= LexiconEntries.maxCategories)
         entries = all.filter { key in
             guard let id = words.id(String(key)) else { return false }
@@ -52,7 +52,7 @@ package struct LexiconMatcher: Sendable {
     /// The packed lexicon id of each token of a sentence given by word ids (negative ids match
     /// nothing): Σ state_c · 5^c over the categories c, with O = 0, B = 1, I = 2, E = 3, S = 4,
     /// so 0 is outside everything.
-    package func ids(_ words: [Int32]) -> [Int32] {
+    func ids(_ words: [Int32]) -> [Int32] {
         let n = words.count, C = categoryCount
         var out = [Int32](repeating: 0, count: n)
         guard n > 0, C > 0 else { return out }
@@ -97,7 +97,7 @@ package struct LexiconMatcher: Sendable {
     }
 
     /// The state (0 O, 1 B, 2 I, 3 E, 4 S) of category `category` in a packed id.
-    package static func state(_ id: Int32, category: Int) -> Int {
+    static func state(_ id: Int32, category: Int) -> Int {
         var v = Int(id)
         for _ in 0..<category { v /= states }
         return v % states

@@ -38,7 +38,7 @@ package struct PretrainedVectors: Sendable {
     }
 
     /// The vector in row `index`.
-    package func vector(at index: Int) -> ArraySlice<Float> {
+    func vector(at index: Int) -> ArraySlice<Float> {
         vectors[index * dimension..<(index + 1) * dimension]
     }
 

@@ -4,15 +4,15 @@ import Foundation
 /// padding and id 1 for unknown strings; the tag vocabulary has no specials, because every tag
 /// the model can emit must be a real tag.
 package struct Vocabulary: Sendable, Equatable {
-    package static let padding = "<pad>"
-    package static let unknown = "<unk>"
+    static let padding = "<pad>"
+    static let unknown = "<unk>"
 
     package private(set) var items: [String]
     private var ids: [String: Int32]
     /// True when ids 0 and 1 are `<pad>` and `<unk>`.
-    package let hasSpecials: Bool
+    let hasSpecials: Bool
 
-    package init(specials: Bool) {
+    init(specials: Bool) {
         hasSpecials = specials
         items = []
         ids = [:]
@@ -23,7 +23,7 @@ package struct Vocabulary: Sendable, Equatable {
     }
 
     /// Restores a vocabulary from its items (as saved in a model file).
-    package init(items: [String], specials: Bool) throws {
+    init(items: [String], specials: Bool) throws {
         self.init(specials: false)
         for item in items {
             if ids[item] != nil { throw NERError("vocabulary lists '\(item)' twice") }
@@ -42,11 +42,11 @@ package struct Vocabulary: Sendable, Equatable {
     }
 
     package var count: Int { items.count }
-    package var paddingId: Int32 { 0 }
-    package var unknownId: Int32 { 1 }
+    var paddingId: Int32 { 0 }
+    var unknownId: Int32 { 1 }
 
     @discardableResult
-    package mutating func add(_ item: String) -> Int32 {
+    mutating func add(_ item: String) -> Int32 {
         if let id = ids[item] { return id }
         let id = Int32(items.count)
         items.append(item)
@@ -54,25 +54,25 @@ package struct Vocabulary: Sendable, Equatable {
         return id
     }
 
-    package func contains(_ item: String) -> Bool { ids[item] != nil }
+    func contains(_ item: String) -> Bool { ids[item] != nil }
 
     /// The id of `item`, or nil when it is not in the vocabulary.
-    package func id(_ item: String) -> Int32? { ids[item] }
+    func id(_ item: String) -> Int32? { ids[item] }
 
     /// The id of `item`, or the unknown id (only for vocabularies with specials).
-    package func lookup(_ item: String) -> Int32 { ids[item] ?? (hasSpecials ? unknownId : -1) }
+    func lookup(_ item: String) -> Int32 { ids[item] ?? (hasSpecials ? unknownId : -1) }
 
-    package subscript(id: Int32) -> String { items[Int(id)] }
+    subscript(id: Int32) -> String { items[Int(id)] }
 
     package static func == (a: Vocabulary, b: Vocabulary) -> Bool { a.items == b.items && a.hasSpecials == b.hasSpecials }
 
     /// The items as a JSON array, the form stored in model files.
-    package func jsonString() -> String {
+    func jsonString() -> String {
         let data = (try? JSONSerialization.data(withJSONObject: items, options: [])) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 
-    package init(jsonString: String, specials: Bool) throws {
+    init(jsonString: String, specials: Bool) throws {
         guard let array = try? JSONSerialization.jsonObject(with: Data(jsonString.utf8)) as? [String] else {
             throw NERError("vocabulary is not a JSON array of strings")
         }
@@ -83,13 +83,13 @@ package struct Vocabulary: Sendable, Equatable {
 /// Counts strings over a corpus and keeps the frequent ones: at least `minCount` occurrences,
 /// at most `maxSize` entries (most frequent first, ties broken by first appearance so that the
 /// result does not depend on hashing).
-package struct VocabularyBuilder {
+struct VocabularyBuilder {
     private var counts: [String: Int] = [:]
     private var order: [String] = []
 
-    package init() {}
+    init() {}
 
-    package mutating func count(_ item: String, by n: Int = 1) {
+    mutating func count(_ item: String, by n: Int = 1) {
         if let c = counts[item] {
             counts[item] = c + n
         } else {
@@ -98,11 +98,11 @@ package struct VocabularyBuilder {
         }
     }
 
-    package func count(of item: String) -> Int { counts[item] ?? 0 }
+    func count(of item: String) -> Int { counts[item] ?? 0 }
 
-    package var distinct: Int { order.count }
+    var distinct: Int { order.count }
 
-    package func build(minCount: Int = 1, maxSize: Int? = nil, specials: Bool = true) -> Vocabulary {
+    func build(minCount: Int = 1, maxSize: Int? = nil, specials: Bool = true) -> Vocabulary {
         let firstSeen = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         var kept = order.filter { counts[$0, default: 0] >= minCount }
         kept.sort { a, b in

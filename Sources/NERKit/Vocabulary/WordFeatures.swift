@@ -2,10 +2,10 @@ import CUTF8Proc
 
 /// The shape of a word's letters, fed to the model as a small embedding so that lowercased,
 /// case-folded word keys do not lose what capitalisation says about names.
-package enum Casing: Int, CaseIterable, Sendable {
+enum Casing: Int, CaseIterable, Sendable {
     case allLower = 0, allUpper, initialUpper, mixed, containsDigit, numeric, punctuation, other
 
-    package init(of word: String) {
+    init(of word: String) {
         var letters = 0, uppers = 0, lowers = 0, digits = 0, punct = 0, count = 0
         var firstIsUpper = false
         for scalar in word.unicodeScalars {
@@ -47,8 +47,8 @@ package enum Casing: Int, CaseIterable, Sendable {
 /// The key under which a word's embedding is stored: NFC, Unicode case folding (utf8proc),
 /// every decimal digit mapped to `0`. "Paris", "PARIS" and "paris" share one vector; "1996"
 /// and "2003" share the number-shaped one. The casing feature keeps what folding drops.
-package enum WordKey {
-    package static func normalize(_ word: String) -> String {
+enum WordKey {
+    static func normalize(_ word: String) -> String {
         var folded = casefold(word)
         if folded.unicodeScalars.contains(where: isDigit) {
             var scalars = String.UnicodeScalarView()
@@ -59,7 +59,7 @@ package enum WordKey {
     }
 
     /// utf8proc's full case folding with NFC composition.
-    package static func casefold(_ word: String) -> String {
+    static func casefold(_ word: String) -> String {
         var isASCIILower = true
         for b in word.utf8 where b >= 0x80 || (b >= 0x41 && b <= 0x5A) { isASCIILower = false; break }
         if isASCIILower { return word }
