@@ -3,7 +3,7 @@
 .PHONY: deps build demo check check-docs test challenge-check test-spark bench-jsonl bench-peers docs fuzz sanitize man install uninstall clean
 
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/timed.sh deps bash scripts/install-deps.sh
 
 build: deps
 	swift build -c release --product ner
@@ -32,23 +32,28 @@ check-docs: build
 # the commands shown in the docs (scripts/check_docs.py); then the Spark and GNU parallel paths,
 # an outside package using NERKit by git URL and version (Examples/TagSentence), NERKit's DocC
 # documentation, ner under ThreadSanitizer (tag, serve and train end to end), and a short run of
-# every fuzz target. First, in a few seconds, the challenge set data/challenge.tsv is checked (it
-# parses, its split is the recorded rule's) and its scorer tested (IntegrationTests/challenge),
-# and the layer check (scripts/check_layers.py).
+# every fuzz target (a fixed seed and at most 20,000 inputs each: the same work every run; the
+# open-ended search is `make fuzz`). First, in a few seconds, the challenge set data/challenge.tsv
+# is checked (it parses, its split is the recorded rule's) and its scorer tested
+# (IntegrationTests/challenge), and the layer check (scripts/check_layers.py). Each step prints
+# its time (scripts/timed.sh).
+T = bash scripts/timed.sh
 test: deps
-	bash IntegrationTests/challenge/run_challenge_test.sh
-	python3 scripts/check_layers.py
-	swift build -c release --product ner
-	swift build --build-tests
-	NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
-	python3 scripts/check_docs.py .build/release/ner
-	bash IntegrationTests/spark/run_spark_test.sh
-	bash scripts/example_package.sh
-	swift package generate-documentation --target NERKit --warnings-as-errors
-	bash IntegrationTests/install/run_install_test.sh
-	bash IntegrationTests/report/run_report_test.sh
-	bash IntegrationTests/sanitize/run_tsan_test.sh
-	bash scripts/fuzz.sh 10
+	@date +'make test: started at %H:%M:%S' >&2
+	$(T) challenge bash IntegrationTests/challenge/run_challenge_test.sh
+	$(T) layers python3 scripts/check_layers.py
+	$(T) release-build swift build -c release --product ner
+	$(T) test-build swift build --build-tests
+	$(T) xctest env NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
+	$(T) docs python3 scripts/check_docs.py .build/release/ner
+	$(T) spark bash IntegrationTests/spark/run_spark_test.sh
+	$(T) example-package bash scripts/example_package.sh
+	$(T) docc swift package generate-documentation --target NERKit --warnings-as-errors
+	$(T) install bash IntegrationTests/install/run_install_test.sh
+	$(T) report bash IntegrationTests/report/run_report_test.sh
+	$(T) tsan bash IntegrationTests/sanitize/run_tsan_test.sh
+	$(T) fuzz env FUZZ_SEED=1 FUZZ_RUNS=20000 bash scripts/fuzz.sh 10
+	@date +'make test: done at %H:%M:%S' >&2
 
 # The challenge set data/challenge.tsv parses, its split is the recorded rule's, and its scorer
 # bench/challenge.py rejects broken files and scores a stand-in tagger right (a few seconds).

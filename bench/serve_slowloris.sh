@@ -70,6 +70,7 @@ print("  trickling connections: %d opened (%d refused at connect); answers by st
 print("  longest open, by answer (s): %s; p50: %s" % (
     ", ".join("%s: %.2f" % kv for kv in sorted(a["open_seconds_max"].items())),
     ", ".join("%s: %.2f" % kv for kv in sorted(a["open_seconds_p50"].items()))))
+print("  longest wait for the answer (s): %s" % ", ".join("%s: %.2f" % kv for kv in sorted(a["answer_seconds_max"].items())))
 print("  still open at the end: %d, the oldest opened %.2f s before" % (a["still_open_at_end"], a["oldest_open_at_end_s"]))
 ' "$work/attack.json"
 echo "  server $(kill -0 "$server" 2> /dev/null && echo running || echo GONE)"

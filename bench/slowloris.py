@@ -4,7 +4,8 @@ from the loopback address FROM, each sending the start of a request ("POST /v1/t
 EVERY seconds the connections the server has closed are opened again (as the slowloris tool
 does), so the attack keeps up its count of connections for SECONDS. Then it prints, as JSON, how the server answered: connections opened,
 answers by status, connections still open at the end, and for each status the longest a
-connection stayed open (from its connect to the server's close).
+connection stayed open (from its connect to the server's close) and the longest it waited for
+its answer (from its connect to the answer's first byte).
 
     python3 bench/slowloris.py PORT [--from 127.0.0.2] [--connections 1100] [--every 5] [--seconds 30]
 """
@@ -34,6 +35,7 @@ opened = 0
 answers = {}  # status -> count
 longest = {}  # status -> longest seconds open
 lifetimes = {}  # status -> list of seconds open
+answered = {}  # status -> longest seconds from connect to the answer's first byte
 connect_errors = 0
 
 
@@ -50,6 +52,7 @@ class Conn:
         self.lines = 0
         self.next_send = self.opened
         self.received = b""
+        self.answered = None
         selector.register(self.sock, selectors.EVENT_READ, self)
 
     def trickle(self, now):
@@ -76,6 +79,8 @@ class Conn:
             status = self.received[9:12].decode()
         answers[status] = answers.get(status, 0) + 1
         lifetimes.setdefault(status, []).append(now - self.opened)
+        if self.answered is not None:
+            answered[status] = max(answered.get(status, 0.0), self.answered - self.opened)
         longest[status] = max(longest.get(status, 0.0), now - self.opened)
 
 
@@ -106,6 +111,8 @@ while time.monotonic() - start < args.seconds:
         except OSError:
             data = b""
         if data:
+            if c.answered is None:
+                c.answered = time.monotonic()
             c.received += data
             continue
         c.finish(time.monotonic())
@@ -132,4 +139,5 @@ print(json.dumps({
     "oldest_open_at_end_s": round(oldest, 2),
     "open_seconds_max": {k: round(v, 2) for k, v in longest.items()},
     "open_seconds_p50": {k: round(pct(v, 50), 2) for k, v in lifetimes.items()},
+    "answer_seconds_max": {k: round(v, 2) for k, v in answered.items()},
 }, sort_keys=True))

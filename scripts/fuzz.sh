@@ -6,6 +6,9 @@
 # the input as .build-fuzz/crash-* (or leak-, timeout-); add it to fuzz/corpus/TARGET once fixed.
 # Prints executions per target. Needs a Swift toolchain with libFuzzer (Linux).
 #   FUZZ_RUNS=N        stop a target after N executions (and SECONDS at the latest)
+#   FUZZ_SEED=N        libFuzzer's random seed (default: a new one each run); with FUZZ_RUNS, a
+#                      run that does the same work each time (make test uses it: a test run
+#                      that passes passes again; the open-ended search is `make fuzz`)
 #   FUZZ_LEAKS=0       no LeakSanitizer pass on inputs that allocate more than they free (faster;
 #                      the default checks for leaks)
 #   FUZZ_SKIP_BUILD=1  use the ner-fuzz already built (a long campaign while the sources change)
@@ -23,6 +26,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(conll tokenizer predictions embeddings model jsonl annotations labelstudio conllu brat patterns)
 runs=${FUZZ_RUNS:--1}
+seed=${FUZZ_SEED:-0}
 leaks=${FUZZ_LEAKS:-1}
 scratch=.build-fuzz sanitizers=fuzzer,address
 if [ "${FUZZ_ASAN:-1}" = 0 ]; then scratch=.build-fuzz-plain sanitizers=fuzzer leaks=0; fi
@@ -40,7 +44,7 @@ for t in "${targets[@]}"; do
   mkdir -p ".build-fuzz/corpus/$t"
   log="$scratch/fuzz-$t.log"
   start=$(date +%s)
-  if NER_FUZZ_TARGET=$t "$bin" ".build-fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -runs="$runs" -detect_leaks="$leaks" \
+  if NER_FUZZ_TARGET=$t "$bin" ".build-fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -runs="$runs" -seed="$seed" -detect_leaks="$leaks" \
        -timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=.build-fuzz/ -print_final_stats=1 >"$log" 2>&1; then
     done_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     echo "fuzz $t: $done_runs executions in $(( $(date +%s) - start )) s, no crash"

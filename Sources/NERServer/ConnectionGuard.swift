@@ -7,14 +7,21 @@ import NIOCore
 /// connection: first in its pipeline (after TLS), below the HTTP decoder. `RequestGuard`, above
 /// the decoder, tells it where each request's head and body end.
 ///
-/// - The first byte of a request starts its head's deadline (`headerTimeoutSeconds`): the whole
-///   head must have arrived by then, however it trickles in. Its head starts the body's
-///   (`bodyTimeoutSeconds`). Either one missed is answered 408, and the connection closed.
-///   Between requests only Hummingbird's idle timeout runs.
+/// - A connection's first request must have its whole head in within `headerTimeoutSeconds` of
+///   the connection's start (its accept: so a TLS handshake, and a client that connects and
+///   sends nothing, are bounded by it too); a later request on a kept-alive connection within
+///   that of its first byte. However the head trickles in, no byte extends it. Its head starts
+///   the body's deadline (`bodyTimeoutSeconds`). Either one missed is answered 408, and the
+///   connection closed; a connection that has sent nothing at all by its first deadline is closed
+///   without an answer (nothing was asked). Between requests only Hummingbird's idle timeout
+///   runs. Each deadline is a timer of its own on the connection's event loop, set for the exact
+///   instant: nothing sweeps, so nothing adds to it.
 /// - An answer after which the connection is closed (408, 413, 429, 431) is written as bytes
-///   here, and the connection then lingers: what the client still sends is read and thrown away,
-///   for at most `lingerSeconds` and `lingerBytes`, before the close. A client that sends its
-///   whole body before it reads (Python's urllib and requests, wrk) would otherwise be reset while
+///   here, and the connection then lingers: its output is closed at once after the answer (the
+///   client reads the answer and then the end of the stream, and so knows it is done), while what
+///   the client still sends is read and thrown away, for at most `lingerSeconds` and
+///   `lingerBytes` or until the client closes, before the close. A client that sends its whole
+///   body before it reads (Python's urllib and requests, wrk) would otherwise be reset while
 ///   sending and never see the answer. nginx does the same ("lingering close"). After a 408 or a
 ///   429, whose client is slow or hoarding connections rather than busy sending, the connection
 ///   lingers only `briefLingerSeconds`.
@@ -72,9 +79,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive, let refusal {
-            answerAndLinger(refusal, linger: Self.briefLingerSeconds)
-        }
+        if context.channel.isActive { begin() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -84,9 +89,23 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         context.fireChannelActive()
-        if let refusal, phase != .lingering {
+        begin()
+    }
+
+    /// Whether `begin` has run.
+    private var begun = false
+
+    /// The connection has started: a refused one is answered 429 at once; any other has its
+    /// first request's head deadline set from now.
+    private func begin() {
+        guard !begun else { return }
+        begun = true
+        if let refusal {
             answerAndLinger(refusal, linger: Self.briefLingerSeconds)
+            return
         }
+        started = DispatchTime.now().uptimeNanoseconds
+        schedule(configuration.headerTimeoutSeconds) { [unowned self] in headExpired() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -98,11 +117,12 @@ final class ConnectionGuard: ChannelDuplexHandler {
         switch phase {
         case .idle:
             phase = .head
-            started = DispatchTime.now().uptimeNanoseconds
             method = "-"
             path = "-"
-            schedule(configuration.headerTimeoutSeconds) { [unowned self] in
-                expired(APIError.requestTimeout("head", seconds: configuration.headerTimeoutSeconds, option: "--header-timeout"))
+            // The first request's deadline runs from the connection's start (set in `begin`).
+            if timer == nil {
+                started = DispatchTime.now().uptimeNanoseconds
+                schedule(configuration.headerTimeoutSeconds) { [unowned self] in headExpired() }
             }
             context.fireChannelRead(data)
         case .head, .body:
@@ -167,7 +187,8 @@ final class ConnectionGuard: ChannelDuplexHandler {
         phase = .idle
     }
 
-    /// Nothing more is read from this connection; an answer will close it (`answerAndLinger`).
+    /// Nothing more is read from this connection; it will close after its last answer
+    /// (`answerAndLinger`, `lingerAndClose`).
     func discard() {
         guard phase != .lingering else { return }
         cancelTimer()
@@ -177,16 +198,28 @@ final class ConnectionGuard: ChannelDuplexHandler {
     /// Writes `error` as the connection's last answer and lingers before the close.
     func answerAndLinger(_ error: APIError, method: String? = nil, path: String? = nil, linger: Double = ConnectionGuard.lingerSeconds) {
         guard let context, phase != .lingering else { return }
-        cancelTimer()
         var record = RequestRecord(method: method ?? self.method, path: path ?? self.path, route: "other",
                                    status: error.status.code, nanoseconds: 0, error: error)
         if let path, path == "/v1/tag" { record.route = path }
         if started > 0 { record.nanoseconds = DispatchTime.now().uptimeNanoseconds - started }
         record.write(to: metrics, logLevel: logLevel, requestID: RequestID().description)
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: error.closingResponse(serverName: serverName))),
-                              promise: nil)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(string: error.closingResponse(serverName: serverName))),
+                      promise: nil)
+        lingerAndClose(linger)
+    }
+
+    /// What has been written is the connection's last answer: the output is closed after it
+    /// (the client reads the answer, then the end of the stream), and what the client still sends
+    /// is read and thrown away until it closes its side, or for at most `seconds` and
+    /// `lingerBytes`; then the connection is closed.
+    func lingerAndClose(_ seconds: Double = ConnectionGuard.lingerSeconds) {
+        guard let context, phase != .lingering else { return }
+        cancelTimer()
         phase = .lingering
-        schedule(linger) { [unowned self] in
+        context.flush()
+        // Once the client has closed its side too, this closes the connection.
+        context.close(mode: .output, promise: nil)
+        schedule(seconds) { [unowned self] in
             self.context?.close(promise: nil)
         }
         context.read()
@@ -197,6 +230,18 @@ final class ConnectionGuard: ChannelDuplexHandler {
     private func expired(_ error: APIError) {
         timer = nil
         answerAndLinger(error, linger: Self.briefLingerSeconds)
+    }
+
+    /// The head's deadline has passed: 408, unless no byte of a request has come at all (the
+    /// connection's first deadline, or a TLS handshake that never finished): then the close
+    /// alone.
+    private func headExpired() {
+        timer = nil
+        if phase == .idle {
+            context?.close(promise: nil)
+            return
+        }
+        expired(APIError.requestTimeout("head", seconds: configuration.headerTimeoutSeconds, option: "--header-timeout"))
     }
 
     private func schedule(_ seconds: Double, _ body: @escaping () -> Void) {

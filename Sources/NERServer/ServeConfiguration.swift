@@ -10,7 +10,8 @@ public struct ServeConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 asks the system for a free port; the port bound is logged ("listening").
     public var port = 8080
-    /// A larger request body is refused with 413 before it is read.
+    /// A larger request body is refused with 413: by its Content-Length before it is read, or,
+    /// sent in chunks, as soon as it passes the limit.
     public var maxBodyBytes = 1 << 20
     /// Tokens tagged together in one batch at most: requests that arrive together share one
     /// forward pass up to this size (a single larger request is tagged alone).
@@ -30,13 +31,15 @@ public struct ServeConfiguration: Sendable {
     public var maxConnections = 1024
     /// Idle keep-alive connections are closed after this many seconds.
     public var idleTimeoutSeconds = 60.0
-    /// A request's head (request line and headers) must have arrived this many seconds after its
-    /// first byte, however slowly it trickles in; otherwise the connection is answered 408 and
-    /// closed.
+    /// A connection's first request head (request line and headers) must have arrived this many
+    /// seconds after the connection's start, a later one's after its first byte, however slowly
+    /// it trickles in; otherwise the connection is answered 408 and closed (closed alone if
+    /// nothing came at all: this bounds a TLS handshake too).
     public var headerTimeoutSeconds = 10.0
     /// A request's body must have arrived this many seconds after its head; otherwise 408.
     public var bodyTimeoutSeconds = 30.0
-    /// Open connections from one client address at most; more are answered 429 and closed.
+    /// Open connections from one client address at most; more are answered 429 and closed (and
+    /// not counted).
     /// A quarter of `maxConnections` by default: one address cannot take the whole server, and a
     /// proxy in front with up to 256 connections of its own, or a load test at concurrency 256,
     /// still fits.

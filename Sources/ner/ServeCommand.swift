@@ -39,14 +39,16 @@ struct ServeCommand: ParsableCommand {
         ERRORS
         Every error is a JSON body {"error": "..."}: 400 malformed JSON, missing or wrong \
         fields, invalid UTF-8; 401 a missing or wrong API key (with --api-keys); 404 unknown \
-        path; 405 wrong method; 408 a head not received within --header-timeout of its first \
-        byte, or a body within --body-timeout of its head; 413 body over --max-body-bytes; \
+        path; 405 wrong method; 408 a head not received within --header-timeout of the \
+        connection's start (a later request's: of its first byte), or a body within \
+        --body-timeout of its head; 413 body over --max-body-bytes (chunked ones too); \
         415 other content types; 429 more than --max-connections-per-client connections from \
         one address; 431 a head over --max-header-bytes or --max-headers; 503 with Retry-After \
         when --max-queue requests are waiting or the model is not loaded yet; 504 after \
-        --timeout seconds. After 408, 413, 429 and 431 the connection is closed (after reading \
-        and discarding what the client still sends, for a few seconds, so that it sees the \
-        answer).
+        --timeout seconds. After 408, 413, 429 and 431 the connection is closed (its output at \
+        once, then after reading and discarding what the client still sends, for a few \
+        seconds, so that it sees the answer). A connection that sends nothing is closed at \
+        --header-timeout.
 
         ON A NETWORK
         --api-keys FILE requires 'Authorization: Bearer KEY' on every path but /health and \
@@ -112,7 +114,8 @@ struct ServeCommand: ParsableCommand {
     var idleTimeout = 60.0
 
     @Option(name: .customLong("header-timeout"),
-            help: ArgumentHelp("Seconds from a request's first byte to the end of its head (408 beyond).", valueName: "s"))
+            help: ArgumentHelp("Seconds from a connection's start (a later request's first byte) to the end of its head (408 beyond).",
+                               valueName: "s"))
     var headerTimeout = 10.0
 
     @Option(name: .customLong("body-timeout"),

@@ -31,25 +31,35 @@ final class BadOptionValueTests: XCTestCase {
             "bench": ["bench", "--train", missing],
         ]
         let values = ["nan", "-1", "1e400", "", "x", "99999999999999999999999", "inf"]
-        var tried = 0
+        var runs: [(command: String, option: String, value: String, arguments: [String])] = []
         for (command, args) in base.sorted(by: { $0.key < $1.key }) {
             let opts = try options(of: command)
             XCTAssertFalse(opts.isEmpty, command)
             for option in opts {
-                for value in values {
-                    let r = try runNER(args + [option, value], stdin: Data())
-                    tried += 1
-                    let context = "ner \(command) \(option) '\(value)': exit \(r.status), stderr: \(r.stderr)"
-                    XCTAssertFalse(r.signaled, context)
-                    XCTAssertTrue([0, 1, 64].contains(r.status), context)
-                    if r.status != 0 {
-                        XCTAssertFalse(r.stderr.isEmpty, context)
-                        XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("Stack dump") || r.stderr.contains("stack trace"),
-                                       "a message, not a crash report: \(context)")
-                    }
-                }
+                for value in values { runs.append((command, option, value, args + [option, value])) }
             }
         }
+        // Several hundred short processes: run as many at once as there are cores (each is
+        // mostly the start of a process), then check every result.
+        let arguments = runs.map(\.arguments)
+        nonisolated(unsafe) var results = [ProcessResult?](repeating: nil, count: runs.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: runs.count) { i in
+            let r = try? runNER(arguments[i], stdin: Data())
+            lock.lock(); results[i] = r; lock.unlock()
+        }
+        for (run, result) in zip(runs, results) {
+            guard let r = result else { XCTFail("ner \(run.command) \(run.option) '\(run.value)' could not be run"); continue }
+            let context = "ner \(run.command) \(run.option) '\(run.value)': exit \(r.status), stderr: \(r.stderr)"
+            XCTAssertFalse(r.signaled, context)
+            XCTAssertTrue([0, 1, 64].contains(r.status), context)
+            if r.status != 0 {
+                XCTAssertFalse(r.stderr.isEmpty, context)
+                XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("Stack dump") || r.stderr.contains("stack trace"),
+                               "a message, not a crash report: \(context)")
+            }
+        }
+        let tried = runs.count
         XCTAssertGreaterThan(tried, 250)
     }
 }

@@ -90,8 +90,12 @@ final class ServeNetworkTests: XCTestCase {
     // MARK: - Deadlines
 
     /// A head that trickles in, one header line every 0.3 s (each byte well within any idle
-    /// timeout), is answered 408 when --header-timeout is up, and the connection closed right
-    /// after; a slow body likewise after --body-timeout. Other clients are served throughout.
+    /// timeout), is answered 408 when --header-timeout is up, and the client reads the end of the
+    /// stream right after the answer (the output is closed with it; the client does not close its
+    /// side here); a slow body likewise after --body-timeout. A connection's first deadline runs
+    /// from its start: a client that waits before it begins to trickle gains nothing, and one that
+    /// sends nothing is closed at that deadline without an answer. Each is closed within its
+    /// deadline plus 1 s. Other clients are served throughout.
     func testSlowHeadAndSlowBodyAreAnswered408AtTheirDeadline() async throws {
         let server = try await ServerProcess(["--model", model, "--header-timeout", "1", "--body-timeout", "1.5"], test: self)
         let head = ["POST /v1/tag HTTP/1.1\r\nHost: x\r\n"] + (0..<30).map { "X-Slow-\($0): yes\r\n" }
@@ -102,7 +106,26 @@ final class ServeNetworkTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(slowHead.answeredAfter ?? 0, 0.95)
         XCTAssertLessThan(slowHead.answeredAfter ?? 99, 2.0, "answered at its deadline")
         XCTAssertTrue(slowHead.closed, "closed after the 408")
-        XCTAssertLessThan(slowHead.closedAfter ?? 99, 2.5, "closed within its deadline plus a brief linger")
+        XCTAssertLessThan(slowHead.closedAfter ?? 99, 2.0, "closed within its deadline plus 1 s")
+        XCTAssertLessThan((slowHead.closedAfter ?? 99) - (slowHead.answeredAfter ?? 0), 0.4,
+                          "the end of the stream follows the answer, not a linger")
+
+        // Waiting 0.6 s before the first byte does not move the first request's deadline.
+        let lateFD = try connectLoopback(port: server.port)
+        defer { close(lateFD) }
+        let late = exchange(lateFD, [[], []] + head.map { Array($0.utf8) }, every: 0.3, seconds: 8, closeWhenAnswered: false)
+        assertJSONError(late, 408, "(--header-timeout)")
+        XCTAssertLessThan(late.answeredAfter ?? 99, 1.5, "answered at 1 s after the connect, not 1 s after the first byte")
+        XCTAssertLessThan(late.closedAfter ?? 99, 2.0)
+
+        // Nothing sent at all: closed at the deadline, without an answer.
+        let silentFD = try connectLoopback(port: server.port)
+        defer { close(silentFD) }
+        let silent = exchange(silentFD, [], every: 0, seconds: 8, closeWhenAnswered: false)
+        XCTAssertTrue(silent.closed, "a connection that sends nothing is closed")
+        XCTAssertEqual(silent.text, "", "and not answered")
+        XCTAssertGreaterThanOrEqual(silent.closedAfter ?? 0, 0.95)
+        XCTAssertLessThan(silent.closedAfter ?? 99, 2.0)
 
         let body = String(repeating: "a", count: 40)
         let request = "POST /v1/tag HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: \(body.count)\r\n\r\n"
@@ -114,6 +137,7 @@ final class ServeNetworkTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(slowBody.answeredAfter ?? 0, 1.45)
         XCTAssertLessThan(slowBody.answeredAfter ?? 99, 2.5)
         XCTAssertTrue(slowBody.closed)
+        XCTAssertLessThan(slowBody.closedAfter ?? 99, 2.5, "closed within its deadline plus 1 s")
 
         // A head that arrives whole, a byte short of the deadline's worth of pauses, is served.
         let paced = try connectLoopback(port: server.port)
@@ -122,47 +146,70 @@ final class ServeNetworkTests: XCTestCase {
         let fine = exchange(paced, [Array(get[..<10]), Array(get[10...])], every: 0.5, seconds: 1.5)
         XCTAssertEqual(fine.status, 200, fine.text)
         XCTAssertFalse(fine.closed, "a keep-alive connection stays open")
-        let log = server.logLines(atLeast: 2) { $0["status"] as? Int == 408 }
-        XCTAssertEqual(log.count, 2, server.stderr)
+        let log = server.logLines(atLeast: 3) { $0["status"] as? Int == 408 }
+        XCTAssertEqual(log.count, 3, server.stderr)
         let metrics = try await server.get("/metrics").body
-        XCTAssertTrue(metrics.contains("ner_errors_total{kind=\"request_timeout\"} 2"), metrics)
+        XCTAssertTrue(metrics.contains("ner_errors_total{kind=\"request_timeout\"} 3"), metrics)
     }
 
     // MARK: - Connections per client
 
+    /// A connection beyond --max-connections-per-client is answered 429 at once and its output
+    /// closed with the answer (the client reads the end of the stream without closing its side);
+    /// it holds no slot of its address meanwhile: once an admitted connection closes, the next is
+    /// admitted even while refused ones are still open on the client's side.
     func testConnectionsBeyondThePerClientCapAreAnswered429() async throws {
         let server = try await ServerProcess(["--model", model, "--max-connections-per-client", "3"], test: self)
         // The client's pool may hold a connection from waiting for readiness: start afresh.
         try await Task.sleep(nanoseconds: 100_000_000)
         var held: [Int32] = []
         defer { held.forEach { close($0) } }
-        var refused: Received?
+        var refused: [Int32] = []
+        defer { refused.forEach { close($0) } }
+        var answer: Received?
         for _ in 0..<6 {
             let fd = try connectLoopback(port: server.port)
-            let received = exchange(fd, [], every: 0, seconds: 0.3)
+            let received = exchange(fd, [], every: 0, seconds: 0.3, closeWhenAnswered: false)
             if received.status == 429 {
-                refused = received
-                close(fd)
+                answer = received
+                refused.append(fd)
                 break
             }
             held.append(fd)
         }
         XCTAssertLessThanOrEqual(held.count, 3, "at most 3 connections from 127.0.0.1")
-        let answer = try XCTUnwrap(refused, "a connection beyond the cap is answered")
-        assertJSONError(answer, 429, "this address already has 3 connections open (--max-connections-per-client)")
-        XCTAssertEqual(answer.header("Retry-After"), "1")
+        let first = try XCTUnwrap(answer, "a connection beyond the cap is answered")
+        assertJSONError(first, 429, "this address already has 3 connections open (--max-connections-per-client)")
+        XCTAssertEqual(first.header("Retry-After"), "1")
+        XCTAssertTrue(first.closed, "the end of the stream follows the 429")
+        XCTAssertLessThan(first.closedAfter ?? 99, 0.3)
+        // Two more, sending a request: each answered 429, neither served.
+        for _ in 0..<2 {
+            let fd = try connectLoopback(port: server.port)
+            refused.append(fd)
+            let more = exchange(fd, [Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".utf8)], every: 0, seconds: 2,
+                                closeWhenAnswered: false)
+            XCTAssertEqual(more.status, 429, more.text)
+            XCTAssertTrue(more.closed)
+        }
         // Another address is served meanwhile.
         let other = try connectLoopback(port: server.port, from: "127.0.0.2")
         defer { close(other) }
         let fromOther = exchange(other, [Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".utf8)], every: 0, seconds: 1)
         XCTAssertEqual(fromOther.status, 200, fromOther.text)
-        // Once a connection closes, the address may open another.
+        // Once an admitted connection closes, the address may open another: the three refused
+        // ones, still open here, take no slot.
         close(held.removeLast())
-        try await Task.sleep(nanoseconds: 200_000_000)
+        try await Task.sleep(nanoseconds: 100_000_000)
         let again = try connectLoopback(port: server.port)
         defer { close(again) }
         let served = exchange(again, [Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".utf8)], every: 0, seconds: 1)
         XCTAssertEqual(served.status, 200, served.text)
+        // (127.0.0.1 is at its cap again: the metrics are read from the other address.)
+        let metricsFD = try connectLoopback(port: server.port, from: "127.0.0.2")
+        defer { close(metricsFD) }
+        let metrics = exchange(metricsFD, [Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)], every: 0, seconds: 1)
+        XCTAssertTrue(metrics.body.contains("ner_errors_total{kind=\"too_many_connections\"} 3"), metrics.text)
     }
 
     // MARK: - Oversized heads and bodies
@@ -228,14 +275,17 @@ final class ServeNetworkTests: XCTestCase {
         try:
             import requests
         except ImportError:
-            print("requests 413 (not installed)")
+            print("requests is not installed")
             sys.exit(0)
         r = requests.post(sys.argv[1], data=data, headers={"Content-Type": "text/plain"}, timeout=20)
         print("requests", r.status_code, r.text)
         """
         let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", python, url])
         XCTAssertTrue(result.stdout.contains("urllib 413 {\"error\": \"the request body is larger"), result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("requests 413"), result.stdout + result.stderr)
+        // Python's requests is checked where it is installed (it is on the project's machines).
+        if !result.stdout.contains("requests is not installed") {
+            XCTAssertTrue(result.stdout.contains("requests 413"), result.stdout + result.stderr)
+        }
         let after = try await server.tag("Paris")
         XCTAssertEqual(after.status, 200)
     }
@@ -253,6 +303,94 @@ final class ServeNetworkTests: XCTestCase {
         let second = try XCTUnwrap(received.text.range(of: "HTTP/1.1 413"), received.text)
         XCTAssertTrue(received.text[second.upperBound...].contains("larger than the limit"), received.text)
         XCTAssertTrue(received.closed)
+    }
+
+    /// A body without a length (`Transfer-Encoding: chunked`) that grows over --max-body-bytes
+    /// is answered 413 once it crosses the limit, with `Connection: close`, and the connection
+    /// lingers while the rest arrives: received by a raw client that reads as it sends, one that
+    /// sends everything before it reads, curl (with and without `Expect: 100-continue`), and
+    /// Python's urllib and requests, which send chunks before they read. One within the limit is
+    /// tagged; one to a path answered before its body is read gets that answer, then the close.
+    func testChunkedBodyOverTheLimitIs413ForEveryClient() async throws {
+        let server = try await ServerProcess(["--model", model, "--max-body-bytes", "1000"], test: self)
+        func head(_ path: String = "/v1/tag", close: Bool = false) -> [UInt8] {
+            Array(("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+                   + (close ? "Connection: close\r\n" : "") + "\r\n").utf8)
+        }
+        func chunk(_ bytes: [UInt8]) -> [UInt8] { Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8) }
+        let last = Array("0\r\n\r\n".utf8)
+        let piece = chunk([UInt8](repeating: 0x61, count: 64 << 10))
+
+        // Within the limit, in two chunks: tagged.
+        let smallFD = try connectLoopback(port: server.port)
+        defer { close(smallFD) }
+        let small = exchange(smallFD, [head(close: true) + chunk(Array("Angela Merkel ".utf8)) + chunk(Array("visited Paris.".utf8)) + last],
+                             every: 0, seconds: 10)
+        XCTAssertEqual(small.status, 200, small.text)
+        XCTAssertTrue(small.body.contains("Angela Merkel"), small.text)
+
+        // Over it, reading while sending: 8 pieces of 64 KiB.
+        let rawFD = try connectLoopback(port: server.port)
+        defer { close(rawFD) }
+        let raw = exchange(rawFD, [head()] + Array(repeating: piece, count: 8) + [last], every: 0.01, seconds: 10)
+        assertJSONError(raw, 413, "larger than the limit of 1000 bytes (--max-body-bytes)")
+        XCTAssertTrue(raw.closed)
+
+        // Over it, all 8 MiB sent in one blocking write before anything is read.
+        let allFD = try connectLoopback(port: server.port)
+        defer { close(allFD) }
+        let all = exchange(allFD, [head() + Array(repeating: piece, count: 128).flatMap { $0 } + last], every: 0, seconds: 10)
+        assertJSONError(all, 413, "larger than the limit of 1000 bytes")
+        XCTAssertTrue(all.closed)
+
+        // To a path that is answered before its body is read: that answer, then the close.
+        let elsewhereFD = try connectLoopback(port: server.port)
+        defer { close(elsewhereFD) }
+        let elsewhere = exchange(elsewhereFD, [head("/nowhere")] + Array(repeating: piece, count: 8) + [last], every: 0.01, seconds: 10,
+                                 closeWhenAnswered: false)
+        XCTAssertEqual(elsewhere.status, 404, elsewhere.text)
+        XCTAssertTrue(elsewhere.closed, "closed once the body passes the limit")
+
+        let file = try temporaryDirectory(self).appendingPathComponent("big")
+        try Data(repeating: 0x61, count: 8 << 20).write(to: file)
+        let url = "http://127.0.0.1:\(server.port)/v1/tag"
+        for expect in ["Expect: 100-continue", "Expect:"] {
+            let curl = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+                "curl", "-s", "-m", "20", "-H", "Content-Type: text/plain", "-H", "Transfer-Encoding: chunked", "-H", expect,
+                "--data-binary", "@" + file.path, "-w", "\n%{http_code}", url])
+            XCTAssertTrue(curl.stdout.hasSuffix("\n413"), "curl with '\(expect)': \(curl.stdout) \(curl.stderr)")
+            XCTAssertTrue(curl.stdout.contains("larger than the limit of 1000 bytes"), curl.stdout)
+        }
+        let python = """
+        import sys, urllib.request, urllib.error
+        def chunks():
+            for _ in range(128):
+                yield b"a" * 65536
+        request = urllib.request.Request(sys.argv[1], data=chunks(), headers={"Content-Type": "text/plain"})
+        try:
+            urllib.request.urlopen(request, timeout=20)
+            print("urllib no error")
+        except urllib.error.HTTPError as e:
+            print("urllib", e.code, request.get_header("Transfer-encoding"), e.read().decode())
+        try:
+            import requests
+        except ImportError:
+            print("requests is not installed")
+            sys.exit(0)
+        r = requests.post(sys.argv[1], data=chunks(), headers={"Content-Type": "text/plain"}, timeout=20)
+        print("requests", r.status_code, r.request.headers.get("Transfer-Encoding"), r.text)
+        """
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", python, url])
+        XCTAssertTrue(result.stdout.contains("urllib 413 chunked {\"error\": \"the request body is larger"), result.stdout + result.stderr)
+        if !result.stdout.contains("requests is not installed") {
+            XCTAssertTrue(result.stdout.contains("requests 413 chunked {\"error\": \"the request body is larger"),
+                          result.stdout + result.stderr)
+        }
+        let refusals = server.logLines(atLeast: 5) { $0["status"] as? Int == 413 }
+        XCTAssertGreaterThanOrEqual(refusals.count, 5, server.stderr)
+        XCTAssertTrue(refusals.allSatisfy { $0["path"] as? String == "/v1/tag" }, server.stderr)
+        let after = try await server.tag("Paris")
+        XCTAssertEqual(after.status, 200)
     }
 
     // MARK: - API keys
@@ -354,44 +492,6 @@ final class ServeNetworkTests: XCTestCase {
         XCTAssertTrue(server.logLines.contains { $0["status"] as? Int == 401 }, log)
     }
 
-    /// SIGHUP (20 of them) while requests with a key keep coming at concurrency 8: every request
-    /// is answered 200 and the server keeps running (the keys are swapped under a lock).
-    func testSIGHUPUnderLoadLosesNoRequest() async throws {
-        let directory = try temporaryDirectory(self)
-        let keys = directory.appendingPathComponent("keys")
-        try "\(keyA)\n".write(to: keys, atomically: true, encoding: .utf8)
-        let server = try await ServerProcess(["--model", model, "--api-keys", keys.path], test: self)
-        let pid = server.process.processIdentifier
-        let signals = Task.detached {
-            for _ in 0..<20 {
-                kill(pid, SIGHUP)
-                try await Task.sleep(nanoseconds: 25_000_000)
-            }
-        }
-        let authorization = "Bearer \(keyA)"
-        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    var statuses: [Int] = []
-                    for _ in 0..<25 {
-                        statuses.append(try await server.request(.POST, "/v1/tag", body: Array("{\"text\": \"Paris\"}".utf8),
-                                                                 headers: [("Authorization", authorization)]).status)
-                    }
-                    return statuses
-                }
-            }
-            var all: [Int] = []
-            for try await part in group { all += part }
-            return all
-        }
-        try await signals.value
-        XCTAssertEqual(statuses, Array(repeating: 200, count: 200))
-        // Signals that come together may be delivered as one.
-        let reloads = server.logLines(atLeast: 20) { $0["message"] as? String == "reloaded API keys" }.count
-        XCTAssertTrue((1...20).contains(reloads), server.stderr)
-        XCTAssertTrue(server.process.isRunning)
-    }
-
     func testMetricsPublicAndBadKeyFiles() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ner-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -421,13 +521,15 @@ final class ServeNetworkTests: XCTestCase {
 
     // MARK: - TLS
 
-    /// A self-signed certificate for 127.0.0.1 (ECDSA P-256), made now by openssl.
-    private func makeCertificate(_ directory: URL, _ name: String) throws -> (certificate: String, key: String) {
+    /// A self-signed certificate for 127.0.0.1 (ECDSA P-256, subject `CN=ner-test-NAME`), made now
+    /// by openssl, with a new key or with the key file `key`.
+    private func makeCertificate(_ directory: URL, _ name: String, key existing: String? = nil) throws -> (certificate: String, key: String) {
         let certificate = directory.appendingPathComponent("\(name).crt").path
-        let key = directory.appendingPathComponent("\(name).key").path
-        let made = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate])
+        let key = existing ?? directory.appendingPathComponent("\(name).key").path
+        let keyArguments = existing.map { ["-key", $0] }
+            ?? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key]
+        let made = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["openssl", "req", "-x509"] + keyArguments + [
+            "-days", "1", "-subj", "/CN=ner-test-\(name)", "-addext", "subjectAltName=IP:127.0.0.1", "-out", certificate])
         XCTAssertEqual(made.status, 0, made.stderr)
         return (certificate, key)
     }
@@ -445,7 +547,7 @@ final class ServeNetworkTests: XCTestCase {
         let keys = directory.appendingPathComponent("keys")
         try "\(keyA)\n".write(to: keys, atomically: true, encoding: .utf8)
         let server = try await ServerProcess(["--model", model, "--tls-cert", live.certificate, "--tls-key", live.key,
-                                              "--api-keys", keys.path], test: self, ready: false)
+                                              "--api-keys", keys.path, "--header-timeout", "2"], test: self, ready: false)
         let base = "https://127.0.0.1:\(server.port)"
         XCTAssertTrue(server.logLines.contains { $0["url"] as? String == base }, server.stderr)
         var ready = ProcessResult(status: -1, stdout: "", stderr: "")
@@ -475,6 +577,17 @@ final class ServeNetworkTests: XCTestCase {
         defer { close(junkFD) }
         let junk = exchange(junkFD, [[0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5] + Array(repeating: 0xAB, count: 100)], every: 0, seconds: 5)
         XCTAssertTrue(junk.closed)
+        // A client that sends nothing, or the start of a handshake and no more, is closed at
+        // --header-timeout (2 s here), which bounds the handshake too.
+        for start in [[], [0x16, 0x03, 0x01, 0x00, 0xC8, 0x01]] as [[UInt8]] {
+            let stalled = try connectLoopback(port: server.port)
+            defer { close(stalled) }
+            let received = exchange(stalled, [start], every: 0, seconds: 8, closeWhenAnswered: false)
+            XCTAssertTrue(received.closed, "\(start)")
+            XCTAssertEqual(received.text, "", "\(start)")
+            XCTAssertGreaterThanOrEqual(received.closedAfter ?? 0, 1.9, "\(start)")
+            XCTAssertLessThan(received.closedAfter ?? 99, 3.0, "closed within --header-timeout plus 1 s: \(start)")
+        }
 
         // SIGHUP: connections made after it get the new certificate.
         let second = try makeCertificate(directory, "second")
@@ -489,6 +602,108 @@ final class ServeNetworkTests: XCTestCase {
         let withFirst = try curl(["--cacert", first.certificate, base + "/health"])
         XCTAssertEqual(withFirst.status, 60, "the old certificate is no longer served: \(withFirst.stderr)")
         XCTAssertTrue(server.process.isRunning)
+    }
+
+    /// SIGHUP under load: while clients keep tagging over HTTPS, each request on a connection of
+    /// its own (a TLS handshake each), the key file, the certificate and the patterns file are
+    /// replaced (each by a rename, as a deployment does) and SIGHUP sent, 11 times. Every
+    /// request is answered 200 with the rules' entity, the server keeps running, and what was
+    /// loaded last is what is served: the last keys, the last certificate, the last rules.
+    func testSIGHUPUnderLoadReloadsKeysCertificateAndPatternsLosingNoRequest() async throws {
+        let directory = try temporaryDirectory(self)
+        // Two certificates of one key: replacing the certificate file alone keeps a usable pair.
+        let first = try makeCertificate(directory, "first")
+        let second = try makeCertificate(directory, "second", key: first.key)
+        let bundle = directory.appendingPathComponent("both.crt")
+        try (try Data(contentsOf: URL(fileURLWithPath: first.certificate)) + (try Data(contentsOf: URL(fileURLWithPath: second.certificate))))
+            .write(to: bundle)
+        let certificate = directory.appendingPathComponent("live.crt")
+        let keys = directory.appendingPathComponent("keys")
+        let patterns = directory.appendingPathComponent("rules.tsv")
+        let certificates = [first.certificate, second.certificate].map { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
+        // Round i: certificate i % 2, keys A and B (even) or A and C (odd), one rule or two.
+        func install(_ round: Int) throws {
+            try XCTUnwrap(certificates[round % 2]).write(to: certificate, options: .atomic)
+            try Data("\(keyA)\n\(round % 2 == 0 ? keyB : keyC)\n".utf8).write(to: keys, options: .atomic)
+            try Data(("PRODUCT\tTeddy bears\n" + (round % 2 == 0 ? "" : "PRODUCT\tLego bricks\n")).utf8).write(to: patterns, options: .atomic)
+        }
+        try install(0)
+        let server = try await ServerProcess(["--model", model, "--tls-cert", certificate.path, "--tls-key", first.key,
+                                              "--api-keys", keys.path, "--patterns", patterns.path, "--patterns-mode", "override"],
+                                             test: self, ready: false)
+        let base = "https://127.0.0.1:\(server.port)"
+        var ready = ProcessResult(status: -1, stdout: "", stderr: "")
+        for _ in 0..<600 where !ready.stdout.contains("ready") {
+            ready = try curl(["--cacert", bundle.path, base + "/ready"])
+            if !ready.stdout.contains("ready") { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        XCTAssertEqual(ready.stdout, "{\"status\": \"ready\"}\n", ready.stderr)
+
+        // 6 clients, each a curl process a request (a connection and a handshake each), until
+        // told to stop (or 300 requests each); every answer's status and entities on a line.
+        let stop = directory.appendingPathComponent("stop")
+        let script = """
+        for client in 1 2 3 4 5 6; do
+          (n=0; while [ ! -e '\(stop.path)' ] && [ $n -lt 300 ]; do
+             n=$((n + 1))
+             answer=$(curl -s -m 20 --cacert '\(bundle.path)' -H 'Authorization: Bearer \(keyA)' -H 'Content-Type: text/plain' \\
+               -d 'Teddy bears and Lego bricks are on sale.' -w ' %{http_code}' '\(base)/v1/tag') || answer="curl failed: $?"
+             echo "${answer//$'\\n'/}"
+           done) > '\(directory.path)'/out.$client &
+        done
+        wait
+        cat '\(directory.path)'/out.*
+        """
+        async let loadResult: ProcessResult? = withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                done.resume(returning: try? runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["bash", "-c", script]))
+            }
+        }
+        // Wait for the first answers, then reload 11 times, 100 ms apart.
+        _ = server.logLines(atLeast: 6) { $0["status"] as? Int == 200 && $0["path"] as? String == "/v1/tag" }
+        let pid = server.process.processIdentifier
+        for round in 1...11 {
+            try install(round)
+            kill(pid, SIGHUP)
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        // Requests answered after the last reload, then stop the clients.
+        let served = server.logLines.filter { $0["path"] as? String == "/v1/tag" }.count
+        _ = server.logLines(atLeast: served + 6) { $0["path"] as? String == "/v1/tag" }
+        FileManager.default.createFile(atPath: stop.path, contents: nil)
+
+        let loaded = await loadResult
+        let output = try XCTUnwrap(loaded).stdout
+        let answers = output.split(separator: "\n")
+        XCTAssertGreaterThan(answers.count, 24, output)
+        for answer in answers {
+            XCTAssertTrue(answer.hasSuffix("} 200"), "every request answered 200: \(answer)")
+            XCTAssertTrue(answer.contains("\"label\": \"PRODUCT\", \"text\": \"Teddy bears\""), String(answer))
+        }
+        // The reloads came while requests were being answered: some were logged between them.
+        let lines = server.logLines
+        let reloadIndices = lines.indices.filter { ["reloaded API keys", "reloaded TLS certificate", "patterns reloaded"].contains(lines[$0]["message"] as? String) }
+        let requestIndices = lines.indices.filter { lines[$0]["path"] as? String == "/v1/tag" }
+        let between = requestIndices.filter { $0 > (reloadIndices.first ?? .max) && $0 < (reloadIndices.last ?? .min) }
+        XCTAssertGreaterThan(between.count, 0, "requests were answered while the files were reloaded:\n\(server.stderr)")
+        for message in ["reloaded API keys", "reloaded TLS certificate", "patterns reloaded"] {
+            // Signals that come together may be delivered as one.
+            XCTAssertTrue((1...11).contains(lines.filter { $0["message"] as? String == message }.count), "\(message):\n\(server.stderr)")
+        }
+        XCTAssertFalse(lines.contains { ($0["level"] as? String) == "error" }, server.stderr)
+        XCTAssertEqual(requestIndices.filter { lines[$0]["status"] as? Int != 200 }.count, 0, server.stderr)
+
+        // Round 11 is in effect: the second certificate, keys A and C, two rules.
+        let withFirst = try curl(["--cacert", first.certificate, base + "/health"])
+        XCTAssertEqual(withFirst.status, 60, "the first certificate is no longer served: \(withFirst.stderr)")
+        let tagged = try curl(["--cacert", second.certificate, "-H", "Authorization: Bearer \(keyC)", "-H", "Content-Type: text/plain",
+                               "-d", "Teddy bears and Lego bricks are on sale.", base + "/v1/tag"])
+        XCTAssertTrue(tagged.stdout.contains("\"text\": \"Lego bricks\""), tagged.stdout + tagged.stderr)
+        let withB = try curl(["--cacert", second.certificate, "-H", "Authorization: Bearer \(keyB)", "-w", "\n%{http_code}",
+                              "-d", "{\"text\": \"Paris\"}", base + "/v1/tag"])
+        XCTAssertTrue(withB.stdout.hasSuffix("\n401"), withB.stdout)
+        XCTAssertTrue(server.process.isRunning)
+        XCTAssertFalse(server.stderr.contains(String(keyA.dropFirst(3))), "no key in the log")
     }
 
     /// TLS to a plain port: the HTTP decoder finds no request in a ClientHello; the server

@@ -182,36 +182,13 @@ package final class CRF {
             goldScore += e[t * stride + Int(gold[t])]
             if t > 0 { goldScore += tr[Int(gold[t - 1]) * K + Int(gold[t])] }
         }
-        alpha.withUnsafeBufferPointer { ap in
-        beta.withUnsafeBufferPointer { bp in
-        expE.withUnsafeBufferPointer { ee in
-        expT.withUnsafeBufferPointer { tp in
-            let a = ap.baseAddress!, b = bp.baseAddress!, x = ee.baseAddress!, T = tp.baseAddress!
-            for t in 0..<n {
-                let d = dE + t * stride
-                for k in 0..<K { d[k] = factor * a[t * K + k] * b[t * K + k] }
-                d[Int(gold[t])] -= factor
-            }
-            for k in 0..<K {
-                start.grad[k] += dE[k]
-                end.grad[k] += dE[(n - 1) * stride + k]
-            }
-            var w = [Float](repeating: 0, count: K)
-            for t in 1..<max(n, 1) {
-                let prev = a + (t - 1) * K, xt = x + t * K, bt = b + t * K
-                let f = factor / self.scale[t]
-                for j in 0..<K { w[j] = xt[j] * bt[j] * f }
-                for i in 0..<K {
-                    let ai = prev[i]
-                    if ai == 0 { continue }
-                    let row = T + i * K, g = tg + i * K
-                    for j in 0..<K { g[j] += ai * row[j] * w[j] }
-                }
-                tg[Int(gold[t - 1]) * K + Int(gold[t])] -= factor
-            }
-        }
-        }
-        }
+        // The model's marginals minus the gold path's indicators.
+        addMarginals(n, into: dE, stride: stride, factor: factor, assign: true)
+        start.grad[Int(gold[0])] -= factor
+        end.grad[Int(gold[n - 1])] -= factor
+        for t in 0..<n {
+            dE[t * stride + Int(gold[t])] -= factor
+            if t > 0 { tg[Int(gold[t - 1]) * K + Int(gold[t])] -= factor }
         }
         applyConstraintsToGradients()
         return logZ - goldScore
