@@ -83,7 +83,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (default: $NER_MODEL, else the default model installed with ner).", valueName: "file"))
     var model: String?
 
-    @Option(help: "Arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where the CPU has it).")
+    @Option(help: "Arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where it is the faster).")
     var precision: InferencePrecision = .fastest
 
     @Option(help: "Address to listen on.")
