@@ -87,8 +87,9 @@ fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The concurrent code (the two LSTM directions, the tag stream's reader thread, the server's
-# batching) under ThreadSanitizer, and everything under AddressSanitizer.
-SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagStreamDocument|TagCommand|TagRecordCommand|BoundedQueue|ServeCommand
+# batching, event loops and shutdown, in process and as the binary) under ThreadSanitizer, and
+# everything under AddressSanitizer.
+SANITIZE_FILTER ?= InferencePath|LayerGradient|TagOutputStream|TagStreamDocument|TagCommand|TagRecordCommand|BoundedQueue|ServeCommand|NERServerTests
 sanitize: deps
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
 	swift test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing --filter '$(SANITIZE_FILTER)'

@@ -4,7 +4,8 @@
 # most 10% slower; 10,000 token patterns at most 25% slower. The patterns files are synthetic
 # (bench/patterns_files.py, seeded) and written under $BENCH_DIR (default /tmp/ner-patterns-bench),
 # never into the repository. The three tagging runs are interleaved, REPEATS times (default 3),
-# and the fastest of each is reported, so a busy machine weighs on all three alike.
+# and the fastest of each is reported, so a busy machine weighs on all three alike; beside the wall
+# time, the user CPU time of the same run (less disturbed by other jobs on a shared machine).
 #
 #   bash bench/patterns_bench.sh
 # Needs the release build (swift build -c release --product ner) and ../shared/data/conll2003.
@@ -22,16 +23,19 @@ mkdir -p "$dir"
 echo "patterns: $(wc -l < "$dir/phrases.jsonl") phrase patterns ($(du -h "$dir/phrases.jsonl" | cut -f1)), $(wc -l < "$dir/tokens.jsonl") token patterns"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 
-# timed NAME COMMAND...: elapsed seconds and peak resident KB (/usr/bin/time -v) to $dir/NAME.time.
+# timed NAME COMMAND...: elapsed seconds, peak resident KB and user CPU seconds (/usr/bin/time -v)
+# to $dir/NAME.time.
 timed() {
   local name=$1; shift
   /usr/bin/time -v -o "$dir/$name.v" "$@" > "$dir/$name.out" 2> "$dir/$name.err" || { cat "$dir/$name.err" >&2; exit 1; }
-  local wall peak
+  local wall peak user
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$dir/$name.v")
   peak=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/$name.v")
-  echo "$wall $peak" >> "$dir/$name.time"
+  user=$(awk -F': ' '/User time \(seconds\)/ {print $2}' "$dir/$name.v")
+  echo "$wall $peak $user" >> "$dir/$name.time"
 }
 fastest() { sort -n "$dir/$1.time" | head -1 | cut -d' ' -f1; }
+least_user() { sort -n -k3 "$dir/$1.time" | head -1 | cut -d' ' -f3; }
 peak_mb() { sort -n -k2 "$dir/$1.time" | tail -1 | awk '{printf "%d", $2 / 1024}'; }
 rm -f "$dir"/*.time
 
@@ -51,14 +55,16 @@ done
 found() { grep -c -- '-\(PRODUCT\|DRUG\)$' "$dir/$1.out" || true; }
 
 awk -v lm="$(fastest load-model)" -v lp="$(fastest load-phrases)" -v lt="$(fastest load-tokens)" \
+    -v um="$(least_user load-model)" -v up="$(least_user load-phrases)" -v ut="$(least_user load-tokens)" \
     -v mm="$(peak_mb load-model)" -v mp="$(peak_mb load-phrases)" -v mt="$(peak_mb load-tokens)" \
     -v tm="$(fastest tag-model)" -v tp="$(fastest tag-phrases)" -v tt="$(fastest tag-tokens)" \
+    -v cm="$(least_user tag-model)" -v cp="$(least_user tag-phrases)" -v ct="$(least_user tag-tokens)" \
     -v pm="$(peak_mb tag-model)" -v pp="$(peak_mb tag-phrases)" -v pt="$(peak_mb tag-tokens)" \
     -v fp="$(found tag-phrases)" -v ft="$(found tag-tokens)" 'BEGIN {
-  printf "%-28s %10s %12s %10s %14s %12s\n", "", "load s", "load peak MB", "tag s", "tag peak MB", "vs model"
-  printf "%-28s %10.2f %12d %10.2f %14d %12s\n", "model alone", lm, mm, tm, pm, "-"
-  printf "%-28s %10.2f %12d %10.2f %14d %+11.1f%%\n", "+ 1M phrase patterns", lp, mp, tp, pp, (tp / tm - 1) * 100
-  printf "%-28s %10.2f %12d %10.2f %14d %+11.1f%%\n", "+ 10k token patterns", lt, mt, tt, pt, (tt / tm - 1) * 100
-  printf "\nrules load: phrases %.2f s (goal <= 2), tokens %.2f s; memory over the model: phrases %+d MB (goal <= 200)\n", lp - lm, lt - lm, mp - mm
+  printf "%-22s %7s %7s %8s %8s %8s %8s %9s %9s\n", "", "load s", "CPU s", "peak MB", "tag s", "CPU s", "peak MB", "vs model", "CPU vs"
+  printf "%-22s %7.2f %7.2f %8d %8.2f %8.2f %8d %9s %9s\n", "model alone", lm, um, mm, tm, cm, pm, "-", "-"
+  printf "%-22s %7.2f %7.2f %8d %8.2f %8.2f %8d %+8.1f%% %+8.1f%%\n", "+ 1M phrase patterns", lp, up, mp, tp, cp, pp, (tp / tm - 1) * 100, (cp / cm - 1) * 100
+  printf "%-22s %7.2f %7.2f %8d %8.2f %8.2f %8d %+8.1f%% %+8.1f%%\n", "+ 10k token patterns", lt, ut, mt, tt, ct, pt, (tt / tm - 1) * 100, (ct / cm - 1) * 100
+  printf "\nrules load: phrases %.2f s, %.2f s user CPU (goal <= 2 s), tokens %.2f s; memory over the model: phrases %+d MB (goal <= 200)\n", lp - lm, up - um, lt - lm, mp - mm
   printf "tokens tagged PRODUCT or DRUG (labels only rules give): %d with phrases, %d with token patterns\n", fp, ft
 }'

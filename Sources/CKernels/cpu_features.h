@@ -19,4 +19,13 @@ int ner_cpu_best_path(void);
 /// environment (any value) stops it at AVX2, to compare the two.
 int ner_cpu_default_path(void);
 
+/// Whether the bfloat16 products can use AMX tiles (AMX-TILE and AMX-BF16, enabled by the OS and,
+/// on Linux, granted to this process by arch_prctl(ARCH_REQ_XCOMP_PERM)): asked once, the
+/// permission requested at the first call.
+int ner_cpu_amx_ready(void);
+
+/// The path of the bfloat16 products by default: 1 AMX when `ner_cpu_amx_ready`, unless NER_NO_AMX
+/// is in the environment (any value), else 0 (AVX512_BF16's vdpbf16ps).
+int ner_cpu_bf16_default_path(void);
+
 #endif

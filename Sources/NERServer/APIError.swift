@@ -29,7 +29,7 @@ struct APIError: Error {
 
     static func notFound(_ path: String) -> APIError {
         APIError(status: .notFound, kind: "not_found",
-                 message: "no such path '\(path)': use POST /v1/tag, GET /v1/model, /health, /ready or /metrics")
+                 message: "no such path '\(path)': use POST /v1/tag, GET /v1/model, /health, /ready, /metrics or /openapi.json")
     }
 
     static func methodNotAllowed(_ method: String, path: String, allowed: [String]) -> APIError {

@@ -70,33 +70,46 @@ public struct ServeConfiguration: Sendable {
         self.modelPath = modelPath
     }
 
-    /// Every limit that must be positive, checked once before anything starts.
+    /// Throws a `ConfigurationError` naming the first setting out of its range by its property
+    /// name (`maxQueue must be positive (got 0)`), before anything starts. A front end that calls
+    /// the settings otherwise names them its own way with `ConfigurationError.describe(naming:)`
+    /// (`ner serve` by its flags).
     public func validate() throws {
-        func positive(_ ok: Bool, _ what: String) throws {
-            if !ok { throw ServeConfigurationError(message: what) }
+        typealias Check = ConfigurationError
+        func refuse(_ setting: String, _ rule: String) -> Check { Check([.setting(setting), .text(" " + rule)]) }
+        func atLeast(_ least: Int, _ setting: String, _ value: Int) throws {
+            guard value >= least else {
+                throw refuse(setting, (least == 1 ? "must be positive" : "must be at least \(least)") + " (got \(value))")
+            }
         }
-        try positive((0...65535).contains(port), "--port must be between 0 and 65535")
-        try positive(maxBodyBytes > 0, "--max-body-bytes must be positive")
-        try positive(batchTokens > 0, "--batch-tokens must be positive")
-        try positive(batchWaitSeconds >= 0 && batchWaitSeconds <= 1, "--batch-wait-ms must be between 0 and 1000")
-        try positive(maxQueue > 0, "--max-queue must be positive")
-        try positive(requestTimeoutSeconds > 0, "--timeout must be positive")
-        try positive(maxConnections > 0, "--max-connections must be positive")
-        try positive(idleTimeoutSeconds > 0, "--idle-timeout must be positive")
-        try positive(headerTimeoutSeconds > 0 && headerTimeoutSeconds <= 3600, "--header-timeout must be between 0 and 3600 seconds")
-        try positive(bodyTimeoutSeconds > 0 && bodyTimeoutSeconds <= 3600, "--body-timeout must be between 0 and 3600 seconds")
-        try positive(maxConnectionsPerClient > 0, "--max-connections-per-client must be positive")
-        try positive(maxHeaderBytes >= 256, "--max-header-bytes must be at least 256")
-        try positive(maxHeaderCount > 0, "--max-headers must be positive")
-        try positive(apiKeysPath.map { !$0.isEmpty } ?? true, "--api-keys must name a file")
-        try positive((tlsCertificatePath == nil) == (tlsKeyPath == nil), "--tls-cert and --tls-key go together")
-        try positive(LogLevelName.parse(logLevel) != nil,
-                     "--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        // Durations: finite, so that they convert to the integer nanoseconds and milliseconds of
+        // timers and deadlines.
+        func seconds(_ setting: String, _ value: Double, atMost most: Double, zeroAllowed: Bool = false) throws {
+            guard value.isFinite, zeroAllowed ? value >= 0 : value > 0, value <= most else {
+                let low = zeroAllowed ? "between 0 and" : "more than 0 and at most"
+                throw refuse(setting, "must be \(low) \(Int(most)) second\(most == 1 ? "" : "s") (got \(value) s)")
+            }
+        }
+        guard (0...65535).contains(port) else { throw refuse("port", "must be between 0 and 65535 (got \(port))") }
+        try atLeast(1, "maxBodyBytes", maxBodyBytes)
+        try atLeast(1, "batchTokens", batchTokens)
+        try seconds("batchWaitSeconds", batchWaitSeconds, atMost: 1, zeroAllowed: true)
+        try atLeast(1, "maxQueue", maxQueue)
+        try seconds("requestTimeoutSeconds", requestTimeoutSeconds, atMost: 86400)
+        try atLeast(1, "maxConnections", maxConnections)
+        try seconds("idleTimeoutSeconds", idleTimeoutSeconds, atMost: 86400)
+        try seconds("headerTimeoutSeconds", headerTimeoutSeconds, atMost: 3600)
+        try seconds("bodyTimeoutSeconds", bodyTimeoutSeconds, atMost: 3600)
+        try atLeast(1, "maxConnectionsPerClient", maxConnectionsPerClient)
+        try atLeast(256, "maxHeaderBytes", maxHeaderBytes)
+        try atLeast(1, "maxHeaderCount", maxHeaderCount)
+        if apiKeysPath?.isEmpty == true { throw refuse("apiKeysPath", "must name a file (it is empty)") }
+        if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
+            throw Check([.setting(tlsCertificatePath == nil ? "tlsKeyPath" : "tlsCertificatePath"), .text(" needs "),
+                         .setting(tlsCertificatePath == nil ? "tlsCertificatePath" : "tlsKeyPath"), .text(": the certificate and its key go together")])
+        }
+        guard LogLevelName.parse(logLevel) != nil else {
+            throw refuse("logLevel", "must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)')")
+        }
     }
-}
-
-/// An unusable `ServeConfiguration` value; the message names the option.
-public struct ServeConfigurationError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }

@@ -13,6 +13,7 @@ import NIOCore
 ///     GET  /health     200 while the process runs
 ///     GET  /ready      200 once the model is loaded, 503 while loading or shutting down
 ///     GET  /metrics    Prometheus metrics
+///     GET  /openapi.json  the OpenAPI 3 description of this API (docs/openapi.yaml)
 ///
 /// An unknown path is 404; a known path with another method is 405 with an Allow header. HEAD
 /// works wherever GET does.
@@ -24,6 +25,7 @@ struct TagServerResponder: HTTPResponder {
 
     enum Route: String {
         case tag = "/v1/tag", model = "/v1/model", health = "/health", ready = "/ready", metrics = "/metrics"
+        case openAPI = "/openapi.json"
 
         var methods: [HTTPRequest.Method] { self == .tag ? [.post] : [.get, .head] }
     }
@@ -76,6 +78,8 @@ struct TagServerResponder: HTTPResponder {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: endpoint.metrics.render())))
+        case .openAPI:
+            return Self.json(.ok, OpenAPIDocument.json + "\n")
         }
     }
 

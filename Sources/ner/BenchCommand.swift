@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Tag with this model (default: the default model that ner tag uses).", valueName: "file"))
     var model: String?
 
-    @Option(help: "Arithmetic of the tagging model's recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where the CPU has it).")
+    @Option(help: "Arithmetic of the tagging model's recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where it is the faster).")
     var precision: InferencePrecision = .fastest
 
     @Flag(help: "Tag with the throwaway model trained by the benchmark instead of a model file.")

@@ -70,7 +70,7 @@ struct EvalCommand: ParsableCommand {
                                             valueName: "path"))
     var model: String?
 
-    @Option(help: "With --model: arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where the CPU has it).")
+    @Option(help: "With --model: arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where it is the faster).")
     var precision: InferencePrecision = .fastest
 
     @OptionGroup var corpus: CorpusOptions

@@ -19,6 +19,7 @@ struct ServeCommand: ParsableCommand {
         GET /ready: 200 once the model is loaded; 503 while loading or shutting down.
         GET /metrics: Prometheus metrics: requests, latency histogram, tokens tagged, batch \
         sizes, queue depth, errors.
+        GET /openapi.json: the OpenAPI 3 description of this API (docs/openapi.yaml).
 
         Each text is split into sentences and tokens as 'ner tag' does, and its entities are the \
         objects of 'ner tag --format json' (label, text, start, end, token_start, token_end, \
@@ -82,7 +83,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (default: $NER_MODEL, else the default model installed with ner).", valueName: "file"))
     var model: String?
 
-    @Option(help: "Arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where the CPU has it).")
+    @Option(help: "Arithmetic of the recurrent products, float32 or bfloat16 (as ner tag; default: bfloat16 where it is the faster).")
     var precision: InferencePrecision = .fastest
 
     @Option(help: "Address to listen on.")
@@ -180,12 +181,29 @@ struct ServeCommand: ParsableCommand {
         return c
     }
 
+    /// The checks are the library's (`ServeConfiguration.validate`); here its settings are named
+    /// by their flags, and its errors become usage errors (exit 64).
     func validate() throws {
         do {
             try makeConfiguration(modelPath: "").validate()
-        } catch let error as ServeConfigurationError {
-            throw ValidationError(error.message)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.describe(naming: Self.flag))
         }
+    }
+
+    /// The flag that sets each of `ServeConfiguration`'s settings (a setting without one keeps
+    /// its name).
+    static func flag(_ setting: String) -> String {
+        let flags = [
+            "modelPath": "--model", "host": "--host", "port": "--port", "maxBodyBytes": "--max-body-bytes",
+            "batchTokens": "--batch-tokens", "batchWaitSeconds": "--batch-wait-ms", "maxQueue": "--max-queue",
+            "requestTimeoutSeconds": "--timeout", "maxConnections": "--max-connections", "idleTimeoutSeconds": "--idle-timeout",
+            "headerTimeoutSeconds": "--header-timeout", "bodyTimeoutSeconds": "--body-timeout",
+            "maxConnectionsPerClient": "--max-connections-per-client", "maxHeaderBytes": "--max-header-bytes",
+            "maxHeaderCount": "--max-headers", "apiKeysPath": "--api-keys", "tlsCertificatePath": "--tls-cert",
+            "tlsKeyPath": "--tls-key", "logLevel": "--log-level",
+        ]
+        return flags[setting] ?? setting
     }
 
     func run() throws {

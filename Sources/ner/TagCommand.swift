@@ -153,7 +153,7 @@ struct TagCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (default: $NER_MODEL, else the default model installed with ner).", valueName: "file"))
     var model: String?
 
-    @Option(help: "Arithmetic of the recurrent products: float32, or bfloat16 (faster; on CPUs with AVX512_BF16, elsewhere the same as float32). Default: bfloat16 where the CPU has it.")
+    @Option(help: "Arithmetic of the recurrent products: float32, or bfloat16 (on CPUs with AVX512_BF16; elsewhere the same as float32). Default: bfloat16 where it is the faster (AMX tiles, or AVX512_BF16 on AMD), else float32.")
     var precision: InferencePrecision = .fastest
 
     @Option(help: "Input kind: text, tokens (one sentence per line), conll (column files), jsonl (one JSON object per line) or lines (one document per line).")

@@ -69,4 +69,59 @@ final class BFloat16ProductTests: XCTestCase {
         XCTAssertTrue(c.withUnsafeMutableBufferPointer { RowsProduct.multiply(m: 2, a, packed, $0.baseAddress!) })
         XCTAssertEqual(c, [5, 7, 9, 2, 4, 6])
     }
+
+    /// Each path (0 vdpbf16ps, 1 AMX tiles of 16 rows × 16 columns, k in tiles of 32 padded with
+    /// zeros), with and without accumulating, gives each row the same bits alone as in the batch
+    /// and is within k float32 roundings of the products of the bfloat16-rounded operands, for row
+    /// counts that are not whole tiles (1, 15, 17, 33, 100: one to seven row tiles, the last
+    /// partial), columns that are not whole strips and k that is not a whole tile (nor even). The
+    /// two paths differ in the low bits (bench/kernels/semantics.c), so neither is compared
+    /// with the other bit for bit.
+    func testEachPathGivesEachRowTheSameBitsAloneAndInAnyBatchAndCloseToTheReference() throws {
+        try requireBFloat16()
+        var rng = SeededRandom(seed: 13)
+        let paths: [Int32] = ner_has_amx() != 0 ? [0, 1] : [0]
+        for (n, k) in [(800, 200), (70, 33), (17, 2), (130, 64), (48, 31)] {
+            let b = (0..<(n * k)).map { _ in rng.uniform(1) }
+            let packed = PackedBFloat16Matrix()
+            b.withUnsafeBufferPointer { packed.pack(transposeOf: $0.baseAddress!, rows: k, columns: n) }
+            for m in [1, 15, 17, 33, 100] {
+                let a = (0..<(m * k)).map { _ in rng.uniform(1) }
+                let start = (0..<(m * n)).map { _ in rng.uniform(1) }
+                for path in paths {
+                    for accumulate: Int32 in [0, 1] {
+                        var all = start
+                        let taken = packed.withPointer { bp in
+                            all.withUnsafeMutableBufferPointer { cp in
+                                a.withUnsafeBufferPointer { ner_rows_product_bf16_on(path, m, n, k, $0.baseAddress!, k, bp, cp.baseAddress!, n, accumulate) }
+                            }
+                        }
+                        XCTAssertEqual(taken, path)
+                        for r in [0, m / 2, m - 1] {
+                            var one = Array(start[(r * n)..<((r + 1) * n)])
+                            _ = packed.withPointer { bp in
+                                one.withUnsafeMutableBufferPointer { cp in
+                                    Array(a[(r * k)..<((r + 1) * k)]).withUnsafeBufferPointer {
+                                        ner_rows_product_bf16_on(path, 1, n, k, $0.baseAddress!, k, bp, cp.baseAddress!, n, accumulate)
+                                    }
+                                }
+                            }
+                            for j in 0..<n {
+                                let got = all[r * n + j]
+                                XCTAssertEqual(one[j].bitPattern, got.bitPattern, "path \(path) n \(n) k \(k) m \(m) accumulate \(accumulate): row \(r) column \(j)")
+                                var rounded = accumulate != 0 ? Double(start[r * n + j]) : 0, magnitude = abs(rounded)
+                                for p in 0..<k {
+                                    let product = Double(bfloat16(a[r * k + p])) * Double(bfloat16(b[j * k + p]))
+                                    rounded += product
+                                    magnitude += abs(product)
+                                }
+                                XCTAssertLessThanOrEqual(abs(Double(got) - rounded), Double(k + 1) * Double(Float.ulpOfOne) * max(magnitude, 1e-30),
+                                                         "path \(path) n \(n) k \(k) m \(m) accumulate \(accumulate): row \(r) column \(j)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

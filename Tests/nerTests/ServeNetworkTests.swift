@@ -739,18 +739,27 @@ final class ServeNetworkTests: XCTestCase {
         XCTAssertTrue(mismatched.stderr.contains("do not make a usable pair"), mismatched.stderr)
         let alone = try runNER(["serve", "--tls-cert", pair.certificate])
         XCTAssertEqual(alone.status, 64, alone.stderr)
-        XCTAssertTrue(alone.stderr.contains("--tls-cert and --tls-key go together"), alone.stderr)
+        XCTAssertTrue(alone.stderr.contains("--tls-cert needs --tls-key: the certificate and its key go together"), alone.stderr)
     }
 
     func testBadLimitOptionsAreRefused() throws {
-        for (arguments, message) in [(["--header-timeout", "0"], "--header-timeout must be between 0 and 3600 seconds"),
-                                      (["--body-timeout", "0"], "--body-timeout must be between 0 and 3600 seconds"),
-                                      (["--max-connections-per-client", "0"], "--max-connections-per-client must be positive"),
-                                      (["--max-header-bytes", "100"], "--max-header-bytes must be at least 256"),
-                                      (["--max-headers", "0"], "--max-headers must be positive")] {
+        // The library's messages (ServeConfiguration.validate) with its settings named by their flags.
+        for (arguments, message) in [(["--header-timeout", "0"], "--header-timeout must be more than 0 and at most 3600 seconds (got 0.0 s)"),
+                                      (["--body-timeout", "4000"], "--body-timeout must be more than 0 and at most 3600 seconds (got 4000.0 s)"),
+                                      (["--timeout", "inf"], "--timeout must be more than 0 and at most 86400 seconds (got inf s)"),
+                                      (["--idle-timeout", "nan"], "--idle-timeout must be more than 0 and at most 86400 seconds"),
+                                      (["--batch-wait-ms", "2000"], "--batch-wait-ms must be between 0 and 1 second (got 2.0 s)"),
+                                      (["--max-connections-per-client", "0"], "--max-connections-per-client must be positive (got 0)"),
+                                      (["--max-connections=-1"], "--max-connections must be positive (got -1)"),
+                                      (["--max-header-bytes", "100"], "--max-header-bytes must be at least 256 (got 100)"),
+                                      (["--max-headers", "0"], "--max-headers must be positive (got 0)"),
+                                      (["--max-body-bytes", "0"], "--max-body-bytes must be positive (got 0)"),
+                                      (["--batch-tokens", "0"], "--batch-tokens must be positive (got 0)"),
+                                      (["--api-keys", ""], "--api-keys must name a file (it is empty)"),
+                                      (["--tls-key", "tls.key"], "--tls-key needs --tls-cert")] {
             let result = try runNER(["serve"] + arguments)
             XCTAssertEqual(result.status, 64, result.stderr)
-            XCTAssertTrue(result.stderr.contains(message), result.stderr)
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
 }

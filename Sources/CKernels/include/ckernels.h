@@ -53,18 +53,41 @@ int ner_lstm_infer_cell_on(int path, const float *zx, const float *rec, const fl
 long ner_packed_bf16_halves(long k, long n);
 
 /// Packs B[k×n] (element (p, j) at b[p·row_stride + j·column_stride]) in bfloat16, rounded to
-/// nearest even, for `ner_rows_product_bf16`.
+/// nearest even, for `ner_rows_product_bf16` (one layout for its vdpbf16ps and AMX paths).
 void ner_pack_bf16(long k, long n, const float *b, long row_stride, long column_stride, unsigned short *packed);
 
 /// Whether the CPU has AVX512_BF16 (asked once).
 int ner_has_bf16(void);
 
+/// Whether the bfloat16 products can run on AMX tiles: the CPU has AVX512_BF16, AMX-TILE and
+/// AMX-BF16 and the OS lets this process use them (asked once; on Linux the first call asks the
+/// kernel for the tile state with arch_prctl).
+int ner_has_amx(void);
+
 /// C[m×n] = A[m×k] · B with B packed by `ner_pack_bf16`, A's values rounded to bfloat16 and the
-/// products summed in float32 (vdpbf16ps), added to C when `accumulate` is non-zero. A row's
-/// result does not depend on the other rows. Returns 0, touching nothing, when the CPU lacks
-/// AVX512_BF16 (or memory for A's copy cannot be had); 1 when done.
+/// products summed in float32, added to C when `accumulate` is non-zero. A row's result does not
+/// depend on the other rows. On AMX tiles (TDPBF16PS) where `ner_has_amx` (the environment
+/// variable NER_NO_AMX turns it off, to compare), else with AVX512_BF16's vdpbf16ps. Returns 0,
+/// touching nothing, when the CPU lacks AVX512_BF16 (or memory for A's copy cannot be had); 1
+/// when done.
 int ner_rows_product_bf16(long m, long n, long k, const float *a, long lda, const unsigned short *packed,
                           float *c, long ldc, int accumulate);
+
+/// `ner_rows_product_bf16` on a given path (0 vdpbf16ps, 1 AMX; lowered to what the CPU has,
+/// whatever the environment), returning the path it took, or -1, touching nothing, when the CPU
+/// lacks AVX512_BF16: for tests and `ner bench`.
+int ner_rows_product_bf16_on(int path, long m, long n, long k, const float *a, long lda, const unsigned short *packed,
+                             float *c, long ldc, int accumulate);
+
+/// Whether the bfloat16 products are faster than the float32 ones on this CPU, by its kind, as
+/// measured (docs/benchmarks.md): with AMX tiles, yes; with vdpbf16ps alone, yes on AMD (Zen 4)
+/// and no on Intel, whose vdpbf16ps does no more multiply-adds a cycle than its float32 fused
+/// multiply-adds. 0 without AVX512_BF16.
+int ner_bf16_fastest(void);
+
+/// The path `ner_rows_product_bf16` takes on this CPU (0 vdpbf16ps, 1 AMX), or -1 without
+/// AVX512_BF16.
+int ner_rows_product_bf16_path(void);
 
 /// dst[i] = src[i] in IEEE half precision, rounded to nearest even, for i < n; returns 1 when
 /// every value converted exactly (it was a half already), else 0.

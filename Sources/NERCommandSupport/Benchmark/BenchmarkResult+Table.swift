@@ -15,7 +15,7 @@ extension BenchmarkResult {
             ("tagged data", "\(data.tagPath) (\(NumberText.grouped(data.tagSentences)) sentences, \(NumberText.grouped(data.tagTokens)) tokens, \(NumberText.grouped(data.textParagraphs)) paragraphs as text)"),
             ("tagging model", data.modelPath ?? "throwaway model of the default architecture, trained here"),
             ("tagging precision", data.precision == "bfloat16"
-                ? "bfloat16 recurrent products (AVX512_BF16), float32 elsewhere" : "float32"),
+                ? "bfloat16 recurrent products (\(data.precisionInstructions ?? "AVX512_BF16")), float32 elsewhere" : "float32"),
             ("training model", "throwaway model of ner train's default architecture, trained here"),
         ]
         lines += Self.aligned(about)

@@ -68,11 +68,14 @@ package struct BenchmarkData: Codable, Equatable, Sendable {
     package var modelPath: String?
     /// The arithmetic of the tagging model's recurrent products on this CPU (float32 or bfloat16).
     package var precision: String
+    /// The instructions of the bfloat16 products ("AMX" or "AVX512_BF16"; nil with float32).
+    package var precisionInstructions: String?
 
     enum CodingKeys: String, CodingKey {
         case trainPath = "train_path", trainSentences = "train_sentences", trainTokens = "train_tokens"
         case tagPath = "tag_path", tagSentences = "tag_sentences", tagTokens = "tag_tokens"
         case textParagraphs = "text_paragraphs", modelPath = "model_path", precision
+        case precisionInstructions = "precision_instructions"
     }
 }
 

@@ -155,7 +155,8 @@ package final class BenchmarkRun {
             data: BenchmarkData(trainPath: config.trainPath, trainSentences: corpus.sentences.count, trainTokens: corpus.tokenCount,
                                 tagPath: tagPath, tagSentences: tagSentences.count, tagTokens: tagTokens.reduce(0) { $0 + $1.count },
                                 textParagraphs: paragraphs.count, modelPath: config.modelPath,
-                                precision: config.precision.effective.rawValue),
+                                precision: config.precision.effective.rawValue,
+                                precisionInstructions: config.precision.effective == .bfloat16 ? InferencePrecision.bfloat16Instructions : nil),
             settings: BenchmarkSettings(batches: config.batches, warmupBatches: config.warmupBatches, batchSize: config.training.batchSize,
                                         tagBatchSize: config.tagBatchSize, latencySentences: latency.samples, loadRepeats: loadTimes.count))
     }

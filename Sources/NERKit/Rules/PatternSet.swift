@@ -2,13 +2,14 @@ import Foundation
 
 /// Rules loaded from patterns files, compiled for one pass over a sentence's tokens:
 ///
-/// - phrases go into a token trie (each token interned as an integer, each edge one entry of a
-///   hash table keyed by node and token), one trie keyed by the tokens as written and one by
-///   their lowercase, so a sentence is matched by walking the tries from every token, whatever
-///   the number of phrases;
+/// - phrases go into a `PhraseTable` (each phrase one entry of a hash table keyed by its token
+///   sequence), one keyed by the tokens as written and one by their lowercase, so a sentence is
+///   matched by extending a hash from every token, whatever the number of phrases;
 /// - token patterns are indexed by what their first element requires of the token's text or
 ///   lowercase, so only the patterns that can start at a token are tried there (a pattern whose
-///   first element is optional, a regular expression or a flag is tried everywhere).
+///   first element is optional, a regular expression or a flag is tried everywhere); what they
+///   test of a token (lowercase, shape, flags, length) is computed once per sentence
+///   (`SentenceTokens`).
 ///
 /// Rules are numbered in the order read, across files: overlapping matches are resolved by
 /// ``matches(in:)``, the longest first, then the first rule. Immutable once built, so one set
@@ -24,23 +25,22 @@ package struct PatternSet: @unchecked Sendable {
     /// The entity types of the rules, in order of first appearance.
     package private(set) var labels: [String] = []
     private var labelIndex: [String: UInt16] = [:]
+    /// `labels` as UTF-8, to find a label read as bytes without making a string.
+    private var labelBytes: [[UInt8]] = []
     /// Per rule: its label (an index into `labels`).
     private var ruleLabels: [UInt16] = []
     /// The ids of the rules that have one.
     private var ids: [Int32: String] = [:]
 
-    private var vocabulary: [String: Int32] = [:]
-    /// Trie edges: (node << 32 | token) → child node.
-    private var edges: [UInt64: Int32] = [:]
-    /// Per trie node: the first rule whose phrase ends there, or -1.
-    private var terminal: [Int32] = [-1, -1]
-    private static let exactRoot: Int32 = 0, lowerRoot: Int32 = 1
-    private var hasLowerPhrases = false
+    /// Phrases matched as written, and phrases matched by the tokens' lowercase.
+    private var exact = PhraseTable(seed: 0x5851_F42D_4C95_7F2D), lower = PhraseTable(seed: 0x1405_7B7E_F767_814F)
 
     private var tokenPatterns: [(rule: Int32, pattern: TokenPattern)] = []
     /// Token patterns (indices into `tokenPatterns`) by the text or lowercase their first token must have.
     private var byText: [String: [Int32]] = [:], byLower: [String: [Int32]] = [:]
     private var everywhere: [Int32] = []
+    /// What the token patterns test of a token.
+    private var tokenNeeds: SentenceTokens.Needs = []
 
     package init() {}
 
@@ -52,15 +52,22 @@ package struct PatternSet: @unchecked Sendable {
     package static func load(_ paths: [String]) throws -> PatternSet {
         var set = PatternSet()
         let tokenizer = Tokenizer()
+        var words: [Range<Int>] = []
         for path in paths {
             let reader = try LineReader(path: path)
             let before = set.count
-            // Room for what a plain file of this size holds (about one trie edge per 24 bytes,
-            // one new token per 48), so the tables are not rehashed again and again as they grow.
+            // Room for what a plain file of this size holds (a phrase rule is some 50 bytes, a
+            // token some 8), so the tables are not rebuilt again and again as they grow.
             if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil, size > 1 << 20 {
-                set.reserve(edges: size / 24, tokens: size / 48)
+                set.exact.reserve(phrases: size / 64, tokens: size / 24)
+                set.ruleLabels.reserveCapacity(set.ruleLabels.count + size / 64)
             }
-            while let line = try reader.next() {
+            while var line = try reader.next() {
+                // The common plain lines without the general reader (same rule, much faster).
+                if let plain = line.withUnsafeBufferPointer({ PlainPatternLine($0, words: &words) }),
+                   set.add(plain, &line, words, tokenizer: tokenizer) {
+                    continue
+                }
                 if let pattern = try EntityPattern.parse(line: line, path: path, line: reader.lineNumber, tokenizer: tokenizer) {
                     set.add(pattern)
                 }
@@ -70,46 +77,24 @@ package struct PatternSet: @unchecked Sendable {
         return set
     }
 
-    private mutating func reserve(edges count: Int, tokens: Int) {
-        edges.reserveCapacity(edges.count + count)
-        terminal.reserveCapacity(terminal.count + count)
-        vocabulary.reserveCapacity(vocabulary.count + tokens)
-    }
-
     /// Adds a rule after the others.
     mutating func add(_ pattern: EntityPattern) {
         let rule = Int32(ruleLabels.count)
-        let label: UInt16
-        if let known = labelIndex[pattern.label] {
-            label = known
-        } else {
-            label = UInt16(truncatingIfNeeded: labels.count)
-            labelIndex[pattern.label] = label
-            labels.append(pattern.label)
-        }
+        let label = labelNumber(pattern.label)
         ruleLabels.append(label)
         if let id = pattern.id { ids[rule] = id }
         switch pattern.body {
         case .phrase(let tokens, let lower):
-            if lower { hasLowerPhrases = true }
-            var node = lower ? Self.lowerRoot : Self.exactRoot
-            for token in tokens {
-                let t = intern(token)
-                let key = UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: t))
-                if let child = edges[key] {
-                    node = child
-                } else {
-                    let child = Int32(terminal.count)
-                    terminal.append(-1)
-                    edges[key] = child
-                    node = child
-                }
+            if lower {
+                self.lower.add(tokens, rule: rule)
+            } else {
+                exact.add(tokens, rule: rule)
             }
-            if terminal[Int(node)] < 0 { terminal[Int(node)] = rule }  // the first rule of a phrase wins
         case .tokens(let specs):
             guard let compiled = try? TokenPattern(specs) else { return }  // checked when read
             let index = Int32(tokenPatterns.count)
             tokenPatterns.append((rule, compiled))
+            for step in compiled.steps { tokenNeeds.formUnion(step.needs) }
             if let first = compiled.firstRequired, let values = first.requiredValues(of: .text) {
                 for v in values { byText[v, default: []].append(index) }
             } else if let first = compiled.firstRequired, let values = first.requiredValues(of: .lower) {
@@ -120,11 +105,47 @@ package struct PatternSet: @unchecked Sendable {
         }
     }
 
-    private mutating func intern(_ token: String) -> Int32 {
-        if let t = vocabulary[token] { return t }
-        let t = Int32(vocabulary.count)
-        vocabulary[token] = t
-        return t
+    /// Adds the phrase rule of a plain line (`line`'s bytes; lowercased in place when the rule
+    /// says "lower"). False, and nothing added, when the tokenizer finds no token in the phrase.
+    private mutating func add(_ plain: PlainPatternLine, _ line: inout [UInt8], _ words: [Range<Int>], tokenizer: Tokenizer) -> Bool {
+        if !plain.isPlain {
+            let text = String(decoding: line[plain.phrase], as: UTF8.self)
+            var tokens = tokenizer.tokenize(text).map(\.normalized)
+            if tokens.isEmpty { return false }
+            if plain.lower { tokens = tokens.map { $0.lowercased() } }
+            add(EntityPattern(label: String(decoding: line[plain.label], as: UTF8.self), body: .phrase(tokens: tokens, lower: plain.lower),
+                              id: plain.id.map { String(decoding: line[$0], as: UTF8.self) }))
+            return true
+        }
+        let rule = Int32(ruleLabels.count)
+        let label = line.withUnsafeBufferPointer { labelNumber(UnsafeBufferPointer(rebasing: $0[plain.label])) }
+        ruleLabels.append(label)
+        if let id = plain.id { ids[rule] = String(decoding: line[id], as: UTF8.self) }
+        if plain.lower {
+            for r in words {
+                for i in r where line[i] >= 0x41 && line[i] <= 0x5A { line[i] |= 0x20 }
+            }
+            line.withUnsafeBufferPointer { lower.add($0, tokens: words, rule: rule) }
+        } else {
+            line.withUnsafeBufferPointer { exact.add($0, tokens: words, rule: rule) }
+        }
+        return true
+    }
+
+    private mutating func labelNumber(_ label: String) -> UInt16 {
+        if let known = labelIndex[label] { return known }
+        let number = UInt16(truncatingIfNeeded: labels.count)
+        labelIndex[label] = number
+        labels.append(label)
+        labelBytes.append(Array(label.utf8))
+        return number
+    }
+
+    private mutating func labelNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt16 {
+        if labels.count <= 32 {
+            for (k, known) in labelBytes.enumerated() where known.elementsEqual(bytes) { return UInt16(k) }
+        }
+        return labelNumber(String(decoding: bytes, as: UTF8.self))
     }
 
     /// The label of rule `rule`.
@@ -138,42 +159,38 @@ package struct PatternSet: @unchecked Sendable {
     /// The result is sorted by start and no two matches share a token.
     package func matches(in tokens: [String]) -> [PatternMatch] {
         guard count > 0, !tokens.isEmpty else { return [] }
-        let needsLower = hasLowerPhrases || !tokenPatterns.isEmpty
-        let lowers = needsLower ? tokens.map { $0.lowercased() } : []
+        var needs = tokenNeeds
+        if !exact.isEmpty { needs.insert(.textBytes) }
+        if !lower.isEmpty { needs.insert(.lowerBytes) }
+        if !byLower.isEmpty { needs.insert(.lowers) }
+        let sentence = SentenceTokens(tokens, needs: needs)
         var found: [PatternMatch] = []
-        if !edges.isEmpty {
-            let exactIDs = tokens.map { vocabulary[$0] ?? -1 }
-            walk(Self.exactRoot, ids: exactIDs, into: &found)
-            if hasLowerPhrases { walk(Self.lowerRoot, ids: lowers.map { vocabulary[$0] ?? -1 }, into: &found) }
+        func add(_ start: Int, _ end: Int, _ rule: Int32) {
+            found.append(PatternMatch(start: start, end: end, rule: Int(rule)))
+        }
+        if !exact.isEmpty {
+            sentence.textBytes.withUnsafeBufferPointer { bytes in
+                let hashes = sentence.textRanges.map { PhraseTable.tokenHash(UnsafeBufferPointer(rebasing: bytes[$0])) }
+                exact.forEachMatch(bytes, tokens: sentence.textRanges, hashes: hashes, add)
+            }
+        }
+        if !lower.isEmpty {
+            sentence.lowerBytes.withUnsafeBufferPointer { bytes in
+                let hashes = sentence.lowerRanges.map { PhraseTable.tokenHash(UnsafeBufferPointer(rebasing: bytes[$0])) }
+                lower.forEachMatch(bytes, tokens: sentence.lowerRanges, hashes: hashes, add)
+            }
         }
         if !tokenPatterns.isEmpty {
             for start in tokens.indices {
                 func run(_ index: Int32) {
                     let (rule, pattern) = tokenPatterns[Int(index)]
-                    pattern.forEachEnd(from: start, texts: tokens, lowers: lowers) { end in
-                        found.append(PatternMatch(start: start, end: end, rule: Int(rule)))
-                    }
+                    pattern.forEachEnd(from: start, in: sentence) { end in add(start, end, rule) }
                 }
-                if let list = byText[tokens[start]] { list.forEach(run) }
-                if let list = byLower[lowers[start]] { list.forEach(run) }
+                if !byText.isEmpty, let list = byText[tokens[start]] { list.forEach(run) }
+                if !byLower.isEmpty, let list = byLower[sentence.lowers[start]] { list.forEach(run) }
                 everywhere.forEach(run)
             }
         }
         return PatternMatch.resolve(found, tokenCount: tokens.count)
-    }
-
-    /// Every phrase of the trie under `root` that starts at some token of the sentence.
-    private func walk(_ root: Int32, ids: [Int32], into found: inout [PatternMatch]) {
-        for start in ids.indices where ids[start] >= 0 {
-            var node = root
-            var j = start
-            while j < ids.count, ids[j] >= 0,
-                  let child = edges[UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: ids[j]))] {
-                node = child
-                j += 1
-                let rule = terminal[Int(node)]
-                if rule >= 0 { found.append(PatternMatch(start: start, end: j, rule: Int(rule))) }
-            }
-        }
     }
 }

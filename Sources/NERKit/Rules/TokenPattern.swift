@@ -43,19 +43,19 @@ struct TokenPattern: Sendable {
     }
 
     /// Calls `found` with the end (exclusive) of every match that starts at token `start`, in
-    /// increasing order. `texts` and `lowers` are the sentence's tokens and their lowercase.
-    func forEachEnd(from start: Int, texts: [String], lowers: [String], _ found: (Int) -> Void) {
+    /// increasing order.
+    func forEachEnd(from start: Int, in sentence: SentenceTokens, _ found: (Int) -> Void) {
         let accept = UInt64(1) << UInt64(steps.count)
         var state = closure(1)
         var j = start
-        while state != 0 && j < texts.count {
+        while state != 0 && j < sentence.count {
             var next: UInt64 = 0
             var rest = state & ~accept
             while rest != 0 {
                 let k = rest.trailingZeroBitCount
                 rest &= rest - 1
                 let step = steps[k]
-                let passes = step.passes(texts[j], lower: lowers[j])
+                let passes = step.passes(j, in: sentence)
                 switch step.op {
                 case .one, .optional: if passes { next |= 1 << UInt64(k + 1) }
                 case .not: if !passes { next |= 1 << UInt64(k + 1) }

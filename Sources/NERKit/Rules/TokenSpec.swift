@@ -32,6 +32,18 @@ struct TokenSpec: @unchecked Sendable {
         case isDigit = "IS_DIGIT", isTitle = "IS_TITLE", isAlpha = "IS_ALPHA", isLower = "IS_LOWER",
              isUpper = "IS_UPPER", isPunct = "IS_PUNCT"
 
+        /// The flag's bit in `SentenceTokens.flags`.
+        var bit: UInt8 {
+            switch self {
+            case .isDigit: return 1
+            case .isTitle: return 2
+            case .isAlpha: return 4
+            case .isLower: return 8
+            case .isUpper: return 16
+            case .isPunct: return 32
+            }
+        }
+
         func holds(for text: String) -> Bool {
             switch self {
             case .isDigit: return TokenAttributes.isDigit(text)
@@ -77,29 +89,45 @@ struct TokenSpec: @unchecked Sendable {
         self.op = op
     }
 
-    /// Whether the token passes every test (the op aside). `lower` is the token lowercased.
-    func passes(_ text: String, lower: String) -> Bool {
+    /// Whether token `j` of `sentence` passes every test (the op aside).
+    func passes(_ j: Int, in sentence: SentenceTokens) -> Bool {
         for test in tests {
             switch test {
-            case .equals(let a, let v): if value(a, text, lower) != v { return false }
-            case .isIn(let a, let set): if !set.contains(value(a, text, lower)) { return false }
-            case .notIn(let a, let set): if set.contains(value(a, text, lower)) { return false }
+            case .equals(let a, let v): if value(a, j, sentence) != v { return false }
+            case .isIn(let a, let set): if !set.contains(value(a, j, sentence)) { return false }
+            case .notIn(let a, let set): if set.contains(value(a, j, sentence)) { return false }
             case .regex(let a, let re):
-                let s = value(a, text, lower)
+                let s = value(a, j, sentence)
                 if re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil { return false }
-            case .length(let c, let n): if !c.holds(text.count, n) { return false }
-            case .flag(let f, let wanted): if f.holds(for: text) != wanted { return false }
+            case .length(let c, let n): if !c.holds(sentence.lengths[j], n) { return false }
+            case .flag(let f, let wanted): if (sentence.flags[j] & f.bit != 0) != wanted { return false }
             }
         }
         return true
     }
 
-    private func value(_ attribute: Attribute, _ text: String, _ lower: String) -> String {
+    @inline(__always)
+    private func value(_ attribute: Attribute, _ j: Int, _ sentence: SentenceTokens) -> String {
         switch attribute {
-        case .text: return text
-        case .lower: return lower
-        case .shape: return TokenAttributes.shape(text)
+        case .text: return sentence.texts[j]
+        case .lower: return sentence.lowers[j]
+        case .shape: return sentence.shapes[j]
         }
+    }
+
+    /// What `passes` reads of a sentence's tokens besides their text.
+    var needs: SentenceTokens.Needs {
+        var needs: SentenceTokens.Needs = []
+        for test in tests {
+            switch test {
+            case .equals(let a, _), .isIn(let a, _), .notIn(let a, _), .regex(let a, _):
+                if a == .lower { needs.insert(.lowers) }
+                if a == .shape { needs.insert(.shapes) }
+            case .length: needs.insert(.lengths)
+            case .flag: needs.insert(.flags)
+            }
+        }
+        return needs
     }
 
     /// The values the token's text (`.text`) or its lowercase (`.lower`) must take for the
