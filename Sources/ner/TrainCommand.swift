@@ -114,7 +114,7 @@ struct TrainCommand: ParsableCommand {
     var lmWeight: Float = 0.1
     @Option(name: .customLong("document-dropout"), help: ArgumentHelp("With --document-context, --document-summary or --document-lstm: the probability that a training document is read as separate sentences in a step, so that a sentence alone is tagged well too.", valueName: "P"))
     var documentDropout: Float = 0
-    @Option(help: ArgumentHelp("A lexicon the model reads as an input: each token's longest-match state (B, I, E, S or outside) in its phrases, per category, case-folded. wordnet: WordNet 3.0's noun compounds and its named people, places, organisations and other instances (Debian's wordnet-base; see --wordnet-dir). The model file keeps the phrases it uses, so tagging needs no WordNet.", valueName: "wordnet"))
+    @Option(help: ArgumentHelp("A lexicon the model reads as an input: each token's longest-match state (B, I, E, S or outside) in its phrases, per category, case-folded. wordnet: WordNet 3.0's noun compounds and its named people, places, organisations and other instances (Debian's wordnet-base; see --wordnet-dir); or a file of LABEL<TAB>phrase lines (the gazetteer format of --patterns), each label a category. The model file keeps the phrases it uses, so tagging needs neither.", valueName: "wordnet|file"))
     var lexicon: String?
     @Option(name: .customLong("wordnet-dir"), help: ArgumentHelp("With --lexicon wordnet: the directory of WordNet 3.0's data.noun.", valueName: "dir"))
     var wordnetDir: String = WordNetReader.defaultDirectory
@@ -145,8 +145,8 @@ struct TrainCommand: ParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.describe(naming: Self.flag))
         }
-        if let lexicon, lexicon != "wordnet" {
-            throw ValidationError("--lexicon must be wordnet (got '\(lexicon)')")
+        if let lexicon, lexicon != "wordnet", !FileManager.default.fileExists(atPath: lexicon) {
+            throw ValidationError("--lexicon must be wordnet or a file of LABEL<TAB>phrase lines (no such file: '\(lexicon)')")
         }
         guard (1...256).contains(lexiconDim) else { throw ValidationError("--lexicon-dim must be in 1...256 (got \(lexiconDim))") }
     }
@@ -222,9 +222,8 @@ struct TrainCommand: ParsableCommand {
         config.model.documentLSTM = documentLSTM
         config.model.languageModelWords = lmWords
         config.model.languageModelWeight = lmWeight
-        if lexicon != nil {
-            // The only source so far; a gazetteer file (LABEL<TAB>phrase) would be another case here.
-            config.lexicon = .wordnet(directory: wordnetDir)
+        if let lexicon {
+            config.lexicon = lexicon == "wordnet" ? .wordnet(directory: wordnetDir) : .file(path: lexicon)
             config.model.lexiconDim = lexiconDim
         }
         var t = TrainingOptions()

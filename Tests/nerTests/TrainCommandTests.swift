@@ -304,6 +304,43 @@ extension TrainCommandTests {
         XCTAssertTrue(missing.stderr.contains(dir.appendingPathComponent("data.noun").path), missing.stderr)
         let bad = try runNER(["train", "--train", sample, "--output", out, "--lexicon", "dbpedia"])
         XCTAssertEqual(bad.status, 64, bad.stderr)
-        XCTAssertTrue(bad.stderr.contains("--lexicon must be wordnet (got 'dbpedia')"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--lexicon must be wordnet or a file of LABEL<TAB>phrase lines (no such file: 'dbpedia')"), bad.stderr)
+    }
+
+    /// `--lexicon FILE`: a gazetteer of the user's (LABEL<TAB>phrase, gzip allowed) as the
+    /// lexicon input; each label a category, each phrase tokenised as ner tokenises text, the
+    /// phrases whose words the model knows kept in the model file; a bad line names the file
+    /// and line.
+    func testGazetteerFileLexiconEndToEnd() throws {
+        let dir = try temporaryDirectory(self)
+        let lexicon = dir.appendingPathComponent("places.tsv")
+        try """
+            # places and bodies of water of the sample
+            TOWN\tLakemoor
+            RIVER\tthe Tessel river
+            TOWN\tNowhere-on-Sea
+
+            """.write(to: lexicon, atomically: true, encoding: .utf8)
+        let (out, r) = try trainTinyModel(["--lexicon", lexicon.path, "--lexicon-dim", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("lexicon: places.tsv, 2 of 3 phrases kept (every word in the vocabulary), categories TOWN, RIVER"), r.stderr)
+        let header = try modelHeader(out)
+        XCTAssertTrue(header.contains(#"lakemoor\":1"#), "TOWN is the first category: \(String(header.prefix(3000)))")
+        XCTAssertTrue(header.contains(#"the tessel river\":2"#), "the phrase as tokens, case-folded, RIVER the second category")
+        XCTAssertFalse(header.contains("nowhere"), "a phrase with a word the model does not know is not kept")
+        try FileManager.default.removeItem(at: lexicon)
+        let tag = try runNER(["tag", "--model", out, "--format", "conll"], stdin: Data("The council of LAKEMOOR met.\n".utf8))
+        XCTAssertEqual(tag.status, 0, "tagging needs no lexicon file: \(tag.stderr)")
+
+        let bad = dir.appendingPathComponent("bad.tsv")
+        try "TOWN\tLakemoor\nno tab on this line\n".write(to: bad, atomically: true, encoding: .utf8)
+        let badRun = try runNER(["train", "--train", sample, "--output", out, "--epochs", "1", "--lexicon", bad.path])
+        XCTAssertEqual(badRun.status, 1, badRun.stderr)
+        XCTAssertTrue(badRun.stderr.contains("\(bad.path):2") && badRun.stderr.contains("no tab"), badRun.stderr)
+        let many = dir.appendingPathComponent("many.tsv")
+        try (1...13).map { "L\($0)\tLakemoor" }.joined(separator: "\n").write(to: many, atomically: true, encoding: .utf8)
+        let manyRun = try runNER(["train", "--train", sample, "--output", out, "--epochs", "1", "--lexicon", many.path])
+        XCTAssertEqual(manyRun.status, 1, manyRun.stderr)
+        XCTAssertTrue(manyRun.stderr.contains("\(many.path):13") && manyRun.stderr.contains("at most 12"), manyRun.stderr)
     }
 }
