@@ -18,6 +18,7 @@
 #endif
 
 enum { STRIP = 16, ROWS = 6 };
+_Static_assert(ROWS == 6, "avx2_block has one case per row count up to ROWS");
 
 long ner_packed_floats(long k, long n) { return k * ((n + STRIP - 1) / STRIP * STRIP); }
 
@@ -77,11 +78,21 @@ static inline void avx2_strip(long rows, long k, const float *a, long lda, const
     }
 }
 
-// The entry point with the AVX2 target: the full blocks get the ROWS-specialised inline copy.
+// The entry point with the AVX2 target: every row count gets its own inline copy, with its row
+// loop unrolled and its accumulators in registers. With one copy for the full blocks only, the
+// blocks of fewer rows (a batch's last block, the steps where only a few sentences are left) kept
+// their accumulators on the stack: 15% of tagging's samples on an AMD Zen 3, where this path is
+// the only one.
 __attribute__((target("avx2,fma")))
 static void avx2_block(long rows, long k, const float *a, long lda, const float *strip, float *out, int accumulate) {
-    if (rows == ROWS) avx2_strip(ROWS, k, a, lda, strip, out, accumulate);
-    else avx2_strip(rows, k, a, lda, strip, out, accumulate);
+    switch (rows) {
+    case 6: avx2_strip(6, k, a, lda, strip, out, accumulate); break;
+    case 5: avx2_strip(5, k, a, lda, strip, out, accumulate); break;
+    case 4: avx2_strip(4, k, a, lda, strip, out, accumulate); break;
+    case 3: avx2_strip(3, k, a, lda, strip, out, accumulate); break;
+    case 2: avx2_strip(2, k, a, lda, strip, out, accumulate); break;
+    default: avx2_strip(1, k, a, lda, strip, out, accumulate); break;
+    }
 }
 
 // AVX-512: four strips (64 columns) by up to 4 rows, 16 accumulators, four loads of B and one
