@@ -8,6 +8,7 @@
 # set's gold PER/LOC/ORG.
 #
 #   bench/new_types.sh [--test] [--seeds "1 2 3"] [--sizes "1000 250 4000"] [--methods "..."]
+#                      [--epochs 6] [--patience 2]
 #
 # Methods: naive (--no-keep-types: the new data's O is O), keep (--keep-types), rehearse
 # (--no-keep-types --rehearse the parent's training data:1), partial (--partial-annotation),
@@ -21,14 +22,16 @@ ner=${NER:-$PWD/.build/release/ner}
 data=${DATA:-$PWD/../shared/data/conll2003}
 glove=${GLOVE:-$PWD/../shared/embeddings/glove.6B.50d.txt.gz}
 work=${WORK:-/tmp/new_types}
-seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0
+seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0; epochs=6; patience=2
 while [ $# -gt 0 ]; do
   case $1 in
     --test) test=1 ;;
     --seeds) seeds=$2; shift ;;
     --sizes) sizes=$2; shift ;;
     --methods) methods=$2; shift ;;
-    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST]" >&2; exit 64 ;;
+    --epochs) epochs=$2; shift ;;
+    --patience) patience=$2; shift ;;
+    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST] [--epochs N] [--patience N]" >&2; exit 64 ;;
   esac
   shift
 done
@@ -62,10 +65,13 @@ score() {  # score MODEL GOLD -> "PLO-F1 MISC-F1"
 }
 
 train_one() {  # train_one N SEED METHOD
-  local n=$1 seed=$2 method=$3 out="$work/m.$1.$2.$3.ner"
+  # The schedule other than the first one measured (6 epochs, patience 2) goes in the name.
+  local n=$1 seed=$2 method=$3 sched=""
+  [ "$epochs.$patience" = 6.2 ] || sched=".e$epochs.p$patience"
+  local out="$work/m.$1.$2.$3$sched.ner"
   [ -s "$out" ] && return 0
   local args=(--init "$work/parent.ner" --train "$work/misc.$n.$seed.txt" --dev "$work/valid.silver.txt"
-              --unk-replace 0 --lr 0.001 --epochs 6 --patience 2 --threads 1 --seed "$seed" --output "$out")
+              --unk-replace 0 --lr 0.001 --epochs "$epochs" --patience "$patience" --threads 1 --seed "$seed" --output "$out")
   case $method in
     naive) args+=(--no-keep-types) ;;
     keep) args+=(--keep-types) ;;
@@ -108,7 +114,8 @@ else
 fi
 for j in "${jobs_list[@]}"; do
   read -r n seed m <<< "$j"
-  model="$work/m.$n.$seed.$m.ner"
+  sched=""; [ "$epochs.$patience" = 6.2 ] || sched=".e$epochs.p$patience"
+  model="$work/m.$n.$seed.$m$sched.ner"
   if [ ! -s "$model" ]; then echo "| $n | $seed | $m | failed: see $model.log | | | |"; continue; fi
   read -r plo misc < <(score "$model" "$data/valid.txt")
   delta=$(python3 -c "print(f'{$plo - $parent_plo:+.2f}')")
