@@ -193,6 +193,8 @@ int ner_rows_product_on(int path, long m, long n, long k, const float *a, long l
     return path;
 }
 
+int ner_float32_path(void) { return ner_cpu_default_path(); }
+
 void ner_rows_product(long m, long n, long k, const float *a, long lda, const float *packed,
                       float *c, long ldc, int accumulate) {
 #ifdef NER_X86

@@ -20,6 +20,12 @@ final class BenchCommandTests: XCTestCase {
         // Without --model the default model is the one that tags.
         let data = try XCTUnwrap(object["data"] as? [String: Any])
         XCTAssertTrue((data["model_path"] as? String)?.hasSuffix("models/default.ner") ?? false, "\(data)")
+        // The path ner chose on this CPU: the precision, and the float32 kernels' instructions.
+        XCTAssertTrue(["float32", "bfloat16"].contains(data["precision"] as? String ?? ""), "\(data)")
+        XCTAssertTrue(["AVX-512", "AVX2", "portable C"].contains(data["float32_instructions"] as? String ?? ""), "\(data)")
+        if data["precision"] as? String == "bfloat16" {
+            XCTAssertTrue(["AMX", "AVX512_BF16"].contains(data["precision_instructions"] as? String ?? ""), "\(data)")
+        }
         let machine = try XCTUnwrap(object["machine"] as? [String: Any])
         XCTAssertNotNil(machine["cpu"] as? String)
         XCTAssertGreaterThan(try XCTUnwrap(machine["cores"] as? Int), 0)
@@ -42,6 +48,9 @@ final class BenchCommandTests: XCTestCase {
         let lines = result.stdout.split(separator: "\n")
         XCTAssertTrue(lines.contains { $0.hasPrefix("tagging model ") && $0.hasSuffix(" \(model)") }, result.stdout)
         XCTAssertTrue(lines.contains { $0.hasPrefix("training model ") && $0.contains("throwaway") }, result.stdout)
+        // The path ner chose: "float32 (AVX2)", or "bfloat16 recurrent products (AMX), float32 elsewhere (AVX-512)".
+        let precision = try XCTUnwrap(lines.first { $0.hasPrefix("tagging precision ") }, result.stdout)
+        XCTAssertNotNil(precision.range(of: #"(float32|float32 elsewhere) \((AVX-512|AVX2|portable C)\)$"#, options: .regularExpression), String(precision))
         // The cold first pass is reported first, before the warm figures.
         let cold = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("tag, first pass, cold ") }, result.stdout)
         let warm = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("tag, batched, with scores, warm ") }, result.stdout)

@@ -56,6 +56,10 @@ long ner_packed_bf16_halves(long k, long n);
 /// nearest even, for `ner_rows_product_bf16` (one layout for its vdpbf16ps and AMX paths).
 void ner_pack_bf16(long k, long n, const float *b, long row_stride, long column_stride, unsigned short *packed);
 
+/// The path of the float32 kernels (`ner_rows_product`, `ner_lstm_infer_cell`) on this CPU: 0
+/// portable C, 1 AVX2, 2 AVX-512 (the environment variable NER_NO_AVX512 lowers 2 to 1).
+int ner_float32_path(void);
+
 /// Whether the CPU has AVX512_BF16 (asked once).
 int ner_has_bf16(void);
 

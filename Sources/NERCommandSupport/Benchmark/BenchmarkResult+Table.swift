@@ -14,8 +14,9 @@ extension BenchmarkResult {
             ("training data", "\(data.trainPath) (\(NumberText.grouped(data.trainSentences)) sentences, \(NumberText.grouped(data.trainTokens)) tokens)"),
             ("tagged data", "\(data.tagPath) (\(NumberText.grouped(data.tagSentences)) sentences, \(NumberText.grouped(data.tagTokens)) tokens, \(NumberText.grouped(data.textParagraphs)) paragraphs as text)"),
             ("tagging model", data.modelPath ?? "throwaway model of the default architecture, trained here"),
-            ("tagging precision", data.precision == "bfloat16"
-                ? "bfloat16 recurrent products (\(data.precisionInstructions ?? "AVX512_BF16")), float32 elsewhere" : "float32"),
+            ("tagging precision", (data.precision == "bfloat16"
+                ? "bfloat16 recurrent products (\(data.precisionInstructions ?? "AVX512_BF16")), float32 elsewhere" : "float32")
+                + (data.float32Instructions.map { " (\($0))" } ?? "")),
             ("training model", "throwaway model of ner train's default architecture, trained here"),
         ]
         lines += Self.aligned(about)

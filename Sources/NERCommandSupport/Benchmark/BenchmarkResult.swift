@@ -70,12 +70,15 @@ package struct BenchmarkData: Codable, Equatable, Sendable {
     package var precision: String
     /// The instructions of the bfloat16 products ("AMX" or "AVX512_BF16"; nil with float32).
     package var precisionInstructions: String?
+    /// The instructions of the float32 kernels ("AVX-512", "AVX2" or "portable C"; nil in results
+    /// written before it was recorded).
+    package var float32Instructions: String?
 
     enum CodingKeys: String, CodingKey {
         case trainPath = "train_path", trainSentences = "train_sentences", trainTokens = "train_tokens"
         case tagPath = "tag_path", tagSentences = "tag_sentences", tagTokens = "tag_tokens"
         case textParagraphs = "text_paragraphs", modelPath = "model_path", precision
-        case precisionInstructions = "precision_instructions"
+        case precisionInstructions = "precision_instructions", float32Instructions = "float32_instructions"
     }
 }
 

@@ -156,7 +156,8 @@ package final class BenchmarkRun {
                                 tagPath: tagPath, tagSentences: tagSentences.count, tagTokens: tagTokens.reduce(0) { $0 + $1.count },
                                 textParagraphs: paragraphs.count, modelPath: config.modelPath,
                                 precision: config.precision.effective.rawValue,
-                                precisionInstructions: config.precision.effective == .bfloat16 ? InferencePrecision.bfloat16Instructions : nil),
+                                precisionInstructions: config.precision.effective == .bfloat16 ? InferencePrecision.bfloat16Instructions : nil,
+                                float32Instructions: InferencePrecision.float32Instructions),
             settings: BenchmarkSettings(batches: config.batches, warmupBatches: config.warmupBatches, batchSize: config.training.batchSize,
                                         tagBatchSize: config.tagBatchSize, latencySentences: latency.samples, loadRepeats: loadTimes.count))
     }

@@ -35,6 +35,16 @@ public enum InferencePrecision: String, Sendable, CaseIterable {
         }
     }
 
+    /// The instructions of the float32 kernels on this CPU (the recurrent products in `float32`,
+    /// the other products and the gate step always): "AVX-512", "AVX2" or "portable C".
+    package static var float32Instructions: String {
+        switch ner_float32_path() {
+        case 2: return "AVX-512"
+        case 1: return "AVX2"
+        default: return "portable C"
+        }
+    }
+
     /// What the products actually use on this CPU.
     public var effective: InferencePrecision { self == .bfloat16 && Self.cpuHasBFloat16 ? .bfloat16 : .float32 }
 }
