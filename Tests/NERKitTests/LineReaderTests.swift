@@ -21,6 +21,24 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(try lines(p), ["a b", "", "c", "last"])
     }
 
+    func testNextIntoReusedLineReadsWhatASplitReads() throws {
+        var random = SeededRandom(seed: 7)
+        for round in 0..<20 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(random.next() % 3000) { bytes.append([UInt8(ascii: "a"), 0x0A, 0x0D, 0x20, 0xC3][Int(random.next() % 5)]) }
+            var expected = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
+            if bytes.last == 0x0A || bytes.isEmpty { expected.removeLast() }
+            expected = expected.map { $0.last == 0x0D ? Array($0.dropLast()) : $0 }
+            let reader = try LineReader(path: try write(bytes), bufferSize: 1024 + round)
+            var line: [UInt8] = [9, 9, 9]
+            var got: [[UInt8]] = []
+            while try reader.next(into: &line) { got.append(line) }
+            XCTAssertEqual(got, expected)
+            XCTAssertEqual(line, [])
+            XCTAssertEqual(reader.lineNumber, expected.count)
+        }
+    }
+
     func testLinesLongerThanTheBuffer() throws {
         let long = String(repeating: "x", count: 5000)
         let p = try write(Array("\(long)\nshort\n".utf8))

@@ -110,6 +110,67 @@ final class PatternMatcherDifferentialTests: XCTestCase {
         XCTAssertGreaterThan(matched, 100)
     }
 
+    /// The tokenizer's scanner read as byte ranges (the patterns reader's path for phrases that
+    /// are not only letters, digits and spaces) against `tokenize`, on phrases of printable
+    /// ASCII heavy in the characters that join or split tokens, and some not ASCII.
+    func testTokenRangesAreTheTokensTokenizeMakes() {
+        let pieces = ["U.S.", "Mr.", "e.g.", "don't", "O'Neil", "rock'n'roll", "'s", "n't", "--", "-", "...", ".", ",", ";",
+                      ":", "!", "?", "\"", "'", "`", "(", ")", "[", "]", "{", "}", "$", "%", "&", "@", "#", "*", "+", "=",
+                      "/", "<", ">", "|", "~", "^", "_", "12,5", "1.5", "49.24", "3/4", "1990s", "C-3PO", "life-threatening",
+                      "http://x.org/a?b=c", "a@b.com", "A.B", "x", "Teddy", "bears", "IBM", "  ", " ", "Zürich", "e\u{301}",
+                      "\u{1F600}", "Inc.", "Corp.", "Jan.", "p.m.", "No.", "St."]
+        var ascii = 0
+        for _ in 0..<20000 {
+            var phrase = ""
+            for _ in 0..<number(1...6) {
+                phrase += pick(pieces)
+                if chance(0.6) { phrase += " " }
+            }
+            let expected = Tokenizer().tokenize(phrase)
+            var copy = phrase
+            let ranges = copy.withUTF8 { Tokenizer().tokenRanges($0) }
+            if expected.contains(where: { $0.normalized != $0.text }) {
+                XCTAssertNil(ranges, phrase)
+                continue
+            }
+            if phrase.utf8.allSatisfy({ $0 < 0x80 }) {
+                ascii += 1
+                XCTAssertNotNil(ranges, phrase)
+            }
+            guard let ranges else { continue }
+            let bytes = Array(phrase.utf8)
+            XCTAssertEqual(ranges.map { String(decoding: bytes[$0], as: UTF8.self) }, expected.map(\.normalized), phrase)
+        }
+        XCTAssertGreaterThan(ascii, 10000)
+    }
+
+    /// A file of many phrases (enough that they are put in the table in the order of their
+    /// slots), repeated ones among them, against the same rules added one by one.
+    func testALargeFileMatchesAsRulesAddedOneByOne() throws {
+        var lines: [String] = []
+        var reference = PatternSet()
+        let vocabulary = ["Teddy", "bears", "U.S.", "Army", "new", "York", "C-3PO", "1.5", "x", "don't", "(", ")", "A1b2", "-"]
+        for k in 0..<12000 {
+            let phrase = (0..<number(1...4)).map { _ in pick(vocabulary) }.joined(separator: pick([" ", "  ", " "]))
+            let lower = k % 5 == 2
+            let line = "{\"label\": \"" + pick(["PRODUCT", "LOC", "DRUG"]) + "\", \"pattern\": \"" + phrase + "\"" + (lower ? ", \"lower\": true}" : "}")
+            lines.append(line)
+            reference.add(try XCTUnwrap(try EntityPattern.parse(line: Array(line.utf8), path: "f", line: 1, tokenizer: Tokenizer())))
+        }
+        let loaded = try PatternSet.load([try file(lines.joined(separator: "\n") + "\n")])
+        XCTAssertEqual(loaded.count, reference.count)
+        for rule in 0..<loaded.count { XCTAssertEqual(loaded.label(of: rule), reference.label(of: rule)) }
+        var matched = 0
+        for _ in 0..<1000 {
+            var sentence = (0..<number(1...12)).map { _ in pick(vocabulary) }
+            if chance(0.3) { sentence = sentence.map { chance(0.5) ? $0.uppercased() : $0 } }
+            let got = loaded.matches(in: sentence)
+            XCTAssertEqual(got, reference.matches(in: sentence), sentence.joined(separator: " "))
+            matched += got.count
+        }
+        XCTAssertGreaterThan(matched, 1000)
+    }
+
     // MARK: - Phrases
 
     /// Every (start, end, first rule) where a phrase equals the sentence's tokens (or, for a

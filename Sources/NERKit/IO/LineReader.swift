@@ -31,26 +31,29 @@ package final class LineReader {
 
     /// The next line's bytes, or nil at the end of the file.
     package func next() throws -> [UInt8]? {
+        var line: [UInt8] = []
+        return try next(into: &line) ? line : nil
+    }
+
+    /// Reads the next line's bytes into `line` (its storage reused, so no array is made per
+    /// line); false, and `line` empty, at the end of the file.
+    package func next(into line: inout [UInt8]) throws -> Bool {
+        line.removeAll(keepingCapacity: true)
         while true {
-            if let nl = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
-                var lineEnd = nl
+            let found: Int? = buffer.withUnsafeBufferPointer { p in
+                guard end > start, let hit = memchr(p.baseAddress! + start, 0x0A, end - start) else { return nil }
+                return p.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            if found != nil || (eof && start < end) {
+                let stop = found ?? end
+                var lineEnd = stop
                 if lineEnd > start, buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-                let line = Array(buffer[start..<lineEnd])
-                start = nl + 1
+                line.append(contentsOf: buffer[start..<lineEnd])
+                start = found.map { $0 + 1 } ?? end
                 lineNumber += 1
-                return line
+                return true
             }
-            if eof {
-                if start < end {
-                    var lineEnd = end
-                    if buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-                    let line = Array(buffer[start..<lineEnd])
-                    start = end
-                    lineNumber += 1
-                    return line
-                }
-                return nil
-            }
+            if eof { return false }
             try fill()
         }
     }

@@ -53,32 +53,43 @@ package struct PatternSet: @unchecked Sendable {
         var set = PatternSet()
         let tokenizer = Tokenizer()
         var words: [Range<Int>] = []
+        var line: [UInt8] = []
         for path in paths {
             let reader = try LineReader(path: path)
             let before = set.count
             // Room for what a plain file of this size holds (a phrase rule is some 50 bytes, a
-            // token some 8), so the tables are not rebuilt again and again as they grow.
+            // token some 8), so the arrays are not copied again and again as they grow.
             if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil, size > 1 << 20 {
                 set.exact.reserve(phrases: size / 64, tokens: size / 24)
                 set.ruleLabels.reserveCapacity(set.ruleLabels.count + size / 64)
             }
-            while var line = try reader.next() {
+            while try reader.next(into: &line) {
                 // The common plain lines without the general reader (same rule, much faster).
                 if let plain = line.withUnsafeBufferPointer({ PlainPatternLine($0, words: &words) }),
-                   set.add(plain, &line, words, tokenizer: tokenizer) {
+                   set.add(plain, &line, &words, tokenizer: tokenizer) {
                     continue
                 }
                 if let pattern = try EntityPattern.parse(line: line, path: path, line: reader.lineNumber, tokenizer: tokenizer) {
-                    set.add(pattern)
+                    set.append(pattern)
                 }
             }
+            // Each file's count is of the rules read, a repeated phrase included (as before).
             set.files.append(File(path: path, patterns: set.count - before))
         }
+        set.exact.commit()
+        set.lower.commit()
         return set
     }
 
     /// Adds a rule after the others.
     mutating func add(_ pattern: EntityPattern) {
+        append(pattern)
+        exact.commit()
+        lower.commit()
+    }
+
+    /// Adds a rule after the others; a phrase is matched once its table is committed.
+    private mutating func append(_ pattern: EntityPattern) {
         let rule = Int32(ruleLabels.count)
         let label = labelNumber(pattern.label)
         ruleLabels.append(label)
@@ -107,15 +118,16 @@ package struct PatternSet: @unchecked Sendable {
 
     /// Adds the phrase rule of a plain line (`line`'s bytes; lowercased in place when the rule
     /// says "lower"). False, and nothing added, when the tokenizer finds no token in the phrase.
-    private mutating func add(_ plain: PlainPatternLine, _ line: inout [UInt8], _ words: [Range<Int>], tokenizer: Tokenizer) -> Bool {
+    /// A phrase that is not only letters, digits and spaces is split by the tokenizer's scanner
+    /// straight from the line's bytes (`Tokenizer.tokenRanges`: the tokens `tokenize` makes, as
+    /// byte ranges, and a plain line is ASCII, which NFC leaves alone and which `lowercased()`
+    /// lowercases byte by byte), so with no string made per token.
+    private mutating func add(_ plain: PlainPatternLine, _ line: inout [UInt8], _ words: inout [Range<Int>], tokenizer: Tokenizer) -> Bool {
         if !plain.isPlain {
-            let text = String(decoding: line[plain.phrase], as: UTF8.self)
-            var tokens = tokenizer.tokenize(text).map(\.normalized)
-            if tokens.isEmpty { return false }
-            if plain.lower { tokens = tokens.map { $0.lowercased() } }
-            add(EntityPattern(label: String(decoding: line[plain.label], as: UTF8.self), body: .phrase(tokens: tokens, lower: plain.lower),
-                              id: plain.id.map { String(decoding: line[$0], as: UTF8.self) }))
-            return true
+            guard let tokens = line.withUnsafeBufferPointer({ tokenizer.tokenRanges(UnsafeBufferPointer(rebasing: $0[plain.phrase])) }),
+                  !tokens.isEmpty else { return false }
+            words.removeAll(keepingCapacity: true)
+            for r in tokens { words.append(plain.phrase.lowerBound + r.lowerBound..<plain.phrase.lowerBound + r.upperBound) }
         }
         let rule = Int32(ruleLabels.count)
         let label = line.withUnsafeBufferPointer { labelNumber(UnsafeBufferPointer(rebasing: $0[plain.label])) }

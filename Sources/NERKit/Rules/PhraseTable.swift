@@ -1,29 +1,45 @@
 /// Phrase rules, each a sequence of tokens, found in a sentence in one pass over its tokens.
 ///
 /// A phrase is kept as its tokens' UTF-8 joined by single spaces (tokens hold no spaces) in one
-/// byte array, and indexed by a 64-bit hash of its token sequence in an open-addressing table;
-/// a bit set holds the hashes of the phrases' proper prefixes. A sentence is matched by hashing
-/// each token once, then from every start extending the hash token by token: a phrase is looked
-/// up at every length, and the walk stops where no phrase goes on (the prefix bit is clear).
-/// Every hit is checked byte for byte, so a hash collision never makes a false match.
+/// byte array, and indexed by a 64-bit hash of its token sequence in an open-addressing table
+/// (a slot holds 32 bits of the hash and the phrase; the other 32 bits choose the slot); a bit
+/// set holds the hashes of the phrases' proper prefixes. A sentence is matched by hashing each
+/// token once, then from every start extending the hash token by token: a phrase is looked up
+/// at every length, and the walk stops where no phrase goes on (the prefix bit is clear). Every
+/// hit is checked byte for byte, so a hash collision never makes a false match.
 ///
 /// Against a trie of interned tokens (a hash table of tokens and one of edges) this stores one
 /// table entry per phrase instead of one per token and no string per token, which makes reading
 /// a million phrases several times faster and the tables smaller. The first rule of a phrase
 /// wins: a repeated phrase keeps the rule it was first added with.
+///
+/// Phrases are added in two steps: `add` stores a phrase and its hashes, `commit` puts what was
+/// added since the last commit into the hash table and the prefix bits, sized once for all of
+/// them and in the order of their slots, so that a million phrases fill a table many times the
+/// size of the cache with few cache misses (inserting each phrase as it is read costs a cache
+/// miss or two per phrase, the most of the time of reading them). Match only a committed table.
 struct PhraseTable: Sendable {
     private struct Slot {
-        var hash: UInt64
+        /// The low 32 bits of the phrase's hash (the high 32 bits choose the slot).
+        var tag: UInt32
         /// Index into `starts`/`rules`, or -1 for an empty slot.
         var phrase: Int32
     }
 
-    /// The phrases' bytes; phrase `p` is `text[starts[p]..<starts[p + 1]]`.
+    /// The phrases' bytes; phrase `p` is `text[starts[p]..<starts[p + 1]]`. A phrase added again
+    /// keeps its bytes here but is not in the table.
     private var text: [UInt8] = []
     private var starts: [Int] = [0]
     /// Per phrase: its rule.
     private var rules: [Int32] = []
-    private var slots: [Slot] = Array(repeating: Slot(hash: 0, phrase: -1), count: 16)
+    private var slots: [Slot] = Array(repeating: Slot(tag: 0, phrase: -1), count: 16)
+    /// How many phrases are in `slots` (the distinct phrases committed).
+    private var distinct = 0
+    /// The phrases from `committed` on were added since the last commit; `pendingHashes` holds
+    /// their hashes and `pendingPrefixes` the hashes of their proper prefixes.
+    private var committed = 0
+    private var pendingHashes: [UInt64] = []
+    private var pendingPrefixes: [UInt64] = []
     /// Bit `h & (prefixBits.count * 64 - 1)` is set for the hash `h` of every proper prefix.
     private var prefixBits: [UInt64] = Array(repeating: 0, count: 16)
     private var prefixCount = 0
@@ -36,19 +52,19 @@ struct PhraseTable: Sendable {
         self.seed = seed
     }
 
-    /// How many distinct phrases there are.
-    var count: Int { rules.count }
+    /// How many distinct phrases are committed.
+    var count: Int { distinct }
 
-    var isEmpty: Bool { rules.isEmpty }
+    var isEmpty: Bool { distinct == 0 }
 
-    /// Room for about `phrases` phrases of `tokens` tokens in all, so the tables are not
-    /// rebuilt again and again while a large file is read.
+    /// Room for about `phrases` more phrases of `tokens` tokens in all, so the arrays are not
+    /// copied again and again while a large file is read.
     mutating func reserve(phrases: Int, tokens: Int) {
         text.reserveCapacity(text.count + tokens * 8)
         starts.reserveCapacity(starts.count + phrases)
         rules.reserveCapacity(rules.count + phrases)
-        growSlots(to: rules.count + phrases)
-        growPrefixes(to: prefixCount + max(0, tokens - phrases))
+        pendingHashes.reserveCapacity(pendingHashes.count + phrases)
+        pendingPrefixes.reserveCapacity(pendingPrefixes.count + max(0, tokens - phrases))
     }
 
     // MARK: - Hashing
@@ -79,31 +95,33 @@ struct PhraseTable: Sendable {
         return k
     }
 
+    @inline(__always)
+    private static func home(_ h: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: h >> 32) & mask }
+
+    @inline(__always)
+    private static func tag(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: h) }
+
     // MARK: - Adding
 
     /// Adds the phrase made of the tokens in `tokens` (each range a token's bytes in `bytes`,
-    /// none empty or holding a space), for rule `rule`, unless the same phrase is there already.
+    /// none empty or holding a space), for rule `rule`; it is matched once committed, unless the
+    /// same phrase was added before.
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, tokens: [Range<Int>], rule: Int32) {
         precondition(!tokens.isEmpty)
         var h = seed
-        for r in tokens { h = Self.extend(h, Self.tokenHash(UnsafeBufferPointer(rebasing: bytes[r]))) }
-        if find(h, bytes, tokens) != nil { return }
         for (k, r) in tokens.enumerated() {
-            if k > 0 { text.append(0x20) }
-            text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[r]))
+            if k > 0 {
+                pendingPrefixes.append(h)
+                text.append(0x20)
+            }
+            let token = UnsafeBufferPointer(rebasing: bytes[r])
+            h = Self.extend(h, Self.tokenHash(token))
+            text.append(contentsOf: token)
         }
         starts.append(text.count)
         rules.append(rule)
+        pendingHashes.append(h)
         maxTokens = max(maxTokens, tokens.count)
-        insert(Slot(hash: h, phrase: Int32(rules.count - 1)))
-        // The proper prefixes, once the phrase is stored (a rebuild of the bits reads it).
-        if tokens.count > 1 {
-            var prefix = seed
-            for r in tokens.dropLast() {
-                prefix = Self.extend(prefix, Self.tokenHash(UnsafeBufferPointer(rebasing: bytes[r])))
-                setPrefix(prefix)
-            }
-        }
     }
 
     /// Adds a phrase given as strings (see `add(_:tokens:rule:)`).
@@ -118,14 +136,63 @@ struct PhraseTable: Sendable {
         bytes.withUnsafeBufferPointer { add($0, tokens: ranges, rule: rule) }
     }
 
-    private mutating func setPrefix(_ h: UInt64) {
-        let mask = UInt64(prefixBits.count * 64 - 1)
-        let bit = h & mask
-        if prefixBits[Int(bit >> 6)] & (1 << (bit & 63)) == 0 {
-            prefixBits[Int(bit >> 6)] |= 1 << (bit & 63)
-            prefixCount += 1
-            if prefixCount * 8 > prefixBits.count * 64 { growPrefixes(to: prefixCount) }
+    /// Puts the phrases added since the last commit into the table (a phrase already there is
+    /// left out: the first rule of a phrase wins) and their prefixes into the prefix bits.
+    mutating func commit() {
+        let added = rules.count - committed
+        guard added > 0 else { return }
+        // Prefixes: the bits sized once for all, then set in a loop of independent stores.
+        if (prefixCount + pendingPrefixes.count) * 8 > prefixBits.count * 64 {
+            growPrefixes(to: prefixCount + pendingPrefixes.count)
         }
+        let prefixes = pendingPrefixes
+        prefixBits.withUnsafeMutableBufferPointer { bits in
+            let mask = UInt64(bits.count * 64 - 1)
+            var newBits = 0
+            for h in prefixes {
+                let bit = h & mask
+                let word = bits[Int(bit >> 6)], one: UInt64 = 1 << (bit & 63)
+                bits[Int(bit >> 6)] = word | one
+                newBits &+= word & one == 0 ? 1 : 0
+            }
+            prefixCount += newBits
+        }
+        // Phrases: in the order of their first slot (a counting sort by its top bits, stable, so
+        // of two equal phrases the first added is inserted first), which walks the table once.
+        growSlots(to: distinct + added)
+        let mask = slots.count - 1
+        let hashes = pendingHashes
+        let bucketBits = added < 4096 ? 0 : min(12, max(0, slots.count.trailingZeroBitCount - 12))
+        if bucketBits == 0 {
+            for k in 0..<added { insert(committed + k, hashes[k]) }
+        } else {
+            let shift = slots.count.trailingZeroBitCount - bucketBits
+            var offsets = [Int](repeating: 0, count: (1 << bucketBits) + 1)
+            for h in hashes { offsets[(Self.home(h, mask) >> shift) + 1] += 1 }
+            for b in 0..<(1 << bucketBits) { offsets[b + 1] += offsets[b] }
+            var order = [Int32](repeating: 0, count: added)
+            for (k, h) in hashes.enumerated() {
+                let b = Self.home(h, mask) >> shift
+                order[offsets[b]] = Int32(k)
+                offsets[b] += 1
+            }
+            for k in order { insert(committed + Int(k), hashes[Int(k)]) }
+        }
+        committed = rules.count
+        pendingHashes = []
+        pendingPrefixes = []
+    }
+
+    /// Calls `prefix` with the hash of every proper prefix of phrase `p` and returns its hash.
+    private func hashOf(phrase p: Int, _ all: UnsafeBufferPointer<UInt8>, prefix: (UInt64) -> Void) -> UInt64 {
+        var h = seed
+        var tokenStart = starts[p]
+        for i in starts[p]..<starts[p + 1] where all[i] == 0x20 {
+            h = Self.extend(h, Self.tokenHash(UnsafeBufferPointer(rebasing: all[tokenStart..<i])))
+            prefix(h)
+            tokenStart = i + 1
+        }
+        return Self.extend(h, Self.tokenHash(UnsafeBufferPointer(rebasing: all[tokenStart..<starts[p + 1]])))
     }
 
     /// At least 16 bits per prefix: a walk goes on past a token for nothing one time in 16 at most.
@@ -133,24 +200,21 @@ struct PhraseTable: Sendable {
         var words = prefixBits.count
         while words * 64 < count * 16 { words *= 2 }
         if words == prefixBits.count { return }
-        prefixBits = Array(repeating: 0, count: words)
-        prefixCount = 0
-        // Every proper prefix again, from the phrases' bytes.
+        var bits = [UInt64](repeating: 0, count: words)
+        var set = 0
+        // Every proper prefix of the committed phrases again, from their bytes.
         let mask = UInt64(words * 64 - 1)
-        let phrases = text
-        phrases.withUnsafeBufferPointer { all in
-            for p in 0..<rules.count {
-                var h = seed
-                var tokenStart = starts[p]
-                for i in starts[p]..<starts[p + 1] where all[i] == 0x20 {
-                    h = Self.extend(h, Self.tokenHash(UnsafeBufferPointer(rebasing: all[tokenStart..<i])))
+        text.withUnsafeBufferPointer { all in
+            for p in 0..<committed {
+                _ = hashOf(phrase: p, all) { h in
                     let bit = h & mask
-                    if prefixBits[Int(bit >> 6)] & (1 << (bit & 63)) == 0 { prefixCount += 1 }
-                    prefixBits[Int(bit >> 6)] |= 1 << (bit & 63)
-                    tokenStart = i + 1
+                    if bits[Int(bit >> 6)] & (1 << (bit & 63)) == 0 { set += 1 }
+                    bits[Int(bit >> 6)] |= 1 << (bit & 63)
                 }
             }
         }
+        prefixBits = bits
+        prefixCount = set
     }
 
     @inline(__always)
@@ -159,36 +223,40 @@ struct PhraseTable: Sendable {
         return prefixBits[Int(bit >> 6)] & (1 << (bit & 63)) != 0
     }
 
-    /// Keeps at most half the slots full.
+    /// Keeps at most half the slots full; the committed phrases are put in again, their hashes
+    /// made again from their bytes.
     private mutating func growSlots(to count: Int) {
         var size = slots.count
         while size < count * 2 { size *= 2 }
         if size == slots.count { return }
-        let old = slots
-        slots = Array(repeating: Slot(hash: 0, phrase: -1), count: size)
-        for s in old where s.phrase >= 0 { insert(s) }
-    }
-
-    private mutating func insert(_ slot: Slot) {
-        if (rules.count + 1) * 2 > slots.count { growSlots(to: rules.count + 1) }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: slot.hash >> 40) & mask
-        while slots[i].phrase >= 0 { i = (i + 1) & mask }
-        slots[i] = slot
-    }
-
-    /// The phrase of hash `h` whose tokens are those of `tokens` in `bytes`, if there is one.
-    private func find(_ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>, _ tokens: [Range<Int>]) -> Int? {
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h >> 40) & mask
-        while slots[i].phrase >= 0 {
-            if slots[i].hash == h {
-                let p = Int(slots[i].phrase)
-                if Self.equal(text, starts[p], starts[p + 1], bytes, tokens[...]) { return p }
+        var grown = Array(repeating: Slot(tag: 0, phrase: -1), count: size)
+        let mask = size - 1
+        text.withUnsafeBufferPointer { all in
+            for s in slots where s.phrase >= 0 {
+                let h = hashOf(phrase: Int(s.phrase), all) { _ in }
+                var i = Self.home(h, mask)
+                while grown[i].phrase >= 0 { i = (i + 1) & mask }
+                grown[i] = s
             }
+        }
+        slots = grown
+    }
+
+    /// Puts phrase `p` (of hash `h`) in the table unless an equal phrase is there.
+    private mutating func insert(_ p: Int, _ h: UInt64) {
+        let mask = slots.count - 1
+        let tag = Self.tag(h)
+        var i = Self.home(h, mask)
+        while slots[i].phrase >= 0 {
+            if slots[i].tag == tag && samePhrase(Int(slots[i].phrase), p) { return }
             i = (i + 1) & mask
         }
-        return nil
+        slots[i] = Slot(tag: tag, phrase: Int32(p))
+        distinct += 1
+    }
+
+    private func samePhrase(_ a: Int, _ b: Int) -> Bool {
+        starts[a + 1] - starts[a] == starts[b + 1] - starts[b] && text[starts[a]..<starts[a + 1]].elementsEqual(text[starts[b]..<starts[b + 1]])
     }
 
     /// Whether the phrase bytes `phrase[from..<to]` are the tokens `tokens` of `bytes` joined by
@@ -214,11 +282,12 @@ struct PhraseTable: Sendable {
 
     // MARK: - Matching
 
-    /// Calls `found(start, end, rule)` for every phrase that occurs in the sentence whose tokens
-    /// are `tokens` (each range a token's bytes in `bytes`), `hashes` their `tokenHash`es.
+    /// Calls `found(start, end, rule)` for every committed phrase that occurs in the sentence
+    /// whose tokens are `tokens` (each range a token's bytes in `bytes`), `hashes` their
+    /// `tokenHash`es.
     func forEachMatch(_ bytes: UnsafeBufferPointer<UInt8>, tokens: [Range<Int>], hashes: [UInt64],
                       _ found: (Int, Int, Int32) -> Void) {
-        guard !rules.isEmpty else { return }
+        guard distinct > 0 else { return }
         let mask = slots.count - 1
         for start in tokens.indices {
             var h = seed
@@ -227,9 +296,10 @@ struct PhraseTable: Sendable {
             while j < last {
                 h = Self.extend(h, hashes[j])
                 j += 1
-                var i = Int(truncatingIfNeeded: h >> 40) & mask
+                let tag = Self.tag(h)
+                var i = Self.home(h, mask)
                 while slots[i].phrase >= 0 {
-                    if slots[i].hash == h {
+                    if slots[i].tag == tag {
                         let p = Int(slots[i].phrase)
                         if Self.equal(text, starts[p], starts[p + 1], bytes, tokens[start..<j]) {
                             found(start, j, rules[p])

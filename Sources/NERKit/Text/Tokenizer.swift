@@ -25,6 +25,21 @@ package struct Tokenizer: Sendable {
         }
     }
 
+    /// The tokens `tokenize` makes of the UTF-8 text `utf8`, as byte ranges in it, when each is
+    /// its own NFC (no scalar of U+0300 or above, as in ASCII text); nil otherwise. For text
+    /// read as bytes (a patterns file's phrases) without a string per token.
+    func tokenRanges(_ utf8: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        let decoded = ScalarText(utf8: utf8)
+        let spans = TokenScanner(text: decoded).scan()
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(spans.count)
+        for span in spans {
+            for i in span.start..<span.end where decoded.scalars[i] >= 0x300 { return nil }
+            ranges.append(decoded.byteOffsets[span.start]..<decoded.byteOffsets[span.end])
+        }
+        return ranges
+    }
+
     /// The sentences of `text`, each with its tokens.
     package func sentences(_ text: String) -> [TextSentence] {
         sentences(text, scalarBase: 0, byteBase: 0)
