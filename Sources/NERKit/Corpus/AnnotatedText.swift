@@ -179,22 +179,33 @@ package struct AlignedDocument: Sendable {
     /// sentence splitter, which ends a sentence at every blank line, finds them again), and its
     /// entities are the tags' spans.
     package init(sentences input: [CoNLLSentence], location: RecordLocation) {
+        var count = 0, byteCount = 0
+        for sentence in input {
+            count += sentence.tokens.count
+            for word in sentence.tokens { byteCount += word.utf8.count + 1 }
+            byteCount += 1
+        }
         var text: [UInt8] = [], offset = 0
         var tokens: [AlignedToken] = [], ranges: [Range<Int>] = [], entities: [AlignedEntity] = [], lines: [Int] = []
-        let count = input.reduce(0) { $0 + $1.tokens.count }
+        text.reserveCapacity(byteCount)
         tokens.reserveCapacity(count)
         lines.reserveCapacity(count)
+        ranges.reserveCapacity(input.count)
         for (k, sentence) in input.enumerated() {
-            if k > 0 { text += [0x0A, 0x0A]; offset += 2 }
+            if k > 0 { text.append(0x0A); text.append(0x0A); offset += 2 }
             let first = tokens.count
             for (i, word) in sentence.tokens.enumerated() {
                 if i > 0 { text.append(0x20); offset += 1 }
-                // Code points: the UTF-8 bytes that do not continue one.
-                let utf8 = word.utf8
-                let length = utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                var bytes = word
+                let length = bytes.withUTF8 { utf8 in
+                    text.append(contentsOf: utf8)
+                    // Code points: the UTF-8 bytes that do not continue one.
+                    var n = 0
+                    for b in utf8 where b & 0xC0 != 0x80 { n += 1 }
+                    return n
+                }
                 tokens.append(AlignedToken(text: word, start: offset, end: offset + length))
                 lines.append(i < sentence.lineNumbers.count ? sentence.lineNumbers[i] : 0)
-                text += utf8
                 offset += length
             }
             ranges.append(first..<tokens.count)

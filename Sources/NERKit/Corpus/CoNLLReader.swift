@@ -27,6 +27,10 @@ package final class CoNLLReader {
     private var readFailed = false
     private var pendingDocumentLine: String?
 
+    /// The lines of the sentence being read, kept from one sentence to the next so that reading
+    /// allocates nothing per line.
+    private var block = LineBlock()
+
     /// Opens `path` (plain or gzip). With `requireTags: false` the tag column is not read, for
     /// files of tokens to be tagged; with `keepsLines: false` the lines are not kept.
     package init(path: String, columns: CoNLLColumns = .init(), requireTags: Bool = true, keepsLines: Bool = true) throws {
@@ -51,31 +55,35 @@ package final class CoNLLReader {
     /// The next sentence, or nil at the end of the file.
     package func next() throws -> CoNLLSentence? {
         if readFailed { return nil }
+        // Worked on as a local variable, which the compiler checks for exclusive access once
+        // instead of at every append.
+        var block = LineBlock()
+        swap(&block, &self.block)
+        defer { swap(&block, &self.block) }
         while true {
-            var block: [(number: Int, bytes: [UInt8])] = []
+            block.removeAll()
             var followingDocumentLine: String?
-            while let raw = try nextLine() {
-                var bytes = raw
+            while var bytes = try nextLine() {
                 if atFileStart {
                     atFileStart = false
-                    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
                 }
                 if Self.isBlank(bytes) {
-                    if block.isEmpty { continue } else { break }
+                    if block.lines.isEmpty { continue } else { break }
                 }
                 if Self.isDocumentStart(bytes) {
                     documentCount += 1
                     let text = try decode(bytes, line: reader.lineNumber)
-                    if block.isEmpty {
+                    if block.lines.isEmpty {
                         pendingDocumentLine = text
                         continue
                     }
                     followingDocumentLine = text
                     break
                 }
-                block.append((reader.lineNumber, bytes))
+                block.append(bytes, number: reader.lineNumber)
             }
-            if block.isEmpty { return nil }
+            if block.lines.isEmpty { return nil }
 
             let documentLine = pendingDocumentLine
             let sentence: CoNLLSentence?
@@ -94,9 +102,10 @@ package final class CoNLLReader {
         }
     }
 
-    private func nextLine() throws -> [UInt8]? {
+    /// The next line, in the line reader's buffer (valid until the next call).
+    private func nextLine() throws -> UnsafeBufferPointer<UInt8>? {
         do {
-            return try reader.next()
+            return try reader.nextInPlace()
         } catch {
             readFailed = true
             throw error
@@ -105,65 +114,91 @@ package final class CoNLLReader {
 
     // MARK: - One sentence
 
-    /// One line of a sentence: its text, and where its fields (runs of bytes other than spaces
-    /// and tabs) are. Only the token and tag fields become strings, so a line costs the string
-    /// of its text (kept in `CoNLLSentence.lines`) and little else.
+    /// One line of a sentence: where its bytes (not yet checked to be UTF-8) and its fields (runs
+    /// of bytes other than spaces and tabs) are in its `LineBlock`.
     private struct Line {
         var number: Int
-        /// Valid UTF-8.
-        var bytes: [UInt8]
+        /// The line is `store[start..<end]`.
+        var start: Int
+        var end: Int
+        /// Its fields' bounds are `fieldBounds[firstBound ..< firstBound + 2 * fieldCount]`.
+        var firstBound: Int
         var fieldCount: Int
         /// The first field is `#` alone.
         var isCommentCandidate: Bool
+    }
 
-        var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The lines of a sentence: their bytes one after another in `store`, where each line and its
+    /// fields are in `lines`, and the fields' bounds (start and end offsets into `store`, a pair
+    /// per field) in `fieldBounds`, found in one pass over each line as it is added. Only the
+    /// token and tag fields become strings, so a line costs the string of its text (kept in
+    /// `CoNLLSentence.lines`) and little else.
+    private struct LineBlock {
+        var store: [UInt8] = []
+        var lines: [Line] = []
+        var fieldBounds: [Int] = []
 
-        init(number: Int, bytes: [UInt8]) {
-            self.number = number
-            self.bytes = bytes
-            var count = 0, i = 0, firstStart = -1, firstEnd = -1
-            let n = bytes.count
-            while i < n {
-                while i < n && (bytes[i] == CoNLLReader.space || bytes[i] == CoNLLReader.tab) { i += 1 }
-                guard i < n else { break }
-                let start = i
-                while i < n && bytes[i] != CoNLLReader.space && bytes[i] != CoNLLReader.tab { i += 1 }
-                if count == 0 { firstStart = start; firstEnd = i }
-                count += 1
-            }
-            fieldCount = count
-            isCommentCandidate = count > 0 && firstEnd - firstStart == 1 && bytes[firstStart] == UInt8(ascii: "#")
+        /// Empties the block, keeping its memory for the next sentence.
+        mutating func removeAll() {
+            store.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+            fieldBounds.removeAll(keepingCapacity: true)
         }
 
-        /// Field `k` (0-based, `k < fieldCount`) as a string.
-        func field(_ k: Int) -> String {
-            var count = 0, i = 0
+        /// Adds a line: its bytes to `store`, its fields to `fieldBounds`.
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) {
+            let base = store.count
+            store.append(contentsOf: bytes)
+            let firstBound = fieldBounds.count
+            var i = 0
             let n = bytes.count
             while i < n {
                 while i < n && (bytes[i] == CoNLLReader.space || bytes[i] == CoNLLReader.tab) { i += 1 }
                 guard i < n else { break }
                 let start = i
                 while i < n && bytes[i] != CoNLLReader.space && bytes[i] != CoNLLReader.tab { i += 1 }
-                if count == k { return String(decoding: bytes[start..<i], as: UTF8.self) }
-                count += 1
+                fieldBounds.append(base + start)
+                fieldBounds.append(base + i)
             }
-            return ""
+            let count = (fieldBounds.count - firstBound) / 2
+            let isCommentCandidate = count > 0 && fieldBounds[firstBound + 1] - fieldBounds[firstBound] == 1
+                && store[fieldBounds[firstBound]] == UInt8(ascii: "#")
+            lines.append(Line(number: number, start: base, end: store.count, firstBound: firstBound,
+                              fieldCount: count, isCommentCandidate: isCommentCandidate))
+        }
+
+        /// Calls `body` with the bytes `store[start..<end]`.
+        func withBytes<R>(_ start: Int, _ end: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            try store.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        }
+
+        /// The bytes `store[start..<end]` as a string (they are valid UTF-8 when this is called).
+        func string(_ start: Int, _ end: Int) -> String {
+            withBytes(start, end) { String(decoding: $0, as: UTF8.self) }
+        }
+
+        /// The text of `line`.
+        func text(_ line: Line) -> String { string(line.start, line.end) }
+
+        /// Field `k` (0-based, `k < fieldCount`) of `line` as a string.
+        func field(_ line: Line, _ k: Int) -> String {
+            string(fieldBounds[line.firstBound + 2 * k], fieldBounds[line.firstBound + 2 * k + 1])
         }
     }
 
-    private func parse(_ block: [(number: Int, bytes: [UInt8])], documentLine: String?) throws -> CoNLLSentence? {
-        var lines: [Line] = []
-        lines.reserveCapacity(block.count)
-        for raw in block {
-            if UTF8Validation.firstInvalidIndex(raw.bytes) != nil { _ = try decode(raw.bytes, line: raw.number) }
-            lines.append(Line(number: raw.number, bytes: raw.bytes))
+    private func parse(_ block: LineBlock, documentLine: String?) throws -> CoNLLSentence? {
+        let lines = block.lines
+        for line in lines {
+            try block.withBytes(line.start, line.end) { bytes in
+                if UTF8Validation.firstInvalidIndex(bytes) != nil { _ = try decode(bytes, line: line.number) }
+            }
         }
 
         // The sentence's column count comes from its first line that cannot be a comment.
         let columnCount: Int
         if let first = lines.first(where: { !$0.isCommentCandidate }) {
             columnCount = first.fieldCount
-        } else if requireTags, let first = lines.first(where: { hasValidTag($0, columnCount: $0.fieldCount) }) {
+        } else if requireTags, let first = lines.first(where: { hasValidTag($0, in: block, columnCount: $0.fieldCount) }) {
             columnCount = first.fieldCount
         } else {
             return nil
@@ -174,8 +209,8 @@ package final class CoNLLReader {
         var isComment = [Bool](repeating: false, count: lines.count)
         for (k, line) in lines.enumerated() {
             if line.isCommentCandidate
-                && (line.fieldCount != columnCount || (requireTags && !hasValidTag(line, columnCount: columnCount))) {
-                comments.append(line.text)
+                && (line.fieldCount != columnCount || (requireTags && !hasValidTag(line, in: block, columnCount: columnCount))) {
+                comments.append(block.text(line))
                 isComment[k] = true
             } else {
                 tokenLineCount += 1
@@ -211,27 +246,27 @@ package final class CoNLLReader {
             guard line.fieldCount == columnCount else {
                 throw NERError(path: path, line: line.number,
                                "found \(line.fieldCount) column\(line.fieldCount == 1 ? "" : "s") but line \(reference.number), "
-                                   + "the sentence's first, has \(columnCount): \"\(line.text)\"")
+                                   + "the sentence's first, has \(columnCount): \"\(block.text(line))\"")
             }
             if let tagIndex {
-                let tag = line.field(tagIndex)
+                let tag = block.field(line, tagIndex)
                 guard ParsedTag(tag) != nil else {
                     throw NERError(path: path, line: line.number, ParsedTag.invalidMessage(for: tag))
                 }
                 sentence.tags.append(tag)
             }
-            sentence.tokens.append(line.field(tokenIndex))
-            if keepsLines { sentence.lines.append(line.text) }
+            sentence.tokens.append(block.field(line, tokenIndex))
+            if keepsLines { sentence.lines.append(block.text(line)) }
             sentence.lineNumbers.append(line.number)
         }
         if !keepsLines { sentence.lines = sentence.tokens }
         return sentence
     }
 
-    private func hasValidTag(_ line: Line, columnCount: Int) -> Bool {
+    private func hasValidTag(_ line: Line, in block: LineBlock, columnCount: Int) -> Bool {
         guard let t = CoNLLColumns.resolve(columns.tag, count: columnCount), t < line.fieldCount,
               t != CoNLLColumns.resolve(columns.token, count: columnCount) else { return false }
-        return ParsedTag(line.field(t)) != nil
+        return ParsedTag(block.field(line, t)) != nil
     }
 
     private func missingColumnMessage(_ what: String, _ index: Int, _ count: Int) -> String {
@@ -241,7 +276,7 @@ package final class CoNLLReader {
 
     // MARK: - Bytes
 
-    private func decode(_ bytes: [UInt8], line: Int) throws -> String {
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> String {
         if let s = String(validating: bytes, as: UTF8.self) { return s }
         let offset = Self.firstInvalidUTF8Offset(bytes) ?? 0
         let byte = offset < bytes.count ? bytes[offset] : 0
@@ -251,7 +286,7 @@ package final class CoNLLReader {
                            + "(if the file is Latin-1, convert it: iconv -f latin1 -t utf-8)")
     }
 
-    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
@@ -264,15 +299,15 @@ package final class CoNLLReader {
         }
     }
 
-    fileprivate static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r")
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r")
 
-    static func isBlank(_ bytes: [UInt8]) -> Bool {
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.allSatisfy { $0 == space || $0 == tab || $0 == cr }
     }
 
     private static let documentStart = Array("-DOCSTART-".utf8)
 
-    static func isDocumentStart(_ bytes: [UInt8]) -> Bool {
+    static func isDocumentStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.starts(with: documentStart) else { return false }
         guard bytes.count > documentStart.count else { return true }
         let next = bytes[documentStart.count]

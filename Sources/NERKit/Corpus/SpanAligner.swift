@@ -68,7 +68,7 @@ package struct SpanAligner: Sendable {
             guard raw.end >= raw.start else {
                 throw fail("span end \(raw.end) is before its start \(raw.start)", line: raw.line)
             }
-            let label = raw.label.trimmingCharacters(in: .whitespacesAndNewlines)
+            let label = Self.trimmed(raw.label)
             guard !label.isEmpty else { throw fail("span [\(raw.start), \(raw.end)) has an empty label", line: raw.line) }
             var unit = input.unit
             if unit == .codepoints, let text = raw.text, raw.start >= 0, raw.end <= n, slice(raw.start, raw.end) != text,
@@ -311,6 +311,15 @@ package struct SpanAligner: Sendable {
             if k < tokens.count && tokens[k].lowerBound == sentence.scalarStart && k > starts.last! { starts.append(k) }
         }
         return starts
+    }
+
+    /// `label` without white space and line ends at its ends. A label that starts and ends with
+    /// printable ASCII other than the space (all but the odd one) is returned as it is, without
+    /// Foundation's search through a character set.
+    private static func trimmed(_ label: String) -> String {
+        let u = label.utf8
+        if let first = u.first, let last = u.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return label }
+        return label.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private static func needsUTF16Map(_ input: AnnotatedText) -> Bool {

@@ -37,8 +37,17 @@ package struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
         case UInt8(ascii: "S"), UInt8(ascii: "U"): p = .s
         default: return nil
         }
-        let type = String(s.dropFirst(2))
-        guard !type.isEmpty, !type.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
+        let type: String
+        if u.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (tags almost always are): each byte is a character, so the type is cut and
+            // checked byte by byte, without breaking the string into characters.
+            guard !u.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
+            type = String(s[u.index(u.startIndex, offsetBy: 2)...])
+        } else {
+            type = String(s.dropFirst(2))
+            guard !type.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
+        }
+        guard !type.isEmpty else { return nil }
         self.init(prefix: p, type: type)
     }
 

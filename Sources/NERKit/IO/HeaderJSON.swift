@@ -155,6 +155,8 @@ package enum HeaderJSON: Sendable {
                 position += 1
                 return .object(entries)
             }
+            // Room for a token's or a span's members at once, rather than growing three times.
+            entries.reserveCapacity(8)
             while true {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -234,7 +236,7 @@ package enum HeaderJSON: Sendable {
             while end < bytes.endIndex {
                 let c = bytes[end]
                 if c == UInt8(ascii: "\"") {
-                    guard let s = String(validating: bytes[position..<end], as: UTF8.self) else {
+                    guard let s = UTF8Validation.string(bytes[position..<end]) else {
                         throw fail("string is not valid UTF-8")
                     }
                     position = end + 1
@@ -249,7 +251,7 @@ package enum HeaderJSON: Sendable {
                 position += 1
                 switch c {
                 case UInt8(ascii: "\""):
-                    guard let s = String(validating: out, as: UTF8.self) else {
+                    guard let s = UTF8Validation.string(out[...]) else {
                         throw fail("string is not valid UTF-8")
                     }
                     return s
