@@ -2,7 +2,7 @@
 """Data for bench/domain_transfer.sh (starting from a trained model on a new domain, issue 32).
 
 The domain is sport: a CoNLL-2003 document is a sports report when the first token of its
-first sentence (the headline's topic word, "SOCCER - JAPAN GET LUCKY WIN ...") names a sport,
+first sentence (the headline's topic word, as in a made-up "TENNIS - HOME PLAYER WINS ...") names a sport,
 in any casing. Everything else (politics, business, general news) is the parent's domain.
 
   domain_transfer.py split IN SPORT_OUT OTHER_OUT    IN's documents by domain (-DOCSTART- kept)
