@@ -5,21 +5,9 @@ import XCTest
 /// `ner calibrate` end to end: fitting on gold files, and `--temperature-from`, which copies the
 /// temperature of a twin model (one trained without the dev set) into a model trained with it.
 final class CalibrateCommandTests: XCTestCase {
+    /// The sample sentences as paragraphs, a blank line between them.
     private func sampleText() throws -> Data {
-        // The sentences of data/sample.conll as text, one per line: the tiny model finds entities there.
-        let conll = try String(contentsOf: repositoryRoot.appendingPathComponent("data/sample.conll"), encoding: .utf8)
-        var lines: [String] = [], words: [String] = []
-        for line in conll.split(separator: "\n", omittingEmptySubsequences: false) {
-            let word = line.split(separator: " ").first.map(String.init) ?? ""
-            if word.isEmpty || word == "-DOCSTART-" {
-                if !words.isEmpty { lines.append(words.joined(separator: " ")) }
-                words = []
-            } else {
-                words.append(word)
-            }
-        }
-        if !words.isEmpty { lines.append(words.joined(separator: " ")) }
-        return Data(lines.joined(separator: "\n\n").utf8)
+        Data(try sampleSentences().joined(separator: "\n\n").utf8)
     }
 
     private func scores(_ json: String) throws -> [Double] {

@@ -4,22 +4,10 @@ import XCTest
 /// `ner rank` end to end: the ranking, least confident first, and the documents themselves written
 /// in an annotation tool's format in that order, read back by `--input jsonl`.
 final class RankCommandTests: XCTestCase {
-    /// The sentences of data/sample.conll as text, one per line.
+    /// The sentences of data/sample.conll as text, one per line, in a file.
     private func sampleLines(_ dir: URL) throws -> String {
-        let conll = try String(contentsOf: repositoryRoot.appendingPathComponent("data/sample.conll"), encoding: .utf8)
-        var lines: [String] = [], words: [String] = []
-        for line in conll.split(separator: "\n", omittingEmptySubsequences: false) {
-            let word = line.split(separator: " ").first.map(String.init) ?? ""
-            if word.isEmpty || word == "-DOCSTART-" {
-                if !words.isEmpty { lines.append(words.joined(separator: " ")) }
-                words = []
-            } else {
-                words.append(word)
-            }
-        }
-        if !words.isEmpty { lines.append(words.joined(separator: " ")) }
         let path = dir.appendingPathComponent("texts.txt")
-        try (lines.joined(separator: "\n") + "\n").write(to: path, atomically: true, encoding: .utf8)
+        try (sampleSentences().joined(separator: "\n") + "\n").write(to: path, atomically: true, encoding: .utf8)
         return path.path
     }
 

@@ -35,6 +35,24 @@ var repositoryRoot: URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
+/// The sentences of data/sample.conll as text, one per string (tokens joined by spaces): text the
+/// tiny model, trained on that file, finds entities in.
+func sampleSentences() throws -> [String] {
+    let conll = try String(contentsOf: repositoryRoot.appendingPathComponent("data/sample.conll"), encoding: .utf8)
+    var lines: [String] = [], words: [String] = []
+    for line in conll.split(separator: "\n", omittingEmptySubsequences: false) {
+        let word = line.split(separator: " ").first.map(String.init) ?? ""
+        if word.isEmpty || word == "-DOCSTART-" {
+            if !words.isEmpty { lines.append(words.joined(separator: " ")) }
+            words = []
+        } else {
+            words.append(word)
+        }
+    }
+    if !words.isEmpty { lines.append(words.joined(separator: " ")) }
+    return lines
+}
+
 /// Runs `ner` with arguments and optional stdin; returns status and both outputs. With
 /// `stdoutPath`, standard output goes to that file instead (`/dev/full` for a full disk). With
 /// `environment`, those variables are set (or replaced) in the environment `ner` inherits.
