@@ -16,6 +16,8 @@
 # once per configuration, at the end). The parent is trained once and reused when it exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/two_at_a_time.sh
+source bench/two_at_a_time.sh
 ner=${NER:-$PWD/.build/release/ner}
 data=${DATA:-$PWD/../shared/data/conll2003}
 glove=${GLOVE:-$PWD/../shared/embeddings/glove.6B.50d.txt.gz}
@@ -75,14 +77,7 @@ for seed in $seeds; do
     for m in init scratch; do jobs_list+=("$n $seed $m"); done
   done
 done
-running=0
-for j in "${jobs_list[@]}"; do
-  # shellcheck disable=SC2086
-  train_one $j &
-  running=$((running + 1))
-  if [ $running -ge 2 ]; then wait -n; running=$((running - 1)); fi
-done
-wait
+two_at_a_time train_one "${jobs_list[@]}"
 
 echo "Parent (never saw sport): sports dev F1 $(score "$work/parent.ner" "$work/valid.sport.txt"), other dev F1 $(score "$work/parent.ner" "$work/valid.other.txt")"
 if [ $test = 1 ]; then

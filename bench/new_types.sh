@@ -18,6 +18,8 @@
 # reused when $WORK/parent.ner exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/two_at_a_time.sh
+source bench/two_at_a_time.sh
 ner=${NER:-$PWD/.build/release/ner}
 data=${DATA:-$PWD/../shared/data/conll2003}
 glove=${GLOVE:-$PWD/../shared/embeddings/glove.6B.50d.txt.gz}
@@ -90,14 +92,7 @@ for seed in $seeds; do
     for m in $methods; do jobs_list+=("$n $seed $m"); done
   done
 done
-running=0
-for j in "${jobs_list[@]}"; do
-  # shellcheck disable=SC2086
-  train_one $j &
-  running=$((running + 1))
-  if [ $running -ge 2 ]; then wait -n; running=$((running - 1)); fi
-done
-wait
+two_at_a_time train_one "${jobs_list[@]}"
 
 read -r parent_plo parent_misc < <(score "$work/parent.ner" "$data/valid.txt")
 echo "Parent (MISC never annotated): dev PER/LOC/ORG micro F1 $parent_plo"
