@@ -16,6 +16,15 @@ private let selected: FuzzTarget = {
     return t
 }()
 
+/// libFuzzer's own entry point. In a debug build the linker takes `main` from the fuzzer runtime,
+/// which calls this directly; in a release build `ner_fuzz_main` below runs the driver. Either way
+/// each input goes to the selected target.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    selected.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
 @_cdecl("ner_fuzz_main")
 func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     var count = argc
