@@ -38,7 +38,7 @@ struct NER: ParsableCommand {
         subcommands: [
             TrainCommand.self, EvalCommand.self, TagCommand.self,
             TokenizeCommand.self, InspectCommand.self, ConvertCommand.self, BenchCommand.self, ServeCommand.self, ReportCommand.self,
-            CalibrateCommand.self, RankCommand.self,
+            CalibrateCommand.self, RankCommand.self, CompilePatternsCommand.self,
         ]
     )
 

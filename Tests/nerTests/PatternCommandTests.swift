@@ -111,6 +111,42 @@ final class PatternCommandTests: XCTestCase {
         XCTAssertTrue(usage.stderr.contains("--patterns-mode needs --patterns FILE"), usage.stderr)
     }
 
+    func testCompiledPatternsTagAsTheirSources() throws {
+        let rules = try products()
+        let names = try file("ORG\tAcme Corp\nPRODUCT\tteddy bears\n", name: "names.tsv")
+        let compiled = (rules as NSString).deletingLastPathComponent + "/shop.nerpat"
+        let made = try runNER(["compile-patterns", rules, names, "--output", compiled])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertEqual(made.stdout, "\(compiled): 3 rules (PRODUCT, ORG) from \(rules), \(names)\n")
+        let text = "Teddy bears are on sale!\nWe bought teddy bears from Acme Corp today.\n"
+        for format in ["inline", "json", "conll"] {
+            let fromSources = try tag(["--patterns", rules, "--patterns", names, "--format", format], text)
+            let fromCompiled = try tag(["--patterns", compiled, "--format", format], text)
+            XCTAssertEqual(fromCompiled.status, 0, fromCompiled.stderr)
+            XCTAssertEqual(fromCompiled.stdout, fromSources.stdout, format)
+        }
+        let inline = try tag(["--patterns", compiled], text).stdout
+        XCTAssertTrue(inline.hasPrefix("[PRODUCT Teddy bears] are on sale !\n"), inline)
+        XCTAssertTrue(inline.contains("[PRODUCT teddy bears]"), inline)
+        let record = #"{"id": 7, "text": "Teddy bears are on sale!"}"# + "\n"
+        XCTAssertEqual(try tag(["--patterns", compiled, "--input", "jsonl"], record).stdout,
+                       try tag(["--patterns", rules, "--input", "jsonl"], record).stdout)
+        // A bad source: the reader's error, exit 1, nothing written.
+        let bad = try file("PRODUCT\tTeddy bears\n{\"label\": \"X\"}\n", name: "bad.jsonl")
+        let failed = try runNER(["compile-patterns", bad, "--output", compiled + ".new"])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("\(bad):2: error: no \"pattern\" field"), failed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: compiled + ".new"))
+        // A damaged compiled file: an error naming it.
+        var bytes = try XCTUnwrap(FileManager.default.contents(atPath: compiled))
+        bytes[bytes.count - 1] ^= 0xFF
+        FileManager.default.createFile(atPath: compiled, contents: bytes)
+        let damaged = try tag(["--patterns", compiled], text)
+        XCTAssertEqual(damaged.status, 1)
+        XCTAssertTrue(damaged.stderr.contains("\(compiled): error: not a valid compiled patterns file: its checksum is"), damaged.stderr)
+        XCTAssertEqual(damaged.stdout, "")
+    }
+
     func testEvalMeasuresWhatRulesAdd() throws {
         let gold = try file("Teddy B-PRODUCT\nbears I-PRODUCT\nare O\non O\nsale O\n. O\n\n", name: "gold.txt")
         let rules = try file("PRODUCT\tTeddy bears\n", name: "g.tsv")

@@ -38,6 +38,13 @@ package struct TagRecordStream {
                 let input = try TagRecordReader(path: path, options: options)
                 var accepted = true
                 while try input.next({ part in
+                    var part = part
+                    // The rules run here, beside the model's passes on the tagging thread.
+                    if let rules {
+                        for k in part.sentences.indices {
+                            part.sentences[k].ruleMatches = rules.patterns.matches(in: part.sentences[k].modelTokens)
+                        }
+                    }
                     accepted = put(part, part.weight)
                     return accepted
                 }) {}
@@ -60,7 +67,8 @@ package struct TagRecordStream {
             // Each record (each part of a long one) is a document for a model with document context.
             let documents = batch.enumerated().flatMap { k, part in [Int32](repeating: Int32(k), count: part.sentences.count) }
             let results = all.isEmpty ? [] : tagger.tagWithBoundedMemory(
-                all.map(\.modelTokens), documents: documents, scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens, rules: rules)
+                all.map(\.modelTokens), documents: documents, scheme: scheme, scores: true, maxPieceTokens: maxSentenceTokens, rules: rules,
+                ruleMatches: all.map(\.ruleMatches))
             var out = ""
             var k = 0
             for part in batch {

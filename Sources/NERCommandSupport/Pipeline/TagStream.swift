@@ -37,6 +37,8 @@ package struct TagStream {
                 var first = true
                 while var sentence = try input.next() {
                     if let w = input.takeWarning() { guard put(.warning(w), 1) else { return } }
+                    // The rules run here, beside the model's passes on the tagging thread.
+                    if let rules { sentence.ruleMatches = rules.patterns.matches(in: sentence.modelTokens) }
                     if first { sentence.startsDocument = true; first = false }  // every input is a document of its own
                     guard put(.sentence(sentence), sentence.tokens.count) else { return }
                 }
@@ -64,7 +66,8 @@ package struct TagStream {
             let (batch, ids) = documents.take(inputEnded: finished)
             if batch.isEmpty { continue }
             let results = tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: ids, scheme: scheme, scores: scores,
-                                                      maxPieceTokens: maxSentenceTokens, rules: rules)
+                                                      maxPieceTokens: maxSentenceTokens, rules: rules,
+                                                      ruleMatches: batch.map(\.ruleMatches))
             var out = ""
             do {
                 for (sentence, result) in zip(batch, results) { out += try formatter.format(sentence, result) }

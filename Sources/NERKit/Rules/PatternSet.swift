@@ -21,21 +21,25 @@ package struct PatternSet: @unchecked Sendable {
         package var patterns: Int
     }
 
-    package private(set) var files: [File] = []
+    package internal(set) var files: [File] = []
     /// The entity types of the rules, in order of first appearance.
     package private(set) var labels: [String] = []
     private var labelIndex: [String: UInt16] = [:]
     /// `labels` as UTF-8, to find a label read as bytes without making a string.
     private var labelBytes: [[UInt8]] = []
     /// Per rule: its label (an index into `labels`).
-    private var ruleLabels: [UInt16] = []
+    private(set) var ruleLabels: [UInt16] = []
     /// The ids of the rules that have one.
-    private var ids: [Int32: String] = [:]
+    private(set) var ids: [Int32: String] = [:]
 
     /// Phrases matched as written, and phrases matched by the tokens' lowercase.
-    private var exact = PhraseTable(seed: 0x5851_F42D_4C95_7F2D), lower = PhraseTable(seed: 0x1405_7B7E_F767_814F)
+    private(set) var exact = PhraseTable(seed: PatternSet.exactSeed), lower = PhraseTable(seed: PatternSet.lowerSeed)
+    static let exactSeed: UInt64 = 0x5851_F42D_4C95_7F2D, lowerSeed: UInt64 = 0x1405_7B7E_F767_814F
 
-    private var tokenPatterns: [(rule: Int32, pattern: TokenPattern)] = []
+    private(set) var tokenPatterns: [(rule: Int32, pattern: TokenPattern)] = []
+    /// Per token pattern, the line it was read from (what a compiled file keeps of it); nil for
+    /// one added with `add(_:)`.
+    private(set) var tokenSources: [String?] = []
     /// Token patterns (indices into `tokenPatterns`) by the text or lowercase their first token must have.
     private var byText: [String: [Int32]] = [:], byLower: [String: [Int32]] = [:]
     private var everywhere: [Int32] = []
@@ -48,13 +52,25 @@ package struct PatternSet: @unchecked Sendable {
     package var count: Int { ruleLabels.count }
 
     /// Reads the patterns files in order (each may be gzip; see `EntityPattern.parse` for the
-    /// lines). Throws `NERError` naming the file and line of the first bad line.
+    /// lines; a file written by ``CompiledPatterns/write(_:to:)`` is read as such, see
+    /// ``CompiledPatterns``). Throws `NERError` naming the file and line of the first bad line.
     package static func load(_ paths: [String]) throws -> PatternSet {
         var set = PatternSet()
         let tokenizer = Tokenizer()
         var words: [Range<Int>] = []
         var line: [UInt8] = []
         for path in paths {
+            if CompiledPatterns.isCompiled(path: path) {
+                let compiled = try CompiledPatterns.read(path)
+                if set.count == 0 {
+                    let earlier = set.files
+                    set = compiled
+                    set.files = earlier + compiled.files
+                } else {
+                    set.append(contentsOf: compiled)
+                }
+                continue
+            }
             let reader = try LineReader(path: path)
             let before = set.count
             // Room for what a plain file of this size holds (a phrase rule is some 50 bytes, a
@@ -70,7 +86,7 @@ package struct PatternSet: @unchecked Sendable {
                     continue
                 }
                 if let pattern = try EntityPattern.parse(line: line, path: path, line: reader.lineNumber, tokenizer: tokenizer) {
-                    set.append(pattern)
+                    set.append(pattern, source: String(decoding: line, as: UTF8.self))
                 }
             }
             // Each file's count is of the rules read, a repeated phrase included (as before).
@@ -88,8 +104,9 @@ package struct PatternSet: @unchecked Sendable {
         lower.commit()
     }
 
-    /// Adds a rule after the others; a phrase is matched once its table is committed.
-    private mutating func append(_ pattern: EntityPattern) {
+    /// Adds a rule after the others (`source`: the line it was read from, if any); a phrase is
+    /// matched once its table is committed.
+    private mutating func append(_ pattern: EntityPattern, source: String? = nil) {
         let rule = Int32(ruleLabels.count)
         let label = labelNumber(pattern.label)
         ruleLabels.append(label)
@@ -102,18 +119,66 @@ package struct PatternSet: @unchecked Sendable {
                 exact.add(tokens, rule: rule)
             }
         case .tokens(let specs):
-            guard let compiled = try? TokenPattern(specs) else { return }  // checked when read
-            let index = Int32(tokenPatterns.count)
-            tokenPatterns.append((rule, compiled))
-            for step in compiled.steps { tokenNeeds.formUnion(step.needs) }
-            if let first = compiled.firstRequired, let values = first.requiredValues(of: .text) {
-                for v in values { byText[v, default: []].append(index) }
-            } else if let first = compiled.firstRequired, let values = first.requiredValues(of: .lower) {
-                for v in values { byLower[v, default: []].append(index) }
-            } else {
-                everywhere.append(index)
-            }
+            appendTokens(specs, rule: rule, source: source)
         }
+    }
+
+    /// Indexes the token pattern `specs` of rule `rule` (whose label is set already).
+    private mutating func appendTokens(_ specs: [TokenSpec], rule: Int32, source: String?) {
+        guard let compiled = try? TokenPattern(specs) else { return }  // checked when read
+        index(compiled, rule: rule, source: source)
+    }
+
+    /// Adds a compiled token pattern of rule `rule` to the patterns tried, indexed by its first element.
+    private mutating func index(_ compiled: TokenPattern, rule: Int32, source: String?) {
+        let index = Int32(tokenPatterns.count)
+        tokenPatterns.append((rule, compiled))
+        tokenSources.append(source)
+        for step in compiled.steps { tokenNeeds.formUnion(step.needs) }
+        if let first = compiled.firstRequired, let values = first.requiredValues(of: .text) {
+            for v in values { byText[v, default: []].append(index) }
+        } else if let first = compiled.firstRequired, let values = first.requiredValues(of: .lower) {
+            for v in values { byLower[v, default: []].append(index) }
+        } else {
+            everywhere.append(index)
+        }
+    }
+
+    /// The set made of a compiled file's parts (`CompiledPatterns`): its rules' labels and ids,
+    /// its two phrase tables, and its token patterns, each read again from its line (`path`
+    /// names the file in their errors).
+    init(labels: [String], ruleLabels: [UInt16], ids: [Int32: String], exact: PhraseTable, lower: PhraseTable,
+         tokenSources: [(rule: Int32, line: String)], path: String) throws {
+        for label in labels { _ = labelNumber(label) }
+        self.ruleLabels = ruleLabels
+        self.ids = ids
+        self.exact = exact
+        self.lower = lower
+        let tokenizer = Tokenizer()
+        for (k, (rule, line)) in tokenSources.enumerated() {
+            guard let pattern = try EntityPattern.parse(line: Array(line.utf8), path: path, line: k + 1, tokenizer: tokenizer),
+                  case .tokens(let specs) = pattern.body else {
+                throw NERError(path: path, "token pattern \(k + 1) is not a token pattern")
+            }
+            appendTokens(specs, rule: rule, source: line)
+        }
+    }
+
+    /// Adds every rule of `other` after these (their numbers shifted, so that they keep their
+    /// order and come after every rule here).
+    mutating func append(contentsOf other: PatternSet) {
+        let offset = Int32(ruleLabels.count)
+        let labelMap = other.labels.map { labelNumber($0) }
+        for l in other.ruleLabels { ruleLabels.append(labelMap[Int(l)]) }
+        for (rule, id) in other.ids { ids[rule + offset] = id }
+        other.exact.forEachPhrase { bytes, tokens, rule in exact.add(bytes, tokens: tokens, rule: rule + offset) }
+        other.lower.forEachPhrase { bytes, tokens, rule in lower.add(bytes, tokens: tokens, rule: rule + offset) }
+        for (k, (rule, pattern)) in other.tokenPatterns.enumerated() {
+            index(pattern, rule: rule + offset, source: other.tokenSources[k])
+        }
+        files += other.files
+        exact.commit()
+        lower.commit()
     }
 
     /// Adds the phrase rule of a plain line (`line`'s bytes; lowercased in place when the rule

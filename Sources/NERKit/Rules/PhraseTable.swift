@@ -280,6 +280,97 @@ struct PhraseTable: Sendable {
         return at == to
     }
 
+    // MARK: - Stored form
+
+    /// A committed table's arrays as they are, for a compiled patterns file
+    /// (`CompiledPatterns`): read back, the table is ready without hashing a phrase again.
+    struct Parts {
+        var text: [UInt8]
+        var starts: [Int]
+        var rules: [Int32]
+        /// Per slot: the tag in the low 32 bits, the phrase (or -1) in the high 32 bits.
+        var slots: [UInt64]
+        var prefixBits: [UInt64]
+        var distinct: Int
+        var prefixCount: Int
+        var maxTokens: Int
+        var seed: UInt64
+    }
+
+    /// The committed table's parts (call `commit` first).
+    var parts: Parts {
+        precondition(committed == rules.count, "a table is stored committed")
+        return Parts(text: text, starts: starts, rules: rules,
+                     slots: slots.map { UInt64($0.tag) | UInt64(UInt32(bitPattern: $0.phrase)) << 32 },
+                     prefixBits: prefixBits, distinct: distinct, prefixCount: prefixCount, maxTokens: maxTokens, seed: seed)
+    }
+
+    /// The table made of stored parts, checked so that no lookup reads out of bounds or probes
+    /// forever whatever the bytes were: nil, with what is wrong, when they do not make a table.
+    /// `ruleCount` bounds the rules.
+    init(parts: Parts, ruleCount: Int) throws(PartsError) {
+        let phrases = parts.rules.count
+        guard parts.starts.count == phrases + 1, parts.starts.first == 0, parts.starts.last == parts.text.count else {
+            throw PartsError("phrase offsets do not match the phrases' bytes")
+        }
+        for k in 0..<phrases where parts.starts[k] > parts.starts[k + 1] {
+            throw PartsError("phrase offsets go backwards at phrase \(k)")
+        }
+        for r in parts.rules where r < 0 || Int(r) >= ruleCount {
+            throw PartsError("a phrase names rule \(r) of \(ruleCount)")
+        }
+        guard parts.slots.count >= 16, parts.slots.count.nonzeroBitCount == 1,
+              parts.prefixBits.count >= 1, parts.prefixBits.count.nonzeroBitCount == 1 else {
+            throw PartsError("the hash table's sizes are not powers of two")
+        }
+        var used = 0
+        for s in parts.slots {
+            let phrase = Int32(bitPattern: UInt32(truncatingIfNeeded: s >> 32))
+            if phrase == -1 { continue }
+            guard phrase >= 0 && Int(phrase) < phrases else { throw PartsError("a slot names phrase \(phrase) of \(phrases)") }
+            used += 1
+        }
+        // An empty slot ends every probe; the table is kept at most half full.
+        guard used == parts.distinct, used * 2 <= parts.slots.count, parts.maxTokens >= 0, parts.prefixCount >= 0 else {
+            throw PartsError("the hash table holds \(used) phrases, not \(parts.distinct), or is over half full")
+        }
+        seed = parts.seed
+        text = parts.text
+        starts = parts.starts
+        rules = parts.rules
+        slots = parts.slots.map { Slot(tag: UInt32(truncatingIfNeeded: $0), phrase: Int32(bitPattern: UInt32(truncatingIfNeeded: $0 >> 32))) }
+        prefixBits = parts.prefixBits
+        distinct = parts.distinct
+        prefixCount = parts.prefixCount
+        maxTokens = parts.maxTokens
+        committed = phrases
+    }
+
+    /// Why stored parts do not make a table.
+    struct PartsError: Error {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
+
+    /// Calls `body` with each phrase's tokens (byte ranges in `bytes`) and rule, in the order
+    /// added (repeated phrases included, so adding them again in this order keeps each phrase's
+    /// first rule).
+    func forEachPhrase(_ body: (UnsafeBufferPointer<UInt8>, [Range<Int>], Int32) -> Void) {
+        text.withUnsafeBufferPointer { all in
+            var tokens: [Range<Int>] = []
+            for p in 0..<rules.count {
+                tokens.removeAll(keepingCapacity: true)
+                var tokenStart = starts[p]
+                for i in starts[p]..<starts[p + 1] where all[i] == 0x20 {
+                    tokens.append(tokenStart..<i)
+                    tokenStart = i + 1
+                }
+                tokens.append(tokenStart..<starts[p + 1])
+                body(all, tokens, rules[p])
+            }
+        }
+    }
+
     // MARK: - Matching
 
     /// Calls `found(start, end, rule)` for every committed phrase that occurs in the sentence

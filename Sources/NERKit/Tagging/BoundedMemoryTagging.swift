@@ -11,17 +11,22 @@ extension Tagger {
     /// it alone would pad more than `maxDocumentPositions` positions.
     ///
     /// With `rules`, every sentence's entities then go through them (`EntityRules.apply`); in
-    /// their `.only` mode the model is not run at all.
+    /// their `.only` mode the model is not run at all. `ruleMatches`, when given, holds per
+    /// sentence the rules' matches found already (nil where they are still to be found).
     package func tagWithBoundedMemory(_ sentences: [[String]], documents: [Int32]? = nil, scheme: TagScheme? = nil, scores: Bool = true,
                                      maxPieceTokens: Int = 1000, maxPaddedTokens: Int = 4096, maxDocumentPositions: Int = 16384,
-                                     maxBatch: Int = Tagger.defaultBatchSentences, rules: EntityRules? = nil) -> [TaggedSentence] {
+                                     maxBatch: Int = Tagger.defaultBatchSentences, rules: EntityRules? = nil,
+                                     ruleMatches: [[PatternMatch]?]? = nil) -> [TaggedSentence] {
         if let rules {
             let target = scheme ?? self.scheme
             let model = rules.needsModel
                 ? tagWithBoundedMemory(sentences, documents: documents, scheme: target, scores: scores, maxPieceTokens: maxPieceTokens,
                                        maxPaddedTokens: maxPaddedTokens, maxDocumentPositions: maxDocumentPositions, maxBatch: maxBatch)
                 : sentences.map { TaggedSentence(tags: [String](repeating: "O", count: $0.count), entities: []) }
-            return zip(sentences, model).map { tokens, result in rules.apply(result, tokens: tokens, scheme: target) }
+            let known = ruleMatches?.count == sentences.count ? ruleMatches : nil
+            return zip(sentences, model).enumerated().map { k, pair in
+                rules.apply(pair.1, tokens: pair.0, matches: known?[k] ?? rules.patterns.matches(in: pair.0), scheme: target)
+            }
         }
         let limit = max(1, maxPieceTokens)
         var pieces: [[String]] = []

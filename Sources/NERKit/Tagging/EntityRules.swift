@@ -17,7 +17,13 @@ package struct EntityRules: Sendable {
     /// `model` is the model's result (ignored, and may be empty, in `.only` mode). Tags are
     /// rewritten in `scheme` from the entities when the rules changed them.
     package func apply(_ model: TaggedSentence, tokens: [String], scheme: TagScheme) -> TaggedSentence {
-        let found = patterns.matches(in: tokens).map { m in
+        apply(model, tokens: tokens, matches: patterns.matches(in: tokens), scheme: scheme)
+    }
+
+    /// `apply(_:tokens:scheme:)` with the rules' matches found already (`patterns.matches(in: tokens)`,
+    /// e.g. on the thread that read the sentence).
+    package func apply(_ model: TaggedSentence, tokens: [String], matches: [PatternMatch], scheme: TagScheme) -> TaggedSentence {
+        let found = matches.map { m in
             TaggedEntity(label: patterns.label(of: m.rule), tokenStart: m.start, tokenEnd: m.end, score: 1,
                          source: .pattern, patternID: patterns.id(of: m.rule))
         }

@@ -48,6 +48,9 @@ package struct TagInputSentence: Sendable, Equatable {
     /// (the last sentence of a text paragraph), so it is tagged without waiting for more input.
     package var startsDocument = false
     package var endsDocument = false
+    /// Where the rules (`ner tag --patterns`) match, when the reading thread found them already
+    /// (`PatternSet.matches(in:)` of `modelTokens`), so that the tagging thread does not.
+    package var ruleMatches: [PatternMatch]?
 
     package init(tokens: [TagInputToken], text: String, start: Int, before: String = "", after: String = "",
                 afterBlankLine: Bool = false, file: String? = nil, line: Int? = nil, conll: CoNLLSentence? = nil) {
