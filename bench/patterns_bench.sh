@@ -3,8 +3,9 @@
 # 2 s, at most 200 MB of resident memory over the model alone, `ner tag` over all of CoNLL-2003 at
 # most 10% slower; 10,000 token patterns at most 25% slower. The patterns files are synthetic
 # (bench/patterns_files.py, seeded) and written under $BENCH_DIR (default /tmp/ner-patterns-bench),
-# never into the repository. The three tagging runs are interleaved, REPEATS times (default 3),
-# and the fastest of each is reported, so a busy machine weighs on all three alike; beside the wall
+# never into the repository; the phrases are also compiled (ner compile-patterns) and measured
+# so. The four tagging runs are interleaved, REPEATS times (default 3),
+# and the fastest of each is reported, so a busy machine weighs on all of them alike; beside the wall
 # time, the user CPU time of the same run (less disturbed by other jobs on a shared machine).
 #
 #   bash bench/patterns_bench.sh
@@ -21,6 +22,11 @@ mkdir -p "$dir"
 [ -s "$dir/phrases.jsonl" ] && [ -s "$dir/tokens.jsonl" ] ||
   python3 bench/patterns_files.py "$conll/train.txt" "$dir" --phrases "${PHRASES:-1000000}" --token-patterns "${TOKEN_PATTERNS:-10000}"
 echo "patterns: $(wc -l < "$dir/phrases.jsonl") phrase patterns ($(du -h "$dir/phrases.jsonl" | cut -f1)), $(wc -l < "$dir/tokens.jsonl") token patterns"
+# The phrases compiled (ner compile-patterns), as a user with a large list would keep them.
+compile_start=$(date +%s.%N)
+"$ner" compile-patterns "$dir/phrases.jsonl" --output "$dir/phrases.nerpat" > /dev/null
+compile_s=$(echo "$(date +%s.%N) - $compile_start" | bc)
+echo "compiled: $(du -h "$dir/phrases.nerpat" | cut -f1) in $(printf '%.2f' "$compile_s") s (ner compile-patterns)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 
 # timed NAME COMMAND...: elapsed seconds, peak resident KB and user CPU seconds (/usr/bin/time -v)
@@ -44,6 +50,7 @@ for k in $(seq 1 "$repeats"); do
   timed load-model "$ner" tag --model "$model" < /dev/null
   timed load-phrases "$ner" tag --model "$model" --patterns "$dir/phrases.jsonl" < /dev/null
   timed load-tokens "$ner" tag --model "$model" --patterns "$dir/tokens.jsonl" < /dev/null
+  timed load-compiled "$ner" tag --model "$model" --patterns "$dir/phrases.nerpat" < /dev/null
 done
 # Tagging all of CoNLL-2003 (train, valid, test as column files), output discarded.
 files=("$conll/train.txt" "$conll/valid.txt" "$conll/test.txt")
@@ -51,10 +58,14 @@ for k in $(seq 1 "$repeats"); do
   timed tag-model "$ner" tag --model "$model" --input conll "${files[@]}"
   timed tag-phrases "$ner" tag --model "$model" --input conll --patterns "$dir/phrases.jsonl" "${files[@]}"
   timed tag-tokens "$ner" tag --model "$model" --input conll --patterns "$dir/tokens.jsonl" "${files[@]}"
+  timed tag-compiled "$ner" tag --model "$model" --input conll --patterns "$dir/phrases.nerpat" "${files[@]}"
 done
+cmp -s "$dir/tag-phrases.out" "$dir/tag-compiled.out" || { echo "the compiled phrases tagged differently from their source" >&2; exit 1; }
 found() { grep -c -- '-\(PRODUCT\|DRUG\)$' "$dir/$1.out" || true; }
 
 awk -v lm="$(fastest load-model)" -v lp="$(fastest load-phrases)" -v lt="$(fastest load-tokens)" \
+    -v lc="$(fastest load-compiled)" -v uc="$(least_user load-compiled)" -v mc="$(peak_mb load-compiled)" \
+    -v tc="$(fastest tag-compiled)" -v cc="$(least_user tag-compiled)" -v pc="$(peak_mb tag-compiled)" \
     -v um="$(least_user load-model)" -v up="$(least_user load-phrases)" -v ut="$(least_user load-tokens)" \
     -v mm="$(peak_mb load-model)" -v mp="$(peak_mb load-phrases)" -v mt="$(peak_mb load-tokens)" \
     -v tm="$(fastest tag-model)" -v tp="$(fastest tag-phrases)" -v tt="$(fastest tag-tokens)" \
@@ -64,7 +75,8 @@ awk -v lm="$(fastest load-model)" -v lp="$(fastest load-phrases)" -v lt="$(faste
   printf "%-22s %7s %7s %8s %8s %8s %8s %9s %9s\n", "", "load s", "CPU s", "peak MB", "tag s", "CPU s", "peak MB", "vs model", "CPU vs"
   printf "%-22s %7.2f %7.2f %8d %8.2f %8.2f %8d %9s %9s\n", "model alone", lm, um, mm, tm, cm, pm, "-", "-"
   printf "%-22s %7.2f %7.2f %8d %8.2f %8.2f %8d %+8.1f%% %+8.1f%%\n", "+ 1M phrase patterns", lp, up, mp, tp, cp, pp, (tp / tm - 1) * 100, (cp / cm - 1) * 100
+  printf "%-22s %7.2f %7.2f %8d %8.2f %8.2f %8d %+8.1f%% %+8.1f%%\n", "+ 1M phrases compiled", lc, uc, mc, tc, cc, pc, (tc / tm - 1) * 100, (cc / cm - 1) * 100
   printf "%-22s %7.2f %7.2f %8d %8.2f %8.2f %8d %+8.1f%% %+8.1f%%\n", "+ 10k token patterns", lt, ut, mt, tt, ct, pt, (tt / tm - 1) * 100, (ct / cm - 1) * 100
-  printf "\nrules load: phrases %.2f s, %.2f s user CPU (goal <= 2 s), tokens %.2f s; memory over the model: phrases %+d MB (goal <= 200)\n", lp - lm, up - um, lt - lm, mp - mm
+  printf "\nrules load: phrases %.2f s, %.2f s user CPU (goal <= 2 s), compiled %.2f s, tokens %.2f s; memory over the model: phrases %+d MB (goal <= 200), compiled %+d MB\n", lp - lm, up - um, lc - lm, lt - lm, mp - mm, mc - mm
   printf "tokens tagged PRODUCT or DRUG (labels only rules give): %d with phrases, %d with token patterns\n", fp, ft
 }'
