@@ -30,9 +30,22 @@ package enum BLAS {
             beta, c, Int32(ldc ?? n))
     }
 
-    /// The number of threads OpenBLAS uses for one product.
+    /// The number of threads OpenBLAS uses for one product. With 1, the worker threads that the
+    /// threaded OpenBLAS starts when it loads are also stopped: each spins on `sched_yield` for
+    /// 2^28 cycles (about 0.1 s of a core) before it sleeps, which in a short run (`ner convert`
+    /// of a corpus, a cold `ner tag`) was a quarter of the process's CPU time and took a core
+    /// from its own threads. OpenBLAS starts them again if a later call asks for more threads.
     package static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
+        if n <= 1 { stopWorkerThreads() }
+    }
+
+    /// Calls the threaded OpenBLAS's `blas_thread_shutdown_` (looked up at run time: the serial
+    /// and OpenMP builds have no such threads and no such function).
+    private static func stopWorkerThreads() {
+        typealias Shutdown = @convention(c) () -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(symbol, to: Shutdown.self)()
     }
 
     package static var threads: Int { Int(openblas_get_num_threads()) }
