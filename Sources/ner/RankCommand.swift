@@ -113,11 +113,17 @@ struct RankCommand: ParsableCommand {
             }
         }
         let tokens = documents.map { d in d.sentences.map { d.tokens[$0].map(\.text) }.filter { !$0.isEmpty } }
-        let ranked = tagger.rankByUncertainty(tokens).prefix(top ?? documents.count)
+        let (ranking, tagged) = tagger.rankByUncertaintyWithResults(tokens)
+        let ranked = ranking.prefix(top ?? documents.count)
         if let annotation = format.annotation {
             var next = ranked.makeIterator()
             let count = try AnnotationFileWriter.write(format: annotation, predictions: true, to: outputPath) {
-                next.next().map { tagger.predict(documents[$0.index]) }
+                next.next().map { d in
+                    // The ranking's results, unless a sentence was left out of it (an empty one).
+                    tagged[d.index].count == documents[d.index].sentences.count
+                        ? Tagger.document(documents[d.index], entitiesFrom: tagged[d.index])
+                        : tagger.predict(documents[d.index])
+                }
             }
             printError("\(count) document\(count == 1 ? "" : "s") of \(documents.count) written least confident first as \(annotation.rawValue) to \(outputPath ?? "standard output")")
             return

@@ -25,6 +25,12 @@ extension Tagger {
     /// Tags `documents` (each a list of tokenised sentences) and returns them least confident
     /// first (ties in input order).
     public func rankByUncertainty(_ documents: [[[String]]]) -> [UncertainDocument] {
+        rankByUncertaintyWithResults(documents).ranking
+    }
+
+    /// `rankByUncertainty`, with the model's results for every document's sentences (indexed as
+    /// the input), so that a caller writing the documents out need not tag them again.
+    package func rankByUncertaintyWithResults(_ documents: [[[String]]]) -> (ranking: [UncertainDocument], tagged: [[TaggedSentence]]) {
         let sentences = documents.flatMap { $0 }
         var ids: [Int32] = []
         for (d, doc) in documents.enumerated() { ids += [Int32](repeating: Int32(d), count: doc.count) }
@@ -41,7 +47,9 @@ extension Tagger {
                 result[d].weakest = tokens[k] + "/" + t.tags[k]
             }
         }
-        return result.sorted { $0.confidence != $1.confidence ? $0.confidence < $1.confidence : $0.index < $1.index }
+        var perDocument: [[TaggedSentence]] = Array(repeating: [], count: documents.count)
+        for (i, t) in tagged.enumerated() { perDocument[Int(ids[i])].append(t) }
+        return (result.sorted { $0.confidence != $1.confidence ? $0.confidence < $1.confidence : $0.index < $1.index }, perDocument)
     }
 }
 
