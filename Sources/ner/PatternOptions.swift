@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NERKit
 
 /// `--patterns FILE` (repeatable) and `--patterns-mode`: rules beside the model, shared by
@@ -23,5 +24,36 @@ struct PatternOptions: ParsableArguments {
     func rules() throws -> EntityRules? {
         guard !files.isEmpty else { return nil }
         return EntityRules(patterns: try PatternSet.load(files), mode: mode ?? .fill)
+    }
+
+    /// The rules and the model loaded at once, the rules on a thread of their own (a large
+    /// patterns file takes about as long as the model or longer). The rules' error comes first,
+    /// as when they were read before the model.
+    func rulesAndTagger(_ loadTagger: () throws -> Tagger) throws -> (EntityRules?, Tagger) {
+        guard !files.isEmpty else { return (nil, try loadTagger()) }
+        let loading = RulesLoading(self)
+        let tagger = Result { try loadTagger() }
+        return (try loading.wait(), try tagger.get())
+    }
+}
+
+/// `PatternOptions.rules()` run on a thread of its own.
+private final class RulesLoading: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written by the loading thread before it signals `done`, read after `wait`.
+    private var result: Result<EntityRules?, Error> = .success(nil)
+
+    init(_ options: PatternOptions) {
+        let thread = Thread { [self] in
+            result = Result { try options.rules() }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func wait() throws -> EntityRules? {
+        done.wait()
+        return try result.get()
     }
 }
