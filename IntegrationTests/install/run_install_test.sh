@@ -27,7 +27,7 @@ out=$(echo "Teddy Roosevelt was a great President." | "$work/ner-link" tag)
 [ "$out" = "[PER Teddy Roosevelt] was a great President ." ] || fail "ner through a symbolic link printed: $out"
 ok "ner through a symbolic link finds its model"
 
-for page in ner ner.train ner.eval ner.tag ner.tokenize ner.inspect ner.bench ner.serve ner.report; do
+for page in ner ner.train ner.eval ner.tag ner.tokenize ner.inspect ner.convert ner.bench ner.serve ner.report ner.calibrate ner.rank ner.compile-patterns; do
   f="$prefix/share/man/man1/$page.1"
   [ -s "$f" ] || fail "no man page $f"
   grep -q '^\.Sh "EXIT STATUS"' "$f" || fail "$f has no EXIT STATUS section"
