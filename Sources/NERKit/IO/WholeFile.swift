@@ -17,22 +17,28 @@ enum WholeFile {
             throw NERError(path: path, "cannot read: \(errnoText())")
         }
         let size = Int(info.st_size)
-        var failure: String?
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        // A file that shrank while being read comes back shorter; callers validate the size.
+        return try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
-            while count < size {
-                let n = systemRead(fd, buffer.baseAddress! + count, min(size - count, 1 << 30))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errnoText()
-                    break
-                }
-                if n == 0 { break }  // The file shrank while being read; callers validate the size.
-                count += n
-            }
+            count = try readFully(fd, into: UnsafeMutableRawBufferPointer(buffer), path: path)
         }
-        if let failure { throw NERError(path: path, "cannot read: \(failure)") }
-        return bytes
+    }
+
+    /// Reads from `fd` until `buffer` is full or the file ends (one `read` per gigabyte at
+    /// most, retried when interrupted) and returns how many bytes were read. Throws `NERError`
+    /// naming `path` when a read fails.
+    static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        var count = 0
+        while count < buffer.count {
+            let n = systemRead(fd, buffer.baseAddress! + count, min(buffer.count - count, 1 << 30))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NERError(path: path, "cannot read: \(errnoText())")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        return count
     }
 }
 

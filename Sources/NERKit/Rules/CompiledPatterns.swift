@@ -12,7 +12,7 @@ import Darwin
 /// process (a GNU parallel chunk, a Spark task) would otherwise pay again.
 ///
 /// The file: 8 bytes `NERPATS1`, the header's length (8 bytes, little-endian), the header (JSON:
-/// the source files, the labels, the token patterns' lines, the phrase tables' sizes and seeds,
+/// the source files, the labels, the token patterns' lines, the phrase tables' longest phrases and seeds,
 /// the sections and a CRC-32 of them), zero bytes to a multiple of 8, then the sections, each
 /// an array of little-endian numbers padded to a multiple of 8 bytes: the rules' labels, the ids,
 /// and per phrase table its phrases' bytes, their offsets and rules, its slots and its prefix
@@ -24,8 +24,6 @@ package enum CompiledPatterns {
 
     private struct Header: Codable {
         struct Table: Codable {
-            var distinct: Int
-            var prefixCount: Int
             var maxTokens: Int
             /// The hash seed, as 16 hex digits (JSON numbers lose 64-bit integers).
             var seed: String
@@ -56,7 +54,8 @@ package enum CompiledPatterns {
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: magic.count)
-        return head.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) } == magic.count && head == magic
+        let read = head.withUnsafeMutableBytes { try? WholeFile.readFully(fd, into: $0, path: path) }
+        return read == magic.count && head == magic
     }
 
     /// Writes `set` to `path` (atomically: a temporary file renamed over it). Throws `NERError`
@@ -101,7 +100,7 @@ package enum CompiledPatterns {
         for bytes in payload { checksum.update(bytes) }
         func table(_ p: PhraseTable.Parts) -> Header.Table {
             let hex = String(p.seed, radix: 16)
-            return Header.Table(distinct: p.distinct, prefixCount: p.prefixCount, maxTokens: p.maxTokens,
+            return Header.Table(maxTokens: p.maxTokens,
                                 seed: String(repeating: "0", count: 16 - hex.count) + hex)
         }
         let header = Header(format: "ner compiled patterns", files: set.files.map(\.path), filePatterns: set.files.map(\.patterns),
@@ -129,14 +128,8 @@ package enum CompiledPatterns {
         func bad(_ what: String) -> NERError { NERError(path: path, "not a valid compiled patterns file: \(what)") }
         /// Reads exactly `count` bytes into `buffer`.
         func fill(_ buffer: UnsafeMutableRawBufferPointer, _ what: String) throws {
-            guard buffer.count <= left else { throw bad("it ends inside \(what)") }
-            var done = 0
-            while done < buffer.count {
-                let n = posixRead(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { throw NERError(path: path, "cannot read: \(errnoText())") }
-                if n == 0 { throw bad("it ends inside \(what)") }
-                done += n
+            guard buffer.count <= left, try WholeFile.readFully(fd, into: buffer, path: path) == buffer.count else {
+                throw bad("it ends inside \(what)")
             }
             left -= buffer.count
         }
@@ -188,8 +181,7 @@ package enum CompiledPatterns {
             guard let seed = UInt64(stored.seed, radix: 16) else { throw bad("a table's seed is not hex digits") }
             return PhraseTable.Parts(text: try section(first, as: UInt8.self), starts: try section(first + 1, as: Int64.self).map { Int($0) },
                                      rules: try section(first + 2, as: Int32.self), slots: try section(first + 3, as: UInt64.self),
-                                     prefixBits: try section(first + 4, as: UInt64.self), distinct: stored.distinct,
-                                     prefixCount: stored.prefixCount, maxTokens: stored.maxTokens, seed: seed)
+                                     prefixBits: try section(first + 4, as: UInt64.self), maxTokens: stored.maxTokens, seed: seed)
         }
         let exactParts = try table(4, header.exact), lowerParts = try table(9, header.lower)
         guard left == 0 else { throw bad("\(left) bytes follow the last section") }
@@ -223,8 +215,3 @@ package enum CompiledPatterns {
     }
 }
 
-#if canImport(Glibc)
-private let posixRead = Glibc.read
-#elseif canImport(Darwin)
-private let posixRead = Darwin.read
-#endif

@@ -291,8 +291,6 @@ struct PhraseTable: Sendable {
         /// Per slot: the tag in the low 32 bits, the phrase (or -1) in the high 32 bits.
         var slots: [UInt64]
         var prefixBits: [UInt64]
-        var distinct: Int
-        var prefixCount: Int
         var maxTokens: Int
         var seed: UInt64
     }
@@ -302,7 +300,7 @@ struct PhraseTable: Sendable {
         precondition(committed == rules.count, "a table is stored committed")
         return Parts(text: text, starts: starts, rules: rules,
                      slots: slots.map { UInt64($0.tag) | UInt64(UInt32(bitPattern: $0.phrase)) << 32 },
-                     prefixBits: prefixBits, distinct: distinct, prefixCount: prefixCount, maxTokens: maxTokens, seed: seed)
+                     prefixBits: prefixBits, maxTokens: maxTokens, seed: seed)
     }
 
     /// The table made of stored parts, checked so that no lookup reads out of bounds or probes
@@ -331,8 +329,8 @@ struct PhraseTable: Sendable {
             used += 1
         }
         // An empty slot ends every probe; the table is kept at most half full.
-        guard used == parts.distinct, used * 2 <= parts.slots.count, parts.maxTokens >= 0, parts.prefixCount >= 0 else {
-            throw PartsError("the hash table holds \(used) phrases, not \(parts.distinct), or is over half full")
+        guard used * 2 <= parts.slots.count, parts.maxTokens >= 0 else {
+            throw PartsError("the hash table is over half full (\(used) phrases in \(parts.slots.count) slots)")
         }
         seed = parts.seed
         text = parts.text
@@ -340,8 +338,8 @@ struct PhraseTable: Sendable {
         rules = parts.rules
         slots = parts.slots.map { Slot(tag: UInt32(truncatingIfNeeded: $0), phrase: Int32(bitPattern: UInt32(truncatingIfNeeded: $0 >> 32))) }
         prefixBits = parts.prefixBits
-        distinct = parts.distinct
-        prefixCount = parts.prefixCount
+        distinct = used
+        prefixCount = parts.prefixBits.reduce(0) { $0 + $1.nonzeroBitCount }
         maxTokens = parts.maxTokens
         committed = phrases
     }
