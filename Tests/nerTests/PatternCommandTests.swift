@@ -111,6 +111,21 @@ final class PatternCommandTests: XCTestCase {
         XCTAssertTrue(usage.stderr.contains("--patterns-mode needs --patterns FILE"), usage.stderr)
     }
 
+    /// A phrase table keeps a phrase's length in 24 bits: a longer phrase, as a gazetteer line or
+    /// in JSON, is an error naming the file and line (the release binary reads the 16 MB lines
+    /// in a moment).
+    func testPhraseLongerThanATableHoldsIsAnErrorNamingItsLine() throws {
+        let max = (1 << 24) - 1
+        let word = String(repeating: "a", count: max / 2)
+        for (name, line) in [("long.txt", "P\t\(word) \(word)b"), ("long.jsonl", "{\"label\": \"P\", \"pattern\": \"\(word) \(word)b\"}")] {
+            let rules = try file("P\tshort\n\(line)\n", name: name)
+            let r = try tag(["--patterns", rules], "short\n")
+            XCTAssertEqual(r.status, 1, name)
+            XCTAssertTrue(r.stderr.contains("\(rules):2: error: the phrase is \(max + 1) bytes long; a phrase has at most \(max)"), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+    }
+
     func testCompiledPatternsTagAsTheirSources() throws {
         let rules = try products()
         let names = try file("ORG\tAcme Corp\nPRODUCT\tteddy bears\n", name: "names.tsv")

@@ -102,6 +102,10 @@ struct EntityPattern: Sendable {
         var tokens = plainWords(text) ?? tokenizer.tokenize(text).map(\.normalized)
         guard !tokens.isEmpty else { throw NERError(path: path, line: line, "the phrase has no tokens") }
         if lower { tokens = tokens.map { $0.lowercased() } }
+        let length = tokens.reduce(tokens.count - 1) { $0 + $1.utf8.count }
+        guard length <= PhraseTable.maxPhraseBytes else {
+            throw NERError(path: path, line: line, "the phrase is \(length) bytes long; a phrase has at most \(PhraseTable.maxPhraseBytes)")
+        }
         return EntityPattern(label: label, body: .phrase(tokens: tokens, lower: lower), id: id)
     }
 

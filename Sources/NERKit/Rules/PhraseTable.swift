@@ -2,7 +2,8 @@
 ///
 /// A phrase is kept as its tokens' UTF-8 joined by single spaces (tokens hold no spaces) in one
 /// byte array, and indexed by a 64-bit hash of its token sequence in an open-addressing table
-/// (a slot holds 32 bits of the hash and the phrase; the other 32 bits choose the slot); a bit
+/// (a slot holds 32 bits of the hash, the phrase's rule and where its bytes are; the other 32
+/// bits choose the slot, so a hit reads the slot and the phrase's bytes and nothing else); a bit
 /// set holds the hashes of the phrases' proper prefixes. A sentence is matched by hashing each
 /// token once, then from every start extending the hash token by token: a phrase is looked up
 /// at every length, and the walk stops where no phrase goes on (the prefix bit is clear). Every
@@ -22,9 +23,31 @@ struct PhraseTable: Sendable {
     private struct Slot {
         /// The low 32 bits of the phrase's hash (the high 32 bits choose the slot).
         var tag: UInt32
-        /// Index into `starts`/`rules`, or -1 for an empty slot.
-        var phrase: Int32
+        /// The phrase's rule, or -1 for an empty slot.
+        var rule: Int32
+        /// Where the phrase's bytes are in `text`: the start in the low 40 bits, the length
+        /// (at most `maxPhraseBytes`) in the high 24.
+        var bytes: UInt64
+
+        static let empty = Slot(tag: 0, rule: -1, bytes: 0)
+
+        init(tag: UInt32, rule: Int32, bytes: UInt64) {
+            self.tag = tag
+            self.rule = rule
+            self.bytes = bytes
+        }
+
+        init(tag: UInt32, rule: Int32, start: Int, end: Int) {
+            self.init(tag: tag, rule: rule, bytes: UInt64(start) | UInt64(end - start) << 40)
+        }
+
+        var start: Int { Int(truncatingIfNeeded: bytes & 0xFF_FFFF_FFFF) }
+        var length: Int { Int(truncatingIfNeeded: bytes >> 40) }
     }
+
+    /// The longest phrase a table holds, in bytes (a slot keeps the length in 24 bits). Longer
+    /// phrases are refused when a patterns file is read.
+    static let maxPhraseBytes = (1 << 24) - 1
 
     /// The phrases' bytes; phrase `p` is `text[starts[p]..<starts[p + 1]]`. A phrase added again
     /// keeps its bytes here but is not in the table.
@@ -32,7 +55,7 @@ struct PhraseTable: Sendable {
     private var starts: [Int] = [0]
     /// Per phrase: its rule.
     private var rules: [Int32] = []
-    private var slots: [Slot] = Array(repeating: Slot(tag: 0, phrase: -1), count: 16)
+    private var slots: [Slot] = Array(repeating: .empty, count: 16)
     /// How many phrases are in `slots` (the distinct phrases committed).
     private var distinct = 0
     /// The phrases from `committed` on were added since the last commit; `pendingHashes` holds
@@ -108,6 +131,7 @@ struct PhraseTable: Sendable {
     /// same phrase was added before.
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, tokens: [Range<Int>], rule: Int32) {
         precondition(!tokens.isEmpty)
+        precondition(tokens.reduce(tokens.count - 1) { $0 + $1.count } <= Self.maxPhraseBytes, "a phrase longer than maxPhraseBytes is refused when read")
         var h = seed
         for (k, r) in tokens.enumerated() {
             if k > 0 {
@@ -183,16 +207,17 @@ struct PhraseTable: Sendable {
         pendingPrefixes = []
     }
 
-    /// Calls `prefix` with the hash of every proper prefix of phrase `p` and returns its hash.
-    private func hashOf(phrase p: Int, _ all: UnsafeBufferPointer<UInt8>, prefix: (UInt64) -> Void) -> UInt64 {
+    /// Calls `prefix` with the hash of every proper prefix of the phrase whose bytes are
+    /// `all[from..<to]` and returns its hash.
+    private func hashOf(_ all: UnsafeBufferPointer<UInt8>, from: Int, to: Int, prefix: (UInt64) -> Void) -> UInt64 {
         var h = seed
-        var tokenStart = starts[p]
-        for i in starts[p]..<starts[p + 1] where all[i] == 0x20 {
+        var tokenStart = from
+        for i in from..<to where all[i] == 0x20 {
             h = Self.extend(h, Self.tokenHash(UnsafeBufferPointer(rebasing: all[tokenStart..<i])))
             prefix(h)
             tokenStart = i + 1
         }
-        return Self.extend(h, Self.tokenHash(UnsafeBufferPointer(rebasing: all[tokenStart..<starts[p + 1]])))
+        return Self.extend(h, Self.tokenHash(UnsafeBufferPointer(rebasing: all[tokenStart..<to])))
     }
 
     /// At least 16 bits per prefix: a walk goes on past a token for nothing one time in 16 at most.
@@ -206,7 +231,7 @@ struct PhraseTable: Sendable {
         let mask = UInt64(words * 64 - 1)
         text.withUnsafeBufferPointer { all in
             for p in 0..<committed {
-                _ = hashOf(phrase: p, all) { h in
+                _ = hashOf(all, from: starts[p], to: starts[p + 1]) { h in
                     let bit = h & mask
                     if bits[Int(bit >> 6)] & (1 << (bit & 63)) == 0 { set += 1 }
                     bits[Int(bit >> 6)] |= 1 << (bit & 63)
@@ -229,13 +254,13 @@ struct PhraseTable: Sendable {
         var size = slots.count
         while size < count * 2 { size *= 2 }
         if size == slots.count { return }
-        var grown = Array(repeating: Slot(tag: 0, phrase: -1), count: size)
+        var grown = Array(repeating: Slot.empty, count: size)
         let mask = size - 1
         text.withUnsafeBufferPointer { all in
-            for s in slots where s.phrase >= 0 {
-                let h = hashOf(phrase: Int(s.phrase), all) { _ in }
+            for s in slots where s.rule >= 0 {
+                let h = hashOf(all, from: s.start, to: s.start + s.length) { _ in }
                 var i = Self.home(h, mask)
-                while grown[i].phrase >= 0 { i = (i + 1) & mask }
+                while grown[i].rule >= 0 { i = (i + 1) & mask }
                 grown[i] = s
             }
         }
@@ -247,16 +272,17 @@ struct PhraseTable: Sendable {
         let mask = slots.count - 1
         let tag = Self.tag(h)
         var i = Self.home(h, mask)
-        while slots[i].phrase >= 0 {
-            if slots[i].tag == tag && samePhrase(Int(slots[i].phrase), p) { return }
+        while slots[i].rule >= 0 {
+            if slots[i].tag == tag && samePhrase(slots[i], p) { return }
             i = (i + 1) & mask
         }
-        slots[i] = Slot(tag: tag, phrase: Int32(p))
+        slots[i] = Slot(tag: tag, rule: rules[p], start: starts[p], end: starts[p + 1])
         distinct += 1
     }
 
-    private func samePhrase(_ a: Int, _ b: Int) -> Bool {
-        starts[a + 1] - starts[a] == starts[b + 1] - starts[b] && text[starts[a]..<starts[a + 1]].elementsEqual(text[starts[b]..<starts[b + 1]])
+    /// Whether the phrase in `slot` has the bytes of phrase `p`.
+    private func samePhrase(_ slot: Slot, _ p: Int) -> Bool {
+        slot.length == starts[p + 1] - starts[p] && text[slot.start..<slot.start + slot.length].elementsEqual(text[starts[p]..<starts[p + 1]])
     }
 
     /// Whether the phrase bytes `phrase[from..<to]` are the tokens `tokens` of `bytes` joined by
@@ -298,9 +324,21 @@ struct PhraseTable: Sendable {
     /// The committed table's parts (call `commit` first).
     var parts: Parts {
         precondition(committed == rules.count, "a table is stored committed")
-        return Parts(text: text, starts: starts, rules: rules,
-                     slots: slots.map { UInt64($0.tag) | UInt64(UInt32(bitPattern: $0.phrase)) << 32 },
-                     prefixBits: prefixBits, maxTokens: maxTokens, seed: seed)
+        // A slot's phrase is the one whose bytes start where the slot's do (the starts grow).
+        let stored = slots.map { slot -> UInt64 in
+            var phrase: Int32 = -1
+            if slot.rule >= 0 {
+                var low = 0, high = rules.count - 1
+                while low < high {
+                    let mid = (low + high) / 2
+                    if starts[mid] < slot.start { low = mid + 1 } else { high = mid }
+                }
+                phrase = Int32(low)
+            }
+            return UInt64(slot.tag) | UInt64(UInt32(bitPattern: phrase)) << 32
+        }
+        return Parts(text: text, starts: starts, rules: rules, slots: stored, prefixBits: prefixBits,
+                     maxTokens: maxTokens, seed: seed)
     }
 
     /// The table made of stored parts, checked so that no lookup reads out of bounds or probes
@@ -308,7 +346,8 @@ struct PhraseTable: Sendable {
     /// `ruleCount` bounds the rules.
     init(parts: Parts, ruleCount: Int) throws(PartsError) {
         let phrases = parts.rules.count
-        guard parts.starts.count == phrases + 1, parts.starts.first == 0, parts.starts.last == parts.text.count else {
+        guard parts.starts.count == phrases + 1, parts.starts.first == 0, parts.starts.last == parts.text.count,
+              parts.text.count < 1 << 40 else {
             throw PartsError("phrase offsets do not match the phrases' bytes")
         }
         for k in 0..<phrases where parts.starts[k] > parts.starts[k + 1] {
@@ -322,10 +361,14 @@ struct PhraseTable: Sendable {
             throw PartsError("the hash table's sizes are not powers of two")
         }
         var used = 0
-        for s in parts.slots {
+        var slots = [Slot](repeating: .empty, count: parts.slots.count)
+        for (i, s) in parts.slots.enumerated() {
             let phrase = Int32(bitPattern: UInt32(truncatingIfNeeded: s >> 32))
             if phrase == -1 { continue }
             guard phrase >= 0 && Int(phrase) < phrases else { throw PartsError("a slot names phrase \(phrase) of \(phrases)") }
+            let p = Int(phrase), start = parts.starts[p], end = parts.starts[p + 1]
+            guard end - start <= Self.maxPhraseBytes else { throw PartsError("phrase \(p) is longer than \(Self.maxPhraseBytes) bytes") }
+            slots[i] = Slot(tag: UInt32(truncatingIfNeeded: s), rule: parts.rules[p], start: start, end: end)
             used += 1
         }
         // An empty slot ends every probe; the table is kept at most half full.
@@ -336,7 +379,7 @@ struct PhraseTable: Sendable {
         text = parts.text
         starts = parts.starts
         rules = parts.rules
-        slots = parts.slots.map { Slot(tag: UInt32(truncatingIfNeeded: $0), phrase: Int32(bitPattern: UInt32(truncatingIfNeeded: $0 >> 32))) }
+        self.slots = slots
         prefixBits = parts.prefixBits
         distinct = used
         prefixCount = parts.prefixBits.reduce(0) { $0 + $1.nonzeroBitCount }
@@ -377,27 +420,31 @@ struct PhraseTable: Sendable {
     func forEachMatch(_ bytes: UnsafeBufferPointer<UInt8>, tokens: [Range<Int>], hashes: [UInt64],
                       _ found: (Int, Int, Int32) -> Void) {
         guard distinct > 0 else { return }
-        let mask = slots.count - 1
-        for start in tokens.indices {
-            var h = seed
-            let last = min(tokens.count, start + maxTokens)
-            var j = start
-            while j < last {
-                h = Self.extend(h, hashes[j])
-                j += 1
-                let tag = Self.tag(h)
-                var i = Self.home(h, mask)
-                while slots[i].phrase >= 0 {
-                    if slots[i].tag == tag {
-                        let p = Int(slots[i].phrase)
-                        if Self.equal(text, starts[p], starts[p + 1], bytes, tokens[start..<j]) {
-                            found(start, j, rules[p])
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            for start in tokens.indices {
+                var h = seed
+                let last = min(tokens.count, start + maxTokens)
+                var j = start
+                // The bytes of tokens[start..<j] joined by spaces.
+                var length = -1
+                while j < last {
+                    h = Self.extend(h, hashes[j])
+                    length += tokens[j].count + 1
+                    j += 1
+                    let tag = Self.tag(h)
+                    var i = Self.home(h, mask)
+                    while slots[i].rule >= 0 {
+                        let slot = slots[i]
+                        if slot.tag == tag && slot.length == length
+                            && Self.equal(text, slot.start, slot.start + length, bytes, tokens[start..<j]) {
+                            found(start, j, slot.rule)
                             break
                         }
+                        i = (i + 1) & mask
                     }
-                    i = (i + 1) & mask
+                    if j < last && !hasPrefix(h) { break }
                 }
-                if j < last && !hasPrefix(h) { break }
             }
         }
     }

@@ -20,7 +20,9 @@ struct PlainPatternLine {
     /// first). Nil when the line is not one of the plain shapes above.
     init?(_ bytes: UnsafeBufferPointer<UInt8>, words: inout [Range<Int>]) {
         words.removeAll(keepingCapacity: true)
-        guard let first = bytes.first else { return nil }
+        // A line longer than the longest phrase goes to the general reader, which says so if
+        // its phrase is too long.
+        guard let first = bytes.first, bytes.count <= PhraseTable.maxPhraseBytes else { return nil }
         if first == UInt8(ascii: "{") || first == 0x20 || first == 0x09 {
             guard let json = Self.json(bytes, words: &words) else { return nil }
             self = json

@@ -19,7 +19,7 @@ struct SentenceTokens {
 
     /// The tokens as given (NFC).
     let texts: [String]
-    /// Their lowercase (when `.lowers` or `.lowerBytes` is needed).
+    /// Their lowercase (when `.lowers` is needed).
     private(set) var lowers: [String] = []
     /// The texts' UTF-8, token `j` at `textRanges[j]` (when `.textBytes` is needed).
     private(set) var textBytes: [UInt8] = [], textRanges: [Range<Int>] = []
@@ -37,7 +37,7 @@ struct SentenceTokens {
         let wantLowers = !needs.isDisjoint(with: [.lowers, .lowerBytes])
         var lowers: [String] = [], shapes: [String] = [], flags: [UInt8] = [], lengths: [Int] = []
         var textBytes: [UInt8] = [], textRanges: [Range<Int>] = [], lowerBytes: [UInt8] = [], lowerRanges: [Range<Int>] = []
-        if wantLowers { lowers.reserveCapacity(tokens.count) }
+        if needs.contains(.lowers) { lowers.reserveCapacity(tokens.count) }
         if needs.contains(.shapes) { shapes.reserveCapacity(tokens.count) }
         if needs.contains(.flags) { flags.reserveCapacity(tokens.count) }
         if needs.contains(.lengths) { lengths.reserveCapacity(tokens.count) }
@@ -55,20 +55,30 @@ struct SentenceTokens {
                     textRanges.append(start..<textBytes.count)
                 }
                 if wantLowers {
-                    if utf8.allSatisfy({ $0 < 0x80 }) {
-                        // ASCII: lowercase is A-Z to a-z, nothing else changes.
-                        lowered.removeAll(keepingCapacity: true)
-                        lowered.append(contentsOf: utf8)
-                        for i in lowered.indices where lowered[i] >= 0x41 && lowered[i] <= 0x5A { lowered[i] |= 0x20 }
-                        lowers.append(String(decoding: lowered, as: UTF8.self))
-                    } else {
-                        lowers.append(token.lowercased())
-                    }
-                    if needs.contains(.lowerBytes) {
+                    let ascii = utf8.allSatisfy { $0 < 0x80 }
+                    if ascii && !needs.contains(.lowers) {
+                        // Only the bytes are needed: lowercased straight into them, no string.
                         let start = lowerBytes.count
-                        var lower = lowers[lowers.count - 1]
-                        lower.withUTF8 { lowerBytes.append(contentsOf: $0) }
+                        lowerBytes.append(contentsOf: utf8)
+                        for i in start..<lowerBytes.count where lowerBytes[i] >= 0x41 && lowerBytes[i] <= 0x5A { lowerBytes[i] |= 0x20 }
                         lowerRanges.append(start..<lowerBytes.count)
+                    } else {
+                        var lower: String
+                        if ascii {
+                            // ASCII: lowercase is A-Z to a-z, nothing else changes.
+                            lowered.removeAll(keepingCapacity: true)
+                            lowered.append(contentsOf: utf8)
+                            for i in lowered.indices where lowered[i] >= 0x41 && lowered[i] <= 0x5A { lowered[i] |= 0x20 }
+                            lower = String(decoding: lowered, as: UTF8.self)
+                        } else {
+                            lower = token.lowercased()
+                        }
+                        if needs.contains(.lowerBytes) {
+                            let start = lowerBytes.count
+                            lower.withUTF8 { lowerBytes.append(contentsOf: $0) }
+                            lowerRanges.append(start..<lowerBytes.count)
+                        }
+                        if needs.contains(.lowers) { lowers.append(lower) }
                     }
                 }
                 if needs.contains(.shapes) {
