@@ -34,7 +34,7 @@ check-docs: build
 # the commands shown in the docs (scripts/check_docs.py); then the Spark and GNU parallel paths,
 # an outside package using NERKit by git URL and version (Examples/TagSentence), NERKit's DocC
 # documentation, ner under ThreadSanitizer (tag, serve and train end to end), and a short run of
-# every fuzz target (a debug build, a fixed seed and at most 20,000 inputs or 10 s each; the
+# every fuzz target (a debug build, a fixed seed and at most 20,000 inputs or 10 s each, as many at once as cores; the
 # open-ended search, in release, is `make fuzz`). First, in a few seconds, the challenge set data/challenge.tsv
 # is checked (it parses, its split is the recorded rule's) and its scorer tested
 # (IntegrationTests/challenge), the layer check (scripts/check_layers.py) and the doc comment

@@ -17,6 +17,8 @@
 #                      executions per second, and with Swift's assertions kept. make test uses it:
 #                      there the build, not the 10 s a target, was most of the step. The default
 #                      is release, for long campaigns.
+#   FUZZ_JOBS=N        targets run at once (default: the number of cores; each libFuzzer run is
+#                      one thread, so on 2 cores the 11 targets of make test take half the time)
 #   FUZZ_ASAN=0        libFuzzer without AddressSanitizer (built in .build-fuzz-plain): about 3x
 #                      the executions per second, with Swift's own bounds, overflow and
 #                      precondition checks as the release build has them but no check of the C
@@ -29,7 +31,11 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(conll tokenizer predictions embeddings model jsonl annotations labelstudio conllu brat patterns)
+all=(conll tokenizer predictions embeddings model jsonl annotations labelstudio conllu brat patterns)
+[ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
+for t in "${targets[@]}"; do
+  [[ " ${all[*]} " == *" $t "* ]] || { echo "fuzz.sh: no target '$t' (targets: ${all[*]})" >&2; exit 64; }
+done
 runs=${FUZZ_RUNS:--1}
 seed=${FUZZ_SEED:-0}
 leaks=${FUZZ_LEAKS:-1}
@@ -47,17 +53,32 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0:quarantine_size_mb=16}
 bin=$scratch/x86_64-unknown-linux-gnu/$config/ner-fuzz
 [ -x "$bin" ] || bin=$(find "$scratch" -path "*$config/ner-fuzz" -type f -print -quit)
-status=0
-for t in "${targets[@]}"; do
+jobs=${FUZZ_JOBS:-$(nproc)}
+# run_target T: one target; its line of results in $scratch/fuzz-T.result, its log in $scratch/fuzz-T.log.
+run_target() {
+  local t=$1 log="$scratch/fuzz-$1.log" start
   mkdir -p ".build-fuzz/corpus/$t"
-  log="$scratch/fuzz-$t.log"
   start=$(date +%s)
   if NER_FUZZ_TARGET=$t "$bin" ".build-fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -runs="$runs" -seed="$seed" -detect_leaks="$leaks" \
        -timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=.build-fuzz/ -print_final_stats=1 >"$log" 2>&1; then
     done_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-    echo "fuzz $t: $done_runs executions in $(( $(date +%s) - start )) s, no crash"
+    echo "fuzz $t: $done_runs executions in $(( $(date +%s) - start )) s, no crash" > "$scratch/fuzz-$t.result"
   else
-    echo "fuzz $t: FAILED (see $log)"; tail -30 "$log"; status=1
+    echo "FAILED" > "$scratch/fuzz-$t.result"
+  fi
+}
+for t in "${targets[@]}"; do
+  rm -f "$scratch/fuzz-$t.result"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_target "$t" &
+done
+wait
+status=0
+for t in "${targets[@]}"; do
+  if grep -q '^fuzz ' "$scratch/fuzz-$t.result" 2>/dev/null; then
+    cat "$scratch/fuzz-$t.result"
+  else
+    echo "fuzz $t: FAILED (see $scratch/fuzz-$t.log)"; tail -30 "$scratch/fuzz-$t.log"; status=1
   fi
 done
 exit $status
