@@ -108,6 +108,11 @@ public struct ServeConfiguration: Sendable {
             throw Check([.setting(tlsCertificatePath == nil ? "tlsKeyPath" : "tlsCertificatePath"), .text(" needs "),
                          .setting(tlsCertificatePath == nil ? "tlsCertificatePath" : "tlsKeyPath"), .text(": the certificate and its key go together")])
         }
+        #if !TLS
+        if tlsCertificatePath != nil {
+            throw refuse("tlsCertificatePath", "needs TLS, and this ner was built without it (swift build without --disable-default-traits has it)")
+        }
+        #endif
         guard LogLevelName.parse(logLevel) != nil else {
             throw refuse("logLevel", "must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)')")
         }

@@ -1,3 +1,4 @@
+#if TLS
 import NERKit
 import NIOConcurrencyHelpers
 import NIOCore
@@ -61,3 +62,14 @@ final class TLSCertificate: Sendable {
         }
     }
 }
+#else
+/// Built without the TLS trait: no certificate is ever made (`ServeConfiguration` refuses
+/// `tlsCertificatePath` first), so the server serves plain HTTP only.
+final class TLSCertificate: Sendable {
+    let certificatePath: String
+
+    private init(never: Never) { switch never {} }
+
+    func reload() throws {}
+}
+#endif

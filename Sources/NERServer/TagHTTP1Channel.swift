@@ -34,10 +34,12 @@ struct TagHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         let connection = ConnectionGuard(configuration: configuration, serverName: serverName, metrics: metrics,
                                          logLevel: logLevel, refusal: refusal)
         do {
+            #if TLS
             if let tls {
                 try channel.pipeline.syncOperations.addHandler(PlainHTTPOnTLSPort(serverName: serverName))
                 try channel.pipeline.syncOperations.addHandler(tls.makeHandler())
             }
+            #endif
             try channel.pipeline.syncOperations.addHandler(connection)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)

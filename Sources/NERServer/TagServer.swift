@@ -49,9 +49,13 @@ public enum TagServer {
         let level = LogLevelName.parse(configuration.logLevel) ?? .info
         let logger = Logger(label: "ner.serve") { _ in JSONLogHandler(level: level) }
         let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) }
+        #if TLS
         let tls = try configuration.tlsCertificatePath.map {
             try TLSCertificate(certificatePath: $0, keyPath: configuration.tlsKeyPath ?? "")
         }
+        #else
+        let tls: TLSCertificate? = nil  // ServeConfiguration refuses a certificate without TLS
+        #endif
         let (app, batcher) = application(configuration, logger: logger, keys: keys, tls: tls)
         let reloader = Reloader(keys: keys, tls: tls, patterns: configuration.patternFiles.isEmpty ? nil : batcher, logger: logger)
         defer { reloader.stop() }
