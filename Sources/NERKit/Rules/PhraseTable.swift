@@ -350,8 +350,11 @@ struct PhraseTable: Sendable {
               parts.text.count < 1 << 40 else {
             throw PartsError("phrase offsets do not match the phrases' bytes")
         }
-        for k in 0..<phrases where parts.starts[k] > parts.starts[k + 1] {
-            throw PartsError("phrase offsets go backwards at phrase \(k)")
+        for k in 0..<phrases {
+            if parts.starts[k] > parts.starts[k + 1] { throw PartsError("phrase offsets go backwards at phrase \(k)") }
+            if parts.starts[k + 1] - parts.starts[k] > Self.maxPhraseBytes {
+                throw PartsError("phrase \(k) is longer than \(Self.maxPhraseBytes) bytes")
+            }
         }
         for r in parts.rules where r < 0 || Int(r) >= ruleCount {
             throw PartsError("a phrase names rule \(r) of \(ruleCount)")
@@ -367,7 +370,6 @@ struct PhraseTable: Sendable {
             if phrase == -1 { continue }
             guard phrase >= 0 && Int(phrase) < phrases else { throw PartsError("a slot names phrase \(phrase) of \(phrases)") }
             let p = Int(phrase), start = parts.starts[p], end = parts.starts[p + 1]
-            guard end - start <= Self.maxPhraseBytes else { throw PartsError("phrase \(p) is longer than \(Self.maxPhraseBytes) bytes") }
             slots[i] = Slot(tag: UInt32(truncatingIfNeeded: s), rule: parts.rules[p], start: start, end: end)
             used += 1
         }
