@@ -167,64 +167,78 @@ package struct AnnotationFormatter {
     package static func spans(_ doc: AlignedDocument, into out: inout [UInt8]) {
         let text = CodePointText(doc.text)
         // The record's other fields, then text, tokens, sentences and spans, written in place.
-        var first = openObject(doc, replacing: ["text", "tokens", "sentences", "spans"], into: &out)
-        func key(_ name: StaticString) {
-            if !first { out += bytes(", ") }
-            first = false
-            out += bytes(name)
-        }
-        // The text's bytes in place, so that each token's are cut from them without a generic call.
-        text.bytes.withUnsafeBufferPointer { all in
-            key("\"text\": ")
-            JSONText.appendQuoted(contiguous: all, to: &out)
-            key("\"tokens\": [")
-            for (k, t) in doc.tokens.enumerated() {
-                out += k > 0 ? bytes(", {\"text\": ") : bytes("{\"text\": ")
-                JSONText.appendQuoted(contiguous: UnsafeBufferPointer(rebasing: all[text.starts[t.start]..<text.starts[t.end]]), to: &out)
-                out += bytes(", \"start\": ")
-                JSONText.appendInteger(t.start, to: &out)
-                out += bytes(", \"end\": ")
-                JSONText.appendInteger(t.end, to: &out)
-                out += bytes(", \"id\": ")
-                JSONText.appendInteger(k, to: &out)
-                out += t.end < text.count && text.isWhitespace(at: t.end) ? bytes(", \"ws\": true}") : bytes(", \"ws\": false}")
+        let first = openObject(doc, replacing: ["text", "tokens", "sentences", "spans"], into: &out)
+        // Written through one cursor into memory sized once: the most bytes each part can take
+        // (every byte of a string escaped as six, every number 20 bytes).
+        var tokenBytes = 0
+        for t in doc.tokens { tokenBytes += text.starts[t.end] - text.starts[t.start] }
+        let number = JSONText.maxIntegerBytes
+        var bound: Int = 100 + JSONText.quotedBound(text.bytes.count) + 6 * tokenBytes
+        bound += doc.tokens.count * (60 + 3 * number)
+        bound += doc.sentences.count * (60 + 4 * number)
+        for e in doc.entities { bound += 120 + 4 * number + JSONText.quotedBound(e.label.utf8.count) }
+        let scores = doc.entities.map { $0.score.map { TagJSON.rounded($0) } }
+        for s in scores { bound += s?.utf8.count ?? 0 }
+        out.append(atMost: bound) { out in
+            var first = first
+            func key(_ name: StaticString) {
+                if !first { out.write(", ") }
+                first = false
+                out.write(name)
             }
-            out.append(0x5D)
-        }
-        key("\"sentences\": [")
-        for (k, r) in doc.sentences.enumerated() {
-            if k > 0 { out += bytes(", ") }
-            out += bytes("{\"start\": ")
-            JSONText.appendInteger(doc.tokens[r.lowerBound].start, to: &out)
-            out += bytes(", \"end\": ")
-            JSONText.appendInteger(doc.tokens[r.upperBound - 1].end, to: &out)
-            out += bytes(", \"token_start\": ")
-            JSONText.appendInteger(r.lowerBound, to: &out)
-            out += bytes(", \"token_end\": ")
-            JSONText.appendInteger(r.upperBound, to: &out)
-            out.append(0x7D)
-        }
-        out.append(0x5D)
-        key("\"spans\": [")
-        for (k, e) in doc.entities.enumerated() {
-            if k > 0 { out += bytes(", ") }
-            out += bytes("{\"start\": ")
-            JSONText.appendInteger(e.start, to: &out)
-            out += bytes(", \"end\": ")
-            JSONText.appendInteger(e.end, to: &out)
-            out += bytes(", \"token_start\": ")
-            JSONText.appendInteger(e.tokenStart, to: &out)
-            out += bytes(", \"token_end\": ")
-            JSONText.appendInteger(e.tokenEnd, to: &out)
-            out += bytes(", \"label\": ")
-            JSONText.appendQuoted(e.label.utf8, to: &out)
-            if let score = e.score {
-                out += bytes(", \"score\": ")
-                out += TagJSON.rounded(score).utf8
+            text.bytes.withUnsafeBufferPointer { all in
+                key("\"text\": ")
+                out.writeQuoted(all)
+                key("\"tokens\": [")
+                for (k, t) in doc.tokens.enumerated() {
+                    out.write(k > 0 ? ", {\"text\": " : "{\"text\": ")
+                    out.writeQuoted(UnsafeBufferPointer(rebasing: all[text.starts[t.start]..<text.starts[t.end]]))
+                    out.write(", \"start\": ")
+                    out.writeInteger(t.start)
+                    out.write(", \"end\": ")
+                    out.writeInteger(t.end)
+                    out.write(", \"id\": ")
+                    out.writeInteger(k)
+                    out.write(t.end < text.count && text.isWhitespace(at: t.end) ? ", \"ws\": true}" : ", \"ws\": false}")
+                }
+                out.write(0x5D)
             }
-            out.append(0x7D)
+            key("\"sentences\": [")
+            for (k, r) in doc.sentences.enumerated() {
+                if k > 0 { out.write(", ") }
+                out.write("{\"start\": ")
+                out.writeInteger(doc.tokens[r.lowerBound].start)
+                out.write(", \"end\": ")
+                out.writeInteger(doc.tokens[r.upperBound - 1].end)
+                out.write(", \"token_start\": ")
+                out.writeInteger(r.lowerBound)
+                out.write(", \"token_end\": ")
+                out.writeInteger(r.upperBound)
+                out.write(0x7D)
+            }
+            out.write(0x5D)
+            key("\"spans\": [")
+            for (k, e) in doc.entities.enumerated() {
+                if k > 0 { out.write(", ") }
+                out.write("{\"start\": ")
+                out.writeInteger(e.start)
+                out.write(", \"end\": ")
+                out.writeInteger(e.end)
+                out.write(", \"token_start\": ")
+                out.writeInteger(e.tokenStart)
+                out.write(", \"token_end\": ")
+                out.writeInteger(e.tokenEnd)
+                out.write(", \"label\": ")
+                var label = e.label
+                label.withUTF8 { out.writeQuoted($0) }
+                if var score = scores[k] {
+                    out.write(", \"score\": ")
+                    score.withUTF8 { out.write($0) }
+                }
+                out.write(0x7D)
+            }
+            out.write("]}")
         }
-        out += bytes("]}")
     }
 
     package static func doccano(_ doc: AlignedDocument, into out: inout [UInt8]) {

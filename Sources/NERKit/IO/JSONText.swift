@@ -24,41 +24,72 @@ package enum JSONText {
     package static func appendQuoted(contiguous text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
         // Most text needs no escape: copied whole.
-        if !text.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        if !needsEscape(text) {
             out.append(contentsOf: text)
-            out.append(0x22)
-            return
-        }
-        for c in text {
-            switch c {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                let high = c >> 4, low = c & 0xF
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x30 + high,
-                                        low < 10 ? 0x30 + low : UInt8(ascii: "a") + low - 10])
-            default: out.append(c)
-            }
+        } else {
+            for c in text { escape(c) { out.append($0) } }
         }
         out.append(0x22)
+    }
+
+    /// Whether a byte of `text` is escaped in a string literal.
+    @inline(__always)
+    static func needsEscape(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+    }
+
+    /// The most bytes the string literal of `count` bytes takes: each byte may become six
+    /// (`\u00XX`), and the quotes.
+    package static func quotedBound(_ count: Int) -> Int { 6 * count + 2 }
+
+    /// Calls `put` with the bytes byte `c` is written as inside a string literal: `"`, the
+    /// backslash and the control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`), all else
+    /// as it is.
+    @inline(__always)
+    static func escape(_ c: UInt8, _ put: (UInt8) -> Void) {
+        switch c {
+        case 0x22: put(0x5C); put(0x22)
+        case 0x5C: put(0x5C); put(0x5C)
+        case 0x0A: put(0x5C); put(UInt8(ascii: "n"))
+        case 0x0D: put(0x5C); put(UInt8(ascii: "r"))
+        case 0x09: put(0x5C); put(UInt8(ascii: "t"))
+        case 0..<0x20:
+            let high = c >> 4, low = c & 0xF
+            for b in [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x30 + high, low < 10 ? 0x30 + low : UInt8(ascii: "a") + low - 10] { put(b) }
+        default: put(c)
+        }
+    }
+
+    /// The most bytes `writeInteger` writes: a sign and 19 digits.
+    package static let maxIntegerBytes = 20
+
+    /// Writes the decimal digits of `n` (with a `-` when negative) at `to`, at most
+    /// `maxIntegerBytes` of them, and returns how many.
+    @usableFromInline
+    static func writeInteger(_ n: Int, to: UnsafeMutablePointer<UInt8>) -> Int {
+        var m = n.magnitude
+        // How many digits: compared with powers of ten (Int's magnitude has at most 19).
+        var digits = 1, power: UInt = 10
+        while m >= power && digits < 19 {
+            digits += 1
+            power &*= 10
+        }
+        let sign = n < 0 ? 1 : 0
+        if n < 0 { to.pointee = UInt8(ascii: "-") }
+        var i = sign + digits
+        repeat {
+            i -= 1
+            to[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10)
+            m /= 10
+        } while i > sign
+        return sign + digits
     }
 
     /// Appends the decimal digits of `n` (with a `-` when negative), as `"\(n)"` writes it.
     @inlinable
     package static func appendInteger(_ n: Int, to out: inout [UInt8]) {
-        if n < 0 { out.append(UInt8(ascii: "-")) }
-        var m = n.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            repeat {
-                i -= 1
-                digits[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10)
-                m /= 10
-            } while m > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxIntegerBytes) { digits in
+            out.append(contentsOf: UnsafeBufferPointer(start: digits.baseAddress!, count: writeInteger(n, to: digits.baseAddress!)))
         }
     }
 }
