@@ -55,24 +55,20 @@ struct SentenceTokens {
                     textRanges.append(start..<textBytes.count)
                 }
                 if wantLowers {
-                    let ascii = utf8.allSatisfy { $0 < 0x80 }
-                    if ascii && !needs.contains(.lowers) {
-                        // Only the bytes are needed: lowercased straight into them, no string.
-                        let start = lowerBytes.count
-                        lowerBytes.append(contentsOf: utf8)
-                        for i in start..<lowerBytes.count where lowerBytes[i] >= 0x41 && lowerBytes[i] <= 0x5A { lowerBytes[i] |= 0x20 }
-                        lowerRanges.append(start..<lowerBytes.count)
-                    } else {
-                        var lower: String
-                        if ascii {
-                            // ASCII: lowercase is A-Z to a-z, nothing else changes.
-                            lowered.removeAll(keepingCapacity: true)
-                            lowered.append(contentsOf: utf8)
-                            for i in lowered.indices where lowered[i] >= 0x41 && lowered[i] <= 0x5A { lowered[i] |= 0x20 }
-                            lower = String(decoding: lowered, as: UTF8.self)
-                        } else {
-                            lower = token.lowercased()
+                    if utf8.allSatisfy({ $0 < 0x80 }) {
+                        // ASCII: lowercase is A-Z to a-z, nothing else changes; a string is made
+                        // only for the token patterns that test it.
+                        lowered.removeAll(keepingCapacity: true)
+                        lowered.append(contentsOf: utf8)
+                        for i in lowered.indices where lowered[i] >= 0x41 && lowered[i] <= 0x5A { lowered[i] |= 0x20 }
+                        if needs.contains(.lowerBytes) {
+                            let start = lowerBytes.count
+                            lowerBytes.append(contentsOf: lowered)
+                            lowerRanges.append(start..<lowerBytes.count)
                         }
+                        if needs.contains(.lowers) { lowers.append(String(decoding: lowered, as: UTF8.self)) }
+                    } else {
+                        var lower = token.lowercased()
                         if needs.contains(.lowerBytes) {
                             let start = lowerBytes.count
                             lower.withUTF8 { lowerBytes.append(contentsOf: $0) }
