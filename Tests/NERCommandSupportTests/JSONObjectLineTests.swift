@@ -131,6 +131,25 @@ final class JSONObjectLineTests: XCTestCase {
         XCTAssertEqual(UTF8Validation.firstInvalidIndex(Array("ok".utf8)[...]), nil)
     }
 
+    /// An error is found wherever it is in a long text, before or after other characters, in
+    /// bytes in memory as in any other collection of bytes.
+    func testUTF8ValidationFindsTheErrorAtEveryPositionOfALongText() {
+        let good = Array("The Teddy bear 🧸 costs 5 € in Zürich, said Anna Müller of Acme.".utf8)
+        XCTAssertNil(UTF8Validation.firstInvalidIndex(good))
+        XCTAssertNil(UTF8Validation.firstInvalidIndex(good.lazy.map { $0 }))
+        for k in 0...good.count where k == good.count || good[k] & 0xC0 != 0x80 {
+            for bad: [UInt8] in [[0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80]] {
+                let bytes = Array(good[..<k]) + bad + Array(good[k...])
+                XCTAssertEqual(UTF8Validation.firstInvalidIndex(bytes), k, "\(bad) at \(k)")
+                XCTAssertEqual(UTF8Validation.firstInvalidIndex(bytes.lazy.map { $0 }), k, "\(bad) at \(k), byte by byte")
+                if k > 0 { XCTAssertEqual(UTF8Validation.firstInvalidIndex(bytes[1...]), k, "a slice keeps its indices") }
+            }
+        }
+        // A sequence cut short by the end of the text, after a run of ASCII.
+        let cut = Array(good.prefix(40)) + [0xF0, 0x9F, 0xA7]
+        XCTAssertEqual(UTF8Validation.firstInvalidIndex(cut), 40)
+    }
+
     // MARK: - Record sentences
 
     func testRecordSentencesAreThoseOfTextInput() {

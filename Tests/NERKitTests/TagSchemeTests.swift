@@ -12,7 +12,13 @@ final class TagSchemeTests: XCTestCase {
         XCTAssertEqual(ParsedTag("S-MISC"), ParsedTag(prefix: .s, type: "MISC"))
         XCTAssertEqual(ParsedTag("U-MISC"), ParsedTag(prefix: .s, type: "MISC"), "BILOU unit")
         XCTAssertEqual(ParsedTag("L-MISC"), ParsedTag(prefix: .e, type: "MISC"), "BILOU last")
-        for bad in ["", "o", "B", "B-", "X-PER", "B_PER", "PER", "b-PER", "-PER", "OO", "O-PER"] {
+        XCTAssertEqual(ParsedTag("B-ORGANISATION_LONGER_THAN_SIXTEEN"), ParsedTag(prefix: .b, type: "ORGANISATION_LONGER_THAN_SIXTEEN"))
+        // Types beyond ASCII are cut after the two bytes of the prefix, characters kept whole.
+        XCTAssertEqual(ParsedTag("B-Persön"), ParsedTag(prefix: .b, type: "Persön"))
+        XCTAssertEqual(ParsedTag("S-🧸"), ParsedTag(prefix: .s, type: "🧸"))
+        XCTAssertEqual(ParsedTag("I-e\u{301}"), ParsedTag(prefix: .i, type: "e\u{301}"))
+        for bad in ["", "o", "B", "B-", "X-PER", "B_PER", "PER", "b-PER", "-PER", "OO", "O-PER", "B-P ER", "B-PER\t",
+                    "B- é", "B-é\tX", "Ö-PER", "B–PER"] {
             XCTAssertNil(ParsedTag(bad), bad)
         }
         XCTAssertEqual(ParsedTag("B-PER")?.description, "B-PER")

@@ -145,20 +145,26 @@ package final class CoNLLReader {
             fieldBounds.removeAll(keepingCapacity: true)
         }
 
-        /// Adds a line: its bytes to `store`, its fields to `fieldBounds`.
+        /// Adds a line: its bytes to `store`, its fields to `fieldBounds` (found into memory on
+        /// the stack, then appended at once: a line has at most `(n + 1) / 2` fields of its `n`
+        /// bytes).
         mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) {
             let base = store.count
             store.append(contentsOf: bytes)
             let firstBound = fieldBounds.count
-            var i = 0
             let n = bytes.count
-            while i < n {
-                while i < n && (bytes[i] == CoNLLReader.space || bytes[i] == CoNLLReader.tab) { i += 1 }
-                guard i < n else { break }
-                let start = i
-                while i < n && bytes[i] != CoNLLReader.space && bytes[i] != CoNLLReader.tab { i += 1 }
-                fieldBounds.append(base + start)
-                fieldBounds.append(base + i)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: n + 1) { bounds in
+                var i = 0, k = 0
+                while i < n {
+                    while i < n && (bytes[i] == CoNLLReader.space || bytes[i] == CoNLLReader.tab) { i += 1 }
+                    guard i < n else { break }
+                    let start = i
+                    while i < n && bytes[i] != CoNLLReader.space && bytes[i] != CoNLLReader.tab { i += 1 }
+                    bounds[k] = base + start
+                    bounds[k + 1] = base + i
+                    k += 2
+                }
+                fieldBounds.append(contentsOf: UnsafeBufferPointer(rebasing: bounds[..<k]))
             }
             let count = (fieldBounds.count - firstBound) / 2
             let isCommentCandidate = count > 0 && fieldBounds[firstBound + 1] - fieldBounds[firstBound] == 1

@@ -18,37 +18,34 @@ package struct ParsedTag: Sendable, Hashable, CustomStringConvertible {
         self.type = prefix == .o ? "" : type
     }
 
-    /// Parses `O`, or `B-`, `I-`, `E-`, `S-` followed by a non-empty type. BILOU's `U-` and `L-`
-    /// are read as `S-` and `E-` (same meaning). Anything else is nil.
+    /// Parses `O`, or `B-`, `I-`, `E-`, `S-` followed by a non-empty type without spaces or tabs.
+    /// BILOU's `U-` and `L-` are read as `S-` and `E-` (same meaning). Anything else is nil.
+    /// Read in one pass over the UTF-8 bytes (every reader parses every tag, some twice).
     package init?(_ s: String) {
-        if s == "O" {
+        var s = s
+        guard let tag = s.withUTF8({ ParsedTag(utf8: $0) }) else { return nil }
+        self = tag
+    }
+
+    private init?(utf8 u: UnsafeBufferPointer<UInt8>) {
+        if u.count == 1 && u[0] == UInt8(ascii: "O") {
             self = .outside
             return
         }
-        let u = s.utf8
-        guard u.count >= 3, let first = u.first, u[u.index(after: u.startIndex)] == UInt8(ascii: "-") else {
-            return nil
-        }
+        guard u.count >= 3, u[1] == UInt8(ascii: "-") else { return nil }
         let p: TagPrefix
-        switch first {
+        switch u[0] {
         case UInt8(ascii: "B"): p = .b
         case UInt8(ascii: "I"): p = .i
         case UInt8(ascii: "E"), UInt8(ascii: "L"): p = .e
         case UInt8(ascii: "S"), UInt8(ascii: "U"): p = .s
         default: return nil
         }
-        let type: String
-        if u.allSatisfy({ $0 < 0x80 }) {
-            // ASCII (tags almost always are): each byte is a character, so the type is cut and
-            // checked byte by byte, without breaking the string into characters.
-            guard !u.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
-            type = String(s[u.index(u.startIndex, offsetBy: 2)...])
-        } else {
-            type = String(s.dropFirst(2))
-            guard !type.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
-        }
-        guard !type.isEmpty else { return nil }
-        self.init(prefix: p, type: type)
+        // The type: what follows the two ASCII bytes, so it starts on a character's first byte;
+        // a space or a tab is one byte that is never part of another character in UTF-8.
+        let type = UnsafeBufferPointer(rebasing: u[2...])
+        guard !type.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
+        self.init(prefix: p, type: String(decoding: type, as: UTF8.self))
     }
 
     var isOutside: Bool { prefix == .o }

@@ -1,11 +1,15 @@
+import NERKit
+
 /// Writes bytes through a pointer into memory sized beforehand, for output written in many small
 /// pieces (a JSON record of a few thousand tokens), where each `Array.append(contentsOf:)` costs
 /// its own capacity and uniqueness checks: `[UInt8].append(atMost:_:)` sizes the memory once from
 /// an upper bound the caller computes, and every write checks that bound.
-package struct ByteCursor {
-    @usableFromInline
-    package private(set) var at: UnsafeMutablePointer<UInt8>
-    @usableFromInline
+///
+/// It lives in the module of the writers that use it, not in NERKit: Swift does not inline a
+/// `package` function into another module (`@inlinable` or not, its body is not serialized),
+/// and a call per piece cost as much as the `Array` appends it replaces.
+struct ByteCursor {
+    private(set) var at: UnsafeMutablePointer<UInt8>
     let end: UnsafeMutablePointer<UInt8>
 
     init(_ memory: UnsafeMutableBufferPointer<UInt8>) {
@@ -13,22 +17,22 @@ package struct ByteCursor {
         end = at + memory.count
     }
 
-    @inlinable @inline(__always)
-    package mutating func write(_ byte: UInt8) {
+    @inline(__always)
+    mutating func write(_ byte: UInt8) {
         precondition(at < end, "ByteCursor: more bytes than its bound")
         at.pointee = byte
         at += 1
     }
 
-    @inlinable @inline(__always)
-    package mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @inline(__always)
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         precondition(end - at >= bytes.count, "ByteCursor: more bytes than its bound")
         if let base = bytes.baseAddress { at.update(from: base, count: bytes.count) }
         at += bytes.count
     }
 
-    @inlinable @inline(__always)
-    package mutating func write(_ text: StaticString) {
+    @inline(__always)
+    mutating func write(_ text: StaticString) {
         let count = text.utf8CodeUnitCount
         precondition(end - at >= count, "ByteCursor: more bytes than its bound")
         at.update(from: text.utf8Start, count: count)
@@ -36,29 +40,24 @@ package struct ByteCursor {
     }
 
     /// The decimal digits of `n`, at most `JSONText.maxIntegerBytes` bytes.
-    @inlinable @inline(__always)
-    package mutating func writeInteger(_ n: Int) {
+    @inline(__always)
+    mutating func writeInteger(_ n: Int) {
         precondition(end - at >= JSONText.maxIntegerBytes, "ByteCursor: more bytes than its bound")
         at += JSONText.writeInteger(n, to: at)
     }
 
     /// The JSON string literal of `text`, at most `JSONText.quotedBound(text.count)` bytes.
-    package mutating func writeQuoted(_ text: UnsafeBufferPointer<UInt8>) {
+    @inline(__always)
+    mutating func writeQuoted(_ text: UnsafeBufferPointer<UInt8>) {
         precondition(end - at >= JSONText.quotedBound(text.count), "ByteCursor: more bytes than its bound")
-        write(0x22)
-        if !JSONText.needsEscape(text) {
-            write(text)
-        } else {
-            for c in text { JSONText.escape(c) { write($0) } }
-        }
-        write(0x22)
+        at += JSONText.writeQuoted(text, to: at)
     }
 }
 
 extension Array where Element == UInt8 {
     /// Appends what `body` writes through a cursor into memory of `bound` bytes (made once, then
     /// copied here once); writing past `bound` stops the program rather than the memory.
-    package mutating func append(atMost bound: Int, _ body: (inout ByteCursor) -> Void) {
+    mutating func append(atMost bound: Int, _ body: (inout ByteCursor) -> Void) {
         let piece = [UInt8](unsafeUninitializedCapacity: Swift.max(bound, 1)) { memory, count in
             var cursor = ByteCursor(memory)
             body(&cursor)

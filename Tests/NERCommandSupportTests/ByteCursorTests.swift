@@ -1,4 +1,6 @@
+import Foundation
 import XCTest
+@testable import NERCommandSupport
 @testable import NERKit
 
 /// `ByteCursor` writes what `JSONText`'s appending functions append, within the bounds it is given.
@@ -36,6 +38,22 @@ final class ByteCursorTests: XCTestCase {
             let parsed = try? JSONSerialization.jsonObject(with: Data(expected), options: .fragmentsAllowed) as? String
             XCTAssertEqual(parsed.map { Array($0.utf8) }, text)
         }
+    }
+
+    /// The check finds every byte that needs an escape, wherever it is, and no other byte (all
+    /// 256 tried).
+    func testEveryByteThatNeedsAnEscapeIsFoundWhereverItIs() {
+        let plain = Array("Teddy bears, naïve 🧸 and 5 € a piece!".utf8)
+        for c in 0...255 {
+            let needs = c < 0x20 || c == 0x22 || c == 0x5C
+            for k in [0, 1, 7, 8, 9, 15, 16, 23, plain.count] {
+                var text = plain
+                text.insert(UInt8(c), at: k)
+                let found = text.withUnsafeBufferPointer { JSONText.needsEscape($0) }
+                XCTAssertEqual(found, needs, "byte \(c) at \(k)")
+            }
+        }
+        XCTAssertFalse(plain.withUnsafeBufferPointer { JSONText.needsEscape($0) })
     }
 
     func testPiecesKeepTheirOrderAndOnlyWhatIsWrittenIsAppended() {
