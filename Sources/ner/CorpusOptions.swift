@@ -17,8 +17,8 @@ struct CorpusOptions: ParsableArguments {
             help: ArgumentHelp("The files' format: conll, conllu, jsonl (spaCy, Prodigy, doccano), label-studio or brat (default: detected from the content).", valueName: "format"))
     var inputFormat: CorpusFormat?
 
-    @Option(help: ArgumentHelp("Annotation exports: what to do with a span that starts or ends inside a token: split the token, expand the span to whole tokens, skip the span, or stop with an error.", valueName: "policy"))
-    var misaligned: MisalignedSpanPolicy = .split
+    @Option(help: ArgumentHelp("Annotation exports: what to do with a span that starts or ends inside a token: expand the span to whole tokens (the tokens ner tag sees), split the token, skip the span, or stop with an error.", valueName: "policy"))
+    var misaligned: MisalignedSpanPolicy = .expand
 
     @Option(help: ArgumentHelp("Annotation exports: what the character offsets count, codepoints or utf16 (default: code points; a span that carries its text is read as UTF-16 when only that fits).", valueName: "unit"))
     var offsets: OffsetUnit?

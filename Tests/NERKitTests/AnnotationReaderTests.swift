@@ -34,7 +34,7 @@ final class AnnotationReaderTests: XCTestCase {
     }
 
     func testProdigyRecords() throws {
-        let (docs, reader) = try read(fixture("prodigy.jsonl"))
+        let (docs, reader) = try read(fixture("prodigy.jsonl"), CorpusReadOptions(misaligned: .split))
         XCTAssertEqual(docs, [
             "🚀/O Zoé/B-PER flew/O to/O Paris/B-LOC ./O",
             "Ann/B-PER Lee/I-PER lives/O in/O Oslo/B-LOC ./O | She/O works/O for/O Acme/B-ORG Corp/I-ORG ./O",
@@ -53,6 +53,16 @@ final class AnnotationReaderTests: XCTestCase {
         let dropped = reader.adjustments.kept.filter { $0.kind == .droppedOverlap }
         XCTAssertEqual(dropped.map(\.location.line), [4, 4])
         XCTAssertEqual(dropped.map(\.location.name), ["record 4", "record 4"])
+    }
+
+    /// By default a span off token boundaries grows to the whole tokens (`expand`, chosen by
+    /// bench/misaligned.sh): the tokens are those `ner tag` sees in the same text.
+    func testSpansOffTokenBoundariesAreExpandedByDefault() throws {
+        XCTAssertEqual(CorpusReadOptions().misaligned, .expand)
+        let (docs, reader) = try read(fixture("prodigy.jsonl"))
+        XCTAssertEqual(docs[1], "Ann/B-PER Lee/I-PER lives/O in/O Oslo/B-LOC ./O | She/O works/O for/O Acme/B-ORG Corp./I-ORG")
+        XCTAssertTrue(docs[2].contains("hired/O US-based/B-LOC Dr/O"), docs[2])
+        XCTAssertEqual(reader.adjustments.kept.filter { $0.kind == .expanded }.count, 2)
     }
 
     func testDoccanoBothStyles() throws {

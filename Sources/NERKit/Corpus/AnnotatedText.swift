@@ -11,8 +11,9 @@ public enum OffsetUnit: String, Sendable, CaseIterable, Codable {
 
 /// What to do with an entity span that starts or ends inside one of `ner`'s tokens ("US" marked
 /// inside "US-based"):
+/// - `expand` (`ner`'s default): widen the span to the whole tokens it touches, the tokens
+///   `ner tag` sees in the same text;
 /// - `split`: cut the token at the span's edge, so the span is exactly what was marked;
-/// - `expand`: widen the span to the whole tokens it touches;
 /// - `skip`: drop the span (the tokens stay outside any entity);
 /// - `error`: stop with an error naming the record and the span.
 public enum MisalignedSpanPolicy: String, Sendable, CaseIterable, Codable {

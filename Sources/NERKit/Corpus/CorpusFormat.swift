@@ -87,8 +87,9 @@ public struct CorpusReadOptions: Sendable, Equatable {
     public var predictions: Bool
 
     /// Options with the defaults `ner` uses: format detected, the last column the tag, spans
-    /// split to fit the tokens, code points, `ner`'s tokenizer, the last annotation.
-    public init(format: CorpusFormat? = nil, columns: CoNLLColumns = .init(), misaligned: MisalignedSpanPolicy = .split,
+    /// off token boundaries expanded to whole tokens, code points, `ner`'s tokenizer, the last
+    /// annotation.
+    public init(format: CorpusFormat? = nil, columns: CoNLLColumns = .init(), misaligned: MisalignedSpanPolicy = .expand,
                 offsets: OffsetUnit? = nil, tokenization: AnnotationTokenization = .ner, annotation: Int? = nil,
                 predictions: Bool = false) {
         self.format = format

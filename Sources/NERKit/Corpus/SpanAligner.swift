@@ -18,7 +18,7 @@ package struct SpanAligner: Sendable {
     package var policy: MisalignedSpanPolicy
     package var tokenization: AnnotationTokenization
 
-    package init(policy: MisalignedSpanPolicy = .split, tokenization: AnnotationTokenization = .ner) {
+    package init(policy: MisalignedSpanPolicy = .expand, tokenization: AnnotationTokenization = .ner) {
         self.policy = policy
         self.tokenization = tokenization
     }
