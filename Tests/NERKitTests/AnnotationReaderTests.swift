@@ -103,6 +103,7 @@ final class AnnotationReaderTests: XCTestCase {
     private func write(_ text: String, name: String = "bad.jsonl") throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ner-annotations-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path

@@ -195,6 +195,32 @@ final class PatternRulesTests: XCTestCase {
         XCTAssertEqual(found(try PatternSet.load([first, second]), "Acme"), ["B[0,1)"])
     }
 
+    /// `PatternMatch.resolve` gives what a plain greedy pass in the documented order (longest,
+    /// then first rule, then first start) gives, on random matches.
+    func testResolveKeepsTheDocumentedOrder() {
+        func reference(_ matches: [PatternMatch], _ count: Int) -> [PatternMatch] {
+            var taken = Set<Int>(), kept: [PatternMatch] = []
+            let order = matches.filter { $0.start >= 0 && $0.end <= count && $0.start < $0.end }.sorted {
+                ($1.end - $1.start, $0.rule, $0.start) < ($0.end - $0.start, $1.rule, $1.start)
+            }
+            for m in order where (m.start..<m.end).allSatisfy({ !taken.contains($0) }) {
+                taken.formUnion(m.start..<m.end)
+                kept.append(m)
+            }
+            return kept.sorted { $0.start < $1.start }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let count = Int.random(in: 1...30, using: &generator)
+            let matches = (0..<Int.random(in: 2...25, using: &generator)).map { _ -> PatternMatch in
+                let start = Int.random(in: 0..<count, using: &generator)
+                return PatternMatch(start: start, end: min(count, start + Int.random(in: 1...4, using: &generator)),
+                                    rule: Int.random(in: 0..<6, using: &generator))
+            }
+            XCTAssertEqual(PatternMatch.resolve(matches, tokenCount: count), reference(matches, count), "\(matches)")
+        }
+    }
+
     func testPhraseAndTokenPatternCompeteByLength() throws {
         let s = try set("""
         ORG\tAcme

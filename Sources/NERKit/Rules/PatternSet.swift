@@ -242,6 +242,7 @@ package struct PatternSet: @unchecked Sendable {
         if !byLower.isEmpty { needs.insert(.lowers) }
         let sentence = SentenceTokens(tokens, needs: needs)
         var found: [PatternMatch] = []
+        found.reserveCapacity(tokens.count)
         func add(_ start: Int, _ end: Int, _ rule: Int32) {
             found.append(PatternMatch(start: start, end: end, rule: Int(rule)))
         }

@@ -23,7 +23,7 @@ struct SentenceTokens {
     private(set) var lowers: [String] = []
     /// The texts' UTF-8, token `j` at `textRanges[j]` (when `.textBytes` is needed).
     private(set) var textBytes: [UInt8] = [], textRanges: [Range<Int>] = []
-    /// The lowercase forms' UTF-8 (when `.lowerBytes` is needed).
+    /// The lowercase forms' UTF-8 (when `.lowerBytes` or `.lowers` is needed).
     private(set) var lowerBytes: [UInt8] = [], lowerRanges: [Range<Int>] = []
     /// `TokenAttributes.shape` of each token (when `.shapes` is needed).
     private(set) var shapes: [String] = []
@@ -42,9 +42,16 @@ struct SentenceTokens {
         if needs.contains(.flags) { flags.reserveCapacity(tokens.count) }
         if needs.contains(.lengths) { lengths.reserveCapacity(tokens.count) }
         if needs.contains(.textBytes) { textRanges.reserveCapacity(tokens.count) }
-        if needs.contains(.lowerBytes) { lowerRanges.reserveCapacity(tokens.count) }
+        if wantLowers { lowerRanges.reserveCapacity(tokens.count) }
         let table = Self.asciiTable
-        var lowered: [UInt8] = []
+        // The bytes of all tokens in one array each, sized once: a token's ASCII letters are
+        // lowercased in place after its bytes are appended (no array per token).
+        if needs.contains(.textBytes) || wantLowers {
+            var total = 0
+            for token in tokens { total += token.utf8.count }
+            if needs.contains(.textBytes) { textBytes.reserveCapacity(total) }
+            if wantLowers { lowerBytes.reserveCapacity(total) }
+        }
         for token in tokens {
             var t = token
             t.withUTF8 { utf8 in
@@ -55,25 +62,24 @@ struct SentenceTokens {
                     textRanges.append(start..<textBytes.count)
                 }
                 if wantLowers {
-                    if utf8.allSatisfy({ $0 < 0x80 }) {
+                    if printable || utf8.allSatisfy({ $0 < 0x80 }) {
                         // ASCII: lowercase is A-Z to a-z, nothing else changes; a string is made
                         // only for the token patterns that test it.
-                        lowered.removeAll(keepingCapacity: true)
-                        lowered.append(contentsOf: utf8)
-                        for i in lowered.indices where lowered[i] >= 0x41 && lowered[i] <= 0x5A { lowered[i] |= 0x20 }
-                        if needs.contains(.lowerBytes) {
-                            let start = lowerBytes.count
-                            lowerBytes.append(contentsOf: lowered)
-                            lowerRanges.append(start..<lowerBytes.count)
+                        // (The lowercase bytes are kept also when only `.lowers` is asked for.)
+                        let start = lowerBytes.count
+                        lowerBytes.append(contentsOf: utf8)
+                        lowerBytes.withUnsafeMutableBufferPointer { all in
+                            for i in start..<all.count where all[i] >= 0x41 && all[i] <= 0x5A { all[i] |= 0x20 }
                         }
-                        if needs.contains(.lowers) { lowers.append(String(decoding: lowered, as: UTF8.self)) }
+                        lowerRanges.append(start..<lowerBytes.count)
+                        if needs.contains(.lowers) {
+                            lowers.append(lowerBytes.withUnsafeBufferPointer { String(decoding: $0[start...], as: UTF8.self) })
+                        }
                     } else {
                         var lower = token.lowercased()
-                        if needs.contains(.lowerBytes) {
-                            let start = lowerBytes.count
-                            lower.withUTF8 { lowerBytes.append(contentsOf: $0) }
-                            lowerRanges.append(start..<lowerBytes.count)
-                        }
+                        let start = lowerBytes.count
+                        lower.withUTF8 { lowerBytes.append(contentsOf: $0) }
+                        lowerRanges.append(start..<lowerBytes.count)
                         if needs.contains(.lowers) { lowers.append(lower) }
                     }
                 }
