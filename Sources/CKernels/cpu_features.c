@@ -21,6 +21,7 @@ static int ask_cpu(void) {
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) f |= NER_CPU_AVX512;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16")) f |= NER_CPU_BF16;
     if (__builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c")) f |= NER_CPU_F16C;
+    if (__builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) f |= NER_CPU_PCLMUL;
     return f;
 #else
     return 0;

@@ -7,6 +7,7 @@ enum {
     NER_CPU_AVX512 = 2,  // AVX-512 F and DQ
     NER_CPU_BF16 = 4,    // AVX512_BF16 (with AVX-512 F)
     NER_CPU_F16C = 8,    // F16C (with AVX)
+    NER_CPU_PCLMUL = 16, // PCLMULQDQ (carry-less multiply) and SSE4.1
 };
 
 /// What this CPU has (NER_CPU_* bits), asked once.

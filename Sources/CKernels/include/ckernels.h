@@ -1,6 +1,9 @@
 #ifndef NER_CKERNELS_H
 #define NER_CKERNELS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /// Floats needed by `ner_pack` for a k×n matrix: k rows of n rounded up to a multiple of 16.
 long ner_packed_floats(long k, long n);
 
@@ -99,5 +102,11 @@ int ner_halves_from_floats(const float *src, unsigned short *dst, long n);
 
 /// dst[i] = the half src[i] as a float (exact), for i < n.
 void ner_floats_from_halves(const unsigned short *src, float *dst, long n);
+
+/// Folds the longest run of whole 16-byte lanes at the start of `buf` (at least 64 bytes) into
+/// one lane `residue` whose CRC-32 from a zero register, which is zlib's crc32(0xFFFFFFFF,
+/// residue, 16), is that of those bytes continuing `crc` (zlib's convention); returns how many
+/// bytes it folded: 0 (nothing done) when `len` < 64 or the CPU has no PCLMULQDQ.
+size_t ner_crc32_fold(const unsigned char *buf, size_t len, uint32_t crc, unsigned char residue[16]);
 
 #endif
