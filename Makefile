@@ -5,8 +5,10 @@
 deps:
 	@bash scripts/timed.sh deps bash scripts/install-deps.sh
 
+# RELEASE_FLAGS: extra flags of every release build here (`make test` sets them; empty otherwise).
+RELEASE_FLAGS ?=
 build: deps
-	swift build -c release --product ner
+	swift build -c release --product ner $(RELEASE_FLAGS)
 
 demo: build
 	.build/release/ner tag < data/sample.txt
@@ -30,7 +32,10 @@ check: deps
 check-docs: build
 	python3 scripts/check_docs.py .build/release/ner
 
-# The end-to-end tests run the release binary (NER_RELEASE_BINARY), the one users run, and so do
+# One build, in release mode: the product and the tests, with -enable-testing (RELEASE_FLAGS, for
+# the tests' `@testable import`; it keeps internal symbols visible and changes no computation), so
+# the package is not compiled a second time in debug. The unit tests run on that build; the
+# end-to-end tests run its `ner` (NER_RELEASE_BINARY), and so do
 # the commands shown in the docs (scripts/check_docs.py); then the Spark and GNU parallel paths,
 # an outside package using NERKit by git URL and version (Examples/TagSentence), NERKit's DocC
 # documentation, ner under ThreadSanitizer (tag, serve and train end to end), and a short run of
@@ -40,14 +45,14 @@ check-docs: build
 # (IntegrationTests/challenge), the layer check (scripts/check_layers.py) and the doc comment
 # check (scripts/check_public_docs.py). Each step prints its time (scripts/timed.sh).
 T = bash scripts/timed.sh
+test: export RELEASE_FLAGS = -Xswiftc -enable-testing
 test: deps
 	@date +'make test: started at %H:%M:%S' >&2
 	$(T) challenge bash IntegrationTests/challenge/run_challenge_test.sh
 	$(T) layers python3 scripts/check_layers.py
 	$(T) public-docs python3 scripts/check_public_docs.py
-	$(T) release-build swift build -c release --product ner
-	$(T) test-build swift build --build-tests
-	$(T) xctest env NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test --skip-build --disable-swift-testing
+	$(T) release-build swift build -c release --build-tests $(RELEASE_FLAGS)
+	$(T) xctest env NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test -c release --skip-build --disable-swift-testing
 	$(T) docs python3 scripts/check_docs.py .build/release/ner
 	$(T) spark bash IntegrationTests/spark/run_spark_test.sh
 	$(T) example-package bash scripts/example_package.sh

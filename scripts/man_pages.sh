@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Writes the man pages (ner.1 and one page per command, ner.tag.1 ...) to .build/man from the
-# command-line definitions, with swift-argument-parser's generate-manual plugin (it builds the
-# package in release mode first). The generic EXIT STATUS section of every page is replaced by
-# ner's exit statuses.
+# command-line definitions of the release build (.build/release/ner, `make build`), with
+# swift-argument-parser's generate-manual tool (built here, beside it, with the same flags:
+# RELEASE_FLAGS). The generic EXIT STATUS section of every page is replaced by ner's exit statuses.
+# (The tool is run directly rather than through its package plugin, which builds the whole
+# package again in release mode whenever the flags differ from its own.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift package generate-manual --multi-page --authors "the ner developers" >/dev/null 2>.build/generate-manual.log || {
+[ -x .build/release/ner ] || { echo "man pages: no .build/release/ner (make build first)" >&2; exit 1; }
+# (RELEASE_FLAGS unquoted: it is a list of flags.)
+# shellcheck disable=SC2086
+swift build -c release --product generate-manual ${RELEASE_FLAGS:-} >.build/generate-manual.log 2>&1 || {
   cat .build/generate-manual.log >&2; exit 1; }
-source_dir=.build/plugins/GenerateManual/outputs/ner
+source_dir=.build/man.generated
+rm -rf "$source_dir" && mkdir -p "$source_dir"
+.build/release/generate-manual .build/release/ner --multi-page --authors "the ner developers" -o "$source_dir" \
+  >>.build/generate-manual.log 2>&1 || { cat .build/generate-manual.log >&2; exit 1; }
 out=.build/man
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 for page in "$source_dir"/*.1; do

@@ -32,7 +32,9 @@ fi
 
 if [ -z "${NER:-}" ]; then
   bash scripts/install-deps.sh
-  swift build -c release --product ner >/dev/null
+  # (RELEASE_FLAGS, unquoted, as `make test` builds: the same build, not another.)
+  # shellcheck disable=SC2086
+  swift build -c release --product ner ${RELEASE_FLAGS:-} >/dev/null
   NER=$root/.build/release/ner
 fi
 model=$root/models/default.ner
