@@ -46,6 +46,20 @@ final class CoNLLWriterTests: XCTestCase {
         XCTAssertEqual(try CoNLLReader.readAll(path: path).map(\.tags), [["B-LOC", "O"]])
     }
 
+    /// Every byte of multi-byte characters, of strings stored inline (up to 15 bytes) and on
+    /// the heap, lands where it belongs: the text is written straight into one string's storage.
+    func testNonASCIIAndLongLinesAreWrittenWhole() throws {
+        let long = String(repeating: "Ünïcödé-", count: 40)
+        let lines = ["Zürich NNP B-LOC", "東京 B-LOC", long + " X O", "e\u{301} O"]
+        let sentence = CoNLLSentence(tokens: ["Zürich", "東京", long, "e\u{301}"], lines: lines, lineNumbers: [1, 2, 3, 4])
+        let tags = ["B-LOC", "S-LOC", "B-" + String(repeating: "TYPE", count: 10), "O"]
+        XCTAssertEqual(try CoNLLWriter<String>.format(sentence, predicted: tags),
+                       zip(lines, tags).map { "\($0) \($1)\n" }.joined() + "\n")
+        XCTAssertEqual(CoNLLWriter<String>.format(tokens: sentence.tokens, tags: tags),
+                       zip(sentence.tokens, tags).map { "\($0)\t\($1)\n" }.joined() + "\n")
+        XCTAssertEqual(CoNLLWriter<String>.format(tokens: [], tags: []), "\n")
+    }
+
     func testWrongNumberOfPredictionsIsAnError() {
         let sentence = CoNLLSentence(tokens: ["a", "b"], lineNumbers: [7, 8])
         var writer = CoNLLWriter(to: "")

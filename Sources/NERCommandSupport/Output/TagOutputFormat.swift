@@ -46,12 +46,11 @@ package struct TagOutputFormatter {
         switch format {
         case .conll:
             if let conll = sentence.conll {
-                out += try CoNLLWriter<String>.format(conll, predicted: result.tags)
+                let text = try CoNLLWriter<String>.format(conll, predicted: result.tags)
+                if out.isEmpty { out = text } else { out += text }
             } else {
-                for (token, tag) in zip(sentence.tokens, result.tags) {
-                    out += token.normalized + "\t" + tag + "\n"
-                }
-                out += "\n"
+                let text = CoNLLWriter<String>.format(tokens: sentence.tokens.map(\.normalized), tags: result.tags)
+                if out.isEmpty { out = text } else { out += text }
             }
         case .json:
             out += TagJSONLine.line(sentence, result)

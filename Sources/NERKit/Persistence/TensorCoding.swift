@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 
 /// Converts tensor values between `Float` arrays and their little-endian bytes on disk.
 enum TensorCoding {
@@ -58,10 +59,17 @@ enum TensorCoding {
             #endif
         case .f16:
             return [Float](unsafeUninitializedCapacity: count) { out, n in
+                #if _endian(little)
+                // F16C, eight at a time (every half converts exactly): a model's word vectors
+                // are millions of halves, and `Float(Float16)` is a library call each on x86.
+                // (The C side reads with unaligned loads.)
+                ner_floats_from_halves(base.assumingMemoryBound(to: UInt16.self), out.baseAddress!, count)
+                #else
                 for i in 0..<count {
                     let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
                     out[i] = Float(Float16(bitPattern: bits))
                 }
+                #endif
                 n = count
             }
         case .i32:
