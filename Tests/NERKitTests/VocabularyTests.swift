@@ -47,7 +47,7 @@ final class VocabularyTests: XCTestCase {
 
     func testSerialisationRoundTripAndValidation() throws {
         var b = VocabularyBuilder()
-        for w in ["São", "\"quoted\"", "back\\slash", "東京", "🚀"] { b.count(w) }
+        for w in ["São", "\"quoted\"", "back\\slash", "東京", "🚀", "a/b", "tab\there", "line\nbreak", "\u{1}", "e\u{301}"] { b.count(w) }
         let v = b.build()
         let restored = try Vocabulary(jsonString: v.jsonString(), specials: true)
         XCTAssertEqual(restored, v)
@@ -55,6 +55,9 @@ final class VocabularyTests: XCTestCase {
         XCTAssertThrowsError(try Vocabulary(jsonString: "{}", specials: true))
         XCTAssertThrowsError(try Vocabulary(jsonString: "[\"a\", \"a\"]", specials: false))
         XCTAssertThrowsError(try Vocabulary(jsonString: "[\"a\"]", specials: true))
+        XCTAssertThrowsError(try Vocabulary(jsonString: "[\"a\", 1]", specials: false))
+        XCTAssertThrowsError(try Vocabulary(jsonString: "[\"a\"", specials: false))
+        XCTAssertEqual(try Vocabulary(jsonString: " [\"a\\u00e9\", \"\\/\"] ", specials: false).items, ["aé", "/"])
     }
 
     func testTagVocabularyIsBIOESWithoutSpecials() {

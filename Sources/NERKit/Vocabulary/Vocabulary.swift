@@ -25,9 +25,12 @@ package struct Vocabulary: Sendable, Equatable {
     /// Restores a vocabulary from its items (as saved in a model file).
     init(items: [String], specials: Bool) throws {
         self.init(specials: false)
+        self.items.reserveCapacity(items.count)
+        ids.reserveCapacity(items.count)
         for item in items {
-            if ids[item] != nil { throw NERError("vocabulary lists '\(item)' twice") }
-            add(item)
+            // One hash of the item (a lookup, then `add`'s lookup and insert, made three).
+            if ids.updateValue(Int32(self.items.count), forKey: item) != nil { throw NERError("vocabulary lists '\(item)' twice") }
+            self.items.append(item)
         }
         if specials && (items.count < 2 || items[0] != Vocabulary.padding || items[1] != Vocabulary.unknown) {
             throw NERError("vocabulary lacks its <pad> and <unk> entries")
@@ -72,9 +75,18 @@ package struct Vocabulary: Sendable, Equatable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Reads the items back from `jsonString()`'s form (with `HeaderJSON`: a model's 96k-word
+    /// vocabulary took Foundation's `JSONSerialization` and the cast to `[String]` a third of a
+    /// cold start's instructions).
     init(jsonString: String, specials: Bool) throws {
-        guard let array = try? JSONSerialization.jsonObject(with: Data(jsonString.utf8)) as? [String] else {
+        guard case .array(let values)? = try? HeaderJSON.parse(ArraySlice(jsonString.utf8)) else {
             throw NERError("vocabulary is not a JSON array of strings")
+        }
+        var array: [String] = []
+        array.reserveCapacity(values.count)
+        for value in values {
+            guard case .string(let item) = value else { throw NERError("vocabulary is not a JSON array of strings") }
+            array.append(item)
         }
         try self.init(items: array, specials: specials)
     }
