@@ -7,6 +7,8 @@
 # so. The four tagging runs are interleaved, REPEATS times (default 3),
 # and the fastest of each is reported, so a busy machine weighs on all of them alike; beside the wall
 # time, the user CPU time of the same run (less disturbed by other jobs on a shared machine).
+# Last, each configuration against the model alone in the same round, the median over the rounds:
+# on a host whose speed drifts by 10-30% within minutes, the figure to read (REPEATS=9 or more).
 #
 #   bash bench/patterns_bench.sh
 # Needs the release build (swift build -c release --product ner) and ../shared/data/conll2003.
@@ -80,3 +82,20 @@ awk -v lm="$(fastest load-model)" -v lp="$(fastest load-phrases)" -v lt="$(faste
   printf "\nrules load: phrases %.2f s, %.2f s user CPU (goal <= 2 s), compiled %.2f s, tokens %.2f s; memory over the model: phrases %+d MB (goal <= 200), compiled %+d MB\n", lp - lm, up - um, lc - lm, lt - lm, mp - mm, mc - mm
   printf "tokens tagged PRODUCT or DRUG (labels only rules give): %d with phrases, %d with token patterns\n", fp, ft
 }'
+
+# On a host whose speed drifts within minutes, each round's own model run is the fairer baseline:
+# the median over the rounds of each configuration's time over the model's in the same round.
+paired() {
+  paste "$dir/tag-model.time" "$dir/$1.time" | awk '{print ($4 / $1 - 1) * 100, ($6 / $3 - 1) * 100}' > "$dir/$1.ratios"
+  local n wall cpu
+  n=$(wc -l < "$dir/$1.ratios")
+  wall=$(cut -d' ' -f1 "$dir/$1.ratios" | sort -g | awk -v n="$n" '{a[NR] = $1} END {print (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2}')
+  cpu=$(cut -d' ' -f2 "$dir/$1.ratios" | sort -g | awk -v n="$n" '{a[NR] = $1} END {print (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2}')
+  printf "%-22s wall %+6.1f%%, user CPU %+6.1f%% (median of %d rounds; per round: %s)\n" "$2" "$wall" "$cpu" "$n" \
+    "$(cut -d' ' -f1 "$dir/$1.ratios" | awk '{printf "%s%+.1f%%", (NR > 1 ? " " : ""), $1}')"
+}
+echo
+echo "each round against the model alone in the same round:"
+paired tag-phrases "+ 1M phrase patterns"
+paired tag-compiled "+ 1M phrases compiled"
+paired tag-tokens "+ 10k token patterns"
