@@ -43,7 +43,10 @@ check-docs: build
 # open-ended search, in release, is `make fuzz`). First, in a few seconds, the challenge set data/challenge.tsv
 # is checked (it parses, its split is the recorded rule's) and its scorer tested
 # (IntegrationTests/challenge), the layer check (scripts/check_layers.py) and the doc comment
-# check (scripts/check_public_docs.py). Each step prints its time (scripts/timed.sh).
+# check (scripts/check_public_docs.py). Each step prints its time (scripts/timed.sh). After the
+# build, two lanes run side by side (scripts/lanes.sh): the steps that use .build (the unit tests,
+# mostly one core, then docs, DocC, install, report), and the outside package and ThreadSanitizer
+# steps, which build in folders of their own.
 T = bash scripts/timed.sh
 test: export RELEASE_FLAGS = -Xswiftc -enable-testing
 test: deps
@@ -52,14 +55,16 @@ test: deps
 	$(T) layers python3 scripts/check_layers.py
 	$(T) public-docs python3 scripts/check_public_docs.py
 	$(T) release-build swift build -c release --build-tests $(RELEASE_FLAGS)
-	$(T) xctest env NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test -c release --skip-build --disable-swift-testing
-	$(T) docs python3 scripts/check_docs.py .build/release/ner
+	@bash scripts/lanes.sh \
+	  "xctest env NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test -c release --skip-build --disable-swift-testing" \
+	  "docs python3 scripts/check_docs.py .build/release/ner" \
+	  "docc swift package generate-documentation --target NERKit --warnings-as-errors" \
+	  "install bash IntegrationTests/install/run_install_test.sh" \
+	  "report bash IntegrationTests/report/run_report_test.sh" \
+	  -- \
+	  "example-package bash scripts/example_package.sh" \
+	  "tsan bash IntegrationTests/sanitize/run_tsan_test.sh"
 	$(T) spark bash IntegrationTests/spark/run_spark_test.sh
-	$(T) example-package bash scripts/example_package.sh
-	$(T) docc swift package generate-documentation --target NERKit --warnings-as-errors
-	$(T) install bash IntegrationTests/install/run_install_test.sh
-	$(T) report bash IntegrationTests/report/run_report_test.sh
-	$(T) tsan bash IntegrationTests/sanitize/run_tsan_test.sh
 	$(T) fuzz env FUZZ_CONFIG=debug FUZZ_SEED=1 FUZZ_RUNS=20000 bash scripts/fuzz.sh 10
 	@date +'make test: done at %H:%M:%S' >&2
 
