@@ -44,9 +44,9 @@ check-docs: build
 # is checked (it parses, its split is the recorded rule's) and its scorer tested
 # (IntegrationTests/challenge), the layer check (scripts/check_layers.py) and the doc comment
 # check (scripts/check_public_docs.py). Each step prints its time (scripts/timed.sh). After the
-# build, two lanes run side by side (scripts/lanes.sh): the steps that use .build (the unit tests,
-# mostly one core, then docs, DocC, install, report), and the outside package and ThreadSanitizer
-# steps, which build in folders of their own.
+# build, two lanes run side by side (scripts/lanes.sh): the steps that use the build (the unit
+# tests, mostly one core, then docs, DocC, install, report, Spark) and the fuzz targets, and the
+# outside package and ThreadSanitizer steps, which build in folders of their own.
 T = bash scripts/timed.sh
 test: export RELEASE_FLAGS = -Xswiftc -enable-testing
 test: deps
@@ -58,14 +58,14 @@ test: deps
 	@bash scripts/lanes.sh \
 	  "xctest env NER_RELEASE_BINARY=$(CURDIR)/.build/release/ner swift test -c release --skip-build --disable-swift-testing" \
 	  "docs python3 scripts/check_docs.py .build/release/ner" \
-	  "docc swift package generate-documentation --target NERKit --warnings-as-errors" \
+	  "docc bash scripts/docc.sh" \
 	  "install bash IntegrationTests/install/run_install_test.sh" \
 	  "report bash IntegrationTests/report/run_report_test.sh" \
+	  "spark bash IntegrationTests/spark/run_spark_test.sh" \
+	  "fuzz env FUZZ_CONFIG=debug FUZZ_SEED=1 FUZZ_RUNS=20000 bash scripts/fuzz.sh 10" \
 	  -- \
 	  "example-package bash scripts/example_package.sh" \
 	  "tsan bash IntegrationTests/sanitize/run_tsan_test.sh"
-	$(T) spark bash IntegrationTests/spark/run_spark_test.sh
-	$(T) fuzz env FUZZ_CONFIG=debug FUZZ_SEED=1 FUZZ_RUNS=20000 bash scripts/fuzz.sh 10
 	@date +'make test: done at %H:%M:%S' >&2
 
 # The challenge set data/challenge.tsv parses, its split is the recorded rule's, and its scorer
@@ -87,9 +87,10 @@ bench-jsonl: build
 bench-peers: build
 	bash bench/peers/run.sh
 
-# NERKit's documentation (DocC): .build/plugins/Swift-DocC/outputs/NERKit.doccarchive
-docs:
-	swift package generate-documentation --target NERKit --warnings-as-errors
+# NERKit's documentation (DocC, warnings as errors), from the release build's NERKit module:
+# .build/docc/NERKit.doccarchive (scripts/docc.sh).
+docs: build
+	bash scripts/docc.sh
 
 # libFuzzer over every reader of user input: make fuzz FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 60

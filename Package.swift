@@ -29,8 +29,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
-        // `swift package generate-documentation --target NERKit` (DocC), nothing at run time.
-        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.4.0"),
         // Tests of `ner serve` only: a real HTTP client.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         // Tests of `ner serve` only: reads docs/openapi.yaml (OpenAPITests).

@@ -8,11 +8,12 @@
 # set's gold PER/LOC/ORG.
 #
 #   bench/new_types.sh [--test] [--seeds "1 2 3"] [--sizes "1000 250 4000"] [--methods "..."]
-#                      [--epochs 6] [--patience 2]
+#                      [--epochs 6] [--patience 2] [--cooldown 0]
 #
 # Methods: naive (--no-keep-types: the new data's O is O), keep (--keep-types), rehearse
 # (--no-keep-types --rehearse the parent's training data:1), partial (--partial-annotation),
-# keep+partial, rehearse+partial. Runs two trainings at a time, --threads 1. Work files go to $WORK
+# keep+partial, rehearse+partial. --cooldown K lowers the learning rate linearly to 0 over the last
+# K epochs (`ner train --cooldown-epochs`). Runs two trainings at a time, --threads 1. Work files go to $WORK
 # (default /tmp/new_types); a table in Markdown to stdout. --test adds the test scores (report
 # them once per configuration, at the end). The parent (the longest step) is trained once and
 # reused when $WORK/parent.ner exists.
@@ -24,7 +25,7 @@ ner=${NER:-$PWD/.build/release/ner}
 data=${DATA:-$PWD/../shared/data/conll2003}
 glove=${GLOVE:-$PWD/../shared/embeddings/glove.6B.50d.txt.gz}
 work=${WORK:-/tmp/new_types}
-seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0; epochs=6; patience=2
+seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0; epochs=6; patience=2; cooldown=0
 while [ $# -gt 0 ]; do
   case $1 in
     --test) test=1 ;;
@@ -33,7 +34,8 @@ while [ $# -gt 0 ]; do
     --methods) methods=$2; shift ;;
     --epochs) epochs=$2; shift ;;
     --patience) patience=$2; shift ;;
-    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST] [--epochs N] [--patience N]" >&2; exit 64 ;;
+    --cooldown) cooldown=$2; shift ;;
+    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST] [--epochs N] [--patience N] [--cooldown K]" >&2; exit 64 ;;
   esac
   shift
 done
@@ -66,14 +68,22 @@ score() {  # score MODEL GOLD -> "PLO-F1 MISC-F1"
   echo "$plo $misc"
 }
 
+# The schedule other than the first one measured (6 epochs, patience 2, no cool-down) goes in the
+# model's name.
+schedule_name() {
+  local name=""
+  [ "$epochs.$patience" = 6.2 ] || name=".e$epochs.p$patience"
+  [ "$cooldown" = 0 ] || name="$name.c$cooldown"
+  echo "$name"
+}
+
 train_one() {  # train_one N SEED METHOD
-  # The schedule other than the first one measured (6 epochs, patience 2) goes in the name.
-  local n=$1 seed=$2 method=$3 sched=""
-  [ "$epochs.$patience" = 6.2 ] || sched=".e$epochs.p$patience"
+  local n=$1 seed=$2 method=$3 sched
+  sched=$(schedule_name)
   local out="$work/m.$1.$2.$3$sched.ner"
   [ -s "$out" ] && return 0
   local args=(--init "$work/parent.ner" --train "$work/misc.$n.$seed.txt" --dev "$work/valid.silver.txt"
-              --unk-replace 0 --lr 0.001 --epochs "$epochs" --patience "$patience" --threads 1 --seed "$seed" --output "$out")
+              --unk-replace 0 --lr 0.001 --epochs "$epochs" --patience "$patience" --cooldown-epochs "$cooldown" --threads 1 --seed "$seed" --output "$out")
   case $method in
     naive) args+=(--no-keep-types) ;;
     keep) args+=(--keep-types) ;;
@@ -109,8 +119,7 @@ else
 fi
 for j in "${jobs_list[@]}"; do
   read -r n seed m <<< "$j"
-  sched=""; [ "$epochs.$patience" = 6.2 ] || sched=".e$epochs.p$patience"
-  model="$work/m.$n.$seed.$m$sched.ner"
+  model="$work/m.$n.$seed.$m$(schedule_name).ner"
   if [ ! -s "$model" ]; then echo "| $n | $seed | $m | failed: see $model.log | | | |"; continue; fi
   read -r plo misc < <(score "$model" "$data/valid.txt")
   delta=$(python3 -c "print(f'{$plo - $parent_plo:+.2f}')")

@@ -34,7 +34,9 @@ package struct EntityRules: Sendable {
         }
         let entities = Self.combine(model: modelEntities, matches: found, mode: mode)
         var result = TaggedSentence(tags: model.tags, entities: entities)
-        if found.isEmpty && mode != .only { return result }
+        // The model's tags stand where no match was kept (in `.fill`, every match overlapped a
+        // model entity); `.only` has no model tags.
+        if mode != .only && (found.isEmpty || (mode == .fill && entities.count == modelEntities.count)) { return result }
         result.tags = scheme.tags(for: entities.map { EntitySpan(type: $0.label, start: $0.tokenStart, end: $0.tokenEnd) },
                                   count: tokens.count)
         return result
