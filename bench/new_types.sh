@@ -8,15 +8,16 @@
 # set's gold PER/LOC/ORG.
 #
 #   bench/new_types.sh [--test] [--seeds "1 2 3"] [--sizes "1000 250 4000"] [--methods "..."]
-#                      [--epochs 6] [--patience 2] [--cooldown 0]
+#                      [--epochs 6] [--patience 2] [--cooldown 0] [--selection micro]
 #
 # Methods: naive (--no-keep-types: the new data's O is O), keep (--keep-types), rehearse
 # (--no-keep-types --rehearse the parent's training data:1), partial (--partial-annotation),
 # keep+partial, rehearse+partial. --cooldown K lowers the learning rate linearly to 0 over the last
-# K epochs (`ner train --cooldown-epochs`). Runs two trainings at a time, --threads 1. Work files go to $WORK
-# (default /tmp/new_types); a table in Markdown to stdout. --test adds the test scores (report
-# them once per configuration, at the end). The parent (the longest step) is trained once and
-# reused when $WORK/parent.ner exists.
+# K epochs (`ner train --cooldown-epochs`); --selection macro chooses the epoch by the dev set's
+# macro F1 (`ner train --selection`). Runs two trainings at a time, --threads 1. Work files go to
+# $WORK (default /tmp/new_types); a table in Markdown to stdout. --test adds the test scores
+# (report them once per configuration, at the end). The parent (the longest step) is trained once
+# and reused when $WORK/parent.ner exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/two_at_a_time.sh
@@ -25,7 +26,7 @@ ner=${NER:-$PWD/.build/release/ner}
 data=${DATA:-$PWD/../shared/data/conll2003}
 glove=${GLOVE:-$PWD/../shared/embeddings/glove.6B.50d.txt.gz}
 work=${WORK:-/tmp/new_types}
-seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0; epochs=6; patience=2; cooldown=0
+seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0; epochs=6; patience=2; cooldown=0; selection=micro
 while [ $# -gt 0 ]; do
   case $1 in
     --test) test=1 ;;
@@ -35,7 +36,8 @@ while [ $# -gt 0 ]; do
     --epochs) epochs=$2; shift ;;
     --patience) patience=$2; shift ;;
     --cooldown) cooldown=$2; shift ;;
-    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST] [--epochs N] [--patience N] [--cooldown K]" >&2; exit 64 ;;
+    --selection) selection=$2; shift ;;
+    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST] [--epochs N] [--patience N] [--cooldown K] [--selection micro|macro]" >&2; exit 64 ;;
   esac
   shift
 done
@@ -68,12 +70,13 @@ score() {  # score MODEL GOLD -> "PLO-F1 MISC-F1"
   echo "$plo $misc"
 }
 
-# The schedule other than the first one measured (6 epochs, patience 2, no cool-down) goes in the
-# model's name.
+# The schedule other than the first one measured (6 epochs, patience 2, no cool-down, micro F1)
+# goes in the model's name.
 schedule_name() {
   local name=""
   [ "$epochs.$patience" = 6.2 ] || name=".e$epochs.p$patience"
   [ "$cooldown" = 0 ] || name="$name.c$cooldown"
+  [ "$selection" = micro ] || name="$name.$selection"
   echo "$name"
 }
 
@@ -83,7 +86,7 @@ train_one() {  # train_one N SEED METHOD
   local out="$work/m.$1.$2.$3$sched.ner"
   [ -s "$out" ] && return 0
   local args=(--init "$work/parent.ner" --train "$work/misc.$n.$seed.txt" --dev "$work/valid.silver.txt"
-              --unk-replace 0 --lr 0.001 --epochs "$epochs" --patience "$patience" --cooldown-epochs "$cooldown" --threads 1 --seed "$seed" --output "$out")
+              --unk-replace 0 --lr 0.001 --epochs "$epochs" --patience "$patience" --cooldown-epochs "$cooldown" --selection "$selection" --threads 1 --seed "$seed" --output "$out")
   case $method in
     naive) args+=(--no-keep-types) ;;
     keep) args+=(--keep-types) ;;

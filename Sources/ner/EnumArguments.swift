@@ -9,6 +9,7 @@ extension TagOutputFormat: ExpressibleByArgument {}
 extension Recasing: ExpressibleByArgument {}
 extension InferencePrecision: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension DevSelection: ExpressibleByArgument {}
 extension ModelConfig.CharEncoderKind: ExpressibleByArgument {}
 extension MisalignedSpanPolicy: ExpressibleByArgument {}
 extension OffsetUnit: ExpressibleByArgument {}

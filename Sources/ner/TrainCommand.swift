@@ -71,6 +71,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Maximum number of epochs.") var epochs: Int = 50
     @Option(help: "Stop after this many epochs without a better dev F1.") var patience: Int = 5
+    @Option(help: "The dev F1 that chooses the saved epoch and stops training: micro (over all entities) or macro (the mean of the types' F1, so a new or rare type weighs as much as a frequent one).")
+    var selection: DevSelection = .micro
     @Option(name: .customLong("batch-size"), help: "Sentences per minibatch.") var batchSize: Int = 10
     @Option(help: "The optimizer: sgd (with momentum 0.9 and decay) or adam.") var optimizer: OptimizerKind = .adam
     @Option(help: "Learning rate (default: 0.015 for sgd, 0.001 for adam).") var lr: Float?
@@ -231,6 +233,7 @@ struct TrainCommand: ParsableCommand {
         t.optimizer = optimizer
         t.learningRate = lr; t.learningRateDecay = lrDecay; t.clipNorm = clip
         t.cooldownEpochs = cooldownEpochs
+        t.selection = selection
         t.seed = seed; t.threads = threads; t.averageDecay = average
         var augmentation: CaseAugmentation
         do { augmentation = try CaseAugmentation.parseProbabilities(caseAugment) } catch { throw ValidationError("--case-augment \(error)") }

@@ -49,6 +49,11 @@ final class EvaluationConllevalTests: XCTestCase {
         XCTAssertEqual(report.perType["LOC"], EvaluationCounts(gold: 1, found: 0, correct: 0))
         XCTAssertEqual(report.accuracy, 900.0 / 11.0, accuracy: 1e-12)
         XCTAssertEqual(report.f1, 50, accuracy: 1e-12)
+        // Macro F1: each type weighs the same (LOC 0, ORG 0, PER 100), unlike the micro 50.
+        XCTAssertEqual(report.macroF1, 100.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(report.f1(for: .macro), report.macroF1)
+        XCTAssertEqual(report.f1(for: .micro), 50, accuracy: 1e-12)
+        XCTAssertEqual(EvaluationReport(tokens: 0, correctTags: 0, overall: EvaluationCounts(), perType: [:]).macroF1, 0)
     }
 
     func testInsideAfterOutside() {

@@ -169,6 +169,39 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertFalse(try weights(constant.output) == weights(straight.output), "the cool-down changes the weights")
     }
 
+    /// With `selection = .macro` each epoch is scored by the dev set's macro F1: the metrics
+    /// record it, "best" marks each epoch that beat every earlier one by it, and the saved model
+    /// is the epoch of the highest. With the default nothing else is recorded.
+    func testMacroSelectionChoosesTheEpochByTheMeanOfTheTypesF1() throws {
+        let dir = try tempDir()
+        var c = config(dir, name: "macro.ner", epochs: 12)
+        c.training.patience = 100
+        c.training.learningRate = 0.05
+        c.training.selection = .macro
+        _ = try TrainingRun(config: c) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        let metrics = try String(contentsOfFile: c.metricsPath, encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(EpochMetrics.self, from: Data($0.utf8)) }
+        XCTAssertEqual(metrics.count, 12)
+        let scores = metrics.map { $0.selectionF1 ?? -1 }
+        XCTAssertTrue(scores.allSatisfy { $0 >= 0 }, "every epoch records its macro F1: \(scores)")
+        XCTAssertTrue(zip(scores, metrics).contains { $0 != $1.devF1 }, "macro differs from micro somewhere: \(scores)")
+        var best = -1.0
+        for (score, m) in zip(scores, metrics) {
+            XCTAssertEqual(m.best, score > best, "epoch \(m.epoch)")
+            best = max(best, score)
+        }
+        let chosen = metrics[scores.firstIndex(of: best)!]
+        let provenance = try ModelFile.load(c.output).provenance
+        XCTAssertEqual(provenance.bestEpoch, chosen.epoch)
+        XCTAssertEqual(provenance.devF1, chosen.devF1)
+        XCTAssertEqual(provenance.training?.selection, .macro)
+
+        let micro = config(dir, name: "micro.ner", epochs: 1)
+        _ = try TrainingRun(config: micro) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        let line = try String(contentsOfFile: micro.metricsPath, encoding: .utf8).split(separator: "\n")[0]
+        XCTAssertNil(try JSONDecoder().decode(EpochMetrics.self, from: Data(line.utf8)).selectionF1)
+    }
+
     /// `forkSeed` branches runs from one checkpoint: the same fork seed gives the same weights,
     /// another seed (or none) other weights, and the branch's model records its seed.
     func testForkSeedBranchesFromACheckpoint() throws {

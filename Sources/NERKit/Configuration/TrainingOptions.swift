@@ -36,6 +36,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// a run resumed into its cool-down follows the schedule of an uninterrupted run. A resumed
     /// run keeps its checkpoint's value unless one is given (`TrainingRunConfig.training`).
     public var cooldownEpochs: Int? = nil
+    /// What the dev set's score for model selection is (nil in models trained before it
+    /// existed: `.micro`).
+    public var selection: DevSelection? = nil
 
     /// The defaults of `ner train`.
     public init() {}

@@ -54,34 +54,43 @@ public enum TagScheme: String, Sendable, CaseIterable, Codable {
         var previous: EntitySpan?
         for span in spans where span.start >= 0 && span.end <= count && span.start < span.end {
             let adjacentSameType = previous.map { $0.end == span.start && $0.type == span.type } ?? false
-            for position in span.range {
-                let prefix: TagPrefix
-                switch self {
-                case .iob1:
-                    prefix = position == span.start && adjacentSameType ? .b : .i
-                case .iob2:
-                    prefix = position == span.start ? .b : .i
-                case .bioes, .bilou:
-                    if span.end - span.start == 1 {
-                        prefix = .s
-                    } else if position == span.start {
-                        prefix = .b
-                    } else if position == span.end - 1 {
-                        prefix = .e
-                    } else {
-                        prefix = .i
-                    }
-                }
-                let tag = ParsedTag(prefix: prefix, type: span.type).description
-                if self == .bilou && (prefix == .s || prefix == .e) {
-                    out[position] = (prefix == .s ? "U" : "L") + tag.dropFirst()
-                } else {
-                    out[position] = tag
-                }
-            }
+            write(span, adjacentSameType: adjacentSameType, into: &out)
             previous = span
         }
         return out
+    }
+
+    /// Whether a span's tags depend on its neighbours (IOB1's `B-` after a span of the same type).
+    package var dependsOnNeighbours: Bool { self == .iob1 }
+
+    /// Writes the tags of `span` (within `tags`' bounds and not empty) over `tags`;
+    /// `adjacentSameType`: a span of the same type ends where it starts (IOB1 only).
+    package func write(_ span: EntitySpan, adjacentSameType: Bool = false, into tags: inout [String]) {
+        for position in span.range {
+            let prefix: TagPrefix
+            switch self {
+            case .iob1:
+                prefix = position == span.start && adjacentSameType ? .b : .i
+            case .iob2:
+                prefix = position == span.start ? .b : .i
+            case .bioes, .bilou:
+                if span.end - span.start == 1 {
+                    prefix = .s
+                } else if position == span.start {
+                    prefix = .b
+                } else if position == span.end - 1 {
+                    prefix = .e
+                } else {
+                    prefix = .i
+                }
+            }
+            let tag = ParsedTag(prefix: prefix, type: span.type).description
+            if self == .bilou && (prefix == .s || prefix == .e) {
+                tags[position] = (prefix == .s ? "U" : "L") + tag.dropFirst()
+            } else {
+                tags[position] = tag
+            }
+        }
     }
 }
 

@@ -8,9 +8,11 @@ package struct EpochMetrics: Codable, Equatable, Sendable {
     package var devPrecision: Double
     package var devRecall: Double
     package var devF1: Double
-    /// With case augmentation: dev F1 of each recasing of the dev set, and the mean of these and
-    /// `devF1`, by which the best model is chosen.
+    /// With case augmentation: dev F1 of each recasing of the dev set.
     package var devRecasedF1: [String: Double]? = nil
+    /// The score the best model is chosen by, when it is not `devF1`: with case augmentation the
+    /// mean of the dev set's and its recasings' F1, with `DevSelection.macro` the macro F1 (the
+    /// mean of the recasings' macro F1 with both).
     var selectionF1: Double? = nil
     package var best: Bool
 }

@@ -55,6 +55,15 @@ public struct EvaluationReport: Hashable, Sendable {
     public var recall: Double { overall.recall }
     /// F1 over all types: the figure conlleval prints as FB1 and papers report.
     public var f1: Double { overall.f1 }
+    /// The mean of the types' F1 (every type in `perType` weighs the same), or 0 for none.
+    public var macroF1: Double {
+        perType.isEmpty ? 0 : perType.values.reduce(0) { $0 + $1.f1 } / Double(perType.count)
+    }
+
+    /// The F1 that `selection` maximises: `f1` or `macroF1`.
+    public func f1(for selection: DevSelection) -> Double {
+        selection == .macro ? macroF1 : f1
+    }
 
     /// Type names in conlleval's order: Perl's default `sort`, which compares bytes.
     public var sortedTypes: [String] {

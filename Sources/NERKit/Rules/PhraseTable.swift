@@ -2,9 +2,10 @@
 ///
 /// A phrase is kept as its tokens' UTF-8 joined by single spaces (tokens hold no spaces) in one
 /// byte array, and indexed by a 64-bit hash of its token sequence in an open-addressing table
-/// (a slot holds 32 bits of the hash, the phrase's rule and where its bytes are; the other 32
-/// bits choose the slot, so a hit reads the slot and the phrase's bytes and nothing else); a bit
-/// set holds the hashes of the phrases' proper prefixes. A sentence is matched by hashing each
+/// (a slot is 8 bytes: 32 bits of the hash and the phrase's number; the other 32 bits choose the
+/// slot). The table in memory is its stored form (`Parts`), so a compiled file's table is used
+/// as read, after a bounds check; a hit reads the phrase's offsets, bytes and rule. A bit set
+/// holds the hashes of the phrases' proper prefixes. A sentence is matched by hashing each
 /// token once, then from every start extending the hash token by token: a phrase is looked up
 /// at every length, and the walk stops where no phrase goes on (the prefix bit is clear). Every
 /// hit is checked byte for byte, so a hash collision never makes a false match.
@@ -20,33 +21,19 @@
 /// size of the cache with few cache misses (inserting each phrase as it is read costs a cache
 /// miss or two per phrase, the most of the time of reading them). Match only a committed table.
 struct PhraseTable: Sendable {
-    private struct Slot {
-        /// The low 32 bits of the phrase's hash (the high 32 bits choose the slot).
-        var tag: UInt32
-        /// The phrase's rule, or -1 for an empty slot.
-        var rule: Int32
-        /// Where the phrase's bytes are in `text`: the start in the low 40 bits, the length
-        /// (at most `maxPhraseBytes`) in the high 24.
-        var bytes: UInt64
+    /// A slot of the hash table: the low 32 bits of the phrase's hash (the high 32 bits choose
+    /// the slot) in its low 32 bits, the phrase's number in the high 32 (all ones: empty).
+    private static let emptySlot: UInt64 = 0xFFFF_FFFF << 32
 
-        static let empty = Slot(tag: 0, rule: -1, bytes: 0)
+    @inline(__always)
+    private static func slot(tag: UInt32, phrase: Int) -> UInt64 { UInt64(tag) | UInt64(UInt32(truncatingIfNeeded: phrase)) << 32 }
 
-        init(tag: UInt32, rule: Int32, bytes: UInt64) {
-            self.tag = tag
-            self.rule = rule
-            self.bytes = bytes
-        }
+    /// The slot's phrase, or -1 for an empty slot.
+    @inline(__always)
+    private static func phrase(_ slot: UInt64) -> Int { Int(Int32(truncatingIfNeeded: slot >> 32)) }
 
-        init(tag: UInt32, rule: Int32, start: Int, end: Int) {
-            self.init(tag: tag, rule: rule, bytes: UInt64(start) | UInt64(end - start) << 40)
-        }
-
-        var start: Int { Int(truncatingIfNeeded: bytes & 0xFF_FFFF_FFFF) }
-        var length: Int { Int(truncatingIfNeeded: bytes >> 40) }
-    }
-
-    /// The longest phrase a table holds, in bytes (a slot keeps the length in 24 bits). Longer
-    /// phrases are refused when a patterns file is read.
+    /// The longest phrase a table holds, in bytes. Longer phrases are refused when a patterns
+    /// file is read.
     static let maxPhraseBytes = (1 << 24) - 1
 
     /// The phrases' bytes; phrase `p` is `text[starts[p]..<starts[p + 1]]`. A phrase added again
@@ -55,7 +42,7 @@ struct PhraseTable: Sendable {
     private var starts: [Int] = [0]
     /// Per phrase: its rule.
     private var rules: [Int32] = []
-    private var slots: [Slot] = Array(repeating: .empty, count: 16)
+    private var slots: [UInt64] = Array(repeating: PhraseTable.emptySlot, count: 16)
     /// How many phrases are in `slots` (the distinct phrases committed).
     private var distinct = 0
     /// The phrases from `committed` on were added since the last commit; `pendingHashes` holds
@@ -254,13 +241,14 @@ struct PhraseTable: Sendable {
         var size = slots.count
         while size < count * 2 { size *= 2 }
         if size == slots.count { return }
-        var grown = Array(repeating: Slot.empty, count: size)
+        var grown = Array(repeating: Self.emptySlot, count: size)
         let mask = size - 1
         text.withUnsafeBufferPointer { all in
-            for s in slots where s.rule >= 0 {
-                let h = hashOf(all, from: s.start, to: s.start + s.length) { _ in }
+            for s in slots where Self.phrase(s) >= 0 {
+                let p = Self.phrase(s)
+                let h = hashOf(all, from: starts[p], to: starts[p + 1]) { _ in }
                 var i = Self.home(h, mask)
-                while grown[i].rule >= 0 { i = (i + 1) & mask }
+                while Self.phrase(grown[i]) >= 0 { i = (i + 1) & mask }
                 grown[i] = s
             }
         }
@@ -272,17 +260,17 @@ struct PhraseTable: Sendable {
         let mask = slots.count - 1
         let tag = Self.tag(h)
         var i = Self.home(h, mask)
-        while slots[i].rule >= 0 {
-            if slots[i].tag == tag && samePhrase(slots[i], p) { return }
+        while Self.phrase(slots[i]) >= 0 {
+            if Self.tag(slots[i]) == tag && samePhrase(Self.phrase(slots[i]), p) { return }
             i = (i + 1) & mask
         }
-        slots[i] = Slot(tag: tag, rule: rules[p], start: starts[p], end: starts[p + 1])
+        slots[i] = Self.slot(tag: tag, phrase: p)
         distinct += 1
     }
 
-    /// Whether the phrase in `slot` has the bytes of phrase `p`.
-    private func samePhrase(_ slot: Slot, _ p: Int) -> Bool {
-        slot.length == starts[p + 1] - starts[p] && text[slot.start..<slot.start + slot.length].elementsEqual(text[starts[p]..<starts[p + 1]])
+    /// Whether phrases `q` and `p` have the same bytes.
+    private func samePhrase(_ q: Int, _ p: Int) -> Bool {
+        text[starts[q]..<starts[q + 1]].elementsEqual(text[starts[p]..<starts[p + 1]])
     }
 
     /// Whether the phrase bytes `phrase[from..<to]` are the tokens `tokens` of `bytes` joined by
@@ -324,20 +312,7 @@ struct PhraseTable: Sendable {
     /// The committed table's parts (call `commit` first).
     var parts: Parts {
         precondition(committed == rules.count, "a table is stored committed")
-        // A slot's phrase is the one whose bytes start where the slot's do (the starts grow).
-        let stored = slots.map { slot -> UInt64 in
-            var phrase: Int32 = -1
-            if slot.rule >= 0 {
-                var low = 0, high = rules.count - 1
-                while low < high {
-                    let mid = (low + high) / 2
-                    if starts[mid] < slot.start { low = mid + 1 } else { high = mid }
-                }
-                phrase = Int32(low)
-            }
-            return UInt64(slot.tag) | UInt64(UInt32(bitPattern: phrase)) << 32
-        }
-        return Parts(text: text, starts: starts, rules: rules, slots: stored, prefixBits: prefixBits,
+        return Parts(text: text, starts: starts, rules: rules, slots: slots, prefixBits: prefixBits,
                      maxTokens: maxTokens, seed: seed)
     }
 
@@ -363,15 +338,15 @@ struct PhraseTable: Sendable {
               parts.prefixBits.count >= 1, parts.prefixBits.count.nonzeroBitCount == 1 else {
             throw PartsError("the hash table's sizes are not powers of two")
         }
-        var used = 0
-        var slots = [Slot](repeating: .empty, count: parts.slots.count)
-        for (i, s) in parts.slots.enumerated() {
-            let phrase = Int32(bitPattern: UInt32(truncatingIfNeeded: s >> 32))
-            if phrase == -1 { continue }
-            guard phrase >= 0 && Int(phrase) < phrases else { throw PartsError("a slot names phrase \(phrase) of \(phrases)") }
-            let p = Int(phrase), start = parts.starts[p], end = parts.starts[p + 1]
-            slots[i] = Slot(tag: UInt32(truncatingIfNeeded: s), rule: parts.rules[p], start: start, end: end)
-            used += 1
+        // The slots are used as stored: each names an existing phrase or none.
+        var used = 0, outOfRange = 0
+        for s in parts.slots {
+            let p = Self.phrase(s)
+            used &+= p >= 0 ? 1 : 0
+            outOfRange |= p < -1 || p >= phrases ? 1 : 0
+        }
+        if outOfRange != 0, let s = parts.slots.first(where: { Self.phrase($0) < -1 || Self.phrase($0) >= phrases }) {
+            throw PartsError("a slot names phrase \(Self.phrase(s)) of \(phrases)")
         }
         // An empty slot ends every probe; the table is kept at most half full.
         guard used * 2 <= parts.slots.count, parts.maxTokens >= 0 else {
@@ -381,7 +356,7 @@ struct PhraseTable: Sendable {
         text = parts.text
         starts = parts.starts
         rules = parts.rules
-        self.slots = slots
+        slots = parts.slots
         prefixBits = parts.prefixBits
         distinct = used
         prefixCount = parts.prefixBits.reduce(0) { $0 + $1.nonzeroBitCount }
@@ -436,12 +411,15 @@ struct PhraseTable: Sendable {
                     j += 1
                     let tag = Self.tag(h)
                     var i = Self.home(h, mask)
-                    while slots[i].rule >= 0 {
-                        let slot = slots[i]
-                        if slot.tag == tag && slot.length == length
-                            && Self.equal(text, slot.start, slot.start + length, bytes, tokens[start..<j]) {
-                            found(start, j, slot.rule)
-                            break
+                    while true {
+                        let slot = slots[i], p = Self.phrase(slot)
+                        if p < 0 { break }
+                        if Self.tag(slot) == tag {
+                            let from = starts[p]
+                            if starts[p + 1] - from == length && Self.equal(text, from, from + length, bytes, tokens[start..<j]) {
+                                found(start, j, rules[p])
+                                break
+                            }
                         }
                         i = (i + 1) & mask
                     }

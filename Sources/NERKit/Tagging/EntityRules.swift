@@ -23,23 +23,34 @@ package struct EntityRules: Sendable {
     /// `apply(_:tokens:scheme:)` with the rules' matches found already (`patterns.matches(in: tokens)`,
     /// e.g. on the thread that read the sentence).
     package func apply(_ model: TaggedSentence, tokens: [String], matches: [PatternMatch], scheme: TagScheme) -> TaggedSentence {
-        let found = matches.map { m in
+        func entity(_ m: PatternMatch) -> TaggedEntity {
             TaggedEntity(label: patterns.label(of: m.rule), tokenStart: m.start, tokenEnd: m.end, score: 1,
                          source: .pattern, patternID: patterns.id(of: m.rule))
         }
-        let modelEntities = mode == .only ? [] : model.entities.map { e -> TaggedEntity in
-            var e = e
-            e.source = .model
-            return e
+        if mode == .only {
+            let found = matches.map(entity)
+            return TaggedSentence(tags: scheme.tags(for: found.map(\.span), count: tokens.count), entities: found)
         }
-        let entities = Self.combine(model: modelEntities, matches: found, mode: mode)
-        var result = TaggedSentence(tags: model.tags, entities: entities)
-        // The model's tags stand where no match was kept (in `.fill`, every match overlapped a
-        // model entity); `.only` has no model tags.
-        if mode != .only && (found.isEmpty || (mode == .fill && entities.count == modelEntities.count)) { return result }
-        result.tags = scheme.tags(for: entities.map { EntitySpan(type: $0.label, start: $0.tokenStart, end: $0.tokenEnd) },
-                                  count: tokens.count)
-        return result
+        var result = model
+        for k in result.entities.indices { result.entities[k].source = .model }
+        if matches.isEmpty { return result }
+        if mode == .fill {
+            // The matches that overlap no model entity, made entities; the model's tags stand
+            // elsewhere, so only the added spans are written (unless a span's tags depend on its
+            // neighbours').
+            let model = result.entities
+            let added = matches.filter { m in !model.contains { $0.tokenStart < m.end && m.start < $0.tokenEnd } }.map(entity)
+            if added.isEmpty { return result }
+            result.entities = (model + added).sorted { $0.tokenStart < $1.tokenStart }
+            if scheme.dependsOnNeighbours || result.tags.count != tokens.count {
+                result.tags = scheme.tags(for: result.entities.map(\.span), count: tokens.count)
+            } else {
+                for e in added { scheme.write(e.span, into: &result.tags) }
+            }
+            return result
+        }
+        let entities = Self.combine(model: result.entities, matches: matches.map(entity), mode: mode)
+        return TaggedSentence(tags: scheme.tags(for: entities.map(\.span), count: tokens.count), entities: entities)
     }
 
     /// The model's entities and the rules' matches (each list free of overlaps) combined:
@@ -61,4 +72,8 @@ package struct EntityRules: Sendable {
         }
         return out.sorted { $0.tokenStart < $1.tokenStart }
     }
+}
+
+private extension TaggedEntity {
+    var span: EntitySpan { EntitySpan(type: label, start: tokenStart, end: tokenEnd) }
 }

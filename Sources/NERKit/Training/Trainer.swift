@@ -108,10 +108,13 @@ package final class Trainer {
     /// Scores the model on the dev set (conlleval rules, BIOES read as IOB2).
     func evaluateDev() -> EvaluationReport { evaluate(dev) }
 
-    /// Dev F1 of every recasing of the dev set given at init.
+    /// Dev F1 of every recasing of the dev set given at init, as model selection scores it
+    /// (`TrainingOptions.selection`).
     func evaluateRecasedDev() -> [Recasing: Double] {
-        recasedDev.mapValues { evaluate($0).f1 }
+        recasedDev.mapValues { evaluate($0).f1(for: selection) }
     }
+
+    private var selection: DevSelection { options.selection ?? .micro }
 
     private func evaluate(_ dev: [EncodedSentence]) -> EvaluationReport {
         let predicted = withFinalWeights { model.predictAll(dev, surfaces: devSurfaces) }
@@ -204,11 +207,11 @@ package final class Trainer {
             state.rngState = rng.state
             let seconds = secondsBefore + Date().timeIntervalSince(started)
             let report = evaluateDev()
-            var score = report.f1
+            var score = report.f1(for: selection)
             var recasedF1: [String: Double]? = nil
             if !recasedDev.isEmpty {
                 let recased = evaluateRecasedDev()
-                score = (report.f1 + recased.values.reduce(0, +)) / Double(recased.count + 1)
+                score = (score + recased.values.reduce(0, +)) / Double(recased.count + 1)
                 recasedF1 = Dictionary(uniqueKeysWithValues: recased.map { ($0.key.rawValue, $0.value) })
             }
             let gained = score > state.bestF1
@@ -216,7 +219,7 @@ package final class Trainer {
                 epoch: epoch, loss: state.epochLoss / Double(max(totalSentences, 1)), learningRate: options.learningRate(epoch: epoch, batch: max(batches.count - 1, 0), of: batches.count),
                 seconds: seconds, trainTokensPerSecond: Double(state.epochTokens) / max(seconds, 1e-9),
                 devPrecision: report.precision, devRecall: report.recall, devF1: report.f1,
-                devRecasedF1: recasedF1, selectionF1: recasedF1 == nil ? nil : score, best: gained)
+                devRecasedF1: recasedF1, selectionF1: recasedF1 == nil && selection == .micro ? nil : score, best: gained)
             if gained {
                 state.bestF1 = score
                 state.bestEpoch = epoch

@@ -443,6 +443,8 @@ public final class TrainingRun {
                 if let r = m.devRecasedF1, let mean = m.selectionF1 {
                     recased = Recasing.allCases.compactMap { c in r[c.rawValue].map { String(format: " %@ %.2f", c.rawValue, $0) } }.joined(separator: ",")
                     recased = String(format: " (recased:%@; mean %.2f)", recased, mean)
+                } else if let score = m.selectionF1 {
+                    recased = String(format: " (macro F1 %.2f)", score)
                 }
                 log(String(format: "epoch %d: loss %.3f, dev P %.2f R %.2f F1 %.2f%@%@, %.1f s, %.0f tokens/s",
                            m.epoch, m.loss, m.devPrecision, m.devRecall, m.devF1, recased, m.best ? " (best)" : "", m.seconds, m.trainTokensPerSecond))
