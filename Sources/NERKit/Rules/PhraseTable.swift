@@ -4,7 +4,8 @@
 /// byte array, and indexed by a 64-bit hash of its token sequence in an open-addressing table
 /// (a slot is 8 bytes: 32 bits of the hash and the phrase's number; the other 32 bits choose the
 /// slot). The table in memory is its stored form (`Parts`), so a compiled file's table is used
-/// as read, after a bounds check; a hit reads the phrase's offsets, bytes and rule. A bit set
+/// as read, after a bounds check; a hit reads the phrase's entry (where its bytes are and its
+/// rule, in one cache line) and its bytes. A bit set
 /// holds the hashes of the phrases' proper prefixes. A sentence is matched by hashing each
 /// token once, then from every start extending the hash token by token: a phrase is looked up
 /// at every length, and the walk stops where no phrase goes on (the prefix bit is clear). Every
@@ -42,6 +43,10 @@ struct PhraseTable: Sendable {
     private var starts: [Int] = [0]
     /// Per phrase: its rule.
     private var rules: [Int32] = []
+    /// Per phrase, what a hit reads, in two words of one cache line: where its bytes start (the
+    /// low 40 bits) and their length (the high 24), then its rule. Made from `starts` and
+    /// `rules`, so that a hit costs one cache miss here instead of one in each.
+    private var entries: [UInt64] = []
     private var slots: [UInt64] = Array(repeating: PhraseTable.emptySlot, count: 16)
     /// How many phrases are in `slots` (the distinct phrases committed).
     private var distinct = 0
@@ -72,6 +77,7 @@ struct PhraseTable: Sendable {
     mutating func reserve(phrases: Int, tokens: Int) {
         text.reserveCapacity(text.count + tokens * 8)
         starts.reserveCapacity(starts.count + phrases)
+        entries.reserveCapacity(entries.count + 2 * phrases)
         rules.reserveCapacity(rules.count + phrases)
         pendingHashes.reserveCapacity(pendingHashes.count + phrases)
         pendingPrefixes.reserveCapacity(pendingPrefixes.count + max(0, tokens - phrases))
@@ -129,6 +135,8 @@ struct PhraseTable: Sendable {
             h = Self.extend(h, Self.tokenHash(token))
             text.append(contentsOf: token)
         }
+        entries.append(UInt64(starts[starts.count - 1]) | UInt64(text.count - starts[starts.count - 1]) << 40)
+        entries.append(UInt64(UInt32(bitPattern: rule)))
         starts.append(text.count)
         rules.append(rule)
         pendingHashes.append(h)
@@ -358,6 +366,14 @@ struct PhraseTable: Sendable {
         rules = parts.rules
         slots = parts.slots
         prefixBits = parts.prefixBits
+        entries = [UInt64](unsafeUninitializedCapacity: 2 * phrases) { entries, count in
+            for p in 0..<phrases {
+                let start = parts.starts[p]
+                entries[2 * p] = UInt64(start) | UInt64(parts.starts[p + 1] - start) << 40
+                entries[2 * p + 1] = UInt64(UInt32(bitPattern: parts.rules[p]))
+            }
+            count = 2 * phrases
+        }
         distinct = used
         prefixCount = parts.prefixBits.reduce(0) { $0 + $1.nonzeroBitCount }
         maxTokens = parts.maxTokens
@@ -415,9 +431,10 @@ struct PhraseTable: Sendable {
                         let slot = slots[i], p = Self.phrase(slot)
                         if p < 0 { break }
                         if Self.tag(slot) == tag {
-                            let from = starts[p]
-                            if starts[p + 1] - from == length && Self.equal(text, from, from + length, bytes, tokens[start..<j]) {
-                                found(start, j, rules[p])
+                            let entry = entries[2 * p]
+                            let from = Int(truncatingIfNeeded: entry & 0xFF_FFFF_FFFF)
+                            if Int(truncatingIfNeeded: entry >> 40) == length && Self.equal(text, from, from + length, bytes, tokens[start..<j]) {
+                                found(start, j, Int32(truncatingIfNeeded: entries[2 * p + 1]))
                                 break
                             }
                         }
