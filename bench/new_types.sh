@@ -9,12 +9,14 @@
 #
 #   bench/new_types.sh [--test] [--seeds "1 2 3"] [--sizes "1000 250 4000"] [--methods "..."]
 #                      [--epochs 6] [--patience 2] [--cooldown 0] [--selection micro]
+#                      [--lr 0.001] [--rehearse-ratio 1]
 #
 # Methods: naive (--no-keep-types: the new data's O is O), keep (--keep-types), rehearse
 # (--no-keep-types --rehearse the parent's training data:1), partial (--partial-annotation),
 # keep+partial, rehearse+partial. --cooldown K lowers the learning rate linearly to 0 over the last
 # K epochs (`ner train --cooldown-epochs`); --selection macro chooses the epoch by the dev set's
-# macro F1 (`ner train --selection`). Runs two trainings at a time, --threads 1. Work files go to
+# macro F1 (`ner train --selection`). --lr sets the fine-tuning's learning rate; --rehearse-ratio
+# how many sentences of old data the rehearsal methods mix in per new sentence. Runs two trainings at a time, --threads 1. Work files go to
 # $WORK (default /tmp/new_types); a table in Markdown to stdout. --test adds the test scores
 # (report them once per configuration, at the end). The parent (the longest step) is trained once
 # and reused when $WORK/parent.ner exists.
@@ -26,7 +28,7 @@ ner=${NER:-$PWD/.build/release/ner}
 data=${DATA:-$PWD/../shared/data/conll2003}
 glove=${GLOVE:-$PWD/../shared/embeddings/glove.6B.50d.txt.gz}
 work=${WORK:-/tmp/new_types}
-seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0; epochs=6; patience=2; cooldown=0; selection=micro
+seeds="1"; sizes="1000 250 4000"; methods="naive keep rehearse partial"; test=0; epochs=6; patience=2; cooldown=0; selection=micro; lr=0.001; ratio=1
 while [ $# -gt 0 ]; do
   case $1 in
     --test) test=1 ;;
@@ -37,7 +39,9 @@ while [ $# -gt 0 ]; do
     --patience) patience=$2; shift ;;
     --cooldown) cooldown=$2; shift ;;
     --selection) selection=$2; shift ;;
-    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST] [--epochs N] [--patience N] [--cooldown K] [--selection micro|macro]" >&2; exit 64 ;;
+    --lr) lr=$2; shift ;;
+    --rehearse-ratio) ratio=$2; shift ;;
+    *) echo "usage: bench/new_types.sh [--test] [--seeds LIST] [--sizes LIST] [--methods LIST] [--epochs N] [--patience N] [--cooldown K] [--selection micro|macro] [--lr R] [--rehearse-ratio R]" >&2; exit 64 ;;
   esac
   shift
 done
@@ -77,6 +81,8 @@ schedule_name() {
   [ "$epochs.$patience" = 6.2 ] || name=".e$epochs.p$patience"
   [ "$cooldown" = 0 ] || name="$name.c$cooldown"
   [ "$selection" = micro ] || name="$name.$selection"
+  [ "$lr" = 0.001 ] || name="$name.lr$lr"
+  [ "$ratio" = 1 ] || name="$name.r$ratio"
   echo "$name"
 }
 
@@ -86,14 +92,14 @@ train_one() {  # train_one N SEED METHOD
   local out="$work/m.$1.$2.$3$sched.ner"
   [ -s "$out" ] && return 0
   local args=(--init "$work/parent.ner" --train "$work/misc.$n.$seed.txt" --dev "$work/valid.silver.txt"
-              --unk-replace 0 --lr 0.001 --epochs "$epochs" --patience "$patience" --cooldown-epochs "$cooldown" --selection "$selection" --threads 1 --seed "$seed" --output "$out")
+              --unk-replace 0 --lr "$lr" --epochs "$epochs" --patience "$patience" --cooldown-epochs "$cooldown" --selection "$selection" --threads 1 --seed "$seed" --output "$out")
   case $method in
     naive) args+=(--no-keep-types) ;;
     keep) args+=(--keep-types) ;;
-    rehearse) args+=(--no-keep-types --rehearse "$work/train.nomisc.txt:1") ;;
+    rehearse) args+=(--no-keep-types --rehearse "$work/train.nomisc.txt:$ratio") ;;
     partial) args+=(--partial-annotation) ;;
     keep+partial) args+=(--keep-types --partial-annotation) ;;
-    rehearse+partial) args+=(--partial-annotation --rehearse "$work/train.nomisc.txt:1") ;;
+    rehearse+partial) args+=(--partial-annotation --rehearse "$work/train.nomisc.txt:$ratio") ;;
   esac
   /usr/bin/time -f "%e" -o "$out.seconds" "$ner" train "${args[@]}" > "$out.log" 2>&1
 }
