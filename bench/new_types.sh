@@ -13,7 +13,8 @@
 #
 # Methods: naive (--no-keep-types: the new data's O is O), keep (--keep-types), rehearse
 # (--no-keep-types --rehearse the parent's training data:1), partial (--partial-annotation),
-# keep+partial, rehearse+partial. --cooldown K lowers the learning rate linearly to 0 over the last
+# keep+partial, rehearse+partial, keep+rehearse+partial (the new data's other types from the parent,
+# the old data's O unknown among O and the new type). --cooldown K lowers the learning rate linearly to 0 over the last
 # K epochs (`ner train --cooldown-epochs`); --selection macro chooses the epoch by the dev set's
 # macro F1 (`ner train --selection`). --lr sets the fine-tuning's learning rate; --rehearse-ratio
 # how many sentences of old data the rehearsal methods mix in per new sentence. Runs two trainings at a time, --threads 1. Work files go to
@@ -100,6 +101,7 @@ train_one() {  # train_one N SEED METHOD
     partial) args+=(--partial-annotation) ;;
     keep+partial) args+=(--keep-types --partial-annotation) ;;
     rehearse+partial) args+=(--partial-annotation --rehearse "$work/train.nomisc.txt:$ratio") ;;
+    keep+rehearse+partial) args+=(--keep-types --partial-annotation --rehearse "$work/train.nomisc.txt:$ratio") ;;
   esac
   /usr/bin/time -f "%e" -o "$out.seconds" "$ner" train "${args[@]}" > "$out.log" 2>&1
 }

@@ -9,7 +9,8 @@ enum DefaultModel {
     /// directory of the running executable (symbolic links resolved); `models/default.ner` in
     /// that directory and up to three directories above it (`.build/release/ner` and
     /// `.build/<triple>/release/ner` in the repository); `models/default.ner` in the current
-    /// directory.
+    /// directory. Each place once (near the root of the file system the climb finds the same
+    /// directories again).
     static func candidates(environment: [String: String] = ProcessInfo.processInfo.environment,
                            executable: URL = runningExecutable()) -> [String] {
         var list: [String] = []
@@ -21,7 +22,8 @@ enum DefaultModel {
             dir = dir.deletingLastPathComponent()
         }
         list.append(FileManager.default.currentDirectoryPath + "/models/default.ner")
-        return list
+        var seen = Set<String>()
+        return list.filter { seen.insert($0).inserted }
     }
 
     /// The first candidate that exists, or an error listing where it looked.
