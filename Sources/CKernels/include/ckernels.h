@@ -109,4 +109,8 @@ void ner_floats_from_halves(const unsigned short *src, float *dst, long n);
 /// bytes it folded: 0 (nothing done) when `len` < 64 or the CPU has no PCLMULQDQ.
 size_t ner_crc32_fold(const unsigned char *buf, size_t len, uint32_t crc, unsigned char residue[16]);
 
+/// Asks for the cache line holding `address` to be fetched, without waiting for it: a hint that
+/// never faults, whatever the address (the phrase tables' lookups, PhraseTable.forEachMatch).
+static inline void ner_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Phrase rules, each a sequence of tokens, found in a sentence in one pass over its tokens.
 ///
 /// A phrase is kept as its tokens' UTF-8 joined by single spaces (tokens hold no spaces) in one
@@ -284,7 +286,7 @@ struct PhraseTable: Sendable {
     /// Whether the phrase bytes `phrase[from..<to]` are the tokens `tokens` of `bytes` joined by
     /// spaces (each token on its own, so a token holding a space matches nothing).
     @inline(__always)
-    private static func equal(_ phrase: [UInt8], _ from: Int, _ to: Int, _ bytes: UnsafeBufferPointer<UInt8>,
+    private static func equal(_ phrase: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ bytes: UnsafeBufferPointer<UInt8>,
                               _ tokens: ArraySlice<Range<Int>>) -> Bool {
         var at = from
         for (k, r) in zip(tokens.indices, tokens) {
@@ -407,42 +409,88 @@ struct PhraseTable: Sendable {
 
     // MARK: - Matching
 
+    /// One walk of the matching: the phrase being extended from token `start`, the hash of its
+    /// tokens so far and their bytes joined by spaces.
+    private struct Walk {
+        var start: Int
+        var length: Int
+        var hash: UInt64
+    }
+
     /// Calls `found(start, end, rule)` for every committed phrase that occurs in the sentence
     /// whose tokens are `tokens` (each range a token's bytes in `bytes`), `hashes` their
-    /// `tokenHash`es.
+    /// `tokenHash`es; in order of length, then of start.
+    ///
+    /// The walks from every start go on together, one token at a time: for all of them first the
+    /// cache lines of their slots and prefix words are asked for (prefetches that do not wait for
+    /// one another, so their cache misses overlap), then those of the phrase entries of the slots
+    /// whose tag matched, then those of the phrases' bytes, and only then is anything compared.
+    /// Walking one start at a time, each of those misses waited for the last, behind branches on
+    /// its value.
     func forEachMatch(_ bytes: UnsafeBufferPointer<UInt8>, tokens: [Range<Int>], hashes: [UInt64],
                       _ found: (Int, Int, Int32) -> Void) {
-        guard distinct > 0 else { return }
+        guard distinct > 0, !tokens.isEmpty else { return }
+        let n = tokens.count
         slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            for start in tokens.indices {
-                var h = seed
-                let last = min(tokens.count, start + maxTokens)
-                var j = start
-                // The bytes of tokens[start..<j] joined by spaces.
-                var length = -1
-                while j < last {
-                    h = Self.extend(h, hashes[j])
-                    length += tokens[j].count + 1
-                    j += 1
-                    let tag = Self.tag(h)
-                    var i = Self.home(h, mask)
-                    while true {
-                        let slot = slots[i], p = Self.phrase(slot)
-                        if p < 0 { break }
+        prefixBits.withUnsafeBufferPointer { bits in
+        entries.withUnsafeBufferPointer { entries in
+        text.withUnsafeBufferPointer { text in
+        withUnsafeTemporaryAllocation(of: Walk.self, capacity: n) { walks in
+            let mask = slots.count - 1, bitMask = UInt64(bits.count * 64 - 1)
+            for k in 0..<n { walks[k] = Walk(start: k, length: tokens[k].count, hash: Self.extend(seed, hashes[k])) }
+            var active = n, level = 1
+            while active > 0 {
+                // Each walk's home slot and prefix word asked for.
+                for a in 0..<active {
+                    let h = walks[a].hash
+                    ner_prefetch(slots.baseAddress! + Self.home(h, mask))
+                    ner_prefetch(bits.baseAddress! + Int(truncatingIfNeeded: (h & bitMask) >> 6))
+                }
+                // The entry of the home slot's phrase asked for when its tag matches.
+                for a in 0..<active {
+                    let h = walks[a].hash, slot = slots[Self.home(h, mask)], p = Self.phrase(slot)
+                    if p >= 0 && Self.tag(slot) == Self.tag(h) { ner_prefetch(entries.baseAddress! + 2 * p) }
+                }
+                // And that phrase's bytes.
+                for a in 0..<active {
+                    let h = walks[a].hash, slot = slots[Self.home(h, mask)], p = Self.phrase(slot)
+                    if p >= 0 && Self.tag(slot) == Self.tag(h) {
+                        ner_prefetch(text.baseAddress! + Int(truncatingIfNeeded: entries[2 * p] & 0xFF_FFFF_FFFF))
+                    }
+                }
+                var next = 0
+                for a in 0..<active {
+                    let w = walks[a], end = w.start + level
+                    var i = Self.home(w.hash, mask), slot = slots[i]
+                    let tag = Self.tag(w.hash)
+                    while Self.phrase(slot) >= 0 {
                         if Self.tag(slot) == tag {
+                            let p = Self.phrase(slot)
                             let entry = entries[2 * p]
                             let from = Int(truncatingIfNeeded: entry & 0xFF_FFFF_FFFF)
-                            if Int(truncatingIfNeeded: entry >> 40) == length && Self.equal(text, from, from + length, bytes, tokens[start..<j]) {
-                                found(start, j, Int32(truncatingIfNeeded: entries[2 * p + 1]))
+                            if Int(truncatingIfNeeded: entry >> 40) == w.length
+                                && Self.equal(text, from, from + w.length, bytes, tokens[w.start..<end]) {
+                                found(w.start, end, Int32(truncatingIfNeeded: entries[2 * p + 1]))
                                 break
                             }
                         }
                         i = (i + 1) & mask
+                        slot = slots[i]
                     }
-                    if j < last && !hasPrefix(h) { break }
+                    // Go on where some phrase does.
+                    if level < maxTokens && end < n && bits[Int(truncatingIfNeeded: (w.hash & bitMask) >> 6)] & (1 << (w.hash & 63)) != 0 {
+                        walks[next] = Walk(start: w.start, length: w.length + 1 + tokens[end].count,
+                                           hash: Self.extend(w.hash, hashes[end]))
+                        next += 1
+                    }
                 }
+                active = next
+                level += 1
             }
+        }
+        }
+        }
+        }
         }
     }
 }
