@@ -45,13 +45,13 @@ package struct TagOutputFormatter {
         }
         switch format {
         case .conll:
-            if let conll = sentence.conll {
-                let text = try CoNLLWriter<String>.format(conll, predicted: result.tags)
-                if out.isEmpty { out = text } else { out += text }
+            let text = if let conll = sentence.conll {
+                try CoNLLWriter<String>.format(conll, predicted: result.tags)
             } else {
-                let text = CoNLLWriter<String>.format(tokens: sentence.tokens.map(\.normalized), tags: result.tags)
-                if out.isEmpty { out = text } else { out += text }
+                CoNLLWriter<String>.format(tokens: sentence.tokens.map(\.normalized), tags: result.tags)
             }
+            // The sentence's text taken as it is rather than copied onto an empty string.
+            if out.isEmpty { out = text } else { out += text }
         case .json:
             out += TagJSONLine.line(sentence, result)
         case .inline:

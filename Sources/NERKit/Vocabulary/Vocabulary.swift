@@ -79,16 +79,12 @@ package struct Vocabulary: Sendable, Equatable {
     /// vocabulary took Foundation's `JSONSerialization` and the cast to `[String]` a third of a
     /// cold start's instructions).
     init(jsonString: String, specials: Bool) throws {
-        guard case .array(let values)? = try? HeaderJSON.parse(ArraySlice(jsonString.utf8)) else {
+        let values = (try? HeaderJSON.parse(ArraySlice(jsonString.utf8)))?.arrayValue
+        let items = values?.compactMap(\.stringValue)
+        guard let items, items.count == values?.count else {
             throw NERError("vocabulary is not a JSON array of strings")
         }
-        var array: [String] = []
-        array.reserveCapacity(values.count)
-        for value in values {
-            guard case .string(let item) = value else { throw NERError("vocabulary is not a JSON array of strings") }
-            array.append(item)
-        }
-        try self.init(items: array, specials: specials)
+        try self.init(items: items, specials: specials)
     }
 }
 
