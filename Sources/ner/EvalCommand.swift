@@ -131,7 +131,7 @@ struct EvalCommand: ParsableCommand {
         var evaluator = ConllEvaluator(collectingErrors: collecting)
         var pairs: [(confidence: Double, correct: Bool)] = []
         if predictions.isEmpty {
-            let (rules, tagger) = try patterns.rulesAndTagger { try Tagger(path: model ?? DefaultModel.path(), precision: precision) }
+            let (rules, tagger) = try patterns.rulesAndTagger(modelGiven: model != nil) { try Tagger(path: model ?? DefaultModel.path(), precision: precision) }
             evaluator = try GoldFileEvaluation.evaluate(tagger, files: files, columns: corpus.columns, reading: corpus.reading, recase: recase,
                                                         documents: !sentencesAlone, collectingErrors: collecting, rules: rules,
                                                         scored: calibration ? { pairs.append(($0, $1)) } : nil,

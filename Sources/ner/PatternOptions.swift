@@ -11,7 +11,7 @@ struct PatternOptions: ParsableArguments {
     var files: [String] = []
 
     @Option(name: .customLong("patterns-mode"),
-            help: "How rules and the model combine: fill (a match where the model found nothing overlapping; the default), override (a match replaces the model entities it overlaps) or only (rules alone, no model pass).")
+            help: "How rules and the model combine: fill (a match where the model found nothing overlapping; the default), override (a match replaces the model entities it overlaps) or only (rules alone: no model pass, and without --model no model read).")
     var mode: PatternMode?
 
     func validate() throws {
@@ -29,8 +29,15 @@ struct PatternOptions: ParsableArguments {
     /// The rules and the model loaded at once, the rules on a thread of their own (a large
     /// patterns file takes about as long as the model or longer). The rules' error comes first,
     /// as when they were read before the model.
-    func rulesAndTagger(_ loadTagger: () throws -> Tagger) throws -> (EntityRules?, Tagger) {
+    ///
+    /// In `only` mode without `--model` (`modelGiven` false) no model is read: the rules are all
+    /// there is, so `ner tag --patterns-mode only` needs no model file (its tags are IOB2
+    /// unless `--scheme` says otherwise).
+    func rulesAndTagger(modelGiven: Bool, _ loadTagger: () throws -> Tagger) throws -> (EntityRules?, Tagger) {
         guard !files.isEmpty else { return (nil, try loadTagger()) }
+        if mode == .only && !modelGiven {
+            return (try rules(), Tagger.rulesOnly(scheme: .iob2))
+        }
         let loading = RulesLoading(self)
         let tagger = Result { try loadTagger() }
         return (try loading.wait(), try tagger.get())

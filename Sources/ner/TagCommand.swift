@@ -254,7 +254,7 @@ struct TagCommand: ParsableCommand {
                 throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
             }
         }
-        let (rules, tagger) = try patterns.rulesAndTagger { try Tagger(path: model ?? DefaultModel.path(), precision: precision) }
+        let (rules, tagger) = try patterns.rulesAndTagger(modelGiven: model != nil) { try Tagger(path: model ?? DefaultModel.path(), precision: precision) }
         if let threads { tagger.model.parallel = threads > 1 }
         if let annotation = format?.annotationFormat {
             try tagDocuments(paths: paths, tagger: tagger, rules: rules, format: annotation)

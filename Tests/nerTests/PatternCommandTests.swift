@@ -182,6 +182,37 @@ final class PatternCommandTests: XCTestCase {
         XCTAssertFalse(override.stderr.contains("entity types the model does not know"), override.stderr)
     }
 
+    /// `--patterns-mode only` without `--model` reads no model: a copy of `ner` with no model
+    /// anywhere it looks tags and scores with the rules alone, as the default model's run does;
+    /// `fill` there still needs a model and says so.
+    func testOnlyModeNeedsNoModel() throws {
+        let rules = try file("PRODUCT\tTeddy bears\n", name: "g.tsv")
+        let gold = try file("Teddy B-PRODUCT\nbears I-PRODUCT\nare O\non O\nsale O\n. O\n\n", name: "gold.txt")
+        let dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("ner-only-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("ner")
+        try FileManager.default.copyItem(at: nerExecutable, to: copy)
+        func run(_ arguments: [String], _ input: String = "") throws -> ProcessResult {
+            try runProcess(copy, arguments, stdin: Data(input.utf8), currentDirectory: dir, environment: ["NER_MODEL": ""])
+        }
+        let text = "Teddy bears are on sale!\n"
+        for format in ["inline", "json", "conll"] {
+            let alone = try run(["tag", "--patterns", rules, "--patterns-mode", "only", "--format", format], text)
+            XCTAssertEqual(alone.status, 0, alone.stderr)
+            let withModel = try tag(["--patterns", rules, "--patterns-mode", "only", "--format", format], text)
+            XCTAssertEqual(alone.stdout, withModel.stdout, format)
+        }
+        XCTAssertEqual(try run(["tag", "--patterns", rules, "--patterns-mode", "only"], text).stdout, "[PRODUCT Teddy bears] are on sale !\n")
+        let scored = try run(["eval", "--format", "json", "--patterns", rules, "--patterns-mode", "only", gold])
+        XCTAssertEqual(scored.status, 0, scored.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["f1"] as? Double, 100)
+        let fill = try run(["tag", "--patterns", rules], text)
+        XCTAssertEqual(fill.status, 1)
+        XCTAssertTrue(fill.stderr.contains("no default model found"), fill.stderr)
+    }
+
     // MARK: - ner serve
 
     func testServeAnswersWithRulesListsThemAndReloadsOnSIGHUPUnderLoad() async throws {

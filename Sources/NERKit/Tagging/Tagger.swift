@@ -99,6 +99,20 @@ public final class Tagger {
         charVectorsAreCached = false
     }
 
+    /// A tagger without a model, for rules alone (``EntityRules`` in `.only` mode never run the
+    /// model): nothing is read from disk, and `scheme` is what `tag` writes. Its stand-in model
+    /// knows no word and no entity type; run, it would tag O everywhere.
+    package static func rulesOnly(scheme: TagScheme) -> Tagger {
+        var config = ModelConfig()
+        config.wordDim = 1; config.casingDim = 1; config.charDim = 1; config.charHidden = 1; config.hidden = 1
+        var tags = Vocabulary(specials: false)
+        tags.add("O")
+        let model = TaggerModel(config: config, encoder: FeatureEncoder(words: Vocabulary(specials: true),
+                                                                       chars: Vocabulary(specials: true), tags: tags))
+        model.initialize(seed: 1)
+        return Tagger(model: model, scheme: scheme)
+    }
+
     /// Sentences tagged together in one batch unless asked otherwise (fewer padded positions are
     /// bounded separately). 64 rather than 32: half the hand-overs between the two directions'
     /// threads and twice the rows per pass over the recurrent weights; tagging all of CoNLL-2003
