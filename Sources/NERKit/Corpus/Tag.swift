@@ -79,9 +79,13 @@ extension ParsedTag {
 
     /// A warning for gold entity types a model cannot predict (nil when there are none): such
     /// entities can only be missed, which a bare F1 would not explain.
-    static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>) -> NERError? {
+    /// `knower` says who predicts: "the model does not know" by default, "the rules do not
+    /// know" for rules alone, "the model and the rules do not know" for both.
+    static func unknownTypesWarning(path: String, gold: Set<String>, known: Set<String>,
+                                    knower: String = "the model does not know") -> NERError? {
         let unknown = gold.subtracting(known).sorted()
         guard !unknown.isEmpty else { return nil }
-        return NERError(path: path, "entity types the model does not know: \(unknown.joined(separator: ", ")) (it knows \(known.sorted().joined(separator: ", "))); their entities can only count as missed")
+        let they = knower.hasPrefix("the model does") ? "it knows" : "they know"
+        return NERError(path: path, "entity types \(knower): \(unknown.joined(separator: ", ")) (\(they) \(known.sorted().joined(separator: ", "))); their entities can only count as missed")
     }
 }

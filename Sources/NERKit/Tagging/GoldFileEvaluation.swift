@@ -26,8 +26,10 @@ public enum GoldFileEvaluation {
             var options = reading
             options.columns = columns
             let corpus = try LabeledCorpus.load(path, options: options)
+            let knower = rules == nil ? "the model does not know"
+                : rules!.needsModel ? "the model and the rules do not know" : "the rules do not know"
             if let warning = ParsedTag.unknownTypesWarning(path: path, gold: ParsedTag.entityTypes(of: corpus.sentences.map(\.tags)),
-                                                           known: known) {
+                                                           known: known, knower: knower) {
                 warn(warning)
             }
             let tokens = corpus.sentences.map { recase?.apply($0.tokens) ?? $0.tokens }
