@@ -221,6 +221,27 @@ final class PatternMatcherDifferentialTests: XCTestCase {
         XCTAssertGreaterThan(matched, 80)
     }
 
+    /// A table made of stored parts whose one phrase has no bytes (the parts' checks let an
+    /// empty phrase through, so a crafted compiled file can hold one), its slot's tag that of a
+    /// token's hash: matching that token finds nothing and reads nothing out of bounds.
+    func testATableOfOnlyAnEmptyPhraseMatchesNothing() throws {
+        let seed: UInt64 = 42
+        let token = Array("x".utf8)
+        let tokenHash = token.withUnsafeBufferPointer { PhraseTable.tokenHash($0) }
+        let h = PhraseTable.extend(seed, tokenHash)
+        var slots = [UInt64](repeating: 0xFFFF_FFFF << 32, count: 16)
+        slots[Int(truncatingIfNeeded: h >> 32) & 15] = UInt64(UInt32(truncatingIfNeeded: h))  // phrase 0
+        let parts = PhraseTable.Parts(text: [], starts: [0, 0], rules: [0], slots: slots, prefixBits: [0],
+                                      maxTokens: 1, seed: seed)
+        let table = try PhraseTable(parts: parts, ruleCount: 1)
+        XCTAssertEqual(table.count, 1)
+        var found = 0
+        token.withUnsafeBufferPointer { bytes in
+            table.forEachMatch(bytes, tokens: [0..<1], hashes: [tokenHash]) { _, _, _ in found += 1 }
+        }
+        XCTAssertEqual(found, 0)
+    }
+
     // MARK: - Token patterns
 
     private func randomSpec() -> TokenSpec {

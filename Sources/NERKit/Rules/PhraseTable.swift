@@ -451,11 +451,13 @@ struct PhraseTable: Sendable {
                     let h = walks[a].hash, slot = slots[Self.home(h, mask)], p = Self.phrase(slot)
                     if p >= 0 && Self.tag(slot) == Self.tag(h) { ner_prefetch(entries.baseAddress! + 2 * p) }
                 }
-                // And that phrase's bytes.
-                for a in 0..<active {
-                    let h = walks[a].hash, slot = slots[Self.home(h, mask)], p = Self.phrase(slot)
-                    if p >= 0 && Self.tag(slot) == Self.tag(h) {
-                        ner_prefetch(text.baseAddress! + Int(truncatingIfNeeded: entries[2 * p] & 0xFF_FFFF_FFFF))
+                // And that phrase's bytes (a table read from a file may hold only empty phrases: no bytes).
+                if let bytesBase = text.baseAddress {
+                    for a in 0..<active {
+                        let h = walks[a].hash, slot = slots[Self.home(h, mask)], p = Self.phrase(slot)
+                        if p >= 0 && Self.tag(slot) == Self.tag(h) {
+                            ner_prefetch(bytesBase + Int(truncatingIfNeeded: entries[2 * p] & 0xFF_FFFF_FFFF))
+                        }
                     }
                 }
                 var next = 0
