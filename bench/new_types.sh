@@ -14,7 +14,10 @@
 # Methods: naive (--no-keep-types: the new data's O is O), keep (--keep-types), rehearse
 # (--no-keep-types --rehearse the parent's training data:1), partial (--partial-annotation),
 # keep+partial, rehearse+partial, keep+rehearse+partial (the new data's other types from the parent,
-# the old data's O unknown among O and the new type). --cooldown K lowers the learning rate linearly to 0 over the last
+# the old data's O unknown among O and the new type), self+rehearse+partial (self-training,
+# `--rehearse-tagged-by`: the rehearse+partial model of the same N, seed and schedule with
+# rehearsal ratio 1, which must exist, tags the rehearsal sample with the new type, trained on as
+# gold there), keep+self+rehearse+partial (the same with --keep-types). --cooldown K lowers the learning rate linearly to 0 over the last
 # K epochs (`ner train --cooldown-epochs`); --selection macro chooses the epoch by the dev set's
 # macro F1 (`ner train --selection`). --lr sets the fine-tuning's learning rate; --rehearse-ratio
 # how many sentences of old data the rehearsal methods mix in per new sentence. Runs two trainings at a time, --threads 1. Work files go to
@@ -102,6 +105,14 @@ train_one() {  # train_one N SEED METHOD
     keep+partial) args+=(--keep-types --partial-annotation) ;;
     rehearse+partial) args+=(--partial-annotation --rehearse "$work/train.nomisc.txt:$ratio") ;;
     keep+rehearse+partial) args+=(--keep-types --partial-annotation --rehearse "$work/train.nomisc.txt:$ratio") ;;
+    self+rehearse+partial|keep+self+rehearse+partial)
+      # Self-training: the rehearse+partial model of the same N, seed and schedule (rehearsal
+      # ratio 1 whatever --rehearse-ratio says) tags the rehearsal sample with MISC, which is
+      # then trained on as gold there.
+      local first="$work/m.$n.$seed.rehearse+partial$(ratio=1 schedule_name).ner"
+      [ -s "$first" ] || { echo "$method needs $first: run rehearse+partial first" > "$out.log"; return 1; }
+      [ "$method" = self+rehearse+partial ] || args+=(--keep-types)
+      args+=(--partial-annotation --rehearse "$work/train.nomisc.txt:$ratio" --rehearse-tagged-by "$first") ;;
   esac
   /usr/bin/time -f "%e" -o "$out.seconds" "$ner" train "${args[@]}" > "$out.log" 2>&1
 }

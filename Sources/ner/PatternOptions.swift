@@ -11,7 +11,7 @@ struct PatternOptions: ParsableArguments {
     var files: [String] = []
 
     @Option(name: .customLong("patterns-mode"),
-            help: "How rules and the model combine: fill (a match where the model found nothing overlapping; the default), override (a match replaces the model entities it overlaps) or only (rules alone: no model pass, and without --model no model read).")
+            help: "How rules and the model combine: fill (a match where the model found nothing overlapping; the default), override (a match replaces the model entities it overlaps) or only (rules alone: no model pass; ner tag and ner eval without --model read no model, ner serve still loads one).")
     var mode: PatternMode?
 
     func validate() throws {

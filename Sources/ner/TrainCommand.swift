@@ -135,6 +135,8 @@ struct TrainCommand: ParsableCommand {
     var keepTypes: Bool?
     @Option(name: .customLong("rehearse"), help: ArgumentHelp("With --init: mix in a sample of this old training data, RATIO times as many sentences as the new data (default 1), drawn once with the seed.", valueName: "file[:ratio]"))
     var rehearse: String?
+    @Option(name: .customLong("rehearse-tagged-by"), help: ArgumentHelp("With --rehearse: this model tags the rehearsal sample with the types the training data annotates and the old data does not, and its entities are trained on as gold there (self-training, with a model trained from the same parent with --rehearse and --partial-annotation).", valueName: "model"))
+    var rehearseTaggedBy: String?
     @Flag(name: .customLong("partial-annotation"), help: "With --init: a file's O tokens are trained as unknown among O and the types the model knows but the file does not annotate (the CRF sums over every path that agrees with the annotated tokens).")
     var partialAnnotation = false
     @OptionGroup var corpus: CorpusOptions
@@ -172,7 +174,7 @@ struct TrainCommand: ParsableCommand {
             "model.languageModelWords": "--lm-words", "model.languageModelWeight": "--lm-weight",
             "model.bidirectional": "not with --no-backward", "model.lexiconDim": "--lexicon-dim",
             "initPath": "--init", "keepTypes": "--keep-types", "rehearsePath": "--rehearse",
-            "rehearseRatio": "--rehearse FILE:RATIO", "partialAnnotation": "--partial-annotation",
+            "rehearseRatio": "--rehearse FILE:RATIO", "rehearseTaggerPath": "--rehearse-tagged-by", "partialAnnotation": "--partial-annotation",
         ]
         return flags[setting] ?? setting
     }
@@ -192,6 +194,7 @@ struct TrainCommand: ParsableCommand {
         config.initPath = initModel
         config.keepTypes = keepTypes
         if let rehearse { (config.rehearsePath, config.rehearseRatio) = Self.parseRehearse(rehearse) }
+        config.rehearseTaggerPath = rehearseTaggedBy
         config.partialAnnotation = partialAnnotation
         config.trainPaths = train
         config.devPath = dev

@@ -4,7 +4,8 @@ import XCTest
 /// Training from a parent model (`TrainingRunConfig.initPath`): the grown model keeps every old
 /// row of the parent bit for bit and tags what the parent could read as the parent does before
 /// any training step; the parent is recorded in the provenance; the parent's types are kept in
-/// the gold of data that lacks them; partial annotation and rehearsal run end to end.
+/// the gold of data that lacks them; partial annotation and rehearsal run end to end, the
+/// rehearsal optionally tagged by another model (self-training).
 final class TrainFromParentTests: XCTestCase {
     func tempDir() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ner-init-\(UUID().uuidString)")
@@ -154,6 +155,55 @@ final class TrainFromParentTests: XCTestCase {
         XCTAssertNotNil(try ModelFile.load(c.output).provenance.parent)
     }
 
+    /// A model that knows MISC tags the rehearsal sample: its MISC entities are added to the old
+    /// data where the old gold has none, that data then counts as annotating MISC (its O tokens
+    /// are no longer open for it), and the tagger is recorded in the provenance.
+    func testRehearsalTaggedByAModelAddsItsNewTypeAndClosesTheOldDatasOTokens() throws {
+        let dir = try tempDir()
+        let parentPath = try parent(dir)
+        // The tagger: trained on the whole sample and twenty sentences where "Zorblax" is MISC;
+        // the old data has five of those sentences with every tag O.
+        func zorblax(_ tag: String, _ count: Int) -> String {
+            String(repeating: "\nZorblax NNP B-NP \(tag)\nfans NNS I-NP O\ncheer VBP B-VP O\n. . O O\n", count: count)
+        }
+        var full = config(dir, train: try sampleVariant(dir, name: "tagger.conll", extra: zorblax("B-MISC", 20)), output: "full.ner", epochs: 15)
+        full.training.learningRate = 0.02
+        full.singletonUnknownRate = 0
+        _ = try TrainingRun(config: full) { _ in }.run(progress: { _ in }, shouldStop: { false })
+        let oldPath = try sampleVariant(dir, name: "old.conll", drop: ["MISC"], extra: zorblax("O", 5))
+        let old = try LabeledCorpus.load(oldPath)
+        let predicted = ParentAnnotation.predict(try ModelFile.load(full.output).model, old.sentences)
+        let expected = zip(old.bioesTags, predicted).reduce(0) { $0 + ParentAnnotation.merge(gold: $1.0, predicted: $1.1, types: ["MISC"]).added }
+        XCTAssertGreaterThan(expected, 0, "the tagger finds MISC in the old data")
+
+        let newData = try sampleVariant(dir, name: "misc.conll", keepOnly: "MISC")
+        let newO = try LabeledCorpus.load(newData).bioesTags.reduce(0) { $0 + $1.filter { $0 == "O" }.count }
+        var c = config(dir, train: newData, output: "self.ner", epochs: 1)
+        c.initPath = parentPath
+        c.partialAnnotation = true
+        c.rehearsePath = oldPath
+        c.rehearseRatio = 1000  // every old sentence
+        c.rehearseTaggerPath = full.output
+        var log: [String] = []
+        _ = try TrainingRun(config: c) { log.append($0) }.run(progress: { _ in }, shouldStop: { false })
+        XCTAssertTrue(log.contains("rehearsal tagged by \(full.output): \(expected) entities of MISC added"), "\(log)")
+        // Only the new data's O tokens stay open (for PER, LOC and ORG); the old data's are O.
+        let partialLine = try XCTUnwrap(log.first { $0.hasPrefix("partial annotation:") }, "\(log)")
+        XCTAssertEqual(Int(partialLine.split(separator: " ")[2]), newO, partialLine)
+        let provenance = try ModelFile.load(c.output).provenance
+        XCTAssertEqual(provenance.rehearsalTaggedBy, ModelFile.ParentModel(path: full.output, checksum: LabeledCorpus.checksum(full.output)))
+
+        // Tagged by the parent, which knows no MISC: nothing is added and the old O stays open.
+        var byParent = c
+        byParent.rehearseTaggerPath = parentPath
+        byParent.output = dir.appendingPathComponent("by-parent.ner").path
+        log = []
+        _ = try TrainingRun(config: byParent) { log.append($0) }.run(progress: { _ in }, shouldStop: { false })
+        XCTAssertTrue(log.contains { $0.hasPrefix("rehearsal tagged by \(parentPath): 0 entities of no type") }, "\(log)")
+        let open = Int(try XCTUnwrap(log.first { $0.hasPrefix("partial annotation:") }).split(separator: " ")[2])!
+        XCTAssertGreaterThan(open, newO)
+    }
+
     func testOptionsThatNeedAParentAreRefusedWithoutNamingFlags() {
         func message(_ c: TrainingRunConfig) -> String? {
             do { try c.validate(); return nil } catch let e as ConfigurationError { return e.describe(naming: { $0 }) } catch { return "\(error)" }
@@ -172,6 +222,12 @@ final class TrainFromParentTests: XCTestCase {
         XCTAssertEqual(message(c)?.hasPrefix("rehearsePath needs initPath"), true, message(c) ?? "")
         c.initPath = "parent.ner"
         XCTAssertNil(message(c))
+        c.rehearseTaggerPath = "first.ner"
+        XCTAssertNil(message(c))
+        c.rehearsePath = nil
+        XCTAssertEqual(message(c)?.hasPrefix("rehearseTaggerPath needs rehearsePath"), true, message(c) ?? "")
+        c.rehearseTaggerPath = nil
+        c.rehearsePath = "old.txt"
         c.rehearseRatio = 0
         XCTAssertEqual(message(c)?.contains("rehearseRatio must be a number in (0, 1000]"), true, message(c) ?? "")
     }

@@ -114,6 +114,7 @@ package struct TrainingReport {
         for (path, crc) in p.devFiles.sorted(by: { $0.key < $1.key }) { out += row("dev file", "\(path) (CRC-32 \(crc))") }
         if let c = p.calibration { out += row("score calibration", String(format: "temperature %.4f fitted on %@ (ECE there %.4f before, %.4f after)", c.temperature, c.fittedOn, c.eceBefore, c.eceAfter)) }
         if let parent = p.parent { out += row("parent model", "\(parent.path) (CRC-32 \(parent.checksum)); training started from its weights") }
+        if let tagger = p.rehearsalTaggedBy { out += row("rehearsal tagged by", "\(tagger.path) (CRC-32 \(tagger.checksum)); its entities of the new types were trained on as gold in the old data") }
         out += row("embeddings", p.embeddings ?? "none (trained from scratch)")
         out += row("epochs", "\(p.epochs) (best: \(p.bestEpoch))")
         var dev = String(format: "%.2f", p.devF1)

@@ -23,6 +23,9 @@ package enum ModelFile {
         /// The model training started from (`TrainingRunConfig.initPath`), nil for a model
         /// trained from scratch.
         package var parent: ParentModel? = nil
+        /// The model that tagged the rehearsal sample with the new types
+        /// (`TrainingRunConfig.rehearseTaggerPath`).
+        package var rehearsalTaggedBy: ParentModel? = nil
         /// Temperature scaling of the entity scores, when fitted (`ner calibrate`).
         package var calibration: ScoreCalibration? = nil
         package init() {}

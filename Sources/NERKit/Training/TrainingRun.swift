@@ -60,6 +60,12 @@ public struct TrainingRunConfig: Sendable {
     public var rehearsePath: String?
     /// How many rehearsal sentences per sentence of the training data (1: as many).
     public var rehearseRatio: Double = 1
+    /// With `rehearsePath`: this model tags the rehearsal sample, its entities of the types the
+    /// training data annotates and the old data does not are added where the old gold has
+    /// nothing overlapping, and the sample then counts as annotating those types (its O is
+    /// O). Self-training when the model was trained from the same parent on the same data with
+    /// `rehearsePath` and `partialAnnotation` (measured in the new-types guide).
+    public var rehearseTaggerPath: String?
     /// Train each file's O tokens as unknown among O and the tags of the types the model knows
     /// but the file does not annotate (the CRF sums over every path that agrees with the
     /// annotated tokens), instead of as O.
@@ -89,6 +95,9 @@ public struct TrainingRunConfig: Sendable {
             if keepTypes == true { throw Check.needs("keepTypes", anyOf: ["initPath"], " (the parent model whose types are kept)") }
             if partialAnnotation { throw Check.needs("partialAnnotation", anyOf: ["initPath"], " (the parent model's types are the ones a file may leave unannotated)") }
             if rehearsePath != nil { throw Check.needs("rehearsePath", anyOf: ["initPath"], " (rehearsal mixes old data into training from a parent model)") }
+        }
+        if rehearseTaggerPath != nil && rehearsePath == nil {
+            throw Check.needs("rehearseTaggerPath", anyOf: ["rehearsePath"], " (the old data it tags)")
         }
         guard rehearseRatio.isFinite, rehearseRatio > 0, rehearseRatio <= 1000 else {
             throw Check([.setting("rehearseRatio"), .text(" must be a number in (0, 1000] (got \(rehearseRatio))")])
@@ -188,6 +197,7 @@ public final class TrainingRun {
             log("no dev file given: holding out \(devSentences.count) of \(devSentences.count + trainSentences.count) training sentences (every 20th) for model selection")
         }
         let newCount = trainSentences.count
+        var rehearsalTagger: ModelFile.ParentModel? = nil
         if let path = config.rehearsePath {
             // Old data mixed in: a sample drawn once with the seed.
             let old = try LabeledCorpus.load(path, columns: config.columns)
@@ -196,9 +206,24 @@ public final class TrainingRun {
             var rng = SeededRandom(seed: config.training.seed &+ 29)
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
             let chosen = order.prefix(want).sorted()
-            let oldTags = old.bioesTags, oldTypes = ParsedTag.entityTypes(of: oldTags)
-            for i in chosen { trainSentences.append(old.sentences[i]); trainTags.append(oldTags[i]); trainAnnotated.append(oldTypes) }
+            let allOldTags = old.bioesTags
+            var oldTags = chosen.map { allOldTags[$0] }, oldTypes = ParsedTag.entityTypes(of: allOldTags)
             log("rehearsal: \(want) of the \(old.sentences.count) sentences of \(path) mixed into the \(newCount) of the training data")
+            if let taggerPath = config.rehearseTaggerPath {
+                let tagger = try ModelFile.load(taggerPath).model
+                let types = ParsedTag.entityTypes(of: tagger.encoder.tags.items.map { [$0] }).intersection(newDataTypes).subtracting(oldTypes)
+                let predicted = ParentAnnotation.predict(tagger, chosen.map { old.sentences[$0] })
+                var added = 0
+                for k in oldTags.indices {
+                    let merged = ParentAnnotation.merge(gold: oldTags[k], predicted: predicted[k], types: types)
+                    oldTags[k] = merged.tags
+                    added += merged.added
+                }
+                oldTypes.formUnion(types)
+                rehearsalTagger = ModelFile.ParentModel(path: taggerPath, checksum: LabeledCorpus.checksum(taggerPath))
+                log("rehearsal tagged by \(taggerPath): \(added) entities of \(types.isEmpty ? "no type (it knows none the training data annotates and the old data does not)" : types.sorted().joined(separator: ", ")) added")
+            }
+            for (k, i) in chosen.enumerated() { trainSentences.append(old.sentences[i]); trainTags.append(oldTags[k]); trainAnnotated.append(oldTypes) }
         }
         log("train: \(trainSentences.count) sentences, \(trainSentences.reduce(0) { $0 + $1.tokens.count }) tokens (\(scheme.displayName)); dev: \(devSentences.count) sentences")
 
@@ -249,6 +274,9 @@ public final class TrainingRun {
                 }
                 parent = try ModelFile.load(initPath).model
             }
+            if let tagger = rehearsalTagger, tagger.checksum != provenance.rehearsalTaggedBy?.checksum {
+                throw NERError(path: config.checkpointPath, "made with its rehearsal tagged by another model than \(tagger.path) (CRC-32 \(tagger.checksum)); give the same model to resume")
+            }
             for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") || name.hasPrefix("average.") { optimizerState[name] = t.floats }
             log("resuming from \(config.checkpointPath): \(state.epoch) epochs done, best dev F1 \(String(format: "%.2f", max(state.bestF1, 0)))")
         } else {
@@ -283,6 +311,7 @@ public final class TrainingRun {
                 model = grown.model
                 parent = loaded.model
                 provenance.parent = ModelFile.ParentModel(path: initPath, checksum: LabeledCorpus.checksum(initPath))
+                provenance.rehearsalTaggedBy = rehearsalTagger
                 let a = grown.added
                 log("from \(initPath): its shape and weights; added \(a.words) words (\(a.pretrainedWords) with pretrained vectors), \(a.characters) characters, \(a.types.isEmpty ? "no new types" : "types " + a.types.joined(separator: ", ")); \(model.encoder.words.count) words, \(model.tagCount) tags")
             } else {
