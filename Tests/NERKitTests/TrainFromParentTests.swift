@@ -193,6 +193,18 @@ final class TrainFromParentTests: XCTestCase {
         let provenance = try ModelFile.load(c.output).provenance
         XCTAssertEqual(provenance.rehearsalTaggedBy, ModelFile.ParentModel(path: full.output, checksum: LabeledCorpus.checksum(full.output)))
 
+        // Resuming tags the sample again, and only with the same model.
+        var again = c
+        again.resume = true
+        again.training.epochs = 2
+        again.rehearseTaggerPath = parentPath
+        XCTAssertThrowsError(try TrainingRun(config: again) { _ in }.run(progress: { _ in }, shouldStop: { false })) { error in
+            let message = (error as? NERError)?.message ?? "\(error)"
+            XCTAssertTrue(message.contains("tagged by \(full.output)") && message.contains("not by \(parentPath)"), message)
+        }
+        again.rehearseTaggerPath = full.output
+        XCTAssertEqual(try TrainingRun(config: again) { _ in }.run(progress: { _ in }, shouldStop: { false }).epochs, 2)
+
         // Tagged by the parent, which knows no MISC: nothing is added and the old O stays open.
         var byParent = c
         byParent.rehearseTaggerPath = parentPath

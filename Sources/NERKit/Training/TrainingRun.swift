@@ -274,8 +274,11 @@ public final class TrainingRun {
                 }
                 parent = try ModelFile.load(initPath).model
             }
-            if let tagger = rehearsalTagger, tagger.checksum != provenance.rehearsalTaggedBy?.checksum {
-                throw NERError(path: config.checkpointPath, "made with its rehearsal tagged by another model than \(tagger.path) (CRC-32 \(tagger.checksum)); give the same model to resume")
+            // The rehearsal sample is tagged again: by the same model as when the run began.
+            if rehearsalTagger?.checksum != provenance.rehearsalTaggedBy?.checksum {
+                let then = provenance.rehearsalTaggedBy.map { "tagged by \($0.path) (CRC-32 \($0.checksum))" } ?? "tagged by no model"
+                let now = rehearsalTagger.map { "by \($0.path) (CRC-32 \($0.checksum))" } ?? "by no model"
+                throw NERError(path: config.checkpointPath, "made with its rehearsal sample \(then), not \(now); give the same rehearsal tagger to resume")
             }
             for (name, t) in loaded.tensors where name.hasPrefix("optimizer.") || name.hasPrefix("average.") { optimizerState[name] = t.floats }
             log("resuming from \(config.checkpointPath): \(state.epoch) epochs done, best dev F1 \(String(format: "%.2f", max(state.bestF1, 0)))")
