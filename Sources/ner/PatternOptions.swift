@@ -38,29 +38,9 @@ struct PatternOptions: ParsableArguments {
         if mode == .only && !modelGiven {
             return (try rules(), Tagger.rulesOnly(scheme: .iob2))
         }
-        let loading = RulesLoading(self)
+        let options = self
+        let loading = OnAThread { try options.rules() }
         let tagger = Result { try loadTagger() }
         return (try loading.wait(), try tagger.get())
-    }
-}
-
-/// `PatternOptions.rules()` run on a thread of its own.
-private final class RulesLoading: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    // Written by the loading thread before it signals `done`, read after `wait`.
-    private var result: Result<EntityRules?, Error> = .success(nil)
-
-    init(_ options: PatternOptions) {
-        let thread = Thread { [self] in
-            result = Result { try options.rules() }
-            done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-
-    func wait() throws -> EntityRules? {
-        done.wait()
-        return try result.get()
     }
 }

@@ -190,7 +190,7 @@ struct TagCommand: ParsableCommand {
                                valueName: "name"))
     var stdinName: String?
 
-    @Option(help: ArgumentHelp("Threads for the two LSTM directions: 1 or 2 (default: 2 on a machine with more than one core).",
+    @Option(help: ArgumentHelp("Threads: 1 or 2 (default: 2 on a machine with more than one core). With 2, sentence input is tagged two batches at once by two copies of the model on a CPU without AVX-512, else each batch's two LSTM directions run side by side (NER_PARALLEL=batches or directions chooses).",
                                valueName: "n"))
     var threads: Int?
 
@@ -254,6 +254,15 @@ struct TagCommand: ParsableCommand {
                 throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
             }
         }
+        // Sentences streamed through the model on more than one core, where two batches at once
+        // are the faster (TagStream.parallelism): a second tagger of the same model, loaded
+        // beside the first.
+        let streamsSentences = format?.annotationFormat == nil && input.sentenceFormat != nil
+        let runsModel = !(patterns.mode == .only && !patterns.files.isEmpty)
+        let modelPath = model, precision = precision
+        let replicaLoad = streamsSentences && runsModel && threads != 1 && ProcessInfo.processInfo.activeProcessorCount > 1
+            && TagStream.parallelism == "batches"
+            ? OnAThread { try Tagger(path: modelPath ?? DefaultModel.path(), precision: precision) } : nil
         let (rules, tagger) = try patterns.rulesAndTagger(modelGiven: model != nil) { try Tagger(path: model ?? DefaultModel.path(), precision: precision) }
         if let threads { tagger.model.parallel = threads > 1 }
         if let annotation = format?.annotationFormat {
@@ -274,8 +283,14 @@ struct TagCommand: ParsableCommand {
         let inputs: [() throws -> TagInput] = paths.map { path in
             { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
         }
+        let replica = try replicaLoad?.wait()
+        if let replica {
+            // Each tagger on one thread; the two run side by side.
+            tagger.model.parallel = false
+            replica.model.parallel = false
+        }
         try TagStream().run(
-            inputs: inputs, tagger: tagger, scheme: scheme, rules: rules, formatter: &formatter,
+            inputs: inputs, tagger: tagger, replica: replica, scheme: scheme, rules: rules, formatter: &formatter,
             write: { text in
                 guard !text.isEmpty else { return }
                 stdout.write(text)

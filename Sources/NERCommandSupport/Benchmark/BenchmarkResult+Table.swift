@@ -17,6 +17,8 @@ extension BenchmarkResult {
             ("tagging precision", (data.precision == "bfloat16"
                 ? "bfloat16 recurrent products (\(data.precisionInstructions ?? "AVX512_BF16")), float32 elsewhere" : "float32")
                 + (data.float32Instructions.map { " (\($0))" } ?? "")),
+            ("ner tag, 2 cores", TagStream.parallelism == "batches"
+                ? "two batches at once, one copy of the model each (NER_PARALLEL)" : "each batch's two LSTM directions side by side (NER_PARALLEL)"),
             ("training model", "throwaway model of ner train's default architecture, trained here"),
         ]
         lines += Self.aligned(about)

@@ -57,11 +57,12 @@ package final class ReadAhead<Element: Sendable> {
     deinit { queue.close() }
 
     /// The next batch: elements until `size` of them adds up to `maxCount` items or `maxTokens`
-    /// tokens, the end of the input or a failure. Waits only for the first.
-    package func nextBatch(maxCount: Int, maxTokens: Int, size: (Element) -> (count: Int, tokens: Int)) -> Batch {
+    /// tokens, the end of the input or a failure. Waits only for the first, and with `wait`
+    /// false not even for it: nothing ready gives an empty batch that has not ended.
+    package func nextBatch(maxCount: Int, maxTokens: Int, wait: Bool = true, size: (Element) -> (count: Int, tokens: Int)) -> Batch {
         var batch = Batch()
         var count = 0, tokens = 0
-        var item: Item? = queue.take()
+        var item: Item? = wait ? queue.take() : queue.poll()
         while let next = item {
             switch next {
             case .element(let element):

@@ -6,6 +6,12 @@ import NERKit
 /// whatever the reader has ready, up to `maxSentences` sentences or `maxTokens` tokens, so piped
 /// input is tagged in efficient batches while interactive input (nothing more ready) is answered
 /// sentence by sentence. Output is flushed after every batch, so it starts before the input ends.
+///
+/// Given a second tagger of the same model (`replica`), two batches are tagged at once, each by
+/// one tagger on a thread of its own, while the calling thread formats and writes the older one
+/// and reads the next: nothing waits for the work between the two LSTM directions' passes
+/// (encoding, the output layer, the CRF, formatting) as when one tagger splits its directions
+/// between two threads. The output is the same, in the same order.
 package struct TagStream {
     package var maxSentences = 256
     package var maxTokens = 4000
@@ -18,6 +24,18 @@ package struct TagStream {
 
     package init() {}
 
+    /// How `ner tag` uses two cores on this machine: "batches" (two taggers of the model, two
+    /// batches at once: `run`'s `replica`) or "directions" (one tagger, each batch's two LSTM
+    /// directions on two threads). Batches on a CPU without AVX-512: on an AMD EPYC Zen 3 (AVX2)
+    /// all of CoNLL-2003 as tokens took 3.4 s against 4.0-4.6 s, the same output, 70 MB more at
+    /// the peak (docs/benchmarks.md). Directions on CPUs with AVX-512 (Zen 4, Intel Xeon), where
+    /// they were measured and batches not yet. The environment variable NER_PARALLEL (batches or
+    /// directions) overrides the choice, to measure either anywhere.
+    package static var parallelism: String {
+        if let forced = ProcessInfo.processInfo.environment["NER_PARALLEL"], ["batches", "directions"].contains(forced) { return forced }
+        return InferencePrecision.float32Instructions == "AVX-512" ? "directions" : "batches"
+    }
+
     /// What the reader passes on: a sentence, or a warning about the input to give in order.
     private enum Read {
         case sentence(TagInputSentence)
@@ -29,7 +47,7 @@ package struct TagStream {
     /// The first input or format error stops the run and is rethrown after the output written so
     /// far is closed off (`formatter.finish()`); an error thrown by `write` (a full disk) stops
     /// it at once. `rules` (patterns files) combine with the model's entities.
-    package func run(inputs: [() throws -> TagInput], tagger: Tagger, scheme: TagScheme?, rules: EntityRules? = nil,
+    package func run(inputs: [() throws -> TagInput], tagger: Tagger, replica: Tagger? = nil, scheme: TagScheme?, rules: EntityRules? = nil,
                     formatter: inout TagOutputFormatter, write: (String) throws -> Void, warn: (NERError) -> Void) throws {
         let reader = ReadAhead<Read>(capacity: readAheadTokens) { put in
             for open in inputs {
@@ -47,38 +65,121 @@ package struct TagStream {
         }
 
         let scores = formatter.format.showsScores
+        let work = TaggingWork(scheme: scheme, scores: scores, maxPieceTokens: maxSentenceTokens, rules: rules)
+        let workers = replica.map { [TaggingWorker(tagger, work), TaggingWorker($0, work)] }
         var failure: Error?
         var finished = false
         var documents = DocumentGrouping(readsDocuments: tagger.readsDocuments, maxTokens: maxTokens)
-        while !finished {
-            let read = reader.nextBatch(maxCount: maxSentences, maxTokens: maxTokens) { item in
-                if case .sentence(let s) = item { return (1, s.tokens.count) }
-                return (0, 0)
-            }
-            failure = read.failure
-            finished = read.ended
-            for item in read.elements {
-                switch item {
-                case .sentence(let s): documents.add(s)
-                case .warning(let w): warn(w)
-                }
-            }
-            let (batch, ids) = documents.take(inputEnded: finished)
-            if batch.isEmpty { continue }
-            let results = tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: ids, scheme: scheme, scores: scores,
-                                                      maxPieceTokens: maxSentenceTokens, rules: rules,
-                                                      ruleMatches: batch.map(\.ruleMatches))
+        // With two workers: the batches being tagged, oldest first, and the input warnings read
+        // since the last batch was handed over (given just before that batch's output, where
+        // one tagger would have given them).
+        var inFlight: [TaggingJob] = [], warnings: [NERError] = [], handedOver = 0
+        var formatFailed = false
+        defer { for job in inFlight { job.done.wait() } }  // no worker outlives the run
+        // Formats and writes a tagged batch; a format error ends the run after what came before.
+        func output(_ batch: [TagInputSentence], _ results: [TaggedSentence]) throws {
             var out = ""
             do {
                 for (sentence, result) in zip(batch, results) { out += try formatter.format(sentence, result) }
             } catch {
                 failure = failure ?? error
                 finished = true
+                formatFailed = true
             }
             try write(out)
         }
+        // The oldest batch being tagged, written once done; after a format error, dropped (one
+        // tagger would not have read it).
+        func finishOldest() throws {
+            let job = inFlight.removeFirst()
+            job.done.wait()
+            if formatFailed { return }
+            for w in job.warnings { warn(w) }
+            try output(job.batch, job.results)
+        }
+        while !finished {
+            let read = reader.nextBatch(maxCount: maxSentences, maxTokens: maxTokens, wait: inFlight.isEmpty) { item in
+                if case .sentence(let s) = item { return (1, s.tokens.count) }
+                return (0, 0)
+            }
+            if read.elements.isEmpty && !read.ended {
+                // Nothing ready (interactive input, or a slow reader): answer what is being tagged.
+                try finishOldest()
+                continue
+            }
+            failure = read.failure
+            finished = read.ended
+            for item in read.elements {
+                switch item {
+                case .sentence(let s): documents.add(s)
+                case .warning(let w): if workers == nil { warn(w) } else { warnings.append(w) }
+                }
+            }
+            let (batch, ids) = documents.take(inputEnded: finished)
+            if batch.isEmpty { continue }
+            guard let workers else {
+                try output(batch, tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: ids, scheme: scheme, scores: scores,
+                                                              maxPieceTokens: maxSentenceTokens, rules: rules,
+                                                              ruleMatches: batch.map(\.ruleMatches)))
+                continue
+            }
+            let job = TaggingJob(batch: batch, documents: ids, warnings: warnings)
+            warnings = []
+            workers[handedOver % 2].start(job)
+            handedOver += 1
+            inFlight.append(job)
+            if inFlight.count == 2 { try finishOldest() }
+        }
+        while !inFlight.isEmpty { try finishOldest() }
+        if !formatFailed { for w in warnings { warn(w) } }
         try write(formatter.finish())
         if let failure { throw failure }
+    }
+}
+
+/// What every batch of a run is tagged with.
+private struct TaggingWork: Sendable {
+    let scheme: TagScheme?
+    let scores: Bool
+    let maxPieceTokens: Int
+    let rules: EntityRules?
+}
+
+/// A batch handed to a `TaggingWorker`, and its results once `done` is signalled. Unchecked:
+/// the worker writes `results` before signalling, and the run reads them only after waiting.
+private final class TaggingJob: @unchecked Sendable {
+    let batch: [TagInputSentence]
+    let documents: [Int32]
+    let warnings: [NERError]
+    var results: [TaggedSentence] = []
+    let done = DispatchSemaphore(value: 0)
+
+    init(batch: [TagInputSentence], documents: [Int32], warnings: [NERError]) {
+        self.batch = batch
+        self.documents = documents
+        self.warnings = warnings
+    }
+}
+
+/// One tagger on a serial queue of its own. Unchecked: the tagger is used only on that queue,
+/// one job at a time.
+private final class TaggingWorker: @unchecked Sendable {
+    private let tagger: Tagger
+    private let work: TaggingWork
+    private let queue = DispatchQueue(label: "ner-tag-worker")
+
+    init(_ tagger: Tagger, _ work: TaggingWork) {
+        self.tagger = tagger
+        self.work = work
+    }
+
+    func start(_ job: TaggingJob) {
+        queue.async { [self] in
+            job.results = tagger.tagWithBoundedMemory(job.batch.map(\.modelTokens), documents: job.documents, scheme: work.scheme,
+                                                      scores: work.scores, maxPieceTokens: work.maxPieceTokens, rules: work.rules,
+                                                      ruleMatches: job.batch.map(\.ruleMatches))
+            job.done.signal()
+        }
     }
 }
 
