@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ThreadSanitizer over the concurrent code of the product, end to end: `ner` built with
 # -sanitize=thread (debug, in .build-tsan, without the TLS trait) runs
-#   1. `ner tag` on a few hundred sentences: the tag stream's read-ahead thread and, in every
-#      batch of 64 positions or more, the two LSTM directions on two threads;
+#   1. `ner tag` on a few hundred sentences: the tag stream's read-ahead thread and both ways of
+#      using two cores (NER_PARALLEL): two batches at once on two copies of the model, and in
+#      every batch of 64 positions or more, the two LSTM directions on two threads;
 #   2. `ner tag --input jsonl` (the record stream's read-ahead thread);
 #   3. `ner serve`, hit by 64 requests from 16 clients at once: the batching worker, the
 #      handlers' hand-over, the deadline sweep, graceful shutdown on SIGTERM;
@@ -42,9 +43,12 @@ for _ in $(seq 20); do
   grep -v '^#' data/name-pairs.tsv | cut -f2 | sed 's/$/\n/'
 done > "$work/in.txt"
 
-"$tsan" tag --format json < "$work/in.txt" > "$work/tsan.json" || fail "ner tag (exit status above)"
-"$release" tag --format json < "$work/in.txt" | cmp -s - "$work/tsan.json" || fail "ner tag under TSan differs from the release binary"
-ok "ner tag: $(wc -l < "$work/tsan.json") sentences, no race, output as the release binary's"
+"$release" tag --format json < "$work/in.txt" > "$work/release.json"
+for parallel in batches directions; do
+  NER_PARALLEL=$parallel "$tsan" tag --format json < "$work/in.txt" > "$work/tsan.json" || fail "ner tag, NER_PARALLEL=$parallel (exit status above)"
+  cmp -s "$work/release.json" "$work/tsan.json" || fail "ner tag under TSan, NER_PARALLEL=$parallel, differs from the release binary"
+  ok "ner tag, NER_PARALLEL=$parallel: $(wc -l < "$work/tsan.json") sentences, no race, output as the release binary's"
+done
 
 python3 -c '
 import json, sys

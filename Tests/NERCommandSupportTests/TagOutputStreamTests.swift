@@ -3,8 +3,9 @@ import XCTest
 @testable import NERCommandSupport
 @testable import NERKit
 
-/// `TagStream`: batching must not change results or their order; errors stop the stream after
-/// what was already read has been written.
+/// `TagStream`: batching must not change results or their order, with one tagger or with two
+/// tagging batches at once (`replica`); errors stop the stream after what was already read has
+/// been written; a warning comes before the output of the sentences read after it.
 final class TagOutputStreamTests: XCTestCase {
     private func tagger() -> Tagger {
         TestData.tinyTagger()
@@ -33,11 +34,11 @@ final class TagOutputStreamTests: XCTestCase {
     }
 
     private func run(_ inputs: [() throws -> TagInput], stream: TagStream, format: TagOutputFormat = .conll,
-                     tagger: Tagger) -> (output: String, writes: Int, error: Error?) {
+                     tagger: Tagger, replica: Tagger? = nil) -> (output: String, writes: Int, error: Error?) {
         var formatter = TagOutputFormatter(format: format)
         var output = "", writes = 0
         do {
-            try stream.run(inputs: inputs, tagger: tagger, scheme: nil, formatter: &formatter,
+            try stream.run(inputs: inputs, tagger: tagger, replica: replica, scheme: nil, formatter: &formatter,
                            write: { output += $0; writes += 1 }, warn: { _ in })
             return (output, writes, nil)
         } catch {
@@ -54,26 +55,69 @@ final class TagOutputStreamTests: XCTestCase {
             let one = TagInputSentence.joining(s)
             expected += try! formatter.format(one, tagger.tag([one.modelTokens])[0])
         }
-        for (maxSentences, maxTokens) in [(1, 4000), (3, 4000), (64, 10), (64, 4000)] {
-            var stream = TagStream()
-            stream.maxSentences = maxSentences
-            stream.maxTokens = maxTokens
-            stream.readAheadTokens = 7
-            let first = Array(input[..<20]), second = Array(input[20...])
-            let result = run([{ ListInput(first) }, { ListInput([]) }, { ListInput(second) }], stream: stream, tagger: tagger)
-            XCTAssertNil(result.error)
-            XCTAssertEqual(result.output, expected, "maxSentences \(maxSentences), maxTokens \(maxTokens)")
-            if maxSentences == 1 { XCTAssertGreaterThanOrEqual(result.writes, 50, "one write per sentence") }
+        for replica in [nil, self.tagger()] {
+            for (maxSentences, maxTokens) in [(1, 4000), (3, 4000), (64, 10), (64, 4000)] {
+                var stream = TagStream()
+                stream.maxSentences = maxSentences
+                stream.maxTokens = maxTokens
+                stream.readAheadTokens = 7
+                let first = Array(input[..<20]), second = Array(input[20...])
+                let result = run([{ ListInput(first) }, { ListInput([]) }, { ListInput(second) }], stream: stream, tagger: tagger, replica: replica)
+                XCTAssertNil(result.error)
+                XCTAssertEqual(result.output, expected, "maxSentences \(maxSentences), maxTokens \(maxTokens), replica \(replica != nil)")
+                if maxSentences == 1 { XCTAssertGreaterThanOrEqual(result.writes, 50, "one write per sentence") }
+            }
+        }
+    }
+
+    /// An input that warns with every fifth sentence, naming it (the warning is given before it).
+    final class WarningInput: TagInput {
+        var sentences: [[String]]
+        private var given = 0, warning: NERError?
+        init(_ sentences: [[String]]) { self.sentences = sentences }
+        func next() throws -> TagInputSentence? {
+            guard !sentences.isEmpty else { return nil }
+            given += 1
+            if given % 5 == 0 { warning = NERError("before s\(given - 1)") }
+            return .joining(sentences.removeFirst())
+        }
+        func takeWarning() -> NERError? { defer { warning = nil }; return warning }
+    }
+
+    func testAWarningComesBeforeTheOutputOfTheSentencesReadAfterIt() {
+        let input = sentences(40)
+        for replica in [nil, tagger()] {
+            for maxSentences in [1, 4, 64] {
+                var stream = TagStream()
+                stream.maxSentences = maxSentences
+                stream.readAheadTokens = 7
+                var formatter = TagOutputFormatter(format: .conll)
+                var output = "", warnings: [(message: String, outputBefore: String)] = []
+                XCTAssertNoThrow(try stream.run(inputs: [{ WarningInput(input) }], tagger: tagger(), replica: replica, scheme: nil,
+                                                formatter: &formatter, write: { output += $0 },
+                                                warn: { warnings.append(($0.message, output)) }))
+                XCTAssertEqual(warnings.map(\.message), (1...8).map { "before s\($0 * 5 - 1)" })
+                for w in warnings {
+                    // The sentence it comes with is written after it.
+                    let k = Int(w.message.dropFirst("before s".count))!
+                    XCTAssertFalse(w.outputBefore.contains("s\(k)\t"), "\(w.message), maxSentences \(maxSentences), replica \(replica != nil)")
+                }
+                XCTAssertTrue(output.contains("s39\t"), output)
+            }
         }
     }
 
     func testAnInputErrorStopsAfterEarlierSentencesAreWritten() {
         let failure = NERError(path: "in.txt", line: 9, "broken")
-        let result = run([{ ListInput([["a"], ["b"]], failure: failure) }, { ListInput([["never"]]) }],
-                         stream: TagStream(), format: .html, tagger: tagger())
-        XCTAssertEqual(result.error as? NERError, failure)
-        XCTAssertTrue(result.output.contains("never") == false)
-        XCTAssertTrue(result.output.hasSuffix("</html>\n"), "the page is closed even after an error")
+        for replica in [nil, tagger()] {
+            var stream = TagStream()
+            stream.maxSentences = 1
+            let result = run([{ ListInput([["a"], ["b"]], failure: failure) }, { ListInput([["never"]]) }],
+                             stream: stream, format: .html, tagger: tagger(), replica: replica)
+            XCTAssertEqual(result.error as? NERError, failure)
+            XCTAssertTrue(result.output.contains("never") == false)
+            XCTAssertTrue(result.output.hasSuffix("</html>\n"), "the page is closed even after an error")
+        }
     }
 
     func testAnInputThatCannotBeOpenedIsReported() {
