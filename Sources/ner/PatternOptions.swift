@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NERCommandSupport
 import NERKit
 
 /// `--patterns FILE` (repeatable) and `--patterns-mode`: rules beside the model, shared by

@@ -254,15 +254,6 @@ struct TagCommand: ParsableCommand {
                 throw NERError(path: path, "this is a ner model file, not text to tag: a model goes after --model")
             }
         }
-        // Sentences streamed through the model on more than one core, where two batches at once
-        // are the faster (TagStream.parallelism): a second tagger of the same model, loaded
-        // beside the first.
-        let streamsSentences = format?.annotationFormat == nil && input.sentenceFormat != nil
-        let runsModel = !(patterns.mode == .only && !patterns.files.isEmpty)
-        let modelPath = model, precision = precision
-        let replicaLoad = streamsSentences && runsModel && threads != 1 && ProcessInfo.processInfo.activeProcessorCount > 1
-            && TagStream.parallelism == "batches"
-            ? OnAThread { try Tagger(path: modelPath ?? DefaultModel.path(), precision: precision) } : nil
         let (rules, tagger) = try patterns.rulesAndTagger(modelGiven: model != nil) { try Tagger(path: model ?? DefaultModel.path(), precision: precision) }
         if let threads { tagger.model.parallel = threads > 1 }
         if let annotation = format?.annotationFormat {
@@ -283,12 +274,12 @@ struct TagCommand: ParsableCommand {
         let inputs: [() throws -> TagInput] = paths.map { path in
             { try TagInputOpener.open(inputFormat, path: path, columns: columns, interactive: interactive && path == nil) }
         }
-        let replica = try replicaLoad?.wait()
-        if let replica {
-            // Each tagger on one thread; the two run side by side.
-            tagger.model.parallel = false
-            replica.model.parallel = false
-        }
+        // On more than one core, where two batches at once are the faster (TagStream.parallelism),
+        // a second tagger of the model, made once a second batch may come.
+        let modelPath = model, modelPrecision = precision
+        let replica: (@Sendable () throws -> Tagger)? = rules?.needsModel != false && threads != 1
+            && ProcessInfo.processInfo.activeProcessorCount > 1 && TagStream.parallelism == "batches"
+            ? { @Sendable in try Tagger(path: modelPath ?? DefaultModel.path(), precision: modelPrecision) } : nil
         try TagStream().run(
             inputs: inputs, tagger: tagger, replica: replica, scheme: scheme, rules: rules, formatter: &formatter,
             write: { text in

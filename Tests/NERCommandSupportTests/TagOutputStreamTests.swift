@@ -34,7 +34,7 @@ final class TagOutputStreamTests: XCTestCase {
     }
 
     private func run(_ inputs: [() throws -> TagInput], stream: TagStream, format: TagOutputFormat = .conll,
-                     tagger: Tagger, replica: Tagger? = nil) -> (output: String, writes: Int, error: Error?) {
+                     tagger: Tagger, replica: (@Sendable () throws -> Tagger)? = nil) -> (output: String, writes: Int, error: Error?) {
         var formatter = TagOutputFormatter(format: format)
         var output = "", writes = 0
         do {
@@ -55,7 +55,7 @@ final class TagOutputStreamTests: XCTestCase {
             let one = TagInputSentence.joining(s)
             expected += try! formatter.format(one, tagger.tag([one.modelTokens])[0])
         }
-        for replica in [nil, self.tagger()] {
+        for replica in [nil, { TestData.tinyTagger() }] as [(@Sendable () throws -> Tagger)?] {
             for (maxSentences, maxTokens) in [(1, 4000), (3, 4000), (64, 10), (64, 4000)] {
                 var stream = TagStream()
                 stream.maxSentences = maxSentences
@@ -86,7 +86,7 @@ final class TagOutputStreamTests: XCTestCase {
 
     func testAWarningComesBeforeTheOutputOfTheSentencesReadAfterIt() {
         let input = sentences(40)
-        for replica in [nil, tagger()] {
+        for replica in [nil, { TestData.tinyTagger() }] as [(@Sendable () throws -> Tagger)?] {
             for maxSentences in [1, 4, 64] {
                 var stream = TagStream()
                 stream.maxSentences = maxSentences
@@ -109,7 +109,7 @@ final class TagOutputStreamTests: XCTestCase {
 
     func testAnInputErrorStopsAfterEarlierSentencesAreWritten() {
         let failure = NERError(path: "in.txt", line: 9, "broken")
-        for replica in [nil, tagger()] {
+        for replica in [nil, { TestData.tinyTagger() }] as [(@Sendable () throws -> Tagger)?] {
             var stream = TagStream()
             stream.maxSentences = 1
             let result = run([{ ListInput([["a"], ["b"]], failure: failure) }, { ListInput([["never"]]) }],

@@ -7,11 +7,13 @@ import NERKit
 /// input is tagged in efficient batches while interactive input (nothing more ready) is answered
 /// sentence by sentence. Output is flushed after every batch, so it starts before the input ends.
 ///
-/// Given a second tagger of the same model (`replica`), two batches are tagged at once, each by
-/// one tagger on a thread of its own, while the calling thread formats and writes the older one
-/// and reads the next: nothing waits for the work between the two LSTM directions' passes
-/// (encoding, the output layer, the CRF, formatting) as when one tagger splits its directions
-/// between two threads. The output is the same, in the same order.
+/// Given a way to make a second tagger of the same model (`replica`), two batches are tagged at
+/// once, each by one tagger on a thread of its own, while the calling thread formats and writes
+/// the older one and reads the next: nothing waits for the work between the two LSTM
+/// directions' passes (encoding, the output layer, the CRF, formatting) as when one tagger
+/// splits its directions between two threads. The second tagger is made (on a thread of its
+/// own) once the first batch is handed over and more input may come, so input of one batch
+/// costs no second model. The output is the same, in the same order.
 package struct TagStream {
     package var maxSentences = 256
     package var maxTokens = 4000
@@ -47,7 +49,7 @@ package struct TagStream {
     /// The first input or format error stops the run and is rethrown after the output written so
     /// far is closed off (`formatter.finish()`); an error thrown by `write` (a full disk) stops
     /// it at once. `rules` (patterns files) combine with the model's entities.
-    package func run(inputs: [() throws -> TagInput], tagger: Tagger, replica: Tagger? = nil, scheme: TagScheme?, rules: EntityRules? = nil,
+    package func run(inputs: [() throws -> TagInput], tagger: Tagger, replica: (@Sendable () throws -> Tagger)? = nil, scheme: TagScheme?, rules: EntityRules? = nil,
                     formatter: inout TagOutputFormatter, write: (String) throws -> Void, warn: (NERError) -> Void) throws {
         let reader = ReadAhead<Read>(capacity: readAheadTokens) { put in
             for open in inputs {
@@ -66,7 +68,9 @@ package struct TagStream {
 
         let scores = formatter.format.showsScores
         let work = TaggingWork(scheme: scheme, scores: scores, maxPieceTokens: maxSentenceTokens, rules: rules)
-        let workers = replica.map { [TaggingWorker(tagger, work), TaggingWorker($0, work)] }
+        // With `replica`: the taggers' workers (the second once it is needed) and its loading.
+        var workers = replica == nil ? [] : [TaggingWorker(tagger, work)]
+        var replicaLoad: OnAThread<Tagger>?
         var failure: Error?
         var finished = false
         var documents = DocumentGrouping(readsDocuments: tagger.readsDocuments, maxTokens: maxTokens)
@@ -112,23 +116,30 @@ package struct TagStream {
             for item in read.elements {
                 switch item {
                 case .sentence(let s): documents.add(s)
-                case .warning(let w): if workers == nil { warn(w) } else { warnings.append(w) }
+                case .warning(let w): if replica == nil { warn(w) } else { warnings.append(w) }
                 }
             }
             let (batch, ids) = documents.take(inputEnded: finished)
             if batch.isEmpty { continue }
-            guard let workers else {
+            guard let replica else {
                 try output(batch, tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: ids, scheme: scheme, scores: scores,
                                                               maxPieceTokens: maxSentenceTokens, rules: rules,
                                                               ruleMatches: batch.map(\.ruleMatches)))
                 continue
             }
-            let job = TaggingJob(batch: batch, documents: ids, warnings: warnings)
+            if let load = replicaLoad, inFlight.count == 1 {
+                // A batch is being tagged and another is ready: the second tagger takes it.
+                workers.append(TaggingWorker(try load.wait(), work))
+                replicaLoad = nil
+            }
+            // Alone, a tagger keeps its own way of using the cores; two use one each.
+            let job = TaggingJob(batch: batch, documents: ids, warnings: warnings, shared: workers.count > 1)
             warnings = []
-            workers[handedOver % 2].start(job)
+            workers[handedOver % workers.count].start(job)
             handedOver += 1
             inFlight.append(job)
-            if inFlight.count == 2 { try finishOldest() }
+            if workers.count == 1 && replicaLoad == nil && !finished { replicaLoad = OnAThread(replica) }
+            if inFlight.count == 2 || workers.count == 1 && replicaLoad == nil { try finishOldest() }
         }
         while !inFlight.isEmpty { try finishOldest() }
         if !formatFailed { for w in warnings { warn(w) } }
@@ -151,30 +162,37 @@ private final class TaggingJob: @unchecked Sendable {
     let batch: [TagInputSentence]
     let documents: [Int32]
     let warnings: [NERError]
+    /// Tagged while another tagger tags too: on one thread.
+    let shared: Bool
     var results: [TaggedSentence] = []
     let done = DispatchSemaphore(value: 0)
 
-    init(batch: [TagInputSentence], documents: [Int32], warnings: [NERError]) {
+    init(batch: [TagInputSentence], documents: [Int32], warnings: [NERError], shared: Bool) {
         self.batch = batch
         self.documents = documents
         self.warnings = warnings
+        self.shared = shared
     }
 }
 
 /// One tagger on a serial queue of its own. Unchecked: the tagger is used only on that queue,
-/// one job at a time.
+/// one job at a time, once handed over.
 private final class TaggingWorker: @unchecked Sendable {
     private let tagger: Tagger
     private let work: TaggingWork
+    /// Whether the tagger runs its LSTM directions on two threads when it tags alone.
+    private let parallelAlone: Bool
     private let queue = DispatchQueue(label: "ner-tag-worker")
 
     init(_ tagger: Tagger, _ work: TaggingWork) {
         self.tagger = tagger
         self.work = work
+        parallelAlone = tagger.model.parallel
     }
 
     func start(_ job: TaggingJob) {
         queue.async { [self] in
+            tagger.model.parallel = job.shared ? false : parallelAlone
             job.results = tagger.tagWithBoundedMemory(job.batch.map(\.modelTokens), documents: job.documents, scheme: work.scheme,
                                                       scores: work.scores, maxPieceTokens: work.maxPieceTokens, rules: work.rules,
                                                       ruleMatches: job.batch.map(\.ruleMatches))

@@ -3,13 +3,13 @@ import Foundation
 /// A value computed on a thread of its own (with an 8 MB stack: reading a large patterns file
 /// or a model recurses and allocates), so that two slow loads overlap; `wait()` gives it, or
 /// rethrows what computing it threw.
-final class OnAThread<Value>: @unchecked Sendable {
+package final class OnAThread<Value>: @unchecked Sendable {
     // `compute` runs on the thread alone; `result` is written there before `done` is signalled
     // and read only after `wait` has waited for it.
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<Value, Error>?
 
-    init(_ compute: @escaping @Sendable () throws -> Value) {
+    package init(_ compute: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
             result = Result { try compute() }
             done.signal()
@@ -18,7 +18,7 @@ final class OnAThread<Value>: @unchecked Sendable {
         thread.start()
     }
 
-    func wait() throws -> Value {
+    package func wait() throws -> Value {
         done.wait()
         return try result!.get()
     }
