@@ -29,7 +29,7 @@ package struct TagStream {
     /// How `ner tag` uses two cores on this machine: "batches" (two taggers of the model, two
     /// batches at once: `run`'s `replica`) or "directions" (one tagger, each batch's two LSTM
     /// directions on two threads). Batches on a CPU without AVX-512: on an AMD EPYC Zen 3 (AVX2)
-    /// all of CoNLL-2003 as tokens took 3.4 s against 4.0-4.6 s, the same output, 70 MB more at
+    /// all of CoNLL-2003 as tokens took 3.2-3.6 s against 4.0-4.6 s, the same output, about 85 MB more at
     /// the peak (docs/benchmarks.md). Directions on CPUs with AVX-512 (Zen 4, Intel Xeon), where
     /// they were measured and batches not yet. The environment variable NER_PARALLEL (batches or
     /// directions) overrides the choice, to measure either anywhere.
