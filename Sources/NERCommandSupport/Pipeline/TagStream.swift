@@ -66,8 +66,7 @@ package struct TagStream {
             }
         }
 
-        let scores = formatter.format.showsScores
-        let work = TaggingWork(scheme: scheme, scores: scores, maxPieceTokens: maxSentenceTokens, rules: rules)
+        let work = TaggingWork(scheme: scheme, scores: formatter.format.showsScores, maxPieceTokens: maxSentenceTokens, rules: rules)
         // With `replica`: the taggers' workers (the second once it is needed) and its loading.
         var workers = replica == nil ? [] : [TaggingWorker(tagger, work)]
         var replicaLoad: OnAThread<Tagger>?
@@ -122,9 +121,7 @@ package struct TagStream {
             let (batch, ids) = documents.take(inputEnded: finished)
             if batch.isEmpty { continue }
             guard let replica else {
-                try output(batch, tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: ids, scheme: scheme, scores: scores,
-                                                              maxPieceTokens: maxSentenceTokens, rules: rules,
-                                                              ruleMatches: batch.map(\.ruleMatches)))
+                try output(batch, work.tag(batch, documents: ids, with: tagger))
                 continue
             }
             if let load = replicaLoad, inFlight.count == 1 {
@@ -154,6 +151,11 @@ private struct TaggingWork: Sendable {
     let scores: Bool
     let maxPieceTokens: Int
     let rules: EntityRules?
+
+    func tag(_ batch: [TagInputSentence], documents: [Int32], with tagger: Tagger) -> [TaggedSentence] {
+        tagger.tagWithBoundedMemory(batch.map(\.modelTokens), documents: documents, scheme: scheme, scores: scores,
+                                    maxPieceTokens: maxPieceTokens, rules: rules, ruleMatches: batch.map(\.ruleMatches))
+    }
 }
 
 /// A batch handed to a `TaggingWorker`, and its results once `done` is signalled. Unchecked:
@@ -193,9 +195,7 @@ private final class TaggingWorker: @unchecked Sendable {
     func start(_ job: TaggingJob) {
         queue.async { [self] in
             tagger.model.parallel = job.shared ? false : parallelAlone
-            job.results = tagger.tagWithBoundedMemory(job.batch.map(\.modelTokens), documents: job.documents, scheme: work.scheme,
-                                                      scores: work.scores, maxPieceTokens: work.maxPieceTokens, rules: work.rules,
-                                                      ruleMatches: job.batch.map(\.ruleMatches))
+            job.results = work.tag(job.batch, documents: job.documents, with: tagger)
             job.done.signal()
         }
     }
