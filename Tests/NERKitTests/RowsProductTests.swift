@@ -38,8 +38,8 @@ final class RowsProductTests: XCTestCase {
         }
     }
 
-    /// The AVX-512 path (four strips of 16 columns by 4 rows, then the AVX2 kernel for the strips
-    /// left) gives the AVX2 path's bits, with and without accumulating, for shapes whose rows and
+    /// The AVX-512 path (four strips of 16 columns by 4 rows, then the one-to-three strips left
+    /// by up to 6 rows) gives the AVX2 path's bits, with and without accumulating, for shapes whose rows and
     /// strips do not divide evenly (60 columns: four strips, the last of 12 columns; 100: four
     /// strips, then three, the last of 4).
     func testTheAVX512PathGivesTheAVX2PathsBits() throws {

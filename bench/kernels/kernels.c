@@ -77,11 +77,23 @@ int main(int argc, char **argv) {
     float *z = malloc(sizeof(float) * 4 * Hp), *cell = calloc(Hp, sizeof(float)), *h = malloc(sizeof(float) * Hp),
           *out = malloc(sizeof(float) * H);
     for (long i = 0; i < G; i++) { zx[i] = uniform(&seed); bias[i] = uniform(&seed) * 0.1f; rec[i] = uniform(&seed); }
-    printf("gate step, %ld units: µs a call\n", H);
+    printf("gate step, %ld units: µs a sequence\n", H);
     const char *cells[] = {"portable", "AVX2", "AVX-512"};
     for (int path = 0; path < 3; path++) {
         if (ner_lstm_infer_cell_on(path, zx, rec, bias, z, cell, h, out, H, Hp) != path) continue;
         printf("%-28s %5.3f\n", cells[path], TIME(20000, ner_lstm_infer_cell_on(path, zx, rec, bias, z, cell, h, out, H, Hp)) * 1e6);
+    }
+    // Two sequences a call (ner_lstm_infer_cell_pair): µs a sequence.
+    float *zx2 = malloc(sizeof(float) * G), *rec2 = malloc(sizeof(float) * 2 * G), *cell2 = calloc(2 * Hp, sizeof(float)),
+          *h2 = malloc(sizeof(float) * 2 * Hp), *out2 = malloc(sizeof(float) * H);
+    for (long i = 0; i < G; i++) zx2[i] = uniform(&seed);
+    for (long i = 0; i < 2 * G; i++) rec2[i] = uniform(&seed);
+    for (int path = 0; path < 3; path++) {
+        if (ner_lstm_infer_cell_pair_on(path, zx, zx2, rec2, bias, z, cell2, h2, out, out2, H, Hp) != path) continue;
+        char label[40];
+        snprintf(label, sizeof label, "%s, two sequences", cells[path]);
+        printf("%-28s %5.3f\n", label,
+               TIME(10000, ner_lstm_infer_cell_pair_on(path, zx, zx2, rec2, bias, z, cell2, h2, out, out2, H, Hp)) * 1e6 / 2);
     }
     return 0;
 }

@@ -280,11 +280,29 @@ extension LSTMLayer {
             if t > 0 && !(bfloat16 && RowsProduct.multiply(m: n, h, lda: Hp, inferWhBFloat16, rec)) {
                 RowsProduct.multiply(m: n, h, lda: Hp, inferWh, rec)
             }
-            for b in 0..<n {
+            // The same bits as `forward` then `LSTMKernels.forwardCell` (CKernels' lstm_cell.c),
+            // two rows a call (faster on AVX-512, the same bits as one by one).
+            var b = 0
+            while b < n {
                 let row = reversed ? (lengths[b] - 1 - t) * B + b : t * B + b
-                // The same bits as `forward` then `LSTMKernels.forwardCell` (CKernels' lstm_cell.c).
-                ner_lstm_infer_cell(zx[row], t > 0 ? UnsafePointer(rec + b * G) : nil, bias.value, z,
-                                    c + b * Hp, h + b * Hp, out + row * outStride, H, Hp)
+                let recB = t > 0 ? UnsafePointer(rec + b * G) : nil
+                // The next pair's input projections are scattered (a tagger's spelling cache holds
+                // 24 MB of them): asked for now, they arrive while this pair's step runs. All of
+                // CoNLL-2003 on an AMD Zen 5: 0.88 s → 0.83 s wall, no change with AVX2.
+                if b + 3 < n {
+                    for q in (b + 2)...(b + 3) {
+                        ner_prefetch_span(zx[reversed ? (lengths[q] - 1 - t) * B + q : t * B + q], G * MemoryLayout<Float>.size)
+                    }
+                }
+                if b + 1 < n {
+                    let next = reversed ? (lengths[b + 1] - 1 - t) * B + b + 1 : t * B + b + 1
+                    ner_lstm_infer_cell_pair(zx[row], zx[next], recB, bias.value, z, c + b * Hp, h + b * Hp,
+                                             out + row * outStride, out + next * outStride, H, Hp)
+                    b += 2
+                } else {
+                    ner_lstm_infer_cell(zx[row], recB, bias.value, z, c + b * Hp, h + b * Hp, out + row * outStride, H, Hp)
+                    b += 1
+                }
             }
         }
     }
