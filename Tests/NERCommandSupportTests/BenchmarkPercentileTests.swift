@@ -52,6 +52,23 @@ final class BenchmarkPercentileTests: XCTestCase {
         XCTAssertEqual(MachineInfo.cpuModel(cpuinfo: nil), "unknown")
     }
 
+    func testCPUKindIsTheFirstFamilyAndModelLines() {
+        let cpuinfo = """
+            processor\t: 0
+            vendor_id\t: AuthenticAMD
+            cpu family\t: 26
+            model\t\t: 2
+            model name\t: AMD EPYC
+
+            processor\t: 1
+            cpu family\t: 25
+            model\t\t: 1
+            """
+        XCTAssertEqual(MachineInfo.cpuKind(cpuinfo: cpuinfo), "family 26 model 2")
+        XCTAssertEqual(MachineInfo.cpuKind(cpuinfo: "processor : 0\nCPU part : 0xd0c\n"), "")
+        XCTAssertEqual(MachineInfo.cpuKind(cpuinfo: nil), "")
+    }
+
     func testMemoryIsReported() throws {
         XCTAssertGreaterThan(ProcessMemory.peakResidentMB, 1)
         #if os(Linux)

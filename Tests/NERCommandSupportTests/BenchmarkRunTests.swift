@@ -38,7 +38,7 @@ final class BenchmarkRunTests: XCTestCase {
         XCTAssertLessThanOrEqual(latency["p90"]!, latency["p99"]!)
         XCTAssertEqual(latency["samples"], 10)
         let machine = try XCTUnwrap(object["machine"] as? [String: Any])
-        for key in ["cpu", "cores", "blas_threads", "ner_version", "build"] { XCTAssertNotNil(machine[key], key) }
+        for key in ["cpu", "cpu_kind", "cores", "blas_threads", "blas_kernels", "ner_version", "build"] { XCTAssertNotNil(machine[key], key) }
         XCTAssertEqual(machine["build"] as? String, MachineInfo.buildConfiguration)
 
         XCTAssertEqual(result.training.map(\.threads), [1, 2])

@@ -9,7 +9,8 @@ extension BenchmarkResult {
         lines.append("ner \(m.nerVersion) benchmark (\(m.build) build)")
         lines.append("")
         let about: [(String, String)] = [
-            ("CPU", "\(m.cpu), \(m.cores) core\(m.cores == 1 ? "" : "s") available, OpenBLAS threads \(m.blasThreads)"),
+            ("CPU", "\(m.cpu)\(m.cpuKind.isEmpty ? "" : " (\(m.cpuKind))"), \(m.cores) core\(m.cores == 1 ? "" : "s") available"),
+            ("OpenBLAS", "\(m.blasKernels) kernels, \(m.blasThreads) thread\(m.blasThreads == 1 ? "" : "s") (training's products)"),
             ("OS", m.os),
             ("training data", "\(data.trainPath) (\(NumberText.grouped(data.trainSentences)) sentences, \(NumberText.grouped(data.trainTokens)) tokens)"),
             ("tagged data", "\(data.tagPath) (\(NumberText.grouped(data.tagSentences)) sentences, \(NumberText.grouped(data.tagTokens)) tokens, \(NumberText.grouped(data.textParagraphs)) paragraphs as text)"),

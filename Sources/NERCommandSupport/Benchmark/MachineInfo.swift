@@ -7,8 +7,14 @@ package struct MachineInfo: Codable, Equatable, Sendable {
     package var cpu: String
     /// Cores available to this process.
     package var cores: Int
+    /// The CPU's family and model numbers ("family 26 model 2"; empty where /proc/cpuinfo has
+    /// none): "AMD EPYC" alone names several generations.
+    package var cpuKind: String
     /// Threads OpenBLAS uses for one product during the measurements.
     package var blasThreads: Int
+    /// The kernel set OpenBLAS runs (training's products), with "(OPENBLAS_CORETYPE)" when the
+    /// environment chose it rather than OpenBLAS's look at the CPU.
+    package var blasKernels: String
     package var nerVersion: String
     /// "release" or "debug": debug builds are many times slower and not worth comparing.
     package var build: String
@@ -16,14 +22,18 @@ package struct MachineInfo: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case cpu, cores, os
+        case cpuKind = "cpu_kind"
         case blasThreads = "blas_threads"
+        case blasKernels = "blas_kernels"
         case nerVersion = "ner_version"
         case build
     }
 
     package static var current: MachineInfo {
-        MachineInfo(cpu: cpuModel(), cores: ProcessInfo.processInfo.activeProcessorCount, blasThreads: BLAS.threads,
-                    nerVersion: NERVersion.string, build: buildConfiguration,
+        let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil ? " (OPENBLAS_CORETYPE)" : ""
+        return MachineInfo(cpu: cpuModel(cpuinfo: info), cores: ProcessInfo.processInfo.activeProcessorCount, cpuKind: cpuKind(cpuinfo: info),
+                    blasThreads: BLAS.threads, blasKernels: BLAS.coreName + chosen, nerVersion: NERVersion.string, build: buildConfiguration,
                     os: ProcessInfo.processInfo.operatingSystemVersionString)
     }
 
@@ -37,13 +47,25 @@ package struct MachineInfo: Codable, Equatable, Sendable {
 
     /// The first "model name" line of `cpuinfo` (the text of /proc/cpuinfo by default).
     package static func cpuModel(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> String {
-        guard let cpuinfo else { return "unknown" }
+        field("model name", of: cpuinfo) ?? "unknown"
+    }
+
+    /// "family F model M" from the first "cpu family" and "model" lines of `cpuinfo`, or "" when
+    /// it has neither (a CPU that is not x86).
+    package static func cpuKind(cpuinfo: String?) -> String {
+        guard let family = field("cpu family", of: cpuinfo), let model = field("model", of: cpuinfo) else { return "" }
+        return "family \(family) model \(model)"
+    }
+
+    /// The value of the first non-empty `key: value` line named `key` in `cpuinfo`.
+    private static func field(_ key: String, of cpuinfo: String?) -> String? {
+        guard let cpuinfo else { return nil }
         for line in cpuinfo.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == "model name" else { continue }
-            let name = parts[1].trimmingCharacters(in: .whitespaces)
-            if !name.isEmpty { return name }
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == key else { continue }
+            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty { return value }
         }
-        return "unknown"
+        return nil
     }
 }

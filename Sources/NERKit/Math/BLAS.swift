@@ -51,7 +51,7 @@ package enum BLAS {
     package static var threads: Int { Int(openblas_get_num_threads()) }
 
     /// The CPU kernel set OpenBLAS chose at load time (e.g. "Haswell", "SkylakeX").
-    static var coreName: String {
+    package static var coreName: String {
         guard let p = openblas_get_corename() else { return "unknown" }
         return String(cString: p)
     }
