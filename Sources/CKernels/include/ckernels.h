@@ -65,6 +65,18 @@ void ner_lstm_infer_cell_pair(const float *zx0, const float *zx1, const float *r
 int ner_lstm_infer_cell_pair_on(int path, const float *zx0, const float *zx1, const float *rec, const float *bias, float *z,
                                 float *c, float *h, float *out0, float *out1, long H, long Hp);
 
+/// Adam's update of n values: m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g·g, then
+/// w = w − step_size·m / (√v + ε), each product and sum rounded on its own (no fused
+/// multiply-add), so every path gives the bits of the same scalar loop. AVX-512 or AVX2 where the
+/// CPU has it (chosen at run time; NER_NO_AVX512 stops it at AVX2).
+void ner_adam_update(float *w, const float *g, float *m, float *v, long n, float beta1, float beta2, float step_size,
+                     float epsilon);
+
+/// `ner_adam_update` on a given path (0 portable, 1 AVX2, 2 AVX-512; lowered to what the CPU
+/// has), returning the path it took: for tests.
+int ner_adam_update_on(int path, float *w, const float *g, float *m, float *v, long n, float beta1, float beta2,
+                       float step_size, float epsilon);
+
 /// Halves (uint16) needed by `ner_pack_bf16` for a k×n matrix.
 long ner_packed_bf16_halves(long k, long n);
 
