@@ -80,6 +80,10 @@ final class LSTMLayer {
         didSet { if recurrentPrecision != oldValue { inferWeightsReady = false } }
     }
     private var inferRows: [UnsafePointer<Float>] = []  // row → its input projection
+    /// Training's per-step products: Whᵀ [H × 4H] for the forward pass and Wh [4H × H] for the
+    /// backward pass, packed once per pass (OpenBLAS packed the weights again at every step).
+    private let stepWh = PackedMatrix()
+    private let stepWhBack = PackedMatrix()
 
     init(name: String, inputSize: Int, hiddenSize: Int) {
         self.inputSize = inputSize
@@ -116,11 +120,12 @@ final class LSTMLayer {
         // Input projection for every step at once: z = x·Wxᵀ + b.
         for r in 0..<rows { (z + r * G).update(from: bias.value, count: G) }
         BLAS.gemm(transB: true, m: rows, n: G, k: inputSize, x, wx.value, beta: 1, z)
+        if layout.steps > 1 { stepWh.pack(transposeOf: wh.value, rows: H, columns: G) }
         for t in 0..<layout.steps {
             let n = layout.active[t]
             let zt = z + t * B * G
             if t > 0 {
-                BLAS.gemm(transB: true, m: n, n: G, k: H, h + (t - 1) * B * H, wh.value, beta: 1, zt)
+                RowsProduct.multiply(m: n, h + (t - 1) * B * H, stepWh, accumulate: true, zt)
             }
             for b in 0..<n {
                 let zr = zt + b * G
@@ -142,6 +147,7 @@ final class LSTMLayer {
         let dz = dGates.zeroed(rows * G)
         let dh = dhNext.zeroed(B * H)
         let dc = dcNext.zeroed(B * H)
+        if layout.steps > 1 { stepWhBack.pack(wh.value, rows: G, columns: H) }
         for t in stride(from: layout.steps - 1, through: 0, by: -1) {
             let n = layout.active[t]
             for b in 0..<n {
@@ -153,7 +159,7 @@ final class LSTMLayer {
             }
             if t > 0 {
                 // dh(t-1) = dz(t)·Wh for the live rows; rows ≥ n stay zero.
-                BLAS.gemm(m: n, n: H, k: G, dz + t * B * G, wh.value, beta: 0, dh)
+                RowsProduct.multiply(m: n, dz + t * B * G, stepWhBack, dh)
             }
         }
         // Weight gradients over all steps at once.
