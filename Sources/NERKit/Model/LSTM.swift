@@ -240,8 +240,8 @@ extension LSTMLayer {
     /// left within its own length (row (n−1−t)·B + b at step t), so the backward direction of a
     /// BiLSTM needs no reversed copy of its input. Padding rows of `out` are not written.
     /// Gives the same numbers as `forward` up to float rounding: (x·Wxᵀ + b) + h·Whᵀ is summed
-    /// in the same order and the gates use the same functions, but the products are
-    /// `RowsProduct`'s (each row the same bits in any batch), not OpenBLAS's.
+    /// in the same order and the gates use the same functions, but the input projection is
+    /// `RowsProduct`'s (each row the same bits in any batch) where `forward`'s is OpenBLAS's.
     func infer(_ x: UnsafePointer<Float>, layout: SequenceLayout, reversed: Bool,
                       into out: UnsafeMutablePointer<Float>, outStride: Int) {
         let G = 4 * hiddenSize, rows = layout.rows
